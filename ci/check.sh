@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# The one check script: `make test` and every CI workflow call it.
+# Formatting, vet, clippy, the Rust tests, the Rust build the Go side links
+# against, then the Go tests with the rustffi tag (and a build without it, to
+# prove the stub keeps the module buildable without Rust).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+step() { printf '\n== %s\n' "$*"; }
+
+step "gofmt"
+unformatted=$(gofmt -l $(git ls-files '*.go'; find . -name '*.go' -newer go.mod -not -path './target/*' 2>/dev/null) 2>/dev/null | sort -u)
+if [ -n "$unformatted" ]; then echo "gofmt would change:"; echo "$unformatted"; exit 1; fi
+
+step "cargo fmt --check"
+cargo fmt --all -- --check
+
+step "cargo clippy"
+cargo clippy --locked --all-targets -- -D warnings
+
+step "cargo build (release: static library and aegispath CLI)"
+cargo build --release --locked -p libaegispath
+
+step "cargo test"
+cargo test --locked -p libaegispath
+
+step "go vet (with and without the rustffi tag)"
+go vet ./...
+go vet -tags rustffi ./...
+
+step "go build without cgo (the stub)"
+CGO_ENABLED=0 go build -o /dev/null ./cmd/aegisbench
+
+step "go test -tags rustffi"
+go test -tags rustffi -count=1 -timeout 20m ./...

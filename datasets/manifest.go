@@ -1,0 +1,223 @@
+// Package datasets manages the benchmark datasets: the manifest of standard
+// datasets (name, shape, findings, seed, bytes, sha256) in
+// datasets/manifest.json, the git-ignored cache they are generated into, and
+// the conformance vectors of datasets/vectors.
+package datasets
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+
+	"github.com/aegisbench/aegisbench/generators"
+)
+
+// ModulePath is the Go module RepoRoot looks for.
+const ModulePath = "github.com/aegisbench/aegisbench"
+
+// CacheEnv names the environment variable that overrides the cache directory.
+const CacheEnv = "AEGISBENCH_CACHE"
+
+// Entry describes one dataset: generators.Generate with Shape, Findings and
+// Seed writes Bytes bytes whose SHA-256 is SHA256 (lower-case hex).
+type Entry struct {
+	Name     string `json:"name"`
+	Shape    string `json:"shape"`
+	Findings int    `json:"findings"`
+	Seed     uint64 `json:"seed"`
+	Bytes    int64  `json:"bytes"`
+	SHA256   string `json:"sha256"`
+}
+
+// Config returns the generator configuration of the entry.
+func (e Entry) Config() generators.Config {
+	return generators.Config{Findings: e.Findings, Seed: e.Seed, Shape: e.Shape}
+}
+
+// FileName returns the entry's file name in the cache: "<name>.json".
+func (e Entry) FileName() string { return e.Name + ".json" }
+
+// EntryName returns the standard name of a dataset: "<shape>-<n>-s<seed>".
+func EntryName(shape string, n int, seed uint64) string {
+	return shape + "-" + strconv.Itoa(n) + "-s" + strconv.FormatUint(seed, 10)
+}
+
+// NewEntry returns an entry with its standard name and no digest.
+func NewEntry(shape string, n int, seed uint64) Entry {
+	return Entry{Name: EntryName(shape, n, seed), Shape: shape, Findings: n, Seed: seed}
+}
+
+// Manifest is the list of standard datasets (datasets/manifest.json).
+type Manifest struct {
+	Datasets []Entry `json:"datasets"`
+}
+
+// StandardSeed is the seed of every standard dataset.
+const StandardSeed = 1
+
+// StandardLadder returns the standard datasets, without digests: the
+// realistic shape at 200, 2000, 20000, 200000 and 1000000 findings and every
+// other shape at 2000, all with seed 1.
+func StandardLadder() []Entry {
+	var out []Entry
+	for _, n := range []int{200, 2000, 20000, 200000, 1000000} {
+		out = append(out, NewEntry(generators.DefaultShape, n, StandardSeed))
+	}
+	for _, s := range generators.ShapeNames() {
+		if s != generators.DefaultShape {
+			out = append(out, NewEntry(s, 2000, StandardSeed))
+		}
+	}
+	return out
+}
+
+// LoadManifest reads and checks a manifest file.
+func LoadManifest(path string) (*Manifest, error) {
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("reading manifest: %w", err)
+	}
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	dec.DisallowUnknownFields()
+	var m Manifest
+	if err := dec.Decode(&m); err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	seen := map[string]bool{}
+	for i, e := range m.Datasets {
+		if err := e.check(); err != nil {
+			return nil, fmt.Errorf("%s: datasets[%d]: %w", path, i, err)
+		}
+		if seen[e.Name] {
+			return nil, fmt.Errorf("%s: datasets[%d]: duplicate name %q", path, i, e.Name)
+		}
+		seen[e.Name] = true
+	}
+	return &m, nil
+}
+
+func (e Entry) check() error {
+	if e.Name != EntryName(e.Shape, e.Findings, e.Seed) {
+		return fmt.Errorf("name %q should be %q", e.Name, EntryName(e.Shape, e.Findings, e.Seed))
+	}
+	if err := e.Config().Validate(); err != nil {
+		return fmt.Errorf("%s: %w", e.Name, err)
+	}
+	if e.Bytes <= 0 {
+		return fmt.Errorf("%s: bytes must be > 0", e.Name)
+	}
+	if len(e.SHA256) != 64 || strings.Trim(e.SHA256, "0123456789abcdef") != "" {
+		return fmt.Errorf("%s: sha256 must be 64 lower-case hex digits", e.Name)
+	}
+	return nil
+}
+
+// Save writes the manifest to path (temp file + rename), two-space indented.
+func (m *Manifest) Save(path string) error {
+	raw, err := json.MarshalIndent(m, "", "  ")
+	if err != nil {
+		return err
+	}
+	return writeFileAtomic(path, append(raw, '\n'))
+}
+
+// Lookup returns the entry for (shape, n, seed), if listed.
+func (m *Manifest) Lookup(shape string, n int, seed uint64) (Entry, bool) {
+	for _, e := range m.Datasets {
+		if e.Shape == shape && e.Findings == n && e.Seed == seed {
+			return e, true
+		}
+	}
+	return Entry{}, false
+}
+
+// ByName returns the entry with the given name, if listed.
+func (m *Manifest) ByName(name string) (Entry, bool) {
+	for _, e := range m.Datasets {
+		if e.Name == name {
+			return e, true
+		}
+	}
+	return Entry{}, false
+}
+
+// RepoRoot returns the directory holding the aegisbench go.mod, searched
+// upward from the working directory.
+func RepoRoot() (string, error) {
+	dir, err := os.Getwd()
+	if err != nil {
+		return "", err
+	}
+	for {
+		raw, err := os.ReadFile(filepath.Join(dir, "go.mod"))
+		if err == nil && isModule(raw) {
+			return dir, nil
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			return "", errors.New("repository root not found: no go.mod of module " + ModulePath + " in the working directory or above")
+		}
+		dir = parent
+	}
+}
+
+func isModule(gomod []byte) bool {
+	for _, line := range strings.Split(string(gomod), "\n") {
+		if f := strings.Fields(line); len(f) == 2 && f[0] == "module" {
+			return f[1] == ModulePath
+		}
+	}
+	return false
+}
+
+// DefaultManifestPath returns <repo root>/datasets/manifest.json.
+func DefaultManifestPath() (string, error) {
+	root, err := RepoRoot()
+	if err != nil {
+		return "", err
+	}
+	return filepath.Join(root, "datasets", "manifest.json"), nil
+}
+
+// CacheDir returns $AEGISBENCH_CACHE if set, else <repo root>/datasets/cache.
+// The directory is not created.
+func CacheDir() (string, error) {
+	if d := os.Getenv(CacheEnv); d != "" {
+		return d, nil
+	}
+	root, err := RepoRoot()
+	if err != nil {
+		return "", err
+	}
+	return filepath.Join(root, "datasets", "cache"), nil
+}
+
+// writeFileAtomic writes data to path through a temporary file in the same
+// directory and a rename, so readers never see a partial file.
+func writeFileAtomic(path string, data []byte) error {
+	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp-*")
+	if err != nil {
+		return err
+	}
+	tmp := f.Name()
+	_, err = f.Write(data)
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Chmod(tmp, 0o644)
+	}
+	if err == nil {
+		err = os.Rename(tmp, path)
+	}
+	if err != nil {
+		os.Remove(tmp)
+		return fmt.Errorf("writing %s: %w", path, err)
+	}
+	return nil
+}

@@ -1,0 +1,173 @@
+package datasets
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/aegisbench/aegisbench/generators"
+)
+
+// digestOf generates a dataset in memory and returns its size and SHA-256.
+func digestOf(t testing.TB, cfg generators.Config) (int64, string) {
+	t.Helper()
+	h := sha256.New()
+	var n countingWriter
+	n.w = h
+	require.NoError(t, generators.Generate(&n, cfg))
+	return n.n, hex.EncodeToString(h.Sum(nil))
+}
+
+// entryFor returns a manifest entry with the real size and digest.
+func entryFor(t testing.TB, shape string, n int, seed uint64) Entry {
+	e := NewEntry(shape, n, seed)
+	e.Bytes, e.SHA256 = digestOf(t, e.Config())
+	return e
+}
+
+func TestRepoRoot(t *testing.T) {
+	root, err := RepoRoot()
+	require.NoError(t, err)
+	gomod, err := os.ReadFile(filepath.Join(root, "go.mod"))
+	require.NoError(t, err)
+	assert.True(t, isModule(gomod))
+	assert.FileExists(t, filepath.Join(root, "datasets", "manifest.go"))
+
+	t.Chdir(t.TempDir())
+	_, err = RepoRoot()
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "repository root not found")
+}
+
+func TestCacheDir(t *testing.T) {
+	t.Setenv(CacheEnv, "/some/where")
+	d, err := CacheDir()
+	require.NoError(t, err)
+	assert.Equal(t, "/some/where", d)
+
+	t.Setenv(CacheEnv, "")
+	d, err = CacheDir()
+	require.NoError(t, err)
+	root, _ := RepoRoot()
+	assert.Equal(t, filepath.Join(root, "datasets", "cache"), d)
+}
+
+func TestStandardLadder(t *testing.T) {
+	var names []string
+	for _, e := range StandardLadder() {
+		names = append(names, e.Name)
+	}
+	assert.Equal(t, []string{
+		"realistic-200-s1", "realistic-2000-s1", "realistic-20000-s1", "realistic-200000-s1", "realistic-1000000-s1",
+		"dense-2000-s1", "chain-2000-s1", "ties-2000-s1", "sparse-2000-s1", "many-accounts-2000-s1", "adversarial-2000-s1",
+	}, names)
+}
+
+func TestLoadManifestRejects(t *testing.T) {
+	good := `{"name": "realistic-200-s1", "shape": "realistic", "findings": 200, "seed": 1, "bytes": 10, "sha256": "` + strings.Repeat("ab", 32) + `"}`
+	for _, tc := range []struct {
+		name, doc, want string
+	}{
+		{"unknown member", `{"datasets": [], "extra": 1}`, `unknown field "extra"`},
+		{"bad name", `{"datasets": [` + strings.Replace(good, `"realistic-200-s1"`, `"r200"`, 1) + `]}`, `datasets[0]: name "r200" should be "realistic-200-s1"`},
+		{"bad digest", `{"datasets": [` + strings.Replace(good, "abab", "ABAB", 1) + `]}`, "sha256 must be 64 lower-case hex digits"},
+		{"zero bytes", `{"datasets": [` + strings.Replace(good, `"bytes": 10`, `"bytes": 0`, 1) + `]}`, "bytes must be > 0"},
+		{"unknown shape", `{"datasets": [` + strings.ReplaceAll(good, "realistic", "fancy") + `]}`, `unknown shape "fancy"`},
+		{"duplicate", `{"datasets": [` + good + `, ` + good + `]}`, `datasets[1]: duplicate name "realistic-200-s1"`},
+		{"not json", `{"datasets": [`, "unexpected EOF"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			path := filepath.Join(t.TempDir(), "manifest.json")
+			require.NoError(t, os.WriteFile(path, []byte(tc.doc), 0o644))
+			_, err := LoadManifest(path)
+			require.Error(t, err)
+			assert.Contains(t, err.Error(), tc.want)
+			assert.Contains(t, err.Error(), path)
+		})
+	}
+	_, err := LoadManifest(filepath.Join(t.TempDir(), "missing.json"))
+	assert.ErrorIs(t, err, os.ErrNotExist)
+}
+
+func TestManifestSaveLoadLookup(t *testing.T) {
+	m := &Manifest{Datasets: []Entry{entryFor(t, "realistic", 20, 3), entryFor(t, "chain", 30, 3)}}
+	path := filepath.Join(t.TempDir(), "manifest.json")
+	require.NoError(t, m.Save(path))
+	got, err := LoadManifest(path)
+	require.NoError(t, err)
+	assert.Equal(t, m, got)
+	e, ok := got.Lookup("chain", 30, 3)
+	assert.True(t, ok)
+	assert.Equal(t, "chain-30-s3", e.Name)
+	_, ok = got.Lookup("chain", 30, 4)
+	assert.False(t, ok)
+	e, ok = got.ByName("realistic-20-s3")
+	assert.True(t, ok)
+	assert.Equal(t, 20, e.Findings)
+}
+
+func repoManifest(t *testing.T) *Manifest {
+	t.Helper()
+	path, err := DefaultManifestPath()
+	require.NoError(t, err)
+	m, err := LoadManifest(path)
+	require.NoError(t, err)
+	return m
+}
+
+// TestRepoManifestIsTheStandardLadder pins that datasets/manifest.json lists
+// the standard ladder (run `aegisbench datasets update-manifest` when it
+// changes).
+func TestRepoManifestIsTheStandardLadder(t *testing.T) {
+	m := repoManifest(t)
+	var got, want []string
+	for _, e := range m.Datasets {
+		got = append(got, e.Name)
+	}
+	for _, e := range StandardLadder() {
+		want = append(want, e.Name)
+	}
+	assert.Equal(t, want, got)
+}
+
+// TestRepoManifestDigests regenerates every manifest dataset of up to 20000
+// findings and compares size and SHA-256 with the manifest. The manifest was
+// computed on one platform, so this is the test that pins the generator's
+// cross-platform determinism; it also fails when the generator's output
+// changes without `aegisbench datasets update-manifest`.
+func TestRepoManifestDigests(t *testing.T) {
+	for _, e := range repoManifest(t).Datasets {
+		if e.Findings > 20000 {
+			continue
+		}
+		t.Run(e.Name, func(t *testing.T) {
+			if testing.Short() && e.Findings > 2000 {
+				t.Skip("large dataset skipped in -short mode")
+			}
+			size, sum := digestOf(t, e.Config())
+			assert.Equal(t, e.Bytes, size, "size")
+			assert.Equal(t, e.SHA256, sum, "sha256")
+		})
+	}
+}
+
+func TestManifestFileIsCanonical(t *testing.T) {
+	// The committed file is exactly what Save writes, so update-manifest
+	// produces no spurious diff.
+	path, err := DefaultManifestPath()
+	require.NoError(t, err)
+	raw, err := os.ReadFile(path)
+	require.NoError(t, err)
+	out := filepath.Join(t.TempDir(), "m.json")
+	require.NoError(t, repoManifest(t).Save(out))
+	saved, err := os.ReadFile(out)
+	require.NoError(t, err)
+	assert.True(t, bytes.Equal(raw, saved), "datasets/manifest.json is not in Save's format")
+}

@@ -1,0 +1,593 @@
+package goengine
+
+import (
+	"cmp"
+	"math/bits"
+	"slices"
+	"strings"
+
+	"github.com/aegisbench/aegisbench/engines"
+)
+
+// Compute runs the attack-path operation (spec section 3) on decoded
+// findings with indexed pairing. Per account, the active findings are
+// numbered in ascending id order and indexed by resource_id, iam_role_arn
+// and vpc_id; each index keeps its groups' members sorted by (stage, id).
+// The edges a -> b are the members of a's three groups with stage >=
+// stage(a) (VPC members only when INTERNET- or VPC-exposed): they are
+// counted by inclusion-exclusion over the groups, without enumerating them,
+// and never stored. A BFS per entry, with buffers shared by all entries,
+// takes a node's unvisited neighbours from its groups' stage suffixes; a
+// suffix emptied once stays empty for the rest of that BFS, so an entry
+// costs O(reachable set) even when a VPC holds thousands of findings (the
+// quadratic edge set of the dense shape is never walked). The neighbours
+// found from one node are visited in ascending id order, which is the
+// spec's BFS exactly. findings must satisfy the domains of spec section 1
+// with unique ids, as Decode guarantees. The only error is invalid_options.
+func Compute(findings []Finding, opt engines.Options) (*Result, error) {
+	if err := opt.Validate(); err != nil {
+		return nil, err
+	}
+	res := &Result{MaxDepth: opt.MaxDepth, TopK: opt.TopK, Accounts: []Account{}}
+	if len(findings) == 0 {
+		return res, nil
+	}
+	order := make([]int32, len(findings))
+	for i := range order {
+		order[i] = int32(i)
+	}
+	slices.SortFunc(order, func(a, b int32) int {
+		fa, fb := &findings[a], &findings[b]
+		if c := strings.Compare(fa.AccountID, fb.AccountID); c != 0 {
+			return c
+		}
+		if c := strings.Compare(fa.ID, fb.ID); c != 0 {
+			return c
+		}
+		return cmp.Compare(a, b)
+	})
+	w := newWorkspace(opt)
+	for lo := 0; lo < len(order); {
+		acct := findings[order[lo]].AccountID
+		hi := lo + 1
+		for hi < len(order) && findings[order[hi]].AccountID == acct {
+			hi++
+		}
+		res.Accounts = append(res.Accounts, w.account(findings, order[lo:hi]))
+		res.Totals.add(&res.Accounts[len(res.Accounts)-1])
+		lo = hi
+	}
+	return res, nil
+}
+
+// numStages is the number of ATT&CK tactics (stages 1..14).
+const numStages = 14
+
+// Index kinds, in reason precedence order.
+const (
+	byResource = iota
+	byRole
+	byVPC
+	numKinds
+)
+
+// index groups the local nodes of an account by one key.
+type index struct {
+	// of is the group of each node as an edge source; -1 when its key is
+	// empty (roles and VPCs only).
+	of []int32
+	// members lists the edge targets of each group sorted by (stage, id):
+	// group g, stage t (1..14) is members[seg[g*14+t-1]:seg[g*14+t]]. For
+	// VPCs only INTERNET- or VPC-exposed nodes are members.
+	seg     []int32
+	members []int32
+	// BFS state per group: stages >= drained[g] hold no unvisited member,
+	// valid when stamp[g] is the current epoch (else none drained).
+	stamp   []uint32
+	drained []Tactic
+}
+
+// workspace holds the buffers reused across accounts and entries.
+type workspace struct {
+	maxDepth int
+	topK     int
+
+	findings []Finding
+	node     []int32 // local index -> finding index (active, ascending id)
+
+	// Per local node.
+	stage  []Tactic
+	mult   []uint64  // integer likelihood factor
+	prob   []float64 // float likelihood factor
+	impact []uint64  // 0 when not a target
+	reach  []bool    // may end a VPC_REACH edge
+
+	keys  map[string]int32
+	kinds [numKinds]index
+
+	// Edge counting scratch.
+	combo   map[[numKinds]int32]int32
+	comboOf []int32
+	hist    []int32
+
+	// BFS state, valid where seen == epoch.
+	epoch    uint32
+	seen     []uint32
+	dist     []uint8
+	parent   []int32
+	inReason []Reason
+	level    []uint64  // L at the node
+	like     []float64 // r at the node
+	queue    []int32
+	found    []int32  // neighbours found from one node
+	bits     []uint64 // all zero between uses; see ascending
+
+	// Candidate selection.
+	cands []candidate
+	pathN []int32  // path nodes of the candidates
+	pathR []Reason // pathR[i] = reason of the edge into pathN[i]
+}
+
+// candidate is a path before selection; its nodes are pathN[off:off+hops+1].
+type candidate struct {
+	score  uint64
+	like   float64
+	entry  int32
+	target int32
+	hops   int32
+	off    int
+}
+
+// better is the order of spec section 3 (local indices ascend with ids).
+func better(a, b *candidate) bool {
+	if a.score != b.score {
+		return a.score > b.score
+	}
+	if a.hops != b.hops {
+		return a.hops < b.hops
+	}
+	if a.entry != b.entry {
+		return a.entry < b.entry
+	}
+	return a.target < b.target
+}
+
+func compareCandidates(a, b candidate) int {
+	if better(&a, &b) {
+		return -1
+	}
+	if better(&b, &a) {
+		return 1
+	}
+	return 0
+}
+
+func newWorkspace(opt engines.Options) *workspace {
+	return &workspace{maxDepth: opt.MaxDepth, topK: opt.TopK, keys: map[string]int32{}, combo: map[[numKinds]int32]int32{}}
+}
+
+// extend returns s with length n >= len(s), keeping its contents.
+func extend[T any](s []T, n int) []T {
+	return slices.Grow(s, n-len(s))[:n]
+}
+
+// resize returns s with length n, reallocating only when it must; the
+// contents are unspecified (scratch buffers only).
+func resize[T any](s []T, n int) []T {
+	if cap(s) < n {
+		return make([]T, n, max(n, 2*cap(s)))
+	}
+	return s[:n]
+}
+
+// build indexes the k local nodes by key kind.
+func (w *workspace) build(kind int, k int) {
+	ix := &w.kinds[kind]
+	clear(w.keys)
+	ix.of = resize(ix.of, k)
+	var groups int32
+	for i := range k {
+		f := &w.findings[w.node[i]]
+		var key string
+		switch kind {
+		case byResource:
+			key = f.ResourceID
+		case byRole:
+			key = f.IAMRoleARN
+		default:
+			key = f.VPCID
+		}
+		if key == "" && kind != byResource {
+			ix.of[i] = -1
+			continue
+		}
+		g, ok := w.keys[key]
+		if !ok {
+			g = groups
+			w.keys[key] = g
+			groups++
+		}
+		ix.of[i] = g
+	}
+	// Counting sort by (group, stage); ascending i keeps ids ascending.
+	nseg := int(groups) * numStages
+	ix.seg = resize(ix.seg, nseg+1)
+	clear(ix.seg)
+	members := 0
+	for i := range k {
+		if g := ix.of[i]; g >= 0 && (kind != byVPC || w.reach[i]) {
+			ix.seg[int(g)*numStages+int(w.stage[i])]++
+			members++
+		}
+	}
+	for s := 1; s <= nseg; s++ {
+		ix.seg[s] += ix.seg[s-1]
+	}
+	ix.members = resize(ix.members, members)
+	// seg[x] is now the end of segment x-1; fill backwards from the ends.
+	for i := k - 1; i >= 0; i-- {
+		if g := ix.of[i]; g >= 0 && (kind != byVPC || w.reach[i]) {
+			x := int(g)*numStages + int(w.stage[i])
+			ix.seg[x]--
+			ix.members[ix.seg[x]] = int32(i)
+		}
+	}
+	// Now seg[x] is the start of segment x-1... shift to starts-at-x form.
+	copy(ix.seg, ix.seg[1:])
+	ix.seg[nseg] = int32(members)
+	ix.stamp = resize(ix.stamp, int(groups))
+	clear(ix.stamp)
+	ix.drained = resize(ix.drained, int(groups))
+}
+
+// countEdges counts the edges of the k local nodes: for each source a,
+// |(R ∪ S ∪ V) ∩ {stage >= stage(a)} \ {a}| by inclusion-exclusion, where
+// R, S, V are a's resource, role and VPC groups' members and each
+// intersection is a group of the nodes sharing several keys.
+func (w *workspace) countEdges(k int) int {
+	edges := 0
+	w.comboOf = resize(w.comboOf, k)
+	for mask := 1; mask < 1<<numKinds; mask++ {
+		// Group the nodes by the keys in mask; -1 when one of them is empty.
+		clear(w.combo)
+		var groups int32
+		for i := range k {
+			var key [numKinds]int32
+			w.comboOf[i] = -1
+			ok := true
+			for kind := range numKinds {
+				key[kind] = -1
+				if mask&(1<<kind) != 0 {
+					if key[kind] = w.kinds[kind].of[i]; key[kind] < 0 {
+						ok = false
+					}
+				}
+			}
+			if !ok {
+				continue
+			}
+			g, seen := w.combo[key]
+			if !seen {
+				g = groups
+				w.combo[key] = g
+				groups++
+			}
+			w.comboOf[i] = g
+		}
+		// Stage histogram of the members, then suffix sums: hist[g*16+t]
+		// counts members of g with stage >= t.
+		const width = numStages + 2
+		w.hist = resize(w.hist, int(groups)*width)
+		clear(w.hist)
+		needReach := mask&(1<<byVPC) != 0
+		member := func(i int) bool { return w.comboOf[i] >= 0 && (!needReach || w.reach[i]) }
+		for i := range k {
+			if member(i) {
+				w.hist[int(w.comboOf[i])*width+int(w.stage[i])]++
+			}
+		}
+		for g := range int(groups) {
+			h := w.hist[g*width : (g+1)*width]
+			for t := numStages; t >= 1; t-- {
+				h[t] += h[t+1]
+			}
+		}
+		count := 0
+		for i := range k {
+			if g := w.comboOf[i]; g >= 0 {
+				count += int(w.hist[int(g)*width+int(w.stage[i])])
+				if member(i) {
+					count-- // a -> a is not an edge
+				}
+			}
+		}
+		if odd := (mask&1+mask>>1&1+mask>>2&1) == 1 || mask == 7; odd {
+			edges += count
+		} else {
+			edges -= count
+		}
+	}
+	return edges
+}
+
+// account computes one account; members are its finding indices in
+// ascending id order.
+func (w *workspace) account(findings []Finding, members []int32) Account {
+	w.findings = findings
+	acc := Account{ID: findings[members[0]].AccountID, Findings: len(members)}
+	w.node = w.node[:0]
+	for _, i := range members {
+		f := &findings[i]
+		if !f.Active() {
+			continue
+		}
+		w.node = append(w.node, i)
+		if isEntry(f) {
+			acc.Entries++
+		}
+		if isTarget(f) {
+			acc.Targets++
+		}
+	}
+	k := len(w.node)
+	acc.Active = k
+	if k == 0 {
+		acc.Paths = []Path{}
+		return acc
+	}
+	w.stage = resize(w.stage, k)
+	w.mult = resize(w.mult, k)
+	w.prob = resize(w.prob, k)
+	w.impact = resize(w.impact, k)
+	w.reach = resize(w.reach, k)
+	for i, fi := range w.node {
+		f := &findings[fi]
+		w.stage[i] = f.Tactic
+		w.mult[i] = stepMultiplier(f.EPSSE5)
+		w.prob[i] = stepProbability(f.EPSSE5)
+		w.reach[i] = reachable(f)
+		w.impact[i] = 0
+		if isTarget(f) {
+			w.impact[i] = impact(f)
+		}
+	}
+	for kind := range numKinds {
+		w.build(kind, k)
+	}
+	acc.Edges = w.countEdges(k)
+
+	w.cands = w.cands[:0]
+	w.pathN, w.pathR = w.pathN[:0], w.pathR[:0]
+	if acc.Entries > 0 && acc.Targets > 0 {
+		w.prepareBFS(k)
+		for e := range int32(k) {
+			if findings[w.node[e]].NetworkExposure == ExposureInternet {
+				acc.CandidatePaths += w.bfs(e)
+			}
+		}
+	}
+	slices.SortFunc(w.cands, compareCandidates)
+	acc.Paths = w.paths()
+	return acc
+}
+
+func (w *workspace) prepareBFS(k int) {
+	if cap(w.seen) < k {
+		w.seen = make([]uint32, k, max(k, 2*cap(w.seen)))
+		w.epoch = 0
+		for kind := range numKinds {
+			clear(w.kinds[kind].stamp)
+		}
+	} else {
+		w.seen = w.seen[:k]
+	}
+	w.dist = resize(w.dist, k)
+	w.parent = resize(w.parent, k)
+	w.inReason = resize(w.inReason, k)
+	w.level = resize(w.level, k)
+	w.like = resize(w.like, k)
+	w.queue = resize(w.queue, k)
+	w.found = resize(w.found, k)
+	w.bits = resize(w.bits, (k+63)/64)
+	clear(w.bits)
+}
+
+// reason returns the reason of the edge u -> v (which exists).
+func (w *workspace) reason(u, v int32) Reason {
+	if w.kinds[byResource].of[u] == w.kinds[byResource].of[v] {
+		return ReasonSameResource
+	}
+	if r := w.kinds[byRole].of[u]; r >= 0 && r == w.kinds[byRole].of[v] {
+		return ReasonSharedRole
+	}
+	return ReasonVPCReach
+}
+
+// bfs walks from entry e up to maxDepth edges and offers every target
+// reached to the selection. It returns the number of candidates.
+func (w *workspace) bfs(e int32) int {
+	w.epoch++
+	if w.epoch == 0 { // wrapped: forget every stamp
+		clear(w.seen[:cap(w.seen)])
+		for kind := range numKinds {
+			clear(w.kinds[kind].stamp)
+		}
+		w.epoch = 1
+	}
+	epoch := w.epoch
+	seen, dist, parent, inReason, level, like := w.seen, w.dist, w.parent, w.inReason, w.level, w.like
+	maxDepth := uint8(w.maxDepth)
+	seen[e], dist[e], parent[e] = epoch, 0, -1
+	level[e] = likelihoodScale * w.mult[e] / likelihoodScale
+	like[e] = 1.0 * w.prob[e]
+	q := w.queue[:1]
+	q[0] = e
+	candidates := 0
+	for head := 0; head < len(q); head++ {
+		u := q[head]
+		du := dist[u]
+		if du >= maxDepth {
+			break // FIFO: every node still queued is as deep
+		}
+		su := w.stage[u]
+		found := w.found[:0]
+		for kind := range numKinds {
+			ix := &w.kinds[kind]
+			g := ix.of[u]
+			if g < 0 {
+				continue
+			}
+			drained := Tactic(numStages + 1)
+			if ix.stamp[g] == epoch {
+				drained = ix.drained[g]
+			}
+			if su >= drained {
+				continue
+			}
+			base := int(g) * numStages
+			for _, v := range ix.members[ix.seg[base+int(su)-1]:ix.seg[base+int(drained)-1]] {
+				if seen[v] != epoch {
+					seen[v] = epoch
+					found = append(found, v)
+				}
+			}
+			ix.stamp[g], ix.drained[g] = epoch, su
+		}
+		w.ascending(found)
+		lu, ru := level[u], like[u]
+		for _, v := range found {
+			dist[v], parent[v], inReason[v] = du+1, u, w.reason(u, v)
+			level[v] = lu * w.mult[v] / likelihoodScale
+			like[v] = ru * w.prob[v]
+			q = append(q, v)
+			if w.impact[v] != 0 {
+				candidates++
+				w.offer(candidate{score: w.impact[v] * level[v], like: like[v], entry: e, target: v, hops: int32(du) + 1})
+			}
+		}
+	}
+	return candidates
+}
+
+// ascending sorts distinct local indices in place: a comparison sort for
+// few, a pass over a bitset when they are many compared with the account
+// (the dense case, where one node finds thousands of neighbours).
+func (w *workspace) ascending(found []int32) {
+	if len(found) < 64 || len(found) < len(w.bits) {
+		if len(found) > 1 {
+			slices.Sort(found)
+		}
+		return
+	}
+	lo, hi := len(w.bits), 0
+	for _, v := range found {
+		word := int(v >> 6)
+		w.bits[word] |= 1 << (v & 63)
+		lo, hi = min(lo, word), max(hi, word)
+	}
+	n := 0
+	for word := lo; word <= hi; word++ {
+		for b := w.bits[word]; b != 0; b &= b - 1 {
+			found[n] = int32(word<<6 + bits.TrailingZeros64(b))
+			n++
+		}
+		w.bits[word] = 0
+	}
+}
+
+// offer adds a candidate: all of them when topK is 0, else into a bounded
+// heap whose root is the worst kept candidate.
+func (w *workspace) offer(c candidate) {
+	if w.topK == 0 {
+		c.off = len(w.pathN)
+		w.pathN = extend(w.pathN, c.off+int(c.hops)+1)
+		w.pathR = extend(w.pathR, len(w.pathN))
+		w.writePath(&c)
+		w.cands = append(w.cands, c)
+		return
+	}
+	h := w.cands
+	if len(h) < w.topK {
+		stride := w.maxDepth + 1
+		c.off = len(h) * stride
+		w.pathN = extend(w.pathN, c.off+stride)
+		w.pathR = extend(w.pathR, len(w.pathN))
+		w.writePath(&c)
+		h = append(h, c)
+		// Sift up: parents are worse than (or equal to) children.
+		for i := len(h) - 1; i > 0; {
+			p := (i - 1) / 2
+			if !better(&h[p], &h[i]) {
+				break
+			}
+			h[p], h[i] = h[i], h[p]
+			i = p
+		}
+		w.cands = h
+		return
+	}
+	if !better(&c, &h[0]) {
+		return
+	}
+	c.off = h[0].off
+	w.writePath(&c)
+	h[0] = c
+	for i := 0; ; {
+		worst := i
+		if l := 2*i + 1; l < len(h) && better(&h[worst], &h[l]) {
+			worst = l
+		}
+		if r := 2*i + 2; r < len(h) && better(&h[worst], &h[r]) {
+			worst = r
+		}
+		if worst == i {
+			break
+		}
+		h[i], h[worst] = h[worst], h[i]
+		i = worst
+	}
+}
+
+// writePath stores the BFS path to c.target at pathN[c.off:].
+func (w *workspace) writePath(c *candidate) {
+	x := c.target
+	for p := c.off + int(c.hops); p >= c.off; p-- {
+		w.pathN[p], w.pathR[p] = x, w.inReason[x]
+		x = w.parent[x]
+	}
+}
+
+// paths turns the sorted kept candidates into Paths, with two shared
+// backing arrays for all finding ids and reasons.
+func (w *workspace) paths() []Path {
+	out := make([]Path, len(w.cands))
+	total := 0
+	for i := range w.cands {
+		total += int(w.cands[i].hops) + 1
+	}
+	ids := make([]string, total)
+	reasons := make([]Reason, total-len(w.cands))
+	for i := range w.cands {
+		c := &w.cands[i]
+		n := int(c.hops) + 1
+		pid, prs := ids[:n:n], reasons[:n-1:n-1]
+		ids, reasons = ids[n:], reasons[n-1:]
+		for j := range n {
+			pid[j] = w.findings[w.node[w.pathN[c.off+j]]].ID
+			if j > 0 {
+				prs[j-1] = w.pathR[c.off+j]
+			}
+		}
+		out[i] = Path{
+			Rank:       i + 1,
+			EntryID:    pid[0],
+			TargetID:   pid[n-1],
+			Hops:       int(c.hops),
+			Score:      c.score,
+			Likelihood: c.like,
+			FindingIDs: pid,
+			Reasons:    prs,
+		}
+	}
+	return out
+}

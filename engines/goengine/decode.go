@@ -1,0 +1,350 @@
+package goengine
+
+import (
+	"fmt"
+	"strconv"
+	"unicode/utf8"
+	"unsafe"
+
+	"github.com/aegisbench/aegisbench/engines"
+)
+
+// The 11 engine fields in table order (spec section 1): the order in which
+// they are checked.
+const (
+	fieldID = iota
+	fieldAccount
+	fieldSeverity
+	fieldStatus
+	fieldResource
+	fieldVPC
+	fieldExposure
+	fieldRole
+	fieldClass
+	fieldEPSS
+	fieldTactic
+	numEngineFields
+)
+
+// EngineFields lists the 11 engine fields in table order.
+var EngineFields = [numEngineFields]string{
+	"id", "aws_account_id", "severity_normalized", "workflow_status", "resource_id",
+	"vpc_id", "network_exposure", "iam_role_arn", "data_classification", "epss_e5",
+	"mitre_tactic_id",
+}
+
+// engineFieldIndex returns the table position of member name key, or -1.
+func engineFieldIndex(key []byte) int {
+	switch string(key) {
+	case "id":
+		return fieldID
+	case "aws_account_id":
+		return fieldAccount
+	case "severity_normalized":
+		return fieldSeverity
+	case "workflow_status":
+		return fieldStatus
+	case "resource_id":
+		return fieldResource
+	case "vpc_id":
+		return fieldVPC
+	case "network_exposure":
+		return fieldExposure
+	case "iam_role_arn":
+		return fieldRole
+	case "data_classification":
+		return fieldClass
+	case "epss_e5":
+		return fieldEPSS
+	case "mitre_tactic_id":
+		return fieldTactic
+	}
+	return -1
+}
+
+// fieldRule is the domain message of each engine field.
+var fieldRule = [numEngineFields]string{
+	"id must be a non-empty string",
+	"aws_account_id must be a non-empty string",
+	"severity_normalized must be an integer in 0..100",
+	"workflow_status must be one of NEW, NOTIFIED, RESOLVED, SUPPRESSED",
+	"resource_id must be a non-empty string",
+	"vpc_id must be a string",
+	"network_exposure must be one of INTERNET, VPC, PRIVATE, NONE",
+	"iam_role_arn must be a string",
+	"data_classification must be one of NONE, INTERNAL, CONFIDENTIAL, RESTRICTED",
+	"epss_e5 must be an integer in 0..100000",
+	"mitre_tactic_id must be one of the 14 ATT&CK enterprise tactic ids (TA0043 .. TA0040)",
+}
+
+// slot is what one element holds for one engine field.
+type slot struct {
+	count int
+	first byte   // first byte of the (first) value
+	raw   []byte // string content (raw) or number token
+	esc   bool   // the string had escapes
+	isInt bool   // the number had no fraction or exponent
+}
+
+// stringArena copies strings into large shared chunks: one allocation per
+// chunk instead of one per string. Chunks are never written after a string
+// is cut from them, so the strings are immutable as Go requires.
+type stringArena struct {
+	buf []byte
+}
+
+const arenaChunk = 64 << 10
+
+func (a *stringArena) string(b []byte) string {
+	if len(b) == 0 {
+		return ""
+	}
+	if len(a.buf)+len(b) > cap(a.buf) {
+		a.buf = make([]byte, 0, max(arenaChunk, len(b)))
+	}
+	start := len(a.buf)
+	a.buf = append(a.buf, b...)
+	return unsafe.String(&a.buf[start], len(b))
+}
+
+// Decode reads a findings document (spec section 1) and returns the engine
+// fields of every finding in document order, or the spec's error (section
+// 5): invalid_json for a malformed document anywhere (it wins over any field
+// error), else the first element that is not an object or has a bad engine
+// field (fields checked in table order), else the first duplicate id.
+// Members other than the 11 engine fields are validated as JSON only.
+func Decode(data []byte) ([]Finding, error) {
+	d := decoder{s: scanner{data: data}}
+	return d.decode()
+}
+
+type decoder struct {
+	s       scanner
+	slots   [numEngineFields]slot
+	scratch []byte // unescaped member names and string values
+	arena   stringArena
+	ids     map[string]int
+	out     []Finding
+	err     *engines.Error // first field or duplicate error
+}
+
+func (d *decoder) decode() ([]Finding, error) {
+	s := &d.s
+	empty, ok := s.arrayStart()
+	if !ok {
+		return nil, s.jsonError()
+	}
+	if !empty {
+		estimate := len(s.data)/2048 + 16
+		d.out = make([]Finding, 0, estimate)
+		d.ids = make(map[string]int, estimate)
+		for i := 0; ; i++ {
+			if !d.element(i) {
+				return nil, s.jsonError()
+			}
+			more, ok := s.next(']')
+			if !ok {
+				return nil, s.jsonError()
+			}
+			if !more {
+				break
+			}
+		}
+	}
+	if !s.end() {
+		return nil, s.jsonError()
+	}
+	if d.err != nil {
+		return nil, d.err
+	}
+	if d.out == nil {
+		d.out = []Finding{}
+	}
+	return d.out, nil
+}
+
+// element reads element i; it returns false on a syntax error only. Once a
+// field error is recorded, the rest of the document is only validated.
+func (d *decoder) element(i int) bool {
+	s := &d.s
+	c := s.peek()
+	if d.err != nil {
+		return s.skipValue()
+	}
+	if c != '{' {
+		d.err = engines.NewFieldError(i, "", fmt.Sprintf("finding %d: must be a JSON object, not %s", i, kindOf(c)))
+		return s.skipValue()
+	}
+	if !s.open() {
+		return false
+	}
+	d.slots = [numEngineFields]slot{}
+	if s.peek() == '}' {
+		s.pos++
+		s.depth--
+	} else {
+		for {
+			key, ok := s.readKey(&d.scratch)
+			if !ok {
+				return false
+			}
+			f := engineFieldIndex(key)
+			if f < 0 {
+				if !s.skipValue() {
+					return false
+				}
+			} else if !d.member(&d.slots[f]) {
+				return false
+			}
+			more, ok := s.next('}')
+			if !ok {
+				return false
+			}
+			if !more {
+				break
+			}
+		}
+	}
+	d.finish(i)
+	return true
+}
+
+// member reads the value of an engine field into sl.
+func (d *decoder) member(sl *slot) bool {
+	s := &d.s
+	sl.count++
+	if sl.count > 1 {
+		return s.skipValue()
+	}
+	c := s.peek() // 0 at the end of input: skipValue reports it
+	sl.first = c
+	switch {
+	case c == '"':
+		raw, esc, ok := s.readString()
+		sl.raw, sl.esc = raw, esc
+		return ok
+	case c == '-' || (c >= '0' && c <= '9'):
+		n, ok := s.readNumber()
+		sl.raw, sl.isInt = n.raw, n.integer
+		return ok
+	default:
+		return s.skipValue()
+	}
+}
+
+// finish checks the slots of element i in table order, recording the first
+// error or appending the finding.
+func (d *decoder) finish(i int) {
+	var f Finding
+	for k := range numEngineFields {
+		sl := &d.slots[k]
+		if sl.count != 1 {
+			what := "is missing"
+			if sl.count > 1 {
+				what = "is given more than once"
+			}
+			d.err = engines.NewFieldError(i, EngineFields[k], fmt.Sprintf("finding %d: %s %s", i, EngineFields[k], what))
+			return
+		}
+		if !d.setField(&f, k, sl) {
+			var got string
+			switch sl.first {
+			case '"':
+				got = strconv.Quote(string(d.value(sl)))
+			case '-', '0', '1', '2', '3', '4', '5', '6', '7', '8', '9':
+				got = string(sl.raw)
+			default:
+				got = kindOf(sl.first)
+			}
+			d.err = engines.NewFieldError(i, EngineFields[k], fmt.Sprintf("finding %d: %s, got %s", i, fieldRule[k], truncate(got, 80)))
+			return
+		}
+	}
+	if j, dup := d.ids[f.ID]; dup {
+		d.err = engines.NewDuplicateIDError(i, fmt.Sprintf("finding %d: id %s repeats the id of finding %d", i, truncate(strconv.Quote(f.ID), 80), j))
+		return
+	}
+	d.ids[f.ID] = i
+	d.out = append(d.out, f)
+}
+
+// value returns a slot's string value unescaped (in scratch) or its raw
+// number token.
+func (d *decoder) value(sl *slot) []byte {
+	if sl.esc {
+		d.scratch = unescape(d.scratch[:0], sl.raw)
+		return d.scratch
+	}
+	return sl.raw
+}
+
+// setField validates slot sl as engine field k and stores it in f.
+func (d *decoder) setField(f *Finding, k int, sl *slot) bool {
+	switch k {
+	case fieldSeverity, fieldEPSS:
+		if sl.first != '-' && (sl.first < '0' || sl.first > '9') || !sl.isInt {
+			return false
+		}
+		v, ok := number{raw: sl.raw}.int64Value()
+		limit := int64(100)
+		if k == fieldEPSS {
+			limit = 100000
+		}
+		if !ok || v < 0 || v > limit {
+			return false
+		}
+		if k == fieldEPSS {
+			f.EPSSE5 = int(v)
+		} else {
+			f.SeverityNormalized = int(v)
+		}
+		return true
+	}
+	if sl.first != '"' {
+		return false
+	}
+	v := d.value(sl)
+	switch k {
+	case fieldID, fieldAccount, fieldResource:
+		if len(v) == 0 {
+			return false
+		}
+		str := d.arena.string(v)
+		switch k {
+		case fieldID:
+			f.ID = str
+		case fieldAccount:
+			f.AccountID = str
+		default:
+			f.ResourceID = str
+		}
+	case fieldVPC:
+		f.VPCID = d.arena.string(v)
+	case fieldRole:
+		f.IAMRoleARN = d.arena.string(v)
+	case fieldStatus:
+		f.WorkflowStatus = ParseWorkflowStatus(v)
+		return f.WorkflowStatus != 0
+	case fieldExposure:
+		f.NetworkExposure = ParseExposure(v)
+		return f.NetworkExposure != 0
+	case fieldClass:
+		f.DataClassification = ParseClassification(v)
+		return f.DataClassification != 0
+	case fieldTactic:
+		f.Tactic = ParseTactic(v)
+		return f.Tactic != 0
+	}
+	return true
+}
+
+// truncate shortens s for messages.
+func truncate(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return s[:n] + "..."
+}

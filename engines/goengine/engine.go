@@ -1,0 +1,80 @@
+// Package goengine is the Go attack-path engine of engines/SPEC.md: a
+// strict hand-written JSON reader (Decode, LoadFindings), the attack-path
+// computation with indexed pairing (Compute) and its spec-literal O(k^2)
+// oracle (ComputeNaive), a hand-rolled encoder (Encode), and the list
+// operation (Store, ParseQuery). It registers the engines "go" (indexed)
+// and "go-naive" (oracle); both also implement engines.Lister.
+package goengine
+
+import (
+	"context"
+
+	"github.com/aegisbench/aegisbench/engines"
+)
+
+func init() {
+	engines.Register("go", "Go engine, in-process, indexed pairing",
+		func(string) (engines.Engine, error) { return New(), nil }, nil)
+	engines.Register("go-naive", "Go engine, in-process, spec-literal O(k^2) pairing (the oracle)",
+		func(string) (engines.Engine, error) { return NewNaive(), nil }, nil)
+}
+
+// Engine is the Go engine; it implements engines.Engine and engines.Lister
+// and is safe for concurrent use (every call has its own buffers).
+type Engine struct {
+	name    string
+	compute func([]Finding, engines.Options) (*Result, error)
+}
+
+// New returns the indexed engine, registered as "go".
+func New() engines.Engine { return &Engine{name: "go", compute: Compute} }
+
+// NewNaive returns the oracle engine, registered as "go-naive".
+func NewNaive() engines.Engine { return &Engine{name: "go-naive", compute: ComputeNaive} }
+
+// Name returns "go" or "go-naive".
+func (e *Engine) Name() string { return e.name }
+
+// AttackPaths validates opt, decodes findings, computes and encodes the
+// output document. Bad input is an *engines.Error.
+func (e *Engine) AttackPaths(ctx context.Context, findings []byte, opt engines.Options) ([]byte, error) {
+	if err := opt.Validate(); err != nil {
+		return nil, err
+	}
+	decoded, err := Decode(findings)
+	if err != nil {
+		return nil, err
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	res, err := e.compute(decoded, opt)
+	if err != nil {
+		return nil, err
+	}
+	return Encode(res), nil
+}
+
+// AttackPaths is Decode, Compute and Encode in one call (the indexed
+// engine's whole pipeline).
+func AttackPaths(findings []byte, opt engines.Options) ([]byte, error) {
+	return New().AttackPaths(context.Background(), findings, opt)
+}
+
+// List runs the list operation (spec section 7): query errors first
+// (invalid_options), then the findings document's (invalid_json,
+// invalid_field, duplicate_id), then the page.
+func (e *Engine) List(ctx context.Context, findings []byte, query []byte) ([]byte, error) {
+	q, err := ParseQuery(query)
+	if err != nil {
+		return nil, err
+	}
+	all, err := LoadFindings(findings)
+	if err != nil {
+		return nil, err
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	return NewStore(all).List(q), nil
+}

@@ -1,0 +1,199 @@
+// Package process runs an attack-path engine as a separate program that
+// follows the process contract of engines/SPEC.md:
+//
+//	COMMAND --in FILE --max-depth N --top-k K
+//
+// reads the findings document from FILE and either writes the output
+// document to stdout and exits 0, or writes the error document to stdout (a
+// message for people on stderr) and exits 1. Any other outcome (another
+// exit status, a signal, an exit 1 whose stdout is not an error document,
+// the context ending) is a failure of the engine, reported with the tail of
+// its stderr.
+//
+// The package registers the engine "exec": "exec:COMMAND" runs COMMAND,
+// split into program and arguments with strings.Fields (white space only:
+// no quoting, no shell expansion, so paths holding spaces cannot be named).
+// Other packages build engines on the same contract with New, or with
+// NewLister when the program also serves the list operation as
+//
+//	COMMAND list --in FILE --query QUERY
+//
+// (QUERY: the query object's JSON text as one argument), which rust-cli
+// does.
+package process
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/aegisbench/aegisbench/engines"
+)
+
+// stderrTail is how many trailing bytes of an engine's stderr an error
+// quotes.
+const stderrTail = 2048
+
+// waitDelay bounds how long a run waits for the engine's output pipes to
+// close after the engine exited or was killed (a grandchild may hold them).
+const waitDelay = 2 * time.Second
+
+func init() {
+	engines.Register("exec",
+		"any program following the process contract: exec:COMMAND runs COMMAND --in FILE --max-depth N --top-k K (COMMAND split on white space)",
+		open, nil)
+}
+
+// open is the factory of "exec:COMMAND".
+func open(arg string) (engines.Engine, error) {
+	argv := strings.Fields(arg)
+	if len(argv) == 0 {
+		return nil, errors.New(`engine "exec" needs a command: exec:COMMAND`)
+	}
+	if _, err := exec.LookPath(argv[0]); err != nil {
+		return nil, fmt.Errorf("engine %q: %w", "exec:"+arg, err)
+	}
+	return New("exec:"+arg, argv), nil
+}
+
+// New returns an engine called name that runs argv (program first, then
+// any fixed arguments) with the contract's flags appended. The input is
+// written to a temporary file, removed when the call returns.
+func New(name string, argv []string) engines.Engine {
+	return &engine{name: name, argv: slices.Clone(argv)}
+}
+
+// NewLister is New for a program that also serves the list operation:
+// the engine implements engines.Lister by running
+// COMMAND list --in FILE --query QUERY.
+func NewLister(name string, argv []string) engines.Engine {
+	return &listEngine{engine{name: name, argv: slices.Clone(argv)}}
+}
+
+type engine struct {
+	name string
+	argv []string
+}
+
+type listEngine struct{ engine }
+
+// Name returns the name the engine was created with.
+func (e *engine) Name() string { return e.name }
+
+// AttackPaths runs the program once on findings. The options are passed
+// unchecked; out-of-range values are the program's invalid_options error.
+func (e *engine) AttackPaths(ctx context.Context, findings []byte, opt engines.Options) ([]byte, error) {
+	if len(e.argv) == 0 {
+		return nil, fmt.Errorf("engine %s: no command to run", e.name)
+	}
+	in, err := writeTemp(findings)
+	if err != nil {
+		return nil, fmt.Errorf("engine %s: %w", e.name, err)
+	}
+	defer os.Remove(in)
+	args := append(slices.Clone(e.argv[1:]),
+		"--in", in,
+		"--max-depth", strconv.Itoa(opt.MaxDepth),
+		"--top-k", strconv.Itoa(opt.TopK))
+	return e.run(ctx, args)
+}
+
+// List runs the program's list operation on findings with the query
+// object's bytes as the --query argument.
+func (e *listEngine) List(ctx context.Context, findings []byte, query []byte) ([]byte, error) {
+	if len(e.argv) == 0 {
+		return nil, fmt.Errorf("engine %s: no command to run", e.name)
+	}
+	in, err := writeTemp(findings)
+	if err != nil {
+		return nil, fmt.Errorf("engine %s: %w", e.name, err)
+	}
+	defer os.Remove(in)
+	args := append(slices.Clone(e.argv[1:]), "list", "--in", in, "--query", string(query))
+	return e.run(ctx, args)
+}
+
+// run executes the program with args and maps its outcome to the Engine
+// results.
+func (e *engine) run(ctx context.Context, args []string) ([]byte, error) {
+	cmd := exec.CommandContext(ctx, e.argv[0], args...)
+	var stdout bytes.Buffer
+	stderr := &tailBuffer{limit: stderrTail}
+	cmd.Stdout = &stdout
+	cmd.Stderr = stderr
+	cmd.WaitDelay = waitDelay
+	err := cmd.Run()
+	if err != nil && ctx.Err() != nil {
+		return nil, fmt.Errorf("engine %s: %w (%v)%s", e.name, ctx.Err(), err, stderr.suffix())
+	}
+	if err == nil {
+		if stdout.Len() == 0 {
+			return nil, fmt.Errorf("engine %s: %s exited 0 with nothing on stdout%s", e.name, e.argv[0], stderr.suffix())
+		}
+		return stdout.Bytes(), nil
+	}
+	var exitErr *exec.ExitError
+	if errors.As(err, &exitErr) && exitErr.ExitCode() == 1 {
+		doc, perr := engines.ParseErrorDoc(stdout.Bytes())
+		if perr != nil {
+			return nil, fmt.Errorf("engine %s: %s exited 1 without an error document on stdout: %w%s", e.name, e.argv[0], perr, stderr.suffix())
+		}
+		return nil, doc
+	}
+	return nil, fmt.Errorf("engine %s: %s: %w%s", e.name, e.argv[0], err, stderr.suffix())
+}
+
+// writeTemp writes b to a new temporary file and returns its path.
+func writeTemp(b []byte) (string, error) {
+	f, err := os.CreateTemp("", "aegisbench-in-*.json")
+	if err != nil {
+		return "", fmt.Errorf("writing the input file: %w", err)
+	}
+	_, werr := f.Write(b)
+	cerr := f.Close()
+	if err := errors.Join(werr, cerr); err != nil {
+		os.Remove(f.Name())
+		return "", fmt.Errorf("writing the input file %s: %w", f.Name(), err)
+	}
+	return f.Name(), nil
+}
+
+// tailBuffer keeps the last limit bytes written to it.
+type tailBuffer struct {
+	limit     int
+	buf       []byte
+	truncated bool
+}
+
+func (t *tailBuffer) Write(p []byte) (int, error) {
+	t.buf = append(t.buf, p...)
+	if len(t.buf) > 2*t.limit {
+		t.buf = append(t.buf[:0], t.buf[len(t.buf)-t.limit:]...)
+		t.truncated = true
+	}
+	return len(p), nil
+}
+
+// suffix formats the kept stderr for an error message: "" when there was
+// none.
+func (t *tailBuffer) suffix() string {
+	b := t.buf
+	if len(b) > t.limit {
+		b = b[len(b)-t.limit:]
+	}
+	s := strings.TrimSpace(string(b))
+	if s == "" {
+		return ""
+	}
+	if t.truncated || len(t.buf) > t.limit {
+		s = "..." + s
+	}
+	return "; stderr: " + s
+}

@@ -1,0 +1,99 @@
+package engines
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+	"sync"
+)
+
+// Factory opens an engine. arg is the text after "NAME:" in names such as
+// "exec:./my-engine" and empty otherwise.
+type Factory func(arg string) (Engine, error)
+
+// Availability reports whether an engine can run here and, if not, why
+// (for example "built without the rustffi tag").
+type Availability func() error
+
+type entry struct {
+	factory   Factory
+	available Availability
+	doc       string
+}
+
+var (
+	mu       sync.RWMutex
+	registry = map[string]entry{}
+)
+
+// ErrUnavailable wraps the reason an engine cannot run in this build or on
+// this machine.
+var ErrUnavailable = fmt.Errorf("engine unavailable")
+
+// Register adds an engine under name. available may be nil (always
+// available). doc is a one-line description for --help. Registering a name
+// twice panics: it is a programming error.
+func Register(name, doc string, f Factory, available Availability) {
+	mu.Lock()
+	defer mu.Unlock()
+	if _, dup := registry[name]; dup {
+		panic("engines: Register called twice for " + name)
+	}
+	registry[name] = entry{factory: f, available: available, doc: doc}
+}
+
+// Open returns the engine called name. "exec:COMMAND" selects the engine
+// registered as "exec" with COMMAND as its argument.
+func Open(name string) (Engine, error) {
+	key, arg := name, ""
+	if i := strings.IndexByte(name, ':'); i >= 0 {
+		key, arg = name[:i], name[i+1:]
+	}
+	mu.RLock()
+	e, ok := registry[key]
+	mu.RUnlock()
+	if !ok {
+		return nil, fmt.Errorf("unknown engine %q (known: %s)", name, strings.Join(Names(), ", "))
+	}
+	if e.available != nil {
+		if err := e.available(); err != nil {
+			return nil, fmt.Errorf("engine %q: %w: %v", name, ErrUnavailable, err)
+		}
+	}
+	return e.factory(arg)
+}
+
+// Available reports nil when the named engine can run here.
+func Available(name string) error {
+	mu.RLock()
+	e, ok := registry[name]
+	mu.RUnlock()
+	if !ok {
+		return fmt.Errorf("unknown engine %q", name)
+	}
+	if e.available != nil {
+		if err := e.available(); err != nil {
+			return fmt.Errorf("%w: %v", ErrUnavailable, err)
+		}
+	}
+	return nil
+}
+
+// Names lists registered engine names in ascending order.
+func Names() []string {
+	mu.RLock()
+	defer mu.RUnlock()
+	names := make([]string, 0, len(registry))
+	for n := range registry {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	return names
+}
+
+// Doc returns the one-line description of a registered engine.
+func Doc(name string) string {
+	mu.RLock()
+	defer mu.RUnlock()
+	return registry[name].doc
+}

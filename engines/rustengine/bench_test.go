@@ -1,0 +1,102 @@
+//go:build cgo && rustffi
+
+package rustengine
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"testing"
+
+	"github.com/aegisbench/aegisbench/datasets"
+	"github.com/aegisbench/aegisbench/engines"
+	aegispath "github.com/aegisbench/aegisbench/rust"
+)
+
+// pipelineSizes are the dataset sizes of BenchmarkPipeline.
+var pipelineSizes = []int{200, 2000, 20000}
+
+// BenchmarkPipeline measures one attack-path call, findings bytes in to
+// output bytes out, on the realistic datasets (seed 1) with the default
+// options. SetBytes is the input size, so MB/s is input throughput.
+func BenchmarkPipeline(b *testing.B) {
+	engs := []struct {
+		name string
+		open func() (engines.Engine, error)
+	}{
+		{"rust-ffi", func() (engines.Engine, error) { return NewFFI(), nil }},
+		{"rust-cli", NewCLI},
+	}
+	for _, eng := range engs {
+		b.Run("engine="+eng.name, func(b *testing.B) {
+			e, err := eng.open()
+			if err != nil {
+				b.Fatal(err)
+			}
+			for _, n := range pipelineSizes {
+				b.Run(fmt.Sprintf("n=%d", n), func(b *testing.B) {
+					input := loadDataset(b, n)
+					opt := engines.DefaultOptions()
+					ctx := context.Background()
+					b.SetBytes(int64(len(input)))
+					b.ReportAllocs()
+					for b.Loop() {
+						if _, err := e.AttackPaths(ctx, input, opt); err != nil {
+							b.Fatal(err)
+						}
+					}
+				})
+			}
+		})
+	}
+}
+
+// loadDataset returns the bytes of the realistic dataset of n findings,
+// generating it into the cache when missing.
+func loadDataset(b *testing.B, n int) []byte {
+	b.Helper()
+	path, err := datasets.EnsureStandard("realistic", n, 1)
+	if err != nil {
+		b.Fatal(err)
+	}
+	input, err := os.ReadFile(path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	return input
+}
+
+// BenchmarkFFI measures the boundary itself: a call that does nothing, and
+// bytes copied to Rust and back (SetBytes: one direction).
+func BenchmarkFFI(b *testing.B) {
+	b.Run("call=noop", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			if err := aegispath.Noop(); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	for _, size := range []struct {
+		name string
+		n    int
+	}{{"1KB", 1 << 10}, {"64KB", 64 << 10}, {"1MB", 1 << 20}} {
+		b.Run("echo="+size.name, func(b *testing.B) {
+			in := make([]byte, size.n)
+			for i := range in {
+				in[i] = byte(i)
+			}
+			b.SetBytes(int64(size.n))
+			b.ReportAllocs()
+			for b.Loop() {
+				out, err := aegispath.Echo(in)
+				if err != nil {
+					b.Fatal(err)
+				}
+				if len(out) != size.n {
+					b.Fatalf("echo returned %d bytes, want %d", len(out), size.n)
+				}
+			}
+		})
+	}
+}

@@ -1,0 +1,75 @@
+package rustengine
+
+import (
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/aegisbench/aegisbench/engines"
+	aegispath "github.com/aegisbench/aegisbench/rust"
+)
+
+func TestRegistered(t *testing.T) {
+	names := engines.Names()
+	assert.Contains(t, names, "rust-ffi")
+	assert.Contains(t, names, "rust-cli")
+	assert.NotEmpty(t, engines.Doc("rust-ffi"))
+	assert.NotEmpty(t, engines.Doc("rust-cli"))
+}
+
+func TestFFIAvailabilityFollowsBuild(t *testing.T) {
+	err := engines.Available("rust-ffi")
+	if aegispath.Available() == nil {
+		require.NoError(t, err)
+		e, err := engines.Open("rust-ffi")
+		require.NoError(t, err)
+		assert.Equal(t, "rust-ffi", e.Name())
+		assert.Implements(t, (*engines.Lister)(nil), e)
+		return
+	}
+	require.ErrorIs(t, err, engines.ErrUnavailable)
+	assert.ErrorContains(t, err, "built without cgo and the rustffi tag (make build)")
+	_, err = engines.Open("rust-ffi")
+	assert.ErrorContains(t, err, "rust-ffi engine unavailable")
+}
+
+func TestBinaryPath(t *testing.T) {
+	dir := t.TempDir()
+	exe := filepath.Join(dir, "aegispath")
+	require.NoError(t, os.WriteFile(exe, []byte("#!/bin/sh\n"), 0o755))
+	plain := filepath.Join(dir, "plain")
+	require.NoError(t, os.WriteFile(plain, []byte("x"), 0o644))
+
+	tests := []struct {
+		name    string
+		bin     string
+		wantErr string
+	}{
+		{"executable", exe, ""},
+		{"missing", filepath.Join(dir, "nope"), "no such file"},
+		{"not executable", plain, "is not executable"},
+		{"directory", dir, "is not a regular file"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Setenv(BinaryEnv, tt.bin)
+			got, err := BinaryPath()
+			if tt.wantErr == "" {
+				require.NoError(t, err)
+				assert.Equal(t, tt.bin, got)
+				require.NoError(t, engines.Available("rust-cli"))
+				e, err := engines.Open("rust-cli")
+				require.NoError(t, err)
+				assert.Equal(t, "rust-cli", e.Name())
+				return
+			}
+			require.Error(t, err)
+			assert.ErrorContains(t, err, tt.wantErr)
+			assert.ErrorContains(t, err, "make build")
+			assert.ErrorIs(t, engines.Available("rust-cli"), engines.ErrUnavailable)
+		})
+	}
+}

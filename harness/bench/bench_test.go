@@ -1,0 +1,517 @@
+package bench
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"golang.org/x/perf/benchfmt"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
+
+// fakeRunner records every command and answers with canned outputs: the
+// output a real tool would print, with values that depend on the call
+// number so that samples differ (as timings do) while B/op and allocs/op
+// stay fixed (as they do for deterministic code).
+type fakeRunner struct {
+	calls []Command
+	fail  func(c Command) error // optional: an error for some commands
+}
+
+func (f *fakeRunner) Run(_ context.Context, c Command) (Output, error) {
+	f.calls = append(f.calls, c)
+	if f.fail != nil {
+		if err := f.fail(c); err != nil {
+			return Output{Stderr: []byte("boom")}, &CommandError{Cmd: c, Err: err, Stderr: "boom"}
+		}
+	}
+	k := len(f.calls)
+	base := filepath.Base(c.Path)
+	switch {
+	case strings.HasSuffix(base, ".test"):
+		return Output{Stdout: []byte(fakeGoTest(c, k))}, nil
+	case base == "cargo" && c.Args[0] == "bench" && !contains(c.Args, "--no-run"):
+		return Output{Stdout: []byte(fakeCriterion(c, k))}, nil
+	case base == "hyperfine":
+		return Output{Stdout: []byte(fmt.Sprintf(`{"results":[{"command":"x","times":[%g],"exit_codes":[0]}]}`, 0.1+float64(k)/1000)), PeakRSS: 1 << 20 * int64(k)}, nil
+	}
+	return Output{}, nil // builds
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+func argAfter(args []string, flag string) string {
+	for i, a := range args {
+		if a == flag && i+1 < len(args) {
+			return args[i+1]
+		}
+	}
+	return ""
+}
+
+var sizeInRegex = regexp.MustCompile(`n=(\d+)\$$`)
+
+// fakeGoTest prints go test output for the benchmarks a command selects.
+func fakeGoTest(c Command, k int) string {
+	regex := argAfter(c.Args, "-test.bench")
+	pkg := "github.com/aegisbench/aegisbench/" + strings.TrimPrefix(c.Dir, "/repo/")
+	var names []string
+	n := ""
+	if m := sizeInRegex.FindStringSubmatch(regex); m != nil {
+		n = m[1]
+	}
+	switch {
+	case strings.Contains(regex, "Load|AttackPaths"):
+		names = []string{"Load/n=" + n, "AttackPaths/engine=go/n=" + n, "SerializePaths/n=" + n,
+			"Pipeline/engine=go/n=" + n, "ListFindings/n=" + n, "GetFinding/n=" + n}
+	case strings.Contains(regex, "Generate"):
+		names = []string{"Generate/n=" + n}
+	case strings.Contains(regex, "engine=rust-ffi"):
+		names = []string{"Pipeline/engine=rust-ffi/n=" + n}
+	case strings.Contains(regex, "FFI"):
+		names = []string{"FFI/call=noop", "FFI/echo=1KB", "FFI/echo=64KB", "FFI/echo=1MB"}
+	case strings.Contains(regex, "AttackPaths"):
+		names = []string{"AttackPaths/engine=go/n=" + n}
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "goos: linux\ngoarch: amd64\npkg: %s\ncpu: Fake CPU\n", pkg)
+	for i, name := range names {
+		fmt.Fprintf(&b, "Benchmark%s-2   \t      10\t  %d ns/op\t  %d B/op\t  %d allocs/op\n", name, 1000*k+i, 4096*(i+1), 7*(i+1))
+	}
+	b.WriteString("PASS\n")
+	return b.String()
+}
+
+// fakeCriterion prints Criterion's bencher lines for the size a command
+// selects.
+func fakeCriterion(c Command, k int) string {
+	filter := c.Args[len(c.Args)-1]
+	m := regexp.MustCompile(`n=(\d+)\$$`).FindStringSubmatch(filter)
+	var b strings.Builder
+	for i, g := range []string{"compute_attack_paths", "deserialize_findings", "full_pipeline"} {
+		fmt.Fprintf(&b, "test %s/n=%s ... bench:   %s ns/iter (+/- 1,234)\n", g, m[1], commas(100000*k+i))
+	}
+	return b.String()
+}
+
+func commas(v int) string {
+	s := fmt.Sprint(v)
+	var out []byte
+	for i := range s {
+		if i > 0 && (len(s)-i)%3 == 0 {
+			out = append(out, ',')
+		}
+		out = append(out, s[i])
+	}
+	return string(out)
+}
+
+func testConfig(sizes ...int) Config {
+	cfg := DefaultConfig()
+	cfg.Root = "/repo"
+	cfg.WorkDir = "/work"
+	cfg.Sizes = sizes
+	cfg.Count = 2
+	for _, n := range sizes {
+		cfg.Standard = append(cfg.Standard, Dataset{
+			Name: fmt.Sprintf("realistic-%d-s1", n), Path: fmt.Sprintf("/cache/realistic-%d-s1.json", n),
+			Findings: n, Bytes: int64(2100 * n), SHA256: strings.Repeat(fmt.Sprint(n%10), 64),
+		})
+	}
+	return cfg
+}
+
+func planLines(p *Plan) []string {
+	var out []string
+	for _, s := range p.Steps {
+		out = append(out, s.String())
+	}
+	return out
+}
+
+func golden(t *testing.T, name string, got []byte) {
+	t.Helper()
+	path := filepath.Join("testdata", name)
+	if *update {
+		require.NoError(t, os.MkdirAll("testdata", 0o755))
+		require.NoError(t, os.WriteFile(path, got, 0o644))
+	}
+	want, err := os.ReadFile(path)
+	require.NoError(t, err, "golden file missing: run go test -update")
+	assert.Equal(t, string(want), string(got))
+}
+
+// TestPlanFull pins the whole plan of a two-size, two-sample run with
+// every tool and engine: setup builds, then rounds in the same order.
+func TestPlanFull(t *testing.T) {
+	cfg := testConfig(200, 2000)
+	cfg.ProfileDir = "/prof"
+	cfg.Extra = []Dataset{{Name: "my findings", Path: "/data/mine.json", Findings: 321, Bytes: 1000, SHA256: strings.Repeat("a", 64)}}
+	p, err := NewPlan(cfg)
+	require.NoError(t, err)
+	golden(t, "plan-full.golden", []byte(strings.Join(planLines(p), "\n")+"\n"))
+}
+
+// TestPlanInterleaves checks the order of arms: A B A B across rounds, not
+// A A B B.
+func TestPlanInterleaves(t *testing.T) {
+	cfg := testConfig(200)
+	cfg.Count = 3
+	cfg.Tools = []string{ToolHyperfine}
+	cfg.Engines = []string{EngineGo, EngineRustCLI}
+	p, err := NewPlan(cfg)
+	require.NoError(t, err)
+	var samples []string
+	for _, s := range p.Steps {
+		if s.Phase == PhaseSample {
+			samples = append(samples, fmt.Sprintf("%d %s", s.Round, s.Arm))
+		}
+	}
+	assert.Equal(t, []string{
+		"1 hyperfine engine=go n=200", "1 hyperfine engine=rust-cli n=200",
+		"2 hyperfine engine=go n=200", "2 hyperfine engine=rust-cli n=200",
+		"3 hyperfine engine=go n=200", "3 hyperfine engine=rust-cli n=200",
+	}, samples)
+	// Only the builds the selection needs.
+	var setup []string
+	for _, s := range p.Steps {
+		if s.Phase == PhaseSetup {
+			setup = append(setup, s.Cmd.String())
+		}
+	}
+	assert.Equal(t, []string{
+		"cd /repo && cargo build --release --locked -p libaegispath",
+		"cd /repo && go build -o /work/aegisbench ./cmd/aegisbench",
+	}, setup)
+}
+
+func TestPlanSelections(t *testing.T) {
+	count := func(p *Plan, phase Phase) int {
+		n := 0
+		for _, s := range p.Steps {
+			if s.Phase == phase {
+				n++
+			}
+		}
+		return n
+	}
+	tests := []struct {
+		name          string
+		tools         []string
+		engines       []string
+		sizes         []int
+		count         int
+		setup, sample int
+	}{
+		// per size: goengine + generate + rust-ffi pipeline + criterion + 2 processes; plus FFI calls once.
+		{"everything", AllTools, AllEngines, []int{200, 2000, 20000}, 5, 6, 5 * (3*6 + 1)},
+		{"go only", []string{ToolGo}, []string{EngineGo}, []int{200, 2000}, 3, 2, 3 * 2 * 2},
+		{"criterion only", []string{ToolCriterion}, AllEngines, []int{200}, 4, 1, 4},
+		{"rust-ffi", []string{ToolGo}, []string{EngineRustFFI}, []int{200, 2000}, 2, 2, 2 * 3},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			cfg := testConfig(tt.sizes...)
+			cfg.Tools, cfg.Engines, cfg.Count = tt.tools, tt.engines, tt.count
+			p, err := NewPlan(cfg)
+			require.NoError(t, err)
+			assert.Equal(t, tt.setup, count(p, PhaseSetup))
+			assert.Equal(t, tt.sample, count(p, PhaseSample))
+			assert.Zero(t, count(p, PhaseProfile))
+		})
+	}
+}
+
+func TestPlanRejects(t *testing.T) {
+	tests := []struct {
+		name string
+		edit func(*Config)
+		want string
+	}{
+		{"zero count", func(c *Config) { c.Count = 0 }, "count 0"},
+		{"bad engine", func(c *Config) { c.Engines = []string{"java"} }, `unknown engine "java"`},
+		{"bad tool", func(c *Config) { c.Tools = []string{"perf"} }, `unknown tool "perf"`},
+		{"dataset size", func(c *Config) { c.Standard[0].Findings = 7 }, "has 7 findings, size is 200"},
+		{"criterion samples", func(c *Config) { c.Criterion.SampleSize = 5 }, "at least 10"},
+		{"nothing in common", func(c *Config) { c.Tools = []string{ToolCriterion}; c.Sizes = nil; c.Standard = nil }, "no sizes"},
+		{"no arms", func(c *Config) { c.Tools = []string{ToolHyperfine}; c.Engines = []string{EngineRustFFI} }, "nothing to measure"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			cfg := testConfig(200)
+			tt.edit(&cfg)
+			_, err := NewPlan(cfg)
+			require.Error(t, err)
+			assert.Contains(t, err.Error(), tt.want)
+		})
+	}
+}
+
+// TestExecute runs a whole plan against the fake runner and pins the
+// results file: every command ran once in plan order, and the file holds
+// the canned measurements grouped by package with exact-unit metadata.
+func TestExecute(t *testing.T) {
+	cfg := testConfig(200, 2000)
+	cfg.ProfileDir = t.TempDir()
+	p, err := NewPlan(cfg)
+	require.NoError(t, err)
+	r := &fakeRunner{}
+	res, err := Execute(context.Background(), p, r, Options{})
+	require.NoError(t, err)
+
+	require.Len(t, r.calls, len(p.Steps))
+	for i, s := range p.Steps {
+		assert.Equal(t, s.Cmd.String(), r.calls[i].String(), "step %d", i)
+	}
+
+	// go engine: 6 per size, generate 1, ffi pipeline 1, criterion 3, processes 2; FFI calls 4.
+	assert.Len(t, res.Measurements, cfg.Count*(2*(6+1+1+3+2)+4))
+
+	plat := Platform{GOOS: "linux", GOARCH: "amd64", CPU: "Fake CPU", Cores: 2, Go: "go1.26.8", Rustc: "1.95.0", Commit: "abc123", Date: "2026-01-02T03:04:05Z"}
+	var buf bytes.Buffer
+	require.NoError(t, WriteResults(&buf, plat.Config(cfg.Standard...), res.Measurements))
+	golden(t, "results.golden", buf.Bytes())
+
+	// The profiling run's benchmark lines are kept beside the profiles.
+	prof, err := os.ReadFile(filepath.Join(cfg.ProfileDir, ProfileBenchmark))
+	require.NoError(t, err)
+	assert.Contains(t, string(prof), "BenchmarkAttackPaths/engine=go/n=2000-2")
+
+	// The file reads back with benchfmt: same number of results, exact units declared.
+	rd := benchfmt.NewReader(bytes.NewReader(buf.Bytes()), "results")
+	results, units := 0, map[string]string{}
+	for rd.Scan() {
+		switch rec := rd.Result().(type) {
+		case *benchfmt.Result:
+			results++
+		case *benchfmt.UnitMetadata:
+			units[rec.Unit] = rec.Value
+		case *benchfmt.SyntaxError:
+			t.Fatal(rec)
+		}
+	}
+	assert.Equal(t, len(res.Measurements), results)
+	assert.Equal(t, map[string]string{"allocs/op": "exact", "B/op": "exact"}, units)
+}
+
+func TestExecuteFailures(t *testing.T) {
+	cfg := testConfig(200)
+	cfg.Count = 3
+	cfg.Tools = []string{ToolHyperfine}
+	cfg.Engines = []string{EngineGo, EngineRustCLI}
+	p, err := NewPlan(cfg)
+	require.NoError(t, err)
+	failRust := func(c Command) error {
+		if strings.Contains(strings.Join(c.Args, " "), "aegispath --in") {
+			return errors.New("exit status 1")
+		}
+		return nil
+	}
+
+	t.Run("stops at the first failure", func(t *testing.T) {
+		r := &fakeRunner{fail: failRust}
+		res, err := Execute(context.Background(), p, r, Options{})
+		require.Error(t, err)
+		assert.Nil(t, res)
+		assert.Contains(t, err.Error(), "sample hyperfine engine=rust-cli n=200")
+		assert.Contains(t, err.Error(), "boom")
+		assert.Len(t, r.calls, 2+2) // two builds, go sample, failing rust sample
+	})
+	t.Run("keep going skips the failed arm", func(t *testing.T) {
+		r := &fakeRunner{fail: failRust}
+		res, err := Execute(context.Background(), p, r, Options{KeepGoing: true})
+		require.ErrorIs(t, err, ErrFailures)
+		require.NotNil(t, res)
+		assert.Len(t, res.Measurements, 3) // the go process, every round
+		require.Len(t, res.Failures, 1)
+		assert.Equal(t, "hyperfine engine=rust-cli n=200", res.Failures[0].Arm)
+		assert.Equal(t, 1, res.Failures[0].Round)
+		assert.Len(t, r.calls, 2+3+1) // builds, 3 go samples, one failed rust sample
+	})
+	t.Run("setup failure always stops", func(t *testing.T) {
+		r := &fakeRunner{fail: func(c Command) error {
+			if contains(c.Args, "build") {
+				return errors.New("exit status 101")
+			}
+			return nil
+		}}
+		_, err := Execute(context.Background(), p, r, Options{KeepGoing: true})
+		require.Error(t, err)
+		assert.NotErrorIs(t, err, ErrFailures)
+		assert.Contains(t, err.Error(), "setup build libaegispath")
+	})
+}
+
+func TestExecuteMissingBenchmark(t *testing.T) {
+	cfg := testConfig(200)
+	cfg.Count = 1
+	cfg.Tools = []string{ToolGo}
+	cfg.Engines = []string{EngineRustFFI}
+	p, err := NewPlan(cfg)
+	require.NoError(t, err)
+	// A runner whose FFI benchmark prints only part of the expected lines.
+	r := runnerFunc(func(c Command) (Output, error) {
+		if strings.Contains(strings.Join(c.Args, " "), "^BenchmarkFFI$") {
+			return Output{Stdout: []byte("pkg: x\nBenchmarkFFI/call=noop-2 100 50 ns/op 0 B/op 0 allocs/op\nPASS\n")}, nil
+		}
+		return (&fakeRunner{}).Run(context.Background(), c)
+	})
+	_, err = Execute(context.Background(), p, r, Options{})
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "no result line for BenchmarkFFI/echo=1KB, BenchmarkFFI/echo=64KB, BenchmarkFFI/echo=1MB")
+}
+
+type runnerFunc func(c Command) (Output, error)
+
+func (f runnerFunc) Run(_ context.Context, c Command) (Output, error) { return f(c) }
+
+func TestParseCriterionBencher(t *testing.T) {
+	out := []byte(`Benchmarking compute_attack_paths/n=200: Warming up for 1.0000 s
+test compute_attack_paths/n=200 ... bench:     2,430,123 ns/iter (+/- 12,345)
+test deserialize_findings/n=200 ... bench:       397,000 ns/iter (+/- 1,000)
+test other_group/n=200 ... bench:       1 ns/iter (+/- 0)
+test full_pipeline/n=200 ... bench:     3,710,000 ns/iter (+/- 9)
+`)
+	ms, err := ParseCriterionBencher(out)
+	require.NoError(t, err)
+	var got []string
+	for _, m := range ms {
+		assert.Equal(t, CriterionPkg, m.Pkg)
+		got = append(got, fmt.Sprintf("%s %g %s", m.Result.Name, m.Result.Values[0].Value, m.Result.Values[0].Unit))
+	}
+	assert.Equal(t, []string{
+		"Criterion/stage=compute/engine=rust/n=200 2.430123e+06 ns/op",
+		"Criterion/stage=decode/engine=rust/n=200 397000 ns/op",
+		"Criterion/stage=pipeline/engine=rust/n=200 3.71e+06 ns/op",
+	}, got)
+
+	_, err = ParseCriterionBencher([]byte("test full_pipeline/big ... bench: 5 ns/iter (+/- 1)\n"))
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), `line 1: benchmark id "full_pipeline/big" is not GROUP/n=N`)
+}
+
+func TestParseHyperfineJSON(t *testing.T) {
+	ms, err := ParseHyperfineJSON([]byte(`{"results":[{"command":"a","times":[0.5,0.25],"exit_codes":[0,0]}]}`), "Process/engine=go/n=200")
+	require.NoError(t, err)
+	require.Len(t, ms, 2)
+	assert.Equal(t, "Process/engine=go/n=200", ms[0].Result.Name.String())
+	assert.Equal(t, 5e8, ms[0].Result.Values[0].Value)
+	assert.Equal(t, 2.5e8, ms[1].Result.Values[0].Value)
+
+	tests := []struct{ in, want string }{
+		{`not json`, "hyperfine export is not JSON"},
+		{`{"results":[]}`, "has 0 results, want 1"},
+		{`{"results":[{"command":"a","times":[0.5],"exit_codes":[2]}]}`, `run 1 of "a" exited with status 2`},
+	}
+	for _, tt := range tests {
+		_, err := ParseHyperfineJSON([]byte(tt.in), "x")
+		require.Error(t, err, tt.in)
+		assert.Contains(t, err.Error(), tt.want)
+	}
+}
+
+func TestHyperfinePeakRSS(t *testing.T) {
+	cfg := testConfig(200)
+	cfg.Count = 1
+	cfg.Tools = []string{ToolHyperfine}
+	cfg.Engines = []string{EngineRustCLI}
+	p, err := NewPlan(cfg)
+	require.NoError(t, err)
+	res, err := Execute(context.Background(), p, &fakeRunner{}, Options{})
+	require.NoError(t, err)
+	require.Len(t, res.Measurements, 1)
+	v := res.Measurements[0].Result.Values
+	require.Len(t, v, 2)
+	assert.Equal(t, UnitPeakRSS, v[1].Unit)
+	assert.Equal(t, float64(2<<20), v[1].Value) // second call of the fake runner
+}
+
+func TestParseGoTestErrors(t *testing.T) {
+	_, err := ParseGoTest([]byte("BenchmarkX-2 10 abc ns/op\n"))
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "go test output:1:")
+}
+
+func TestStripGOMAXPROCS(t *testing.T) {
+	for in, want := range map[string]string{
+		"Load/n=200-2":   "Load/n=200",
+		"Load/n=200":     "Load/n=200",
+		"FFI/echo=1KB-8": "FFI/echo=1KB",
+		"X/a-b":          "X/a-b",
+		"X-":             "X-",
+	} {
+		assert.Equal(t, want, StripGOMAXPROCS(in), in)
+	}
+}
+
+func TestExactUnits(t *testing.T) {
+	mk := func(name string, b, allocs float64) Measurement {
+		return Measurement{Result: &benchfmt.Result{Name: benchfmt.Name(name), Values: []benchfmt.Value{
+			{Value: 1, Unit: "sec/op"}, {Value: b, Unit: "B/op"}, {Value: allocs, Unit: "allocs/op"}}}}
+	}
+	assert.Equal(t, []string{"allocs/op", "B/op"}, ExactUnits([]Measurement{mk("a", 10, 1), mk("a", 10, 1), mk("b", 5, 2)}))
+	assert.Equal(t, []string{"allocs/op"}, ExactUnits([]Measurement{mk("a", 10, 1), mk("a", 11, 1)}))
+	assert.Empty(t, ExactUnits([]Measurement{mk("a", 10, 1)}), "one sample proves nothing")
+}
+
+func TestDetectPlatform(t *testing.T) {
+	r := runnerFunc(func(c Command) (Output, error) {
+		switch c.Path + " " + strings.Join(c.Args, " ") {
+		case "go env GOVERSION":
+			return Output{Stdout: []byte("go1.26.8\n")}, nil
+		case "rustc --version":
+			return Output{Stdout: []byte("rustc 1.95.0 (59807616e 2026-04-14)\n")}, nil
+		case "git rev-parse HEAD":
+			return Output{Stdout: []byte("0123abcd\n")}, nil
+		case "git status --porcelain --untracked-files=no":
+			return Output{Stdout: []byte(" M go.mod\n")}, nil
+		}
+		return Output{}, errors.New("not found")
+	})
+	p := DetectPlatform(context.Background(), r, "/repo", DefaultConfig().Programs, time.Date(2026, 3, 18, 10, 0, 0, 0, time.FixedZone("x", 3600)))
+	assert.Equal(t, "go1.26.8", p.Go)
+	assert.Equal(t, "1.95.0 (59807616e 2026-04-14)", p.Rustc)
+	assert.Equal(t, "0123abcd-dirty", p.Commit)
+	assert.Equal(t, "2026-03-18T09:00:00Z", p.Date)
+	assert.Positive(t, p.Cores)
+
+	none := runnerFunc(func(Command) (Output, error) { return Output{}, errors.New("no") })
+	p = DetectPlatform(context.Background(), none, "/repo", DefaultConfig().Programs, time.Now())
+	assert.Equal(t, Unknown, p.Go)
+	assert.Equal(t, Unknown, p.Rustc)
+	assert.Equal(t, Unknown, p.Commit)
+}
+
+func TestCommandString(t *testing.T) {
+	c := Command{Dir: "/a b", Path: "x", Args: []string{"-bench", "^A$/n=1", "it's"}, Env: []string{"K=v w"}}
+	assert.Equal(t, `cd '/a b' && 'K=v w' x -bench '^A$/n=1' 'it'\''s'`, c.String())
+}
+
+func TestLogProgress(t *testing.T) {
+	var buf bytes.Buffer
+	clock := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	p := &LogProgress{W: &buf, now: func() time.Time { clock = clock.Add(90 * time.Second); return clock }}
+	p.Start(3)
+	p.Step(0, Step{Phase: PhaseSetup, Arm: "build x"})
+	p.Step(1, Step{Phase: PhaseSample, Round: 2, Arm: "go engine=go n=200"})
+	p.Done()
+	assert.Equal(t, "[1/3 +1m30s] setup: build x\n[2/3 +3m0s] sample 2: go engine=go n=200\n", buf.String())
+}

@@ -1,0 +1,181 @@
+package bench
+
+import (
+	"bytes"
+	"fmt"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+
+	"golang.org/x/perf/benchfmt"
+)
+
+// The Go executor: each package's tests are compiled once (go test -c) and
+// the test binary then runs once per sample with -test.count 1, so that
+// every sample is a fresh process running the same binary.
+
+// goTestBuild compiles the tests of pkg (relative to the root) into the
+// work directory, with an optional build tag.
+func goTestBuild(cfg Config, pkg, tag string) Command {
+	args := []string{"test", "-c"}
+	if tag != "" {
+		args = append(args, "-tags", tag)
+	}
+	args = append(args, "-o", testBinary(cfg, pkg, tag), "./"+pkg)
+	return Command{Dir: cfg.Root, Path: cfg.Programs.Go, Args: args}
+}
+
+// goBenchCommand runs the compiled tests of pkg once with the benchmarks
+// matching regex, in the package directory (as go test does).
+func goBenchCommand(cfg Config, pkg, tag, regex string, extra ...string) Command {
+	args := []string{"-test.run", "^$", "-test.bench", regex, "-test.benchmem", "-test.count", "1"}
+	if cfg.Benchtime != "" {
+		args = append(args, "-test.benchtime", cfg.Benchtime)
+	}
+	args = append(args, extra...)
+	return Command{Dir: filepath.Join(cfg.Root, pkg), Path: testBinary(cfg, pkg, tag), Args: args}
+}
+
+// sizeRegex selects, at one size n, the benchmarks named base/n=N and
+// base/engine=ENGINE/n=N: go test matches each /-separated level of the
+// pattern against the same level of the name.
+func sizeRegex(bases []string, engine string, n int) string {
+	return fmt.Sprintf("^Benchmark(%s)$/^(engine=%s|n=%d)$/^n=%d$", strings.Join(bases, "|"), engine, n, n)
+}
+
+// goEngineArm measures the Go engine's benchmarks at size n.
+func goEngineArm(cfg Config, n int) arm {
+	var expect []string
+	for _, b := range goEngineBenchmarks {
+		if b == "AttackPaths" || b == "Pipeline" {
+			expect = append(expect, fmt.Sprintf("%s/engine=go/n=%d", b, n))
+		} else {
+			expect = append(expect, fmt.Sprintf("%s/n=%d", b, n))
+		}
+	}
+	return arm{
+		label:   fmt.Sprintf("go engine=go n=%d", n),
+		cmd:     goBenchCommand(cfg, goEnginePkg, "", sizeRegex(append(slices.Clone(goEngineBenchmarks), goEngineOptional...), EngineGo, n)),
+		collect: goCollector(expect),
+	}
+}
+
+// generateArm measures the findings generator at size n.
+func generateArm(cfg Config, n int) arm {
+	return arm{
+		label:   fmt.Sprintf("go generate n=%d", n),
+		cmd:     goBenchCommand(cfg, generatorsPkg, "", fmt.Sprintf("^BenchmarkGenerate$/^n=%d$", n)),
+		collect: goCollector([]string{fmt.Sprintf("Generate/n=%d", n)}),
+	}
+}
+
+// rustFFIPipelineArm measures the Rust engine called over cgo at size n.
+func rustFFIPipelineArm(cfg Config, n int) arm {
+	return arm{
+		label:   fmt.Sprintf("go engine=rust-ffi n=%d", n),
+		cmd:     goBenchCommand(cfg, rustEnginePkg, rustFFITag, fmt.Sprintf("^BenchmarkPipeline$/^engine=rust-ffi$/^n=%d$", n)),
+		collect: goCollector([]string{fmt.Sprintf("Pipeline/engine=rust-ffi/n=%d", n)}),
+	}
+}
+
+// FFICalls are the sub-benchmarks of BenchmarkFFI: the bare call and echo
+// round trips.
+var FFICalls = []string{"call=noop", "echo=1KB", "echo=64KB", "echo=1MB"}
+
+// rustFFICallArm measures the cost of the FFI boundary itself.
+func rustFFICallArm(cfg Config) arm {
+	var expect []string
+	for _, c := range FFICalls {
+		expect = append(expect, "FFI/"+c)
+	}
+	return arm{
+		label:   "go ffi calls",
+		cmd:     goBenchCommand(cfg, rustEnginePkg, rustFFITag, "^BenchmarkFFI$"),
+		collect: goCollector(expect),
+	}
+}
+
+// Profile file names written into Config.ProfileDir.
+const (
+	ProfileCPU       = "cpu.pprof"
+	ProfileMem       = "mem.pprof"
+	ProfileBenchmark = "benchmark.txt" // the profiled run's benchmark lines
+)
+
+// goProfileArm profiles BenchmarkAttackPaths/engine=go at the largest size.
+func goProfileArm(cfg Config) arm {
+	n := slices.Max(cfg.Sizes)
+	dir, _ := filepath.Abs(cfg.ProfileDir)
+	return arm{
+		label: fmt.Sprintf("go profile AttackPaths engine=go n=%d", n),
+		cmd: goBenchCommand(cfg, goEnginePkg, "", fmt.Sprintf("^BenchmarkAttackPaths$/^engine=go$/^n=%d$", n),
+			"-test.cpuprofile", filepath.Join(dir, ProfileCPU),
+			"-test.memprofile", filepath.Join(dir, ProfileMem)),
+		collect: goCollector([]string{fmt.Sprintf("AttackPaths/engine=go/n=%d", n)}),
+	}
+}
+
+// goCollector parses go test output and checks that every expected
+// benchmark (full name without the GOMAXPROCS suffix) produced a line.
+func goCollector(expect []string) func(Output) ([]Measurement, error) {
+	return func(out Output) ([]Measurement, error) {
+		ms, err := ParseGoTest(out.Stdout)
+		if err != nil {
+			return nil, err
+		}
+		seen := map[string]bool{}
+		for _, m := range ms {
+			seen[StripGOMAXPROCS(m.Result.Name.String())] = true
+		}
+		var missing []string
+		for _, e := range expect {
+			if !seen[e] {
+				missing = append(missing, "Benchmark"+e)
+			}
+		}
+		if len(missing) > 0 {
+			return nil, fmt.Errorf("no result line for %s in the go test output", strings.Join(missing, ", "))
+		}
+		return ms, nil
+	}
+}
+
+// ParseGoTest reads the benchmark lines of go test output. Each result
+// keeps its name, iterations and values; its package comes from the
+// output's "pkg:" line. A malformed benchmark line is an error naming its
+// line.
+func ParseGoTest(stdout []byte) ([]Measurement, error) {
+	r := benchfmt.NewReader(bytes.NewReader(stdout), "go test output")
+	var out []Measurement
+	for r.Scan() {
+		switch rec := r.Result().(type) {
+		case *benchfmt.Result:
+			res := &benchfmt.Result{
+				Name:   append(benchfmt.Name(nil), rec.Name...),
+				Iters:  rec.Iters,
+				Values: slices.Clone(rec.Values),
+			}
+			out = append(out, Measurement{Pkg: rec.GetConfig("pkg"), Result: res})
+		case *benchfmt.SyntaxError:
+			return nil, rec
+		}
+	}
+	if err := r.Err(); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// StripGOMAXPROCS removes a trailing "-N" (the GOMAXPROCS suffix go test
+// appends) from a benchmark name.
+func StripGOMAXPROCS(name string) string {
+	i := strings.LastIndexByte(name, '-')
+	if i < 0 || i == len(name)-1 {
+		return name
+	}
+	if _, err := strconv.Atoi(name[i+1:]); err != nil {
+		return name
+	}
+	return name[:i]
+}

@@ -1,0 +1,136 @@
+package bench
+
+import (
+	"encoding/json"
+	"fmt"
+	"math"
+	"regexp"
+	"strconv"
+	"strings"
+
+	"golang.org/x/perf/benchfmt"
+)
+
+// The hyperfine executor: whole-process timings of `aegisbench paths
+// --engine go` and of the aegispath CLI. Each hyperfine invocation times
+// one engine on one dataset (warm-up runs first), so that invocations of
+// the two engines alternate; every timed run is a separate process and
+// becomes one result line.
+
+// ProcessPkg is the results-file "pkg" of process timings.
+const ProcessPkg = "processes (hyperfine)"
+
+// UnitPeakRSS is the unit of a process's peak resident set size.
+const UnitPeakRSS = "peak-RSS-B"
+
+// ProcessName is the result name of a process timing:
+// "Process/engine=E/n=N", or "Process/dataset=D/engine=E/n=N" for a
+// dataset given with --dataset.
+func ProcessName(dataset, engine string, n int) string {
+	if dataset == "" {
+		return fmt.Sprintf("Process/engine=%s/n=%d", engine, n)
+	}
+	return fmt.Sprintf("Process/dataset=%s/engine=%s/n=%d", NameSafe(dataset), engine, n)
+}
+
+var unsafeNameChars = regexp.MustCompile(`[^A-Za-z0-9._-]+`)
+
+// NameSafe makes s usable as a sub-benchmark value: anything but letters,
+// digits, '.', '_' and '-' becomes '_'.
+func NameSafe(s string) string { return unsafeNameChars.ReplaceAllString(s, "_") }
+
+// processArms times each selected process engine on dataset d. label is
+// the dataset's name for --dataset files and "" for the standard ladder.
+func processArms(cfg Config, d Dataset, label string) []arm {
+	var arms []arm
+	opts := []string{"--in", d.Path, "--max-depth", strconv.Itoa(cfg.MaxDepth), "--top-k", strconv.Itoa(cfg.TopK)}
+	if cfg.has(cfg.Engines, EngineGo) {
+		target := Command{Path: aegisbenchBin(cfg), Args: append([]string{"paths", "--engine", "go"}, opts...)}
+		arms = append(arms, hyperfineArm(cfg, d, label, EngineGo, target))
+	}
+	if cfg.has(cfg.Engines, EngineRustCLI) {
+		target := Command{Path: aegispathBin(cfg), Args: opts}
+		arms = append(arms, hyperfineArm(cfg, d, label, EngineRustCLI, target))
+	}
+	return arms
+}
+
+func hyperfineArm(cfg Config, d Dataset, label, engine string, target Command) arm {
+	name := ProcessName(label, engine, d.Findings)
+	args := []string{"-N", "--style", "none",
+		"--warmup", strconv.Itoa(cfg.Hyperfine.Warmup),
+		"--runs", strconv.Itoa(cfg.Hyperfine.Runs),
+		"--export-json", "/dev/stdout",
+		"--command-name", name,
+		target.String()}
+	desc := fmt.Sprintf("hyperfine engine=%s n=%d", engine, d.Findings)
+	if label != "" {
+		desc = fmt.Sprintf("hyperfine dataset=%s engine=%s n=%d", label, engine, d.Findings)
+	}
+	runs := cfg.Hyperfine.Runs
+	return arm{
+		label: desc,
+		cmd:   Command{Dir: cfg.Root, Path: cfg.Programs.Hyperfine, Args: args},
+		collect: func(out Output) ([]Measurement, error) {
+			ms, err := ParseHyperfineJSON(out.Stdout, name)
+			if err != nil {
+				return nil, err
+			}
+			if len(ms) != runs {
+				return nil, fmt.Errorf("hyperfine reported %d timed runs, want %d", len(ms), runs)
+			}
+			// With one timed run per invocation, the invocation's peak
+			// RSS (the largest process hyperfine waited for) belongs to
+			// that run's result line.
+			if runs == 1 && out.PeakRSS > 0 {
+				ms[0].Result.Values = append(ms[0].Result.Values, benchfmt.Value{Value: float64(out.PeakRSS), Unit: UnitPeakRSS})
+			}
+			return ms, nil
+		},
+	}
+}
+
+type hyperfineExport struct {
+	Results []struct {
+		Command   string    `json:"command"`
+		Times     []float64 `json:"times"`
+		ExitCodes []*int    `json:"exit_codes"`
+	} `json:"results"`
+}
+
+// ParseHyperfineJSON reads a hyperfine --export-json document holding one
+// command and returns one result line per timed run, named name, in ns/op
+// (rounded to the nanosecond).
+// A run that exited non-zero is an error.
+func ParseHyperfineJSON(data []byte, name string) ([]Measurement, error) {
+	var doc hyperfineExport
+	if err := json.Unmarshal(data, &doc); err != nil {
+		return nil, fmt.Errorf("hyperfine export is not JSON: %w (output starts %q)", err, head(data, 120))
+	}
+	if len(doc.Results) != 1 {
+		return nil, fmt.Errorf("hyperfine export has %d results, want 1", len(doc.Results))
+	}
+	r := doc.Results[0]
+	for i, c := range r.ExitCodes {
+		if c != nil && *c != 0 {
+			return nil, fmt.Errorf("hyperfine run %d of %q exited with status %d", i+1, r.Command, *c)
+		}
+	}
+	var out []Measurement
+	for _, t := range r.Times {
+		res := &benchfmt.Result{
+			Name:   benchfmt.Name(name),
+			Iters:  1,
+			Values: []benchfmt.Value{{Value: math.Round(t * 1e9), Unit: "ns/op"}},
+		}
+		out = append(out, Measurement{Pkg: ProcessPkg, Result: res})
+	}
+	return out, nil
+}
+
+func head(b []byte, n int) string {
+	if len(b) > n {
+		b = b[:n]
+	}
+	return strings.TrimSpace(string(b))
+}

@@ -1,0 +1,8 @@
+//go:build !(linux || darwin || freebsd || netbsd || openbsd)
+
+package bench
+
+import "os"
+
+// peakRSS is unknown on this operating system.
+func peakRSS(*os.ProcessState) int64 { return 0 }

@@ -1,0 +1,23 @@
+//go:build linux || darwin || freebsd || netbsd || openbsd
+
+package bench
+
+import (
+	"os"
+	"runtime"
+	"syscall"
+)
+
+// peakRSS returns the peak resident set size of a finished process in
+// bytes: ru_maxrss is in kilobytes on Linux and the BSDs, in bytes on
+// macOS.
+func peakRSS(ps *os.ProcessState) int64 {
+	ru, ok := ps.SysUsage().(*syscall.Rusage)
+	if !ok || ru == nil {
+		return 0
+	}
+	if runtime.GOOS == "darwin" {
+		return int64(ru.Maxrss)
+	}
+	return int64(ru.Maxrss) * 1024
+}

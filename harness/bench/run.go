@@ -1,0 +1,150 @@
+package bench
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+)
+
+// Progress is told about each step as it starts. Implementations draw a
+// progress bar on a terminal or print a line per step in a log.
+type Progress interface {
+	Start(total int)
+	Step(index int, s Step) // index is 0-based
+	Done()
+}
+
+// NoProgress reports nothing.
+type NoProgress struct{}
+
+// Start does nothing.
+func (NoProgress) Start(int) {}
+
+// Step does nothing.
+func (NoProgress) Step(int, Step) {}
+
+// Done does nothing.
+func (NoProgress) Done() {}
+
+// Options are the settings of Execute.
+type Options struct {
+	// KeepGoing records a failing arm, skips its remaining samples and
+	// goes on with the others, instead of stopping at the first failure.
+	KeepGoing bool
+	Progress  Progress
+}
+
+// Failure is an arm that failed and stopped being measured.
+type Failure struct {
+	Arm   string
+	Round int
+	Err   error
+}
+
+func (f Failure) String() string {
+	msg, _, _ := strings.Cut(f.Err.Error(), "\n")
+	return fmt.Sprintf("%s (sample %d): %s", f.Arm, f.Round, msg)
+}
+
+// Results are the measurements of a run, in the order they were taken.
+type Results struct {
+	Measurements []Measurement
+	Failures     []Failure
+}
+
+// ErrFailures is returned (wrapped) by Execute with KeepGoing when some
+// arms failed; the results of the others are still returned.
+var ErrFailures = errors.New("some benchmarks failed")
+
+// Execute runs the plan's steps in order through r. A setup or profile
+// failure always stops the run; a sample failure stops it unless
+// opt.KeepGoing. The profiling run's benchmark lines are written to
+// ProfileDir/benchmark.txt, not to the results.
+func Execute(ctx context.Context, p *Plan, r Runner, opt Options) (*Results, error) {
+	prog := opt.Progress
+	if prog == nil {
+		prog = NoProgress{}
+	}
+	prog.Start(len(p.Steps))
+	defer prog.Done()
+	res := &Results{}
+	failed := map[string]bool{}
+	for i, s := range p.Steps {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		if s.Phase == PhaseSample && failed[s.Arm] {
+			continue
+		}
+		prog.Step(i, s)
+		if s.Phase == PhaseProfile {
+			if err := os.MkdirAll(p.Config.ProfileDir, 0o755); err != nil {
+				return nil, fmt.Errorf("profile directory: %w", err)
+			}
+		}
+		out, err := r.Run(ctx, s.Cmd)
+		var ms []Measurement
+		if err == nil && s.collect != nil {
+			ms, err = s.collect(out)
+			if err != nil {
+				err = fmt.Errorf("%s: %w", s.Cmd, err)
+			}
+		}
+		if err != nil {
+			if s.Phase != PhaseSample || !opt.KeepGoing {
+				return nil, fmt.Errorf("%s %s: %w", s.Phase, s.Arm, err)
+			}
+			failed[s.Arm] = true
+			res.Failures = append(res.Failures, Failure{Arm: s.Arm, Round: s.Round, Err: err})
+			continue
+		}
+		switch s.Phase {
+		case PhaseSample:
+			res.Measurements = append(res.Measurements, ms...)
+		case PhaseProfile:
+			path := filepath.Join(p.Config.ProfileDir, ProfileBenchmark)
+			if err := writeFileAtomic(path, out.Stdout); err != nil {
+				return nil, err
+			}
+		}
+	}
+	if len(res.Failures) > 0 {
+		var lines []string
+		for _, f := range res.Failures {
+			lines = append(lines, f.String())
+		}
+		return res, fmt.Errorf("%w:\n  %s", ErrFailures, strings.Join(lines, "\n  "))
+	}
+	return res, nil
+}
+
+// writeFileAtomic writes data to a temporary file next to path and renames
+// it into place, so that path is never left half-written.
+func writeFileAtomic(path string, data []byte) error {
+	dir := filepath.Dir(path)
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	f, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp*")
+	if err != nil {
+		return err
+	}
+	tmp := f.Name()
+	_, werr := f.Write(data)
+	if werr == nil {
+		werr = f.Chmod(0o644)
+	}
+	cerr := f.Close()
+	if werr != nil || cerr != nil {
+		os.Remove(tmp)
+		return errors.Join(werr, cerr)
+	}
+	if err := os.Rename(tmp, path); err != nil {
+		os.Remove(tmp)
+		return err
+	}
+	return nil
+}

@@ -1,0 +1,362 @@
+package cli
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"os/signal"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"golang.org/x/perf/benchfmt"
+	"golang.org/x/term"
+
+	"github.com/aegisbench/aegisbench/datasets"
+	"github.com/aegisbench/aegisbench/generators"
+	"github.com/aegisbench/aegisbench/harness/bench"
+)
+
+func init() {
+	registerCommand(command{
+		name:    "bench",
+		summary: "run the Go, Criterion and process benchmarks into one results file (Go benchmark format)",
+		run:     runBench,
+	})
+}
+
+const benchUsage = `[--sizes 200,2000,20000] [--count N] [--engines go,rust-ffi,rust-cli] [--only go,criterion,hyperfine]
+       [--dataset FILE]... [-o results.txt] [--profile-dir DIR] [--dry-run] [flags]
+
+Runs, --count times and interleaved (every engine and tool once per round), the
+Go benchmarks (go test -bench, one process per sample), the Criterion benches of
+libaegispath (one cargo bench process per sample, its median as one result) and
+whole-process timings with hyperfine (aegisbench paths --engine go against the
+aegispath CLI), on the realistic datasets of the standard ladder (seed 1).
+--dataset files are timed as whole processes. Everything goes into one results
+file with config lines (platform, versions, commit, dataset digests) that
+benchstat and aegisbench report read.
+
+By default every engine and tool whose programs are installed is used (cargo for
+Rust, hyperfine for processes); one named explicitly must be available.`
+
+// listFlag collects a repeatable flag.
+type listFlag []string
+
+func (l *listFlag) String() string     { return strings.Join(*l, ",") }
+func (l *listFlag) Set(s string) error { *l = append(*l, s); return nil }
+
+type benchFlags struct {
+	sizes, engines, only, out, profileDir, workDir, benchtime string
+	datasets                                                  listFlag
+	count, maxDepth, topK                                     int
+	critWarmUp, critMeasure                                   time.Duration
+	critSamples, hfWarmup, hfRuns                             int
+	dryRun, keepGoing                                         bool
+}
+
+func runBench(env Env, args []string) error {
+	def := bench.DefaultConfig()
+	var f benchFlags
+	fs := newFlagSet(env, "bench", benchUsage)
+	fs.StringVar(&f.sizes, "sizes", "200,2000,20000", "dataset sizes (findings) of the standard ladder")
+	fs.IntVar(&f.count, "count", def.Count, "samples: rounds of every benchmark, each sample a separate process")
+	fs.StringVar(&f.engines, "engines", "", "engines: go, rust-ffi, rust-cli (default: all available)")
+	fs.StringVar(&f.only, "only", "", "tools: go, criterion, hyperfine (default: all available)")
+	fs.Var(&f.datasets, "dataset", "also time this findings `file` as whole processes (repeatable)")
+	fs.StringVar(&f.out, "o", "", "write the results to `file` (default: standard output)")
+	fs.StringVar(&f.profileDir, "profile-dir", "", "also profile BenchmarkAttackPaths/engine=go at the largest size into `dir` (cpu.pprof, mem.pprof)")
+	fs.StringVar(&f.workDir, "work-dir", "", "keep test binaries and built CLIs in `dir` (default: a temporary directory)")
+	fs.StringVar(&f.benchtime, "benchtime", "", "go test -benchtime for the Go benchmarks (default: Go's 1s)")
+	fs.DurationVar(&f.critWarmUp, "criterion-warm-up", def.Criterion.WarmUp, "Criterion --warm-up-time (where the bench does not set its own)")
+	fs.DurationVar(&f.critMeasure, "criterion-measurement", def.Criterion.Measurement, "Criterion --measurement-time (where the bench does not set its own)")
+	fs.IntVar(&f.critSamples, "criterion-sample-size", def.Criterion.SampleSize, "Criterion --sample-size (where the bench does not set its own)")
+	fs.IntVar(&f.hfWarmup, "hyperfine-warmup", def.Hyperfine.Warmup, "hyperfine --warmup runs per invocation")
+	fs.IntVar(&f.hfRuns, "hyperfine-runs", def.Hyperfine.Runs, "hyperfine timed runs per invocation (1 also records peak RSS)")
+	fs.IntVar(&f.maxDepth, "max-depth", def.MaxDepth, "max_depth of the process runs")
+	fs.IntVar(&f.topK, "top-k", def.TopK, "top_k of the process runs")
+	fs.BoolVar(&f.dryRun, "dry-run", false, "print the plan (every command, in order) and exit")
+	fs.BoolVar(&f.keepGoing, "keep-going", false, "on a failing benchmark, record it, skip its remaining samples and go on (exit 1 at the end)")
+	rest, err := parseFlags(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(rest) > 0 {
+		return usageError("bench: unexpected arguments %q", rest)
+	}
+
+	cfg := def
+	cfg.Count = f.count
+	cfg.Benchtime = f.benchtime
+	cfg.Criterion = bench.CriterionSettings{WarmUp: f.critWarmUp, Measurement: f.critMeasure, SampleSize: f.critSamples}
+	cfg.Hyperfine = bench.HyperfineSettings{Warmup: f.hfWarmup, Runs: f.hfRuns}
+	cfg.MaxDepth, cfg.TopK = f.maxDepth, f.topK
+	cfg.ProfileDir = f.profileDir
+	if cfg.Sizes, err = parseSizes(f.sizes); err != nil {
+		return usageError("bench: --sizes: %v", err)
+	}
+	var skipped []string
+	if cfg.Engines, cfg.Tools, skipped, err = selectBenchTargets(f.engines, f.only, cfg.Programs, exec.LookPath); err != nil {
+		return usageError("bench: %v", err)
+	}
+	for _, s := range skipped {
+		fmt.Fprintf(env.Stderr, "bench: skipping %s\n", s)
+	}
+	if cfg.Root, err = datasets.RepoRoot(); err != nil {
+		return fmt.Errorf("bench: %w", err)
+	}
+	if cfg.WorkDir = f.workDir; cfg.WorkDir == "" {
+		if f.dryRun {
+			cfg.WorkDir = filepath.Join(os.TempDir(), "aegisbench-bench-WORK")
+		} else {
+			if cfg.WorkDir, err = os.MkdirTemp("", "aegisbench-bench-"); err != nil {
+				return err
+			}
+			defer os.RemoveAll(cfg.WorkDir)
+		}
+	} else if cfg.WorkDir, err = filepath.Abs(cfg.WorkDir); err != nil {
+		return err
+	}
+	if cfg.Standard, err = standardDatasets(cfg.Sizes, f.dryRun); err != nil {
+		return fmt.Errorf("bench: %w", err)
+	}
+	for _, path := range f.datasets {
+		d, err := userDataset(path, f.dryRun)
+		if err != nil {
+			return fmt.Errorf("bench: --dataset %w", err)
+		}
+		cfg.Extra = append(cfg.Extra, d)
+	}
+	plan, err := bench.NewPlan(cfg)
+	if err != nil {
+		return usageError("bench: %v", err)
+	}
+	if f.dryRun {
+		for _, s := range plan.Steps {
+			fmt.Fprintln(env.Stdout, s)
+		}
+		return nil
+	}
+
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+	runner := bench.ExecRunner{}
+	platform := bench.DetectPlatform(ctx, runner, cfg.Root, cfg.Programs, time.Now())
+	opt := bench.Options{KeepGoing: f.keepGoing, Progress: progressFor(env)}
+	start := time.Now()
+	res, runErr := bench.Execute(ctx, plan, runner, opt)
+	if res == nil {
+		return fmt.Errorf("bench: %w", runErr)
+	}
+	header := platform.Config(append(slices.Clone(cfg.Standard), cfg.Extra...)...)
+	header = append(header, benchfmt.Config{Key: "bench", Value: []byte(benchSettings(cfg)), File: true})
+	if len(skipped) > 0 {
+		header = append(header, benchfmt.Config{Key: "skipped", Value: []byte(strings.Join(skipped, "; ")), File: true})
+	}
+	if len(res.Failures) > 0 {
+		var fails []string
+		for _, fl := range res.Failures {
+			fails = append(fails, fl.String())
+		}
+		header = append(header, benchfmt.Config{Key: "failed", Value: []byte(strings.Join(fails, "; ")), File: true})
+	}
+	if f.out == "" {
+		if err := bench.WriteResults(env.Stdout, header, res.Measurements); err != nil {
+			return err
+		}
+	} else if err := bench.WriteResultsFile(f.out, header, res.Measurements); err != nil {
+		return fmt.Errorf("bench: %w", err)
+	}
+	fmt.Fprintf(env.Stderr, "bench: %d results in %s", len(res.Measurements), time.Since(start).Round(time.Second))
+	if f.out != "" {
+		fmt.Fprintf(env.Stderr, " -> %s", f.out)
+	}
+	fmt.Fprintln(env.Stderr)
+	if runErr != nil {
+		return fmt.Errorf("bench: %w", runErr)
+	}
+	return nil
+}
+
+// benchSettings is the "bench:" config line: how the samples were taken.
+func benchSettings(cfg bench.Config) string {
+	s := fmt.Sprintf("count=%d tools=%s engines=%s", cfg.Count, strings.Join(cfg.Tools, ","), strings.Join(cfg.Engines, ","))
+	if cfg.Benchtime != "" {
+		s += " benchtime=" + cfg.Benchtime
+	}
+	if slices.Contains(cfg.Tools, bench.ToolHyperfine) {
+		s += fmt.Sprintf(" hyperfine-warmup=%d hyperfine-runs=%d", cfg.Hyperfine.Warmup, cfg.Hyperfine.Runs)
+	}
+	return s
+}
+
+func progressFor(env Env) bench.Progress {
+	if f, ok := env.Stderr.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
+		return &bench.BarProgress{W: env.Stderr}
+	}
+	return &bench.LogProgress{W: env.Stderr}
+}
+
+// parseSizes parses "200,2000,20000" (also "20k", "1M").
+func parseSizes(s string) ([]int, error) {
+	var out []int
+	for _, item := range splitList(s) {
+		mult := 1
+		switch {
+		case strings.HasSuffix(item, "k"), strings.HasSuffix(item, "K"):
+			mult, item = 1000, item[:len(item)-1]
+		case strings.HasSuffix(item, "M"):
+			mult, item = 1000000, item[:len(item)-1]
+		}
+		n, err := strconv.Atoi(item)
+		if err != nil || n <= 0 {
+			return nil, fmt.Errorf("%q is not a positive number of findings", item)
+		}
+		if slices.Contains(out, n*mult) {
+			return nil, fmt.Errorf("size %d given twice", n*mult)
+		}
+		out = append(out, n*mult)
+	}
+	if len(out) == 0 {
+		return nil, errors.New("no sizes")
+	}
+	return out, nil
+}
+
+// selectBenchTargets resolves --engines and --only. Empty means every
+// engine or tool whose programs are found (the others are returned as
+// skipped, with the reason); a named one must be available.
+func selectBenchTargets(engines, only string, progs bench.Programs, lookPath func(string) (string, error)) (eng, tools, skipped []string, err error) {
+	have := func(p string) bool { _, err := lookPath(p); return err == nil }
+	needs := map[string]string{
+		bench.EngineRustFFI: progs.Cargo, bench.EngineRustCLI: progs.Cargo,
+		bench.ToolCriterion: progs.Cargo, bench.ToolHyperfine: progs.Hyperfine, bench.ToolGo: progs.Go,
+	}
+	pick := func(flag, value string, all []string) ([]string, error) {
+		if value != "" {
+			list := splitList(value)
+			for _, v := range list {
+				if !slices.Contains(all, v) {
+					return nil, fmt.Errorf("--%s: unknown %q (known: %s)", flag, v, strings.Join(all, ", "))
+				}
+				if p := needs[v]; p != "" && !have(p) {
+					return nil, fmt.Errorf("--%s %s needs %s, which is not installed", flag, v, p)
+				}
+			}
+			return list, nil
+		}
+		var out []string
+		for _, v := range all {
+			if p := needs[v]; p != "" && !have(p) {
+				skipped = append(skipped, fmt.Sprintf("%s (%s not found)", v, p))
+				continue
+			}
+			out = append(out, v)
+		}
+		return out, nil
+	}
+	if eng, err = pick("engines", engines, bench.AllEngines); err != nil {
+		return nil, nil, nil, err
+	}
+	if tools, err = pick("only", only, bench.AllTools); err != nil {
+		return nil, nil, nil, err
+	}
+	return eng, tools, skipped, nil
+}
+
+// standardDatasets resolves the realistic seed-1 dataset of every size,
+// generating missing ones into the cache (a dry run only names them). The
+// digest is the manifest's for listed datasets (Ensure verified it), else
+// the file's.
+func standardDatasets(sizes []int, dry bool) ([]bench.Dataset, error) {
+	cache, err := datasets.CacheDir()
+	if err != nil {
+		return nil, err
+	}
+	var manifest *datasets.Manifest
+	if mp, err := datasets.DefaultManifestPath(); err == nil {
+		manifest, _ = datasets.LoadManifest(mp)
+	}
+	var out []bench.Dataset
+	for _, n := range sizes {
+		e := datasets.NewEntry(generators.DefaultShape, n, datasets.StandardSeed)
+		if manifest != nil {
+			if listed, ok := manifest.Lookup(e.Shape, n, e.Seed); ok {
+				e = listed
+			}
+		}
+		d := bench.Dataset{Name: e.Name, Path: filepath.Join(cache, e.FileName()), Findings: n, Bytes: e.Bytes, SHA256: e.SHA256}
+		if dry {
+			if d.SHA256 == "" {
+				d.SHA256 = "unknown"
+			}
+			out = append(out, d)
+			continue
+		}
+		if d.Path, err = datasets.EnsureStandard(e.Shape, n, e.Seed); err != nil {
+			return nil, fmt.Errorf("dataset %s: %w", e.Name, err)
+		}
+		if d.SHA256 == "" {
+			if d.Bytes, d.SHA256, err = datasets.HashFile(d.Path); err != nil {
+				return nil, err
+			}
+		}
+		out = append(out, d)
+	}
+	return out, nil
+}
+
+// userDataset describes a --dataset file: its digest and its number of
+// findings (the elements of its top-level array).
+func userDataset(path string, dry bool) (bench.Dataset, error) {
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		return bench.Dataset{}, err
+	}
+	name := strings.TrimSuffix(filepath.Base(path), filepath.Ext(path))
+	d := bench.Dataset{Name: name, Path: abs, SHA256: "unknown"}
+	if dry {
+		return d, nil
+	}
+	if d.Bytes, d.SHA256, err = datasets.HashFile(abs); err != nil {
+		return d, err
+	}
+	if d.Findings, err = countFindings(abs); err != nil {
+		return d, fmt.Errorf("%s: %w", path, err)
+	}
+	if d.Findings == 0 {
+		return d, fmt.Errorf("%s: no findings", path)
+	}
+	return d, nil
+}
+
+// countFindings counts the elements of the top-level JSON array in path.
+func countFindings(path string) (int, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return 0, err
+	}
+	defer f.Close()
+	dec := json.NewDecoder(f)
+	tok, err := dec.Token()
+	if err != nil {
+		return 0, fmt.Errorf("not JSON: %w", err)
+	}
+	if d, ok := tok.(json.Delim); !ok || d != '[' {
+		return 0, errors.New("not a JSON array of findings")
+	}
+	n := 0
+	for dec.More() {
+		var skip json.RawMessage
+		if err := dec.Decode(&skip); err != nil {
+			return 0, fmt.Errorf("finding %d: %w", n, err)
+		}
+		n++
+	}
+	return n, nil
+}

@@ -1,0 +1,164 @@
+package cli
+
+import (
+	"bytes"
+	"errors"
+	"image/png"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/aegisbench/aegisbench/harness/bench"
+)
+
+func runCLI(args ...string) (stdout, stderr string, code int) {
+	var out, errb bytes.Buffer
+	err := Run(&out, &errb, args)
+	if err != nil {
+		errb.WriteString(err.Error())
+	}
+	return out.String(), errb.String(), ExitCode(err)
+}
+
+// reportData is the reports package's stored results files.
+func reportData(name string) string { return filepath.Join("..", "..", "reports", "testdata", name) }
+
+func TestBenchDryRun(t *testing.T) {
+	stdout, stderr, code := runCLI("bench", "--dry-run", "--sizes", "200,2k", "--count", "2", "--engines", "go", "--only", "go")
+	require.Equal(t, 0, code, stderr)
+	lines := strings.Split(strings.TrimSpace(stdout), "\n")
+	// Two test builds, then per round and size: the Go engine and the generator.
+	require.Len(t, lines, 2+2*2*2, stdout)
+	assert.Contains(t, lines[0], "[setup] build engines/goengine tests: ")
+	assert.Contains(t, lines[0], "go test -c -o ")
+	assert.Contains(t, lines[2], "[sample 1] go engine=go n=200: ")
+	assert.Contains(t, lines[2], "-test.bench '^Benchmark(Load|AttackPaths|SerializePaths|Pipeline|ListFindings|GetFinding|Decode)$/^(engine=go|n=200)$/^n=200$'")
+	assert.Contains(t, lines[4], "[sample 1] go engine=go n=2000: ")
+	assert.Contains(t, lines[6], "[sample 2] go engine=go n=200: ")
+}
+
+func TestBenchUsageErrors(t *testing.T) {
+	tests := []struct {
+		args []string
+		want string
+	}{
+		{[]string{"bench", "--sizes", "abc", "--dry-run"}, `"abc" is not a positive number`},
+		{[]string{"bench", "--sizes", "200,200", "--dry-run"}, "size 200 given twice"},
+		{[]string{"bench", "--engines", "java", "--dry-run"}, `--engines: unknown "java"`},
+		{[]string{"bench", "--only", "perf", "--dry-run"}, `--only: unknown "perf"`},
+		{[]string{"bench", "--count", "0", "--only", "go", "--engines", "go", "--dry-run"}, "count 0: must be at least 1"},
+		{[]string{"bench", "extra"}, "unexpected arguments"},
+	}
+	for _, tt := range tests {
+		_, stderr, code := runCLI(tt.args...)
+		assert.Equal(t, 2, code, "%v: %s", tt.args, stderr)
+		assert.Contains(t, stderr, tt.want, tt.args)
+	}
+}
+
+func TestSelectBenchTargets(t *testing.T) {
+	progs := bench.DefaultConfig().Programs
+	noRust := func(p string) (string, error) {
+		if p == "cargo" {
+			return "", errors.New("not found")
+		}
+		return "/usr/bin/" + p, nil
+	}
+	eng, tools, skipped, err := selectBenchTargets("", "", progs, noRust)
+	require.NoError(t, err)
+	assert.Equal(t, []string{"go"}, eng)
+	assert.Equal(t, []string{"go", "hyperfine"}, tools)
+	assert.Equal(t, []string{"rust-ffi (cargo not found)", "rust-cli (cargo not found)", "criterion (cargo not found)"}, skipped)
+
+	_, _, _, err = selectBenchTargets("go,rust-ffi", "", progs, noRust)
+	assert.ErrorContains(t, err, "--engines rust-ffi needs cargo, which is not installed")
+
+	eng, tools, skipped, err = selectBenchTargets("rust-cli", "hyperfine", progs, func(p string) (string, error) { return p, nil })
+	require.NoError(t, err)
+	assert.Equal(t, []string{"rust-cli"}, eng)
+	assert.Equal(t, []string{"hyperfine"}, tools)
+	assert.Empty(t, skipped)
+}
+
+func TestCountFindings(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name, body string) string {
+		p := filepath.Join(dir, name)
+		require.NoError(t, os.WriteFile(p, []byte(body), 0o644))
+		return p
+	}
+	n, err := countFindings(write("three.json", `[{"id":"a"},{"id":"b","x":[1,2]}, {"id":"c"}]`))
+	require.NoError(t, err)
+	assert.Equal(t, 3, n)
+
+	_, err = countFindings(write("obj.json", `{"id":"a"}`))
+	assert.ErrorContains(t, err, "not a JSON array")
+	_, err = countFindings(write("bad.json", `[{"id":"a"}, {"id":`))
+	assert.ErrorContains(t, err, "finding 1")
+	_, err = countFindings(write("empty.json", ``))
+	assert.ErrorContains(t, err, "not JSON")
+
+	d, err := userDataset(write("My Findings.json", `[{"id":"a"}]`), false)
+	require.NoError(t, err)
+	assert.Equal(t, "My Findings", d.Name)
+	assert.Equal(t, 1, d.Findings)
+	assert.Len(t, d.SHA256, 64)
+	_, err = userDataset(write("none.json", `[]`), false)
+	assert.ErrorContains(t, err, "no findings")
+}
+
+func TestReportCommand(t *testing.T) {
+	out := t.TempDir()
+	_, stderr, code := runCLI("report", reportData("synthetic-linux-amd64.txt"), "-o", out, "--title", "Test baseline")
+	require.Equal(t, 0, code, stderr)
+	md, err := os.ReadFile(filepath.Join(out, "BASELINE.md"))
+	require.NoError(t, err)
+	assert.True(t, strings.HasPrefix(string(md), "# Test baseline\n"))
+	for _, name := range []string{"time-vs-findings", "speedup-vs-findings", "where-time-goes", "memory"} {
+		f, err := os.Open(filepath.Join(out, "plots", name+".png"))
+		require.NoError(t, err)
+		_, err = png.Decode(f)
+		f.Close()
+		require.NoError(t, err, name)
+		assert.Contains(t, string(md), "plots/"+name+".png")
+	}
+
+	bad := filepath.Join(t.TempDir(), "bad.txt")
+	require.NoError(t, os.WriteFile(bad, []byte("goos: linux\nBenchmarkX 1 fast ns/op\n"), 0o644))
+	tests := []struct {
+		args []string
+		code int
+		want string
+	}{
+		{[]string{"report", "-o", out}, 2, "no results files"},
+		{[]string{"report", reportData("go-only.txt")}, 2, "-o DIR is required"},
+		{[]string{"report", bad, "-o", t.TempDir()}, 1, "bad.txt:2: parsing measurement"},
+		{[]string{"report", filepath.Join(out, "missing.txt"), "-o", t.TempDir()}, 1, "missing.txt"},
+	}
+	for _, tt := range tests {
+		_, stderr, code := runCLI(tt.args...)
+		assert.Equal(t, tt.code, code, "%v: %s", tt.args, stderr)
+		assert.Contains(t, stderr, tt.want, tt.args)
+	}
+}
+
+func TestComparePlatformsCommand(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "cmp.md")
+	_, stderr, code := runCLI("compare-platforms", filepath.Join("..", "..", "reports", "baselines", "darwin-arm64"), reportData("synthetic-linux-amd64.txt"), "-o", out)
+	require.Equal(t, 0, code, stderr)
+	md, err := os.ReadFile(out)
+	require.NoError(t, err)
+	assert.Contains(t, string(md), "# Cross-platform comparison: darwin-arm64 vs synthetic-linux-amd64")
+	assert.Contains(t, string(md), "| Load/n=20000 | sec/op | 127s | 1 | 40ms | 7 |")
+
+	_, stderr, code = runCLI("compare-platforms", reportData("go-only.txt"))
+	assert.Equal(t, 2, code)
+	assert.Contains(t, stderr, "want two baselines")
+	_, stderr, code = runCLI("compare-platforms", t.TempDir(), reportData("go-only.txt"))
+	assert.Equal(t, 1, code)
+	assert.Contains(t, stderr, "no results.txt in the baseline directory")
+}

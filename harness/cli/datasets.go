@@ -1,0 +1,196 @@
+package cli
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/aegisbench/aegisbench/datasets"
+)
+
+func init() {
+	registerCommand(command{
+		name:    "datasets",
+		summary: "standard datasets: list, ensure (generate + verify into the cache), verify, update-manifest",
+		run:     runDatasets,
+	})
+}
+
+const datasetsUsage = `list|ensure|verify|update-manifest [flags]
+
+  list             the manifest's datasets and whether each is cached
+  ensure           generate missing (or stale) datasets into the cache and verify their sha256
+  verify           re-hash cached datasets: OK, MISMATCH or MISSING each; exit 1 on a mismatch
+  update-manifest  regenerate the standard ladder and rewrite the manifest's sizes and digests
+                   (only when the generator changed on purpose)
+
+The cache is $AEGISBENCH_CACHE, else datasets/cache/ (git-ignored); --cache overrides both.`
+
+type datasetsFlags struct {
+	manifest, cache, names string
+	maxFindings            int
+}
+
+func runDatasets(env Env, args []string) error {
+	if len(args) == 0 || strings.HasPrefix(args[0], "-") {
+		if len(args) > 0 && (args[0] == "-h" || args[0] == "--help") {
+			fmt.Fprintf(env.Stdout, "Usage: aegisbench datasets %s\n", datasetsUsage)
+			return nil
+		}
+		fmt.Fprintf(env.Stderr, "Usage: aegisbench datasets %s\n", datasetsUsage)
+		return usageError("datasets: missing subcommand (list, ensure, verify or update-manifest)")
+	}
+	sub, args := args[0], args[1:]
+	fs := newFlagSet(env, "datasets "+sub, "[flags]")
+	var f datasetsFlags
+	fs.StringVar(&f.manifest, "manifest", "", "manifest file (default <repo>/datasets/manifest.json)")
+	fs.StringVar(&f.cache, "cache", "", "cache directory (default $AEGISBENCH_CACHE or <repo>/datasets/cache)")
+	if sub == "ensure" || sub == "verify" || sub == "list" {
+		fs.IntVar(&f.maxFindings, "max-findings", 0, "only datasets of at most N findings (0: no limit)")
+		fs.StringVar(&f.names, "names", "", "only these datasets (comma-separated names)")
+	}
+	switch sub {
+	case "list", "ensure", "verify", "update-manifest":
+	default:
+		return usageError("datasets: unknown subcommand %q (want list, ensure, verify or update-manifest)", sub)
+	}
+	rest, err := parseFlags(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(rest) > 0 {
+		return usageError("datasets %s: unexpected argument %q", sub, rest[0])
+	}
+	if f.maxFindings < 0 {
+		return usageError("datasets %s: --max-findings must be >= 0, got %d", sub, f.maxFindings)
+	}
+	if f.manifest == "" {
+		if f.manifest, err = datasets.DefaultManifestPath(); err != nil {
+			return err
+		}
+	}
+	if f.cache == "" {
+		if f.cache, err = datasets.CacheDir(); err != nil {
+			return err
+		}
+	}
+	if sub == "update-manifest" {
+		return datasetsUpdateManifest(env, f)
+	}
+	m, err := datasets.LoadManifest(f.manifest)
+	if err != nil {
+		return err
+	}
+	entries, err := selectEntries(m, f)
+	if err != nil {
+		return err
+	}
+	switch sub {
+	case "list":
+		return datasetsList(env, entries, f.cache)
+	case "ensure":
+		return datasetsEnsure(env, entries, f.cache)
+	}
+	return datasetsVerify(env, entries, f.cache)
+}
+
+// selectEntries applies --names and --max-findings, keeping manifest order.
+func selectEntries(m *datasets.Manifest, f datasetsFlags) ([]datasets.Entry, error) {
+	names := splitList(f.names)
+	for _, n := range names {
+		if _, ok := m.ByName(n); !ok {
+			return nil, usageError("datasets: --names: %q is not in the manifest", n)
+		}
+	}
+	var out []datasets.Entry
+	for _, e := range m.Datasets {
+		if len(names) > 0 && !dsContains(names, e.Name) {
+			continue
+		}
+		if f.maxFindings > 0 && e.Findings > f.maxFindings {
+			continue
+		}
+		out = append(out, e)
+	}
+	return out, nil
+}
+
+func dsContains(xs []string, x string) bool {
+	for _, y := range xs {
+		if y == x {
+			return true
+		}
+	}
+	return false
+}
+
+func datasetsList(env Env, entries []datasets.Entry, cache string) error {
+	tw := tabwriter.NewWriter(env.Stdout, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "NAME\tSHAPE\tFINDINGS\tSEED\tBYTES\tSHA256\tCACHED")
+	for _, e := range entries {
+		cached := "no"
+		if dsFileExists(filepath.Join(cache, e.FileName())) {
+			cached = "yes"
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%d\t%d\t%d\t%s\t%s\n", e.Name, e.Shape, e.Findings, e.Seed, e.Bytes, e.SHA256[:12], cached)
+	}
+	return tw.Flush()
+}
+
+func datasetsEnsure(env Env, entries []datasets.Entry, cache string) error {
+	for _, e := range entries {
+		path, err := datasets.EnsureProgress(e, cache, findingsProgressBar(env, e.Findings, e.Name, false))
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(env.Stdout, "OK  %s  %s\n", e.Name, path)
+	}
+	return nil
+}
+
+func datasetsVerify(env Env, entries []datasets.Entry, cache string) error {
+	mismatches := 0
+	for _, e := range entries {
+		st, err := datasets.Verify(e, cache)
+		if err != nil {
+			return err
+		}
+		if st == datasets.StatusMismatch {
+			mismatches++
+		}
+		fmt.Fprintf(env.Stdout, "%-8s %s\n", st, e.Name)
+	}
+	if mismatches > 0 {
+		return &ExitError{Code: 1, Err: fmt.Errorf("datasets verify: %d dataset(s) do not match the manifest (delete them and run `aegisbench datasets ensure`)", mismatches)}
+	}
+	return nil
+}
+
+func datasetsUpdateManifest(env Env, f datasetsFlags) error {
+	var last string
+	m, err := datasets.UpdateManifest(datasets.StandardLadder(), f.cache, func(e datasets.Entry, done int) {
+		if e.Name != last {
+			last = e.Name
+			fmt.Fprintf(env.Stderr, "generating %s\n", e.Name)
+		}
+	})
+	if err != nil {
+		return err
+	}
+	if err := m.Save(f.manifest); err != nil {
+		return err
+	}
+	for _, e := range m.Datasets {
+		fmt.Fprintf(env.Stdout, "%s  %d bytes  sha256 %s\n", e.Name, e.Bytes, e.SHA256)
+	}
+	fmt.Fprintf(env.Stdout, "wrote %s\n", f.manifest)
+	return nil
+}
+
+// dsFileExists reports whether path names an existing regular file.
+func dsFileExists(path string) bool {
+	fi, err := os.Stat(path)
+	return err == nil && fi.Mode().IsRegular()
+}

@@ -1,0 +1,113 @@
+package cli
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// gateData is the gate package's stored results files.
+func gateData(name string) string { return filepath.Join("..", "gate", "testdata", name) }
+
+func runGateCLI(args ...string) (stdout, stderr string, code int) {
+	var out, errb bytes.Buffer
+	err := Run(&out, &errb, args)
+	if err != nil {
+		errb.WriteString(err.Error())
+	}
+	return out.String(), errb.String(), ExitCode(err)
+}
+
+func TestGateExitCodes(t *testing.T) {
+	dir := t.TempDir()
+	failed := filepath.Join(dir, "conform-failed.log")
+	require.NoError(t, os.WriteFile(failed, []byte("case x: diverged\nCONFORMANCE FAILED: 10 passed, 1 failed, 0 expected failures\n"), 0o644))
+	passed := filepath.Join(dir, "conform-passed.log")
+	require.NoError(t, os.WriteFile(passed, []byte("CONFORMANCE PASSED: 11 passed, 0 failed, 0 expected failures\n"), 0o644))
+	status := filepath.Join(dir, "conform.status")
+	require.NoError(t, os.WriteFile(status, []byte("1\n"), 0o644))
+	noVerdict := filepath.Join(dir, "empty.log")
+	require.NoError(t, os.WriteFile(noVerdict, []byte("nothing here\n"), 0o644))
+	badResults := filepath.Join(dir, "bad.txt")
+	require.NoError(t, os.WriteFile(badResults, []byte("BenchmarkX 1 fast ns/op\n"), 0o644))
+
+	tests := []struct {
+		name   string
+		args   []string
+		code   int
+		stdout string // substring
+		stderr string // substring
+	}{
+		{"A/A passes", []string{"--base", gateData("base.txt"), "--head", gateData("head-aa.txt")}, 0, "PASS: no regression in 9 comparisons", ""},
+		{"20% slowdown fails", []string{"--base", gateData("base.txt"), "--head", gateData("head-slow20.txt")}, 1, "| Pipeline/engine=go/n=2000-2 | sec/op | 24.47m | 29.32m | +19.8% | 0.000 | 10+10 | **regression** |", "REGRESSION: 1 of 9"},
+		{"extra allocation fails", []string{"--base", gateData("base.txt"), "--head", gateData("head-alloc.txt")}, 1, "allocs/op: regression: exact unit increased: 21345 -> 21346", ""},
+		{"extra allocation tolerated by flag", []string{"--base", gateData("base.txt"), "--head", gateData("head-alloc.txt"), "--alloc-threshold", "1", "--exact-threshold", "0.1%"}, 0, "PASS", ""},
+		{"3 samples cannot decide", []string{"--base", gateData("base-3.txt"), "--head", gateData("head-3.txt")}, 3, "need >= 4 per side", "CANNOT DECIDE"},
+		{"missing on one side cannot decide", []string{"--base", gateData("base.txt"), "--head", gateData("head-missing.txt")}, 3, "missing in head", ""},
+		{"threshold above slowdown passes", []string{"--base", gateData("base.txt"), "--head", gateData("head-slow20.txt"), "--threshold", "25%"}, 0, "PASS", ""},
+		{"conformance failure fails an A/A", []string{"--base", gateData("base.txt"), "--head", gateData("head-aa.txt"), "--conformance", failed}, 1, "Conformance: **FAILED**", "conformance failed"},
+		{"conformance passed", []string{"--base", gateData("base.txt"), "--head", gateData("head-aa.txt"), "--conformance", passed}, 0, "Conformance: passed", ""},
+		{"conformance exit status 1", []string{"--base", gateData("base.txt"), "--head", gateData("head-aa.txt"), "--conformance", status}, 1, "exit status 1", ""},
+		{"conformance without verdict", []string{"--base", gateData("base.txt"), "--head", gateData("head-aa.txt"), "--conformance", noVerdict}, 3, "Conformance: unknown", ""},
+		{"usage: nothing to compare", nil, 2, "", "give --base and --head"},
+		{"usage: head only", []string{"--head", gateData("base.txt")}, 2, "", "give --base and --head"},
+		{"usage: bad threshold", []string{"--base", gateData("base.txt"), "--head", gateData("head-aa.txt"), "--threshold", "five"}, 2, "", "not a non-negative number"},
+		{"usage: bad alpha", []string{"--base", gateData("base.txt"), "--head", gateData("head-aa.txt"), "--alpha", "2"}, 2, "", "alpha 2 must be in (0, 1)"},
+		{"usage: stray argument", []string{"--base", gateData("base.txt"), "--head", gateData("head-aa.txt"), "extra"}, 2, "", "unexpected arguments"},
+		{"usage: base-ref with files", []string{"--base-ref", "main", "--base", gateData("base.txt")}, 2, "", "cannot be combined"},
+		{"usage: bad mode", []string{"--base-ref", "HEAD", "--mode", "cycles"}, 2, "", `--mode "cycles"`},
+		{"missing file", []string{"--base", filepath.Join(dir, "absent.txt"), "--head", gateData("head-aa.txt")}, 2, "", "absent.txt"},
+		{"malformed file names line", []string{"--base", badResults, "--head", gateData("head-aa.txt")}, 2, "", badResults + ":1:"},
+		{"missing conformance file", []string{"--base", gateData("base.txt"), "--head", gateData("head-aa.txt"), "--conformance", filepath.Join(dir, "nope")}, 2, "", "nope"},
+		{"calibrate: bad slowdown", []string{"--calibrate", "--slowdowns", "-5%"}, 2, "", "--slowdowns"},
+		{"calibrate: bad mode", []string{"--calibrate", "--modes", "time,wall"}, 2, "", `unknown mode "wall"`},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			stdout, stderr, code := runGateCLI(append([]string{"gate"}, tc.args...)...)
+			assert.Equal(t, tc.code, code, "stdout:\n%s\nstderr:\n%s", stdout, stderr)
+			assert.Contains(t, stdout, tc.stdout)
+			assert.Contains(t, stderr, tc.stderr)
+		})
+	}
+}
+
+func TestGateWritesSummaryFile(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "summary.md")
+	stdout, _, code := runGateCLI("gate", "--base", gateData("base.txt"), "--head", gateData("head-slow20.txt"), "-o", out)
+	assert.Equal(t, 1, code)
+	got, err := os.ReadFile(out)
+	require.NoError(t, err)
+	assert.Equal(t, stdout, string(got))
+	golden, err := os.ReadFile(gateData(filepath.Join("golden", "slow20.md")))
+	require.NoError(t, err)
+	assert.Equal(t, string(golden), string(got), "the CLI writes the pinned summary")
+}
+
+func TestGateExecEngine(t *testing.T) {
+	dir := t.TempDir()
+	in := filepath.Join(dir, "in.json")
+	require.NoError(t, os.WriteFile(in, []byte("[]"), 0o644))
+	_, stderr, code := runGateCLI("gate", "--exec-engine", "slow:0.1:no-such-engine", "--in", in)
+	assert.Equal(t, 1, code)
+	assert.Contains(t, stderr, `unknown engine "no-such-engine"`)
+	_, stderr, code = runGateCLI("gate", "--exec-engine", "go")
+	assert.Equal(t, 2, code)
+	assert.Contains(t, stderr, "--exec-engine needs --in")
+}
+
+func TestGateParsePercent(t *testing.T) {
+	for in, want := range map[string]float64{"5%": 0.05, "0.05": 0.05, " 1% ": 0.01, "0": 0, "150%": 1.5} {
+		got, err := gateParsePercent(in)
+		require.NoError(t, err, in)
+		assert.InDelta(t, want, got, 1e-12, in)
+	}
+	for _, bad := range []string{"", "%", "-1%", "x"} {
+		_, err := gateParsePercent(bad)
+		assert.Error(t, err, bad)
+	}
+}

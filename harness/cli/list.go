@@ -1,0 +1,84 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"strings"
+
+	"github.com/aegisbench/aegisbench/engines"
+)
+
+func init() {
+	registerCommand(command{
+		name:    "list",
+		summary: "list findings of a findings file (filters, paging; an id alone is GetFinding)",
+		run:     runList,
+	})
+}
+
+const listUsage = `--in FILE [--query JSON | --query-file FILE] [--engine NAME] [--out FILE]
+
+Runs the list operation of engines/SPEC.md section 7: loads every finding with
+its 56 fields, keeps those matching the query and writes one page of them in
+ascending id order, {"schema":"aegis.findings.v1","total":N,"findings":[...]},
+to --out (through a temporary file and a rename) or to stdout.
+
+The query is a JSON object, every member optional:
+  {"id":"", "aws_account_id":"", "min_severity":0, "workflow_status":[],
+   "resource_type":"", "offset":0, "limit":100}
+No query means the default: no filter, offset 0, limit 100.
+
+Exit status: 0 when the page was written; 1 for bad input (a bad query is
+invalid_options; the error document goes where the page would have gone and a
+message naming the file, finding index and field goes to stderr), for an
+unreadable file or an engine failure; 2 for a usage error.`
+
+func runList(env Env, args []string) error {
+	fs := newFlagSet(env, "list", listUsage)
+	engineName := fs.String("engine", "go", "engine serving the list operation: "+strings.Join(engines.Names(), ", "))
+	in := fs.String("in", "", "findings document to read (required)")
+	query := fs.String("query", "", "query object, inline JSON")
+	queryFile := fs.String("query-file", "", "file holding the query object")
+	out := fs.String("out", "", "output file; stdout when empty or -")
+	rest, err := parseFlags(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(rest) > 0 {
+		return usageError("list: unexpected argument %q", rest[0])
+	}
+	if *in == "" {
+		fs.Usage()
+		return usageError("list: --in is required")
+	}
+	if flagGiven(fs, "query") && flagGiven(fs, "query-file") {
+		return usageError("list: give --query or --query-file, not both")
+	}
+	eng, err := openEngine("list", *engineName)
+	if err != nil {
+		return err
+	}
+	lister, ok := eng.(engines.Lister)
+	if !ok {
+		return usageError("list: engine %s does not serve the list operation", *engineName)
+	}
+	q := []byte(*query)
+	if *queryFile != "" {
+		if q, err = os.ReadFile(*queryFile); err != nil {
+			return &ExitError{Code: 1, Err: fmt.Errorf("list: cannot read the query: %w", err)}
+		}
+	}
+	data, err := os.ReadFile(*in)
+	if err != nil {
+		return &ExitError{Code: 1, Err: fmt.Errorf("list: cannot read the findings: %w", err)}
+	}
+	page, err := lister.List(context.Background(), data, q)
+	if err != nil {
+		return engineFailure(env, "list", *engineName, *in, *out, err)
+	}
+	if err := writeDocument(env, *out, page); err != nil {
+		return &ExitError{Code: 1, Err: fmt.Errorf("list: writing the output: %w", err)}
+	}
+	return nil
+}

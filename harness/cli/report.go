@@ -1,0 +1,80 @@
+package cli
+
+import (
+	"flag"
+	"fmt"
+	"path/filepath"
+
+	"github.com/aegisbench/aegisbench/harness/stats"
+	"github.com/aegisbench/aegisbench/reports"
+)
+
+func init() {
+	registerCommand(command{
+		name:    "report",
+		summary: "write BASELINE.md and its plots from results files (benchstat statistics)",
+		run:     runReport,
+	})
+}
+
+const reportUsage = `RESULTS... -o DIR [--profile-dir DIR] [--title TITLE]
+
+Reads results files in the Go benchmark format (aegisbench bench output; several
+files are merged as more samples of one platform) and writes DIR/BASELINE.md and
+DIR/plots/*.png|svg: the Go and Criterion tables, Go vs Rust at every size with
+speedups, confidence intervals and Mann-Whitney p-values, fitted scaling
+exponents, FFI overhead, process timings, where the time goes, memory, and with
+--profile-dir the Go engine's hot paths from its pprof profiles. Whatever was
+not measured is listed as such.`
+
+func runReport(env Env, args []string) error {
+	fs := newFlagSet(env, "report", reportUsage)
+	out := fs.String("o", "", "output `dir` (BASELINE.md, plots/)")
+	profiles := fs.String("profile-dir", "", "`dir` holding cpu.pprof and mem.pprof of the Go engine (bench --profile-dir)")
+	title := fs.String("title", "", "report title (default \"Performance Baseline\")")
+	files, err := parseFlagsAnywhere(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(files) == 0 {
+		return usageError("report: no results files given")
+	}
+	if *out == "" {
+		return usageError("report: -o DIR is required")
+	}
+	set, err := stats.Load(files...)
+	if err != nil {
+		return fmt.Errorf("report: %w", err)
+	}
+	if len(set.Series) == 0 {
+		return fmt.Errorf("report: no benchmark results in %v", files)
+	}
+	if _, err := reports.WriteBaseline(*out, set, reports.Options{Title: *title, ProfileDir: *profiles}); err != nil {
+		return fmt.Errorf("report: %w", err)
+	}
+	fmt.Fprintf(env.Stderr, "report: wrote %s\n", filepath.Join(*out, reports.BaselineFile))
+	return nil
+}
+
+// parseFlagsAnywhere is parseFlags for commands whose flags may follow
+// their positional arguments ("report a.txt b.txt -o DIR"): it parses,
+// takes one positional argument, and parses again until the end. "--"
+// ends flag parsing.
+func parseFlagsAnywhere(fs *flag.FlagSet, args []string) ([]string, error) {
+	var pos []string
+	for {
+		rest, err := parseFlags(fs, args)
+		if err != nil {
+			return nil, err
+		}
+		if len(rest) == 0 {
+			return pos, nil
+		}
+		consumed := len(args) - len(rest)
+		if consumed > 0 && args[consumed-1] == "--" {
+			return append(pos, rest...), nil
+		}
+		pos = append(pos, rest[0])
+		args = rest[1:]
+	}
+}

@@ -1,0 +1,163 @@
+package stats
+
+import (
+	"math"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"golang.org/x/perf/benchmath"
+)
+
+const sample = `Unit allocs/op assume=exact
+goos: linux
+goarch: amd64
+cpu: Fake CPU
+date: 2026-01-02T03:04:05Z
+pkg: example/goengine
+
+BenchmarkLoad/n=200-2 10 1000 ns/op 64 B/op 3 allocs/op
+BenchmarkLoad/n=200-2 10 1200 ns/op 64 B/op 3 allocs/op
+BenchmarkLoad/n=200-8 10 1100 ns/op 72 B/op 3 allocs/op
+BenchmarkAttackPaths/engine=go/n=2000-2 1 5000000 ns/op
+
+date: 2026-01-03T00:00:00Z
+pkg: criterion
+
+BenchmarkCriterion/stage=compute/engine=rust/n=2000 1 2500000 ns/op
+`
+
+func TestRead(t *testing.T) {
+	set, err := Read(strings.NewReader(sample), "sample.txt")
+	require.NoError(t, err)
+	require.NoError(t, set.Check())
+
+	var got []string
+	for _, s := range set.Series {
+		got = append(got, s.Name+" "+s.Unit+" "+s.Pkg)
+	}
+	assert.Equal(t, []string{
+		"Load/n=200 sec/op example/goengine",
+		"Load/n=200 B/op example/goengine",
+		"Load/n=200 allocs/op example/goengine",
+		"AttackPaths/engine=go/n=2000 sec/op example/goengine",
+		"Criterion/stage=compute/engine=rust/n=2000 sec/op criterion",
+	}, got, "GOMAXPROCS is not part of the series name; ns/op is tidied to sec/op")
+
+	load := set.Lookup("Load/n=200", "sec/op")
+	require.NotNil(t, load)
+	assert.InDeltaSlice(t, []float64{1000e-9, 1200e-9, 1100e-9}, load.Values, 1e-18)
+	assert.Equal(t, "Load", load.Base)
+	assert.Equal(t, 200, load.N())
+
+	crit := set.Lookup("Criterion/stage=compute/engine=rust/n=2000", "sec/op")
+	require.NotNil(t, crit)
+	assert.Equal(t, map[string]string{"stage": "compute", "engine": "rust", "n": "2000"}, crit.Parts)
+
+	assert.Equal(t, []string{"2026-01-02T03:04:05Z", "2026-01-03T00:00:00Z"}, set.ConfigValues("date"))
+	assert.Equal(t, "linux", set.ConfigString("goos"))
+	assert.Equal(t, benchmath.AssumeExact, set.Assumption("allocs/op"))
+	assert.Equal(t, benchmath.AssumeNothing, set.Assumption("B/op"))
+}
+
+func TestReadErrors(t *testing.T) {
+	_, err := Read(strings.NewReader("BenchmarkX 10 zz ns/op\n"), "bad.txt")
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "bad.txt:1:")
+
+	_, err = Load("testdata/does-not-exist.txt")
+	require.Error(t, err)
+
+	set, err := Read(strings.NewReader("goos: linux\nBenchmarkA 1 1 ns/op\ngoos: darwin\nBenchmarkA 1 1 ns/op\n"), "mixed.txt")
+	require.NoError(t, err)
+	assert.EqualError(t, set.Check(), "results mix platforms: goos is linux and darwin")
+}
+
+func TestSummarize(t *testing.T) {
+	ten := []float64{10, 12, 11, 13, 9, 10, 14, 11, 12, 10}
+	s := Summarize(ten, benchmath.AssumeNothing, Confidence)
+	assert.Equal(t, 11.0, s.Center)
+	assert.Equal(t, 10.0, s.Lo)
+	assert.Equal(t, 13.0, s.Hi)
+	assert.True(t, s.HasCI())
+	assert.GreaterOrEqual(t, s.Confidence, 0.95)
+	assert.Equal(t, 10, s.N)
+	assert.Equal(t, []float64{10, 12, 11, 13, 9, 10, 14, 11, 12, 10}, ten, "input not reordered")
+	assert.Equal(t, "18%", s.PctRange())
+
+	few := Summarize([]float64{1, 2, 3}, benchmath.AssumeNothing, Confidence)
+	assert.Equal(t, 2.0, few.Center)
+	assert.False(t, few.HasCI())
+	assert.Equal(t, "∞", few.PctRange())
+	require.Len(t, few.Warnings, 1)
+	assert.Contains(t, few.Warnings[0], "need >= 6 samples")
+
+	exact := Summarize([]float64{5, 5, 5}, benchmath.AssumeExact, Confidence)
+	assert.Equal(t, 5.0, exact.Center)
+	assert.True(t, exact.Exact)
+	assert.Empty(t, exact.Warnings)
+}
+
+func TestCompare(t *testing.T) {
+	// Fully separated samples of 5: the exact two-sided p is 2/C(10,5).
+	c := Compare([]float64{1, 2, 3, 4, 5}, []float64{6, 7, 8, 9, 10})
+	assert.InDelta(t, 2.0/252, c.P, 1e-12)
+	assert.True(t, c.Significant())
+	assert.Equal(t, 5, c.N1)
+
+	same := Compare([]float64{1, 2, 3}, []float64{1, 2, 3})
+	assert.False(t, same.Significant())
+	require.NotEmpty(t, same.Warnings)
+	assert.Contains(t, same.Warnings[0], "need >= 4 samples")
+}
+
+func TestRatioOfMedians(t *testing.T) {
+	slow := []float64{100, 101, 102, 103, 104, 105, 106, 107, 108, 109}
+	fast := []float64{10, 10.1, 10.2, 10.3, 10.4, 10.5, 10.6, 10.7, 10.8, 10.9}
+	r := RatioOfMedians(slow, fast, Confidence)
+	assert.InDelta(t, 104.5/10.45, r.Center, 1e-12)
+	require.True(t, r.HasCI())
+	// sqrt(0.95) = 0.9747 per median: for n=10 the interval is (x(2), x(9)).
+	assert.InDelta(t, 101/10.8, r.Lo, 1e-12)
+	assert.InDelta(t, 108/10.1, r.Hi, 1e-12)
+	assert.GreaterOrEqual(t, r.Confidence, 0.95)
+
+	short := RatioOfMedians([]float64{2, 2, 2}, []float64{1, 1, 1}, Confidence)
+	assert.Equal(t, 2.0, short.Center)
+	assert.False(t, short.HasCI())
+}
+
+func TestFitPowerLaw(t *testing.T) {
+	xs := []float64{200, 2000, 20000}
+	var ys []float64
+	for _, x := range xs {
+		ys = append(ys, 3*math.Pow(x, 1.5))
+	}
+	f, err := FitPowerLaw(xs, ys)
+	require.NoError(t, err)
+	assert.InDelta(t, 1.5, f.Exponent, 1e-12)
+	assert.InDelta(t, 3, f.Coef, 1e-9)
+	assert.InDelta(t, 1, f.R2, 1e-12)
+	assert.Equal(t, 3, f.Points)
+
+	// Noisy points: slope between the extremes, R² below 1.
+	f, err = FitPowerLaw([]float64{1, 10, 100}, []float64{1, 20, 100})
+	require.NoError(t, err)
+	assert.InDelta(t, 1.0, f.Exponent, 1e-12)
+	assert.Less(t, f.R2, 1.0)
+
+	for _, bad := range []struct {
+		xs, ys []float64
+		want   string
+	}{
+		{[]float64{1}, []float64{1}, "at least two sizes"},
+		{[]float64{1, 1}, []float64{1, 2}, "two distinct sizes"},
+		{[]float64{1, 2}, []float64{1, 0}, "not positive"},
+		{[]float64{1, 2}, []float64{1}, "1 y values"},
+	} {
+		_, err := FitPowerLaw(bad.xs, bad.ys)
+		require.Error(t, err)
+		assert.Contains(t, err.Error(), bad.want)
+	}
+}

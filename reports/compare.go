@@ -1,0 +1,224 @@
+package reports
+
+import (
+	"fmt"
+	"io"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/aegisbench/aegisbench/harness/stats"
+)
+
+// Side is one platform of a comparison: its results and a label.
+type Side struct {
+	Label string
+	Set   *stats.Set
+}
+
+// CompareRow is one benchmark and unit present on both sides.
+type CompareRow struct {
+	Name, Unit string
+	N          int
+	A, B       stats.Summary
+	Ratio      float64 // median(B) / median(A)
+	Reasons    []string
+}
+
+// Comparable reports whether nothing makes the two figures differ in kind.
+func (r CompareRow) Comparable() bool { return len(r.Reasons) == 0 }
+
+// PlatformComparison is the comparison of two platforms' results.
+type PlatformComparison struct {
+	A, B         Side
+	Rows         []CompareRow
+	OnlyA, OnlyB []string // benchmark names measured on one side only
+	SideReasons  []string // reasons that apply to every row
+}
+
+// comparedUnits are the units compared across platforms.
+var comparedUnits = []string{unitTime, unitBytes, unitAllocs, unitRSS}
+
+// ComparePlatforms pairs the series of a and b by full name and unit and
+// says, row by row, why a ratio may not compare like with like: figures
+// reported rather than measured, different code (commits), datasets that
+// differ or whose digests were not recorded, different packages or tools.
+func ComparePlatforms(a, b Side) *PlatformComparison {
+	c := &PlatformComparison{A: a, B: b}
+	srcA, srcB := a.Set.ConfigString("source"), b.Set.ConfigString("source")
+	switch {
+	case srcA != "" && srcB != "":
+		c.SideReasons = append(c.SideReasons, fmt.Sprintf("both sides are reported, not measured (%s: %s; %s: %s)", a.Label, srcA, b.Label, srcB))
+	case srcA != "":
+		c.SideReasons = append(c.SideReasons, fmt.Sprintf("%s is reported (%s), %s is measured", a.Label, srcA, b.Label))
+	case srcB != "":
+		c.SideReasons = append(c.SideReasons, fmt.Sprintf("%s is measured, %s is reported (%s)", a.Label, b.Label, srcB))
+	}
+	ca, cb := a.Set.ConfigString("commit"), b.Set.ConfigString("commit")
+	if ca != cb || ca == "" || strings.Contains(ca, "not recorded") || ca == "unknown" {
+		c.SideReasons = append(c.SideReasons, fmt.Sprintf("different or unknown code: commit %s on %s, %s on %s", orUnknown(ca), a.Label, orUnknown(cb), b.Label))
+	}
+	dsA, dsB := datasetsByN(a.Set), datasetsByN(b.Set)
+	names := map[string]bool{}
+	for _, s := range a.Set.Series {
+		if !slices.Contains(comparedUnits, s.Unit) {
+			continue
+		}
+		sb := b.Set.Lookup(s.Name, s.Unit)
+		if sb == nil {
+			if !names[s.Name] && b.Set.Lookup(s.Name, unitTime) == nil {
+				c.OnlyA = appendOnce(c.OnlyA, s.Name)
+			}
+			continue
+		}
+		names[s.Name] = true
+		row := CompareRow{Name: s.Name, Unit: s.Unit, N: s.N(),
+			A: a.Set.Summary(s, stats.Confidence), B: b.Set.Summary(sb, stats.Confidence)}
+		row.Ratio = row.B.Center / row.A.Center
+		if row.A.Center == 0 && row.B.Center == 0 {
+			row.Ratio = 1
+		}
+		if n := s.N(); n > 0 {
+			row.Reasons = append(row.Reasons, datasetReasons(n, a.Label, b.Label, dsA[n], dsB[n])...)
+		}
+		if s.Pkg != sb.Pkg {
+			row.Reasons = append(row.Reasons, fmt.Sprintf("different packages (%q, %q)", s.Pkg, sb.Pkg))
+		}
+		c.Rows = append(c.Rows, row)
+	}
+	for _, s := range b.Set.Series {
+		if slices.Contains(comparedUnits, s.Unit) && a.Set.Lookup(s.Name, s.Unit) == nil && a.Set.Lookup(s.Name, unitTime) == nil {
+			c.OnlyB = appendOnce(c.OnlyB, s.Name)
+		}
+	}
+	return c
+}
+
+func appendOnce(list []string, s string) []string {
+	if slices.Contains(list, s) {
+		return list
+	}
+	return append(list, s)
+}
+
+// datasetsByN indexes a set's dataset config lines by number of findings.
+func datasetsByN(set *stats.Set) map[int][]DatasetInfo {
+	out := map[int][]DatasetInfo{}
+	for _, c := range set.Config {
+		if !strings.HasPrefix(c.Key, "dataset-") {
+			continue
+		}
+		for _, v := range c.Values {
+			d := parseDataset(strings.TrimPrefix(c.Key, "dataset-"), v)
+			if d.Findings > 0 {
+				out[d.Findings] = append(out[d.Findings], d)
+			}
+		}
+	}
+	return out
+}
+
+// datasetReasons says why the datasets of size n may differ.
+func datasetReasons(n int, la, lb string, a, b []DatasetInfo) []string {
+	switch {
+	case len(a) == 0 && len(b) == 0:
+		return []string{fmt.Sprintf("no dataset recorded for n=%d on either side", n)}
+	case len(a) == 0:
+		return []string{fmt.Sprintf("no dataset recorded for n=%d on %s", n, la)}
+	case len(b) == 0:
+		return []string{fmt.Sprintf("no dataset recorded for n=%d on %s", n, lb)}
+	}
+	digests := func(ds []DatasetInfo) (known []string, unknown []string) {
+		for _, d := range ds {
+			if d.SHA256 == "" {
+				unknown = append(unknown, d.Name)
+			} else {
+				known = append(known, d.SHA256)
+			}
+		}
+		return known, unknown
+	}
+	ka, ua := digests(a)
+	kb, ub := digests(b)
+	var out []string
+	if len(ua) > 0 {
+		out = append(out, fmt.Sprintf("dataset digest not recorded on %s (%s)", la, strings.Join(ua, ", ")))
+	}
+	if len(ub) > 0 {
+		out = append(out, fmt.Sprintf("dataset digest not recorded on %s (%s)", lb, strings.Join(ub, ", ")))
+	}
+	if len(ka) > 0 && len(kb) > 0 && !slices.Equal(ka, kb) {
+		out = append(out, fmt.Sprintf("different datasets at n=%d (digests differ)", n))
+	}
+	return out
+}
+
+// WriteComparison renders the comparison as markdown.
+func WriteComparison(w io.Writer, c *PlatformComparison) error {
+	m := &mdWriter{w: w}
+	m.p("# Cross-platform comparison: %s vs %s", c.A.Label, c.B.Label)
+	m.p("")
+	for _, s := range []Side{c.A, c.B} {
+		var files []string
+		for _, f := range s.Set.Files {
+			files = append(files, filepath.Base(f))
+		}
+		cpu := orUnknown(s.Set.ConfigString("cpu"))
+		if cores := s.Set.ConfigString("cores"); cores != "" {
+			cpu += ", " + cores + " cores"
+		}
+		m.p("- **%s:** %s (%s/%s), Go %s, Rust %s, date %s; %s", s.Label, cpu, orUnknown(s.Set.ConfigString("goos")),
+			orUnknown(s.Set.ConfigString("goarch")), orUnknown(s.Set.ConfigString("go")), orUnknown(s.Set.ConfigString("rustc")),
+			orUnknown(s.Set.ConfigString("date")), strings.Join(files, ", "))
+	}
+	m.p("")
+	m.p("Ratio is %s's median over %s's (above 1: %s takes more). A row is comparable only when nothing below marks it; every reason is listed.", c.B.Label, c.A.Label, c.B.Label)
+	m.p("")
+	if len(c.SideReasons) > 0 {
+		m.p("**Not comparable for every row:**")
+		m.p("")
+		for _, r := range c.SideReasons {
+			m.p("- %s", r)
+		}
+		m.p("")
+	}
+	if len(c.Rows) == 0 {
+		m.p("No benchmark was measured on both sides.")
+		m.p("")
+	} else {
+		var rows [][]string
+		for _, r := range c.Rows {
+			f := formatterFor(r.Unit)
+			comp := "yes"
+			if !r.Comparable() || len(c.SideReasons) > 0 {
+				comp = "no"
+			}
+			why := strings.Join(r.Reasons, "; ")
+			rows = append(rows, []string{r.Name, r.Unit, f(r.A.Center), strconv.Itoa(r.A.N), f(r.B.Center), strconv.Itoa(r.B.N), Factor(r.Ratio), comp, why})
+		}
+		m.table([]string{"Benchmark", "Unit", c.A.Label, "n", c.B.Label, "n", "Ratio", "Comparable", "Why not"}, rows)
+	}
+	m.p("**Measured on %s only:** %s", c.A.Label, listOrNone(c.OnlyA))
+	m.p("")
+	m.p("**Measured on %s only:** %s", c.B.Label, listOrNone(c.OnlyB))
+	m.p("")
+	return m.err
+}
+
+func listOrNone(l []string) string {
+	if len(l) == 0 {
+		return "none."
+	}
+	return strings.Join(l, ", ") + "."
+}
+
+func formatterFor(unit string) func(float64) string {
+	switch unit {
+	case unitTime:
+		return Duration
+	case unitBytes, unitRSS:
+		return Bytes
+	}
+	return Count
+}

@@ -1,0 +1,621 @@
+// Package reports turns benchmark results into the per-platform baseline
+// (BASELINE.md and its plots) and the cross-platform comparison. As in
+// criterion.rs, analysis and rendering are kept apart: Build reads a
+// stats.Set into a Baseline (tables of summaries, ratios, fits; what was
+// not measured), and each exporter (markdown, one file per plot) renders
+// a Baseline without computing statistics of its own.
+package reports
+
+import (
+	"fmt"
+	"math"
+	"path/filepath"
+	"slices"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/aegisbench/aegisbench/harness/stats"
+	"golang.org/x/perf/benchmath"
+)
+
+// Base names of the non-Go result families written by the bench runner.
+const (
+	baseCriterion = "Criterion"
+	baseProcess   = "Process"
+	baseFFI       = "FFI"
+)
+
+// Tidied units.
+const (
+	unitTime   = "sec/op"
+	unitBytes  = "B/op"
+	unitAllocs = "allocs/op"
+	unitRSS    = "peak-RSS-B"
+)
+
+// Config keys of a results file read by the report besides the platform:
+// "source" (who produced figures not measured by aegisbench bench),
+// "bench" (run settings), "dataset-NAME" ("<sha256> findings=N bytes=B
+// note"), "alias-BASE" (another name of a benchmark, lower-case base
+// name), "note..." (shown as notes), "failed" and "skipped".
+
+// Options are the settings of a report.
+type Options struct {
+	Title      string // default "Performance Baseline"
+	ProfileDir string // pprof profiles of the Go engine (cpu.pprof, mem.pprof)
+}
+
+// Platform is the machine and toolchains, from the results' config lines.
+type Platform struct {
+	GOOS, GOARCH, CPU, Cores, Memory, Go, Rustc, Commit, Date string
+}
+
+// DatasetInfo is a "dataset-NAME" config line.
+type DatasetInfo struct {
+	Name     string
+	SHA256   string // "" when not recorded
+	Findings int    // 0 when not recorded
+	Bytes    int64  // 0 when not recorded
+	Note     string // anything else on the line
+}
+
+// Stat is a series and its summary; nil means not measured.
+type Stat struct {
+	Series  *stats.Series
+	Summary stats.Summary
+}
+
+// GoRow is one Go benchmark: time, bytes and allocations per op.
+type GoRow struct {
+	Name  string // full name without "Benchmark"
+	Alias string // the seed's name for it, if any
+	Base  string
+	N     int
+	Time  *Stat
+	Bytes *Stat
+	Alloc *Stat
+}
+
+// CriterionRow is one Criterion group at one size.
+type CriterionRow struct {
+	Stage string
+	Group string
+	N     int
+	Time  *Stat
+}
+
+// PairRow compares Go with a Rust engine at one stage and size.
+type PairRow struct {
+	Stage   string // "compute", "decode", "pipeline", "pipeline-ffi"
+	Label   string
+	N       int
+	Go      *Stat
+	Rust    *Stat
+	Speedup stats.Ratio      // Go median / Rust median
+	P       stats.Comparison // Mann-Whitney U
+}
+
+// Both reports whether both sides were measured.
+func (r PairRow) Both() bool { return r.Go != nil && r.Rust != nil }
+
+// ExponentRow is a power law fitted to one family's medians across sizes.
+type ExponentRow struct {
+	Family string // name without the /n= part
+	Sizes  []int
+	Fit    stats.Fit
+}
+
+// FFIRow compares the Rust engine over cgo with Criterion's native run.
+type FFIRow struct {
+	N        int
+	FFI      *Stat
+	Native   *Stat
+	Overhead float64 // seconds: median(FFI) - median(native)
+	Ratio    stats.Ratio
+	P        stats.Comparison
+}
+
+// ProcessRow compares the two engines as whole processes.
+type ProcessRow struct {
+	Dataset string // "" for the standard ladder
+	N       int
+	Go      *Stat
+	Rust    *Stat
+	GoRSS   *Stat
+	RustRSS *Stat
+	Speedup stats.Ratio
+	P       stats.Comparison
+}
+
+// Part is one stage of a breakdown.
+type Part struct {
+	Stage   string
+	Seconds float64
+	Derived bool // computed by subtraction, not measured on its own
+}
+
+// Breakdown splits one engine's pipeline time at one size into stages.
+type Breakdown struct {
+	Engine   string
+	N        int
+	Pipeline float64 // seconds
+	Parts    []Part
+	Clamped  bool // a derived part came out negative and was set to 0
+}
+
+// Baseline is everything BASELINE.md and its plots show.
+type Baseline struct {
+	Title         string
+	Source        string // "source" config: who produced the figures ("" when measured by aegisbench bench)
+	Settings      string // "bench" config: how aegisbench bench took the samples
+	Platform      Platform
+	Datasets      []DatasetInfo
+	Sizes         []int
+	Samples       string // e.g. "5" or "1-5"
+	Files         []string
+	GoRows        []GoRow
+	CriterionRows []CriterionRow
+	Pairs         []PairRow
+	Exponents     []ExponentRow
+	FFIRows       []FFIRow
+	FFICalls      []GoRow
+	Processes     []ProcessRow
+	Breakdowns    []Breakdown
+	HotPath       *HotPath
+	NotMeasured   []string
+	Notes         []string
+	Warnings      []string
+
+	set *stats.Set
+}
+
+// pairDefs are the Go-vs-Rust comparisons of the scaling table, with the
+// series names of each side (%d is n). The first Go name found is used.
+var pairDefs = []struct {
+	Stage, Label string
+	Go           []string
+	Rust         string
+}{
+	{"compute", "Attack-path computation", []string{"AttackPaths/engine=go/n=%d"}, "Criterion/stage=compute/engine=rust/n=%d"},
+	{"decode", "JSON deserialization", []string{"Decode/engine=go/n=%d", "Decode/n=%d"}, "Criterion/stage=decode/engine=rust/n=%d"},
+	{"pipeline", "Full pipeline (JSON in, compute, JSON out)", []string{"Pipeline/engine=go/n=%d"}, "Criterion/stage=pipeline/engine=rust/n=%d"},
+	{"pipeline-ffi", "Full pipeline, Rust called over cgo (rust-ffi)", []string{"Pipeline/engine=go/n=%d"}, "Pipeline/engine=rust-ffi/n=%d"},
+}
+
+// criterionGroups maps stages to Criterion group names, in table order.
+var criterionGroups = []struct{ Stage, Group string }{
+	{"compute", "compute_attack_paths"},
+	{"decode", "deserialize_findings"},
+	{"pipeline", "full_pipeline"},
+}
+
+// Build computes the baseline of a set of results.
+func Build(set *stats.Set, opt Options) (*Baseline, error) {
+	if err := set.Check(); err != nil {
+		return nil, err
+	}
+	b := &Baseline{Title: opt.Title, set: set}
+	for _, f := range set.Files {
+		b.Files = append(b.Files, filepath.Base(f))
+	}
+	if b.Title == "" {
+		b.Title = "Performance Baseline"
+	}
+	b.Source = set.ConfigString("source")
+	b.Settings = set.ConfigString("bench")
+	b.Platform = Platform{
+		GOOS: set.ConfigString("goos"), GOARCH: set.ConfigString("goarch"), CPU: set.ConfigString("cpu"),
+		Cores: set.ConfigString("cores"), Memory: set.ConfigString("memory"), Go: set.ConfigString("go"),
+		Rustc: set.ConfigString("rustc"), Commit: set.ConfigString("commit"), Date: set.ConfigString("date"),
+	}
+	for _, c := range set.Config {
+		switch {
+		case strings.HasPrefix(c.Key, "dataset-"):
+			for _, v := range c.Values {
+				b.Datasets = append(b.Datasets, parseDataset(strings.TrimPrefix(c.Key, "dataset-"), v))
+			}
+		case strings.HasPrefix(c.Key, "note"):
+			b.Notes = append(b.Notes, c.Values...)
+		case c.Key == "failed":
+			for _, v := range c.Values {
+				b.NotMeasured = append(b.NotMeasured, "Failed during the run: "+v+".")
+			}
+		case c.Key == "skipped":
+			for _, v := range c.Values {
+				b.NotMeasured = append(b.NotMeasured, "Skipped by the run (program not installed): "+v+".")
+			}
+		}
+	}
+	b.Sizes = sizes(set)
+	b.Samples = sampleRange(set)
+	b.buildGo()
+	b.buildCriterion()
+	b.buildPairs()
+	b.buildExponents()
+	b.buildFFI()
+	b.buildProcesses()
+	b.buildBreakdowns()
+	if opt.ProfileDir != "" {
+		hp, err := LoadHotPath(opt.ProfileDir)
+		if err != nil {
+			return nil, err
+		}
+		b.HotPath = hp
+	}
+	b.buildNotMeasured()
+	return b, nil
+}
+
+// parseDataset reads "<sha256> findings=N bytes=B [note...]".
+func parseDataset(name, v string) DatasetInfo {
+	d := DatasetInfo{Name: name}
+	var rest []string
+	for i, f := range strings.Fields(v) {
+		switch {
+		case i == 0 && len(f) == 64 && isHex(f):
+			d.SHA256 = f
+		case strings.HasPrefix(f, "findings="):
+			d.Findings, _ = strconv.Atoi(strings.TrimPrefix(f, "findings="))
+		case strings.HasPrefix(f, "bytes="):
+			d.Bytes, _ = strconv.ParseInt(strings.TrimPrefix(f, "bytes="), 10, 64)
+		default:
+			rest = append(rest, f)
+		}
+	}
+	d.Note = strings.Join(rest, " ")
+	return d
+}
+
+func isHex(s string) bool {
+	for _, c := range s {
+		if !(c >= '0' && c <= '9' || c >= 'a' && c <= 'f') {
+			return false
+		}
+	}
+	return true
+}
+
+func sizes(set *stats.Set) []int {
+	var out []int
+	for _, s := range set.Series {
+		if n := s.N(); n > 0 && !slices.Contains(out, n) {
+			out = append(out, n)
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
+func sampleRange(set *stats.Set) string {
+	lo, hi := math.MaxInt, 0
+	for _, s := range set.Series {
+		lo, hi = min(lo, len(s.Values)), max(hi, len(s.Values))
+	}
+	if hi == 0 {
+		return "0"
+	}
+	if lo == hi {
+		return strconv.Itoa(lo)
+	}
+	return fmt.Sprintf("%d-%d", lo, hi)
+}
+
+// stat returns the summary of a series, or nil when it is absent.
+func (b *Baseline) stat(name, unit string) *Stat {
+	s := b.set.Lookup(name, unit)
+	if s == nil || len(s.Values) == 0 {
+		return nil
+	}
+	return &Stat{Series: s, Summary: b.set.Summary(s, stats.Confidence)}
+}
+
+func isGoSeries(s *stats.Series) bool {
+	return s.Base != baseCriterion && s.Base != baseProcess && s.Base != baseFFI && !strings.HasPrefix(s.Part("engine"), "rust")
+}
+
+// buildGo lists the Go benchmarks, grouped by base name in order of first
+// appearance and by size.
+func (b *Baseline) buildGo() {
+	baseOrder := map[string]int{}
+	var names []string
+	nameSeen := map[string]bool{}
+	for _, s := range b.set.Series {
+		if !isGoSeries(s) {
+			continue
+		}
+		if _, ok := baseOrder[s.Base]; !ok {
+			baseOrder[s.Base] = len(baseOrder)
+		}
+		if !nameSeen[s.Name] {
+			nameSeen[s.Name] = true
+			names = append(names, s.Name)
+		}
+	}
+	rows := b.goRows(names)
+	sort.SliceStable(rows, func(i, j int) bool {
+		if rows[i].Base != rows[j].Base {
+			return baseOrder[rows[i].Base] < baseOrder[rows[j].Base]
+		}
+		return rows[i].N < rows[j].N
+	})
+	b.GoRows = rows
+}
+
+func (b *Baseline) goRows(names []string) []GoRow {
+	var rows []GoRow
+	for _, name := range names {
+		s := b.set.Lookup(name, unitTime)
+		row := GoRow{Name: name, Time: b.stat(name, unitTime), Bytes: b.stat(name, unitBytes), Alloc: b.stat(name, unitAllocs)}
+		for _, u := range []string{unitTime, unitBytes, unitAllocs} {
+			if s = b.set.Lookup(name, u); s != nil {
+				row.Base, row.N = s.Base, s.N()
+				break
+			}
+		}
+		row.Alias = b.set.ConfigString("alias-" + strings.ToLower(row.Base))
+		rows = append(rows, row)
+	}
+	return rows
+}
+
+func (b *Baseline) buildCriterion() {
+	for _, g := range criterionGroups {
+		for _, n := range b.Sizes {
+			if st := b.stat(fmt.Sprintf("Criterion/stage=%s/engine=rust/n=%d", g.Stage, n), unitTime); st != nil {
+				b.CriterionRows = append(b.CriterionRows, CriterionRow{Stage: g.Stage, Group: g.Group, N: n, Time: st})
+			}
+		}
+	}
+}
+
+func (b *Baseline) firstStat(names []string, n int) *Stat {
+	for _, f := range names {
+		if st := b.stat(fmt.Sprintf(f, n), unitTime); st != nil {
+			return st
+		}
+	}
+	return nil
+}
+
+func (b *Baseline) buildPairs() {
+	for _, d := range pairDefs {
+		for _, n := range b.Sizes {
+			row := PairRow{Stage: d.Stage, Label: d.Label, N: n, Go: b.firstStat(d.Go, n), Rust: b.stat(fmt.Sprintf(d.Rust, n), unitTime)}
+			if row.Go == nil && row.Rust == nil {
+				continue
+			}
+			if d.Stage == "pipeline-ffi" && row.Rust == nil {
+				continue // reported in the FFI section as not measured
+			}
+			if row.Both() {
+				row.Speedup = stats.RatioOfMedians(row.Go.Series.Values, row.Rust.Series.Values, stats.Confidence)
+				row.P = stats.Compare(row.Go.Series.Values, row.Rust.Series.Values)
+			}
+			b.Pairs = append(b.Pairs, row)
+		}
+	}
+}
+
+// buildExponents fits time ∝ n^k to every family of time series measured
+// at two sizes or more.
+func (b *Baseline) buildExponents() {
+	type fam struct {
+		xs, ys []float64
+		sizes  []int
+	}
+	var order []string
+	fams := map[string]*fam{}
+	for _, s := range b.set.Series {
+		n := s.N()
+		if s.Unit != unitTime || n == 0 || len(s.Values) == 0 {
+			continue
+		}
+		key := familyName(s.Name)
+		f, ok := fams[key]
+		if !ok {
+			f = &fam{}
+			fams[key] = f
+			order = append(order, key)
+		}
+		f.xs = append(f.xs, float64(n))
+		f.ys = append(f.ys, b.set.Summary(s, stats.Confidence).Center)
+		f.sizes = append(f.sizes, n)
+	}
+	for _, key := range order {
+		f := fams[key]
+		fit, err := stats.FitPowerLaw(f.xs, f.ys)
+		if err != nil {
+			continue // one size: no exponent
+		}
+		sz := slices.Clone(f.sizes)
+		slices.Sort(sz)
+		b.Exponents = append(b.Exponents, ExponentRow{Family: key, Sizes: sz, Fit: fit})
+	}
+}
+
+// familyName removes the "/n=N" part of a name.
+func familyName(name string) string {
+	var parts []string
+	for _, p := range strings.Split(name, "/") {
+		if !strings.HasPrefix(p, "n=") {
+			parts = append(parts, p)
+		}
+	}
+	return strings.Join(parts, "/")
+}
+
+func (b *Baseline) buildFFI() {
+	for _, n := range b.Sizes {
+		ffi := b.stat(fmt.Sprintf("Pipeline/engine=rust-ffi/n=%d", n), unitTime)
+		native := b.stat(fmt.Sprintf("Criterion/stage=pipeline/engine=rust/n=%d", n), unitTime)
+		if ffi == nil {
+			continue
+		}
+		row := FFIRow{N: n, FFI: ffi, Native: native}
+		if native != nil {
+			row.Overhead = ffi.Summary.Center - native.Summary.Center
+			row.Ratio = stats.RatioOfMedians(ffi.Series.Values, native.Series.Values, stats.Confidence)
+			row.P = stats.Compare(ffi.Series.Values, native.Series.Values)
+		}
+		b.FFIRows = append(b.FFIRows, row)
+	}
+	var names []string
+	for _, s := range b.set.Series {
+		if s.Base == baseFFI && !slices.Contains(names, s.Name) {
+			names = append(names, s.Name)
+		}
+	}
+	b.FFICalls = b.goRows(names)
+}
+
+func (b *Baseline) buildProcesses() {
+	var datasets []string
+	seen := map[string]bool{}
+	for _, s := range b.set.Series {
+		if s.Base == baseProcess && !seen[s.Part("dataset")] {
+			seen[s.Part("dataset")] = true
+			datasets = append(datasets, s.Part("dataset"))
+		}
+	}
+	for _, ds := range datasets {
+		prefix := "Process/"
+		if ds != "" {
+			prefix += "dataset=" + ds + "/"
+		}
+		for _, n := range b.Sizes {
+			name := func(engine string) string { return fmt.Sprintf("%sengine=%s/n=%d", prefix, engine, n) }
+			row := ProcessRow{Dataset: ds, N: n,
+				Go: b.stat(name("go"), unitTime), Rust: b.stat(name("rust-cli"), unitTime),
+				GoRSS: b.stat(name("go"), unitRSS), RustRSS: b.stat(name("rust-cli"), unitRSS)}
+			if row.Go == nil && row.Rust == nil {
+				continue
+			}
+			if row.Go != nil && row.Rust != nil {
+				row.Speedup = stats.RatioOfMedians(row.Go.Series.Values, row.Rust.Series.Values, stats.Confidence)
+				row.P = stats.Compare(row.Go.Series.Values, row.Rust.Series.Values)
+			}
+			b.Processes = append(b.Processes, row)
+		}
+	}
+}
+
+// buildBreakdowns splits the pipeline of each engine at the largest size
+// where its pipeline was measured. Stages without a benchmark of their own
+// are derived by subtraction and marked so.
+func (b *Baseline) buildBreakdowns() {
+	center := func(name string) (float64, bool) {
+		if st := b.stat(name, unitTime); st != nil {
+			return st.Summary.Center, true
+		}
+		return 0, false
+	}
+	type def struct {
+		engine   string
+		pipeline string
+		measured [][2]string // stage, name
+		derived  string      // stage name of the remainder
+	}
+	defs := []def{
+		{"go", "Pipeline/engine=go/n=%d", [][2]string{{"compute", "AttackPaths/engine=go/n=%d"}, {"encode", "SerializePaths/n=%d"}}, "decode + rest"},
+		{"rust", "Criterion/stage=pipeline/engine=rust/n=%d", [][2]string{{"decode", "Criterion/stage=decode/engine=rust/n=%d"}, {"compute", "Criterion/stage=compute/engine=rust/n=%d"}}, "encode + rest"},
+	}
+	for _, d := range defs {
+		for i := len(b.Sizes) - 1; i >= 0; i-- {
+			n := b.Sizes[i]
+			total, ok := center(fmt.Sprintf(d.pipeline, n))
+			if !ok {
+				continue
+			}
+			bd := Breakdown{Engine: d.engine, N: n, Pipeline: total}
+			rest := total
+			for _, m := range d.measured {
+				if v, ok := center(fmt.Sprintf(m[1], n)); ok {
+					bd.Parts = append(bd.Parts, Part{Stage: m[0], Seconds: v})
+					rest -= v
+				}
+			}
+			if len(bd.Parts) == 0 {
+				break
+			}
+			if rest < 0 {
+				rest, bd.Clamped = 0, true
+			}
+			bd.Parts = append(bd.Parts, Part{Stage: d.derived, Seconds: rest, Derived: true})
+			b.Breakdowns = append(b.Breakdowns, bd)
+			break
+		}
+	}
+}
+
+func (b *Baseline) buildNotMeasured() {
+	nm := func(format string, args ...any) { b.NotMeasured = append(b.NotMeasured, fmt.Sprintf(format, args...)) }
+	if len(b.GoRows) == 0 {
+		nm("Go benchmarks (go test): not measured.")
+	}
+	if len(b.CriterionRows) == 0 {
+		nm("Rust Criterion benchmarks: not measured.")
+	}
+	haveGoDecode := false
+	for _, p := range b.Pairs {
+		if p.Stage == "decode" && p.Go != nil {
+			haveGoDecode = true
+		}
+	}
+	if !haveGoDecode {
+		nm("Go decode-only time: not measured. The Go suite has no decode-only benchmark; BenchmarkLoad reads, hashes and decodes all 56 fields, so it is not comparable with deserialize_findings (11 engine fields). The decode rows show Rust alone.")
+	}
+	if len(b.CriterionRows) > 0 {
+		nm("Rust serialization alone: not measured (no Criterion group); the breakdown shows it derived as full_pipeline − deserialize_findings − compute_attack_paths.")
+	}
+	// Pairs measured on one side only, by stage.
+	for _, d := range pairDefs {
+		var goOnly, rustOnly []string
+		for _, p := range b.Pairs {
+			if p.Stage != d.Stage {
+				continue
+			}
+			switch {
+			case p.Go == nil && p.Rust != nil && d.Stage != "decode":
+				rustOnly = append(rustOnly, strconv.Itoa(p.N))
+			case p.Go != nil && p.Rust == nil:
+				goOnly = append(goOnly, strconv.Itoa(p.N))
+			}
+		}
+		if len(goOnly) > 0 {
+			nm("%s, Rust side at n=%s: not measured (Go only).", d.Label, strings.Join(goOnly, ", "))
+		}
+		if len(rustOnly) > 0 {
+			nm("%s, Go side at n=%s: not measured (Rust only).", d.Label, strings.Join(rustOnly, ", "))
+		}
+	}
+	if len(b.FFIRows) == 0 {
+		nm("Rust over FFI (BenchmarkPipeline/engine=rust-ffi): not measured.")
+	}
+	if len(b.FFICalls) == 0 {
+		nm("FFI call costs (BenchmarkFFI): not measured.")
+	}
+	if len(b.Processes) == 0 {
+		nm("Whole-process timings (hyperfine): not measured.")
+	} else {
+		rss := false
+		for _, p := range b.Processes {
+			rss = rss || p.GoRSS != nil || p.RustRSS != nil
+		}
+		if !rss {
+			nm("Peak RSS of the processes: not measured (recorded only with one timed run per hyperfine invocation).")
+		}
+	}
+	if b.HotPath == nil {
+		nm("Hot paths: no pprof profiles given (bench --profile-dir DIR, then report --profile-dir DIR).")
+	}
+	noCI := false
+	for _, s := range b.set.Series {
+		if len(s.Values) < 6 && b.set.Assumption(s.Unit) != benchmath.AssumeExact {
+			noCI = true
+		}
+	}
+	if noCI {
+		nm("Confidence intervals: some benchmarks have fewer than 6 samples (speedup intervals need 7 per side); their intervals show n/a.")
+	}
+}

@@ -1,0 +1,164 @@
+//go:build cgo && rustffi
+
+package aegispath
+
+/*
+#cgo CFLAGS: -I${SRCDIR}/libaegispath/include
+#cgo LDFLAGS: -L${SRCDIR}/../target/release -laegispath -lm -ldl -lpthread
+#include <stdint.h>
+#include <stddef.h>
+#include "aegispath.h"
+*/
+import "C"
+
+import (
+	"encoding/json"
+	"fmt"
+	"runtime"
+	"unsafe"
+
+	"github.com/aegisbench/aegisbench/engines"
+)
+
+// Available reports nil: this build links libaegispath.
+func Available() error { return nil }
+
+// AttackPaths runs the attack-path operation on a findings document. The
+// options go through unchecked, so an out-of-range value comes back as the
+// engine's invalid_options error. Bad input yields an *engines.Error; any
+// other error wraps ErrInternal or ErrInvalidArgument.
+func AttackPaths(input []byte, maxDepth, topK int64) ([]byte, error) {
+	in, inLen := view(input)
+	var r result
+	r.status = C.aegis_attack_paths(in, inLen, C.int64_t(maxDepth), C.int64_t(topK),
+		&r.out, &r.outLen, &r.err, &r.errLen)
+	runtime.KeepAlive(input)
+	return r.take("aegis_attack_paths")
+}
+
+// ListFindings runs the list operation (a query object over a findings
+// document) and returns the findings page document. Errors are as for
+// AttackPaths.
+func ListFindings(input, query []byte) ([]byte, error) {
+	in, inLen := view(input)
+	q, qLen := view(query)
+	var r result
+	r.status = C.aegis_list_findings(in, inLen, q, qLen, &r.out, &r.outLen, &r.err, &r.errLen)
+	runtime.KeepAlive(input)
+	runtime.KeepAlive(query)
+	return r.take("aegis_list_findings")
+}
+
+// Echo sends b to Rust, which copies it into a new buffer that comes back
+// and is copied into Go memory: the cost of moving bytes across the
+// boundary both ways. Echo(nil) returns an empty, non-nil slice.
+func Echo(b []byte) ([]byte, error) {
+	in, inLen := view(b)
+	var r result
+	r.status = C.aegis_echo(in, inLen, &r.out, &r.outLen, &r.err, &r.errLen)
+	runtime.KeepAlive(b)
+	return r.take("aegis_echo")
+}
+
+// Noop makes one cgo call that does nothing: the bare cost of crossing the
+// boundary.
+func Noop() error {
+	if st := C.aegis_noop(); st != C.AEGIS_OK {
+		return fmt.Errorf("aegis_noop: unexpected status %d", int32(st))
+	}
+	return nil
+}
+
+// Version returns libaegispath's version string, e.g.
+// "libaegispath 0.1.0 (rustc 1.95.0)".
+func Version() string {
+	return C.GoString(C.aegis_version())
+}
+
+// panicForTest makes Rust panic inside a call; the panic must come back as
+// an error wrapping ErrInternal.
+func panicForTest() error {
+	var r result
+	r.status = C.aegis_panic_for_test(&r.err, &r.errLen)
+	_, err := r.take("aegis_panic_for_test")
+	return err
+}
+
+// view returns the pointer and length Rust reads input through: the first
+// byte of a non-empty slice, NULL for an empty one. The memory holds no Go
+// pointers and Rust keeps no reference to it after the call returns.
+func view(b []byte) (*C.uint8_t, C.size_t) {
+	if len(b) == 0 {
+		return nil, 0
+	}
+	return (*C.uint8_t)(unsafe.Pointer(&b[0])), C.size_t(len(b))
+}
+
+// result holds what one call wrote to its out-parameters.
+type result struct {
+	status C.int32_t
+	out    *C.uint8_t
+	outLen C.size_t
+	err    *C.uint8_t
+	errLen C.size_t
+}
+
+// take copies both Rust buffers into Go memory, frees them, and maps the
+// status to the API's results.
+func (r *result) take(op string) ([]byte, error) {
+	out := copyAndFree(r.out, r.outLen)
+	errDoc := copyAndFree(r.err, r.errLen)
+	r.out, r.err = nil, nil
+	switch r.status {
+	case C.AEGIS_OK:
+		if out == nil {
+			out = []byte{}
+		}
+		return out, nil
+	case C.AEGIS_BAD_INPUT:
+		e, err := engines.ParseErrorDoc(errDoc)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w: bad-input status with an unreadable error document: %w", op, ErrInternal, err)
+		}
+		return nil, e
+	case C.AEGIS_INTERNAL:
+		return nil, fmt.Errorf("%w: %s: %s", ErrInternal, op, internalMessage(errDoc))
+	case C.AEGIS_INVALID_ARG:
+		return nil, fmt.Errorf("%s: %w (status AEGIS_INVALID_ARG)", op, ErrInvalidArgument)
+	default:
+		return nil, fmt.Errorf("%s: %w: unknown status %d", op, ErrInternal, int32(r.status))
+	}
+}
+
+// internalMessage extracts the message of an internal error document,
+// falling back to (the start of) its raw bytes.
+func internalMessage(doc []byte) string {
+	var d struct {
+		Message string `json:"message"`
+	}
+	if json.Unmarshal(doc, &d) == nil && d.Message != "" {
+		return d.Message
+	}
+	if len(doc) == 0 {
+		return "no error document"
+	}
+	const limit = 500
+	if len(doc) > limit {
+		doc = doc[:limit]
+	}
+	return string(doc)
+}
+
+// copyAndFree copies a Rust-owned buffer into a new Go slice and returns
+// the buffer to aegis_free. It returns nil for a NULL pointer. It copies
+// through unsafe.Slice rather than C.GoBytes, whose C.int length would cap
+// outputs at 2 GiB.
+func copyAndFree(p *C.uint8_t, n C.size_t) []byte {
+	if p == nil {
+		return nil
+	}
+	defer C.aegis_free(p, n)
+	b := make([]byte, int(n))
+	copy(b, unsafe.Slice((*byte)(unsafe.Pointer(p)), int(n)))
+	return b
+}

@@ -1,0 +1,31 @@
+// Package aegispath is the Go side of libaegispath, the Rust port of the
+// attack-path engine, called in-process over cgo.
+//
+// The C ABI is rust/libaegispath/include/aegispath.h: JSON bytes in, JSON
+// bytes out. Go passes a pointer to its own input bytes for the duration of
+// one call (Rust never keeps it); Rust allocates every output and error
+// buffer, Go copies it into Go memory and hands it back to aegis_free, on the
+// success and the error path alike. A Rust panic is caught at the boundary
+// and arrives here as an error wrapping ErrInternal; it never unwinds into
+// Go.
+//
+// The real bridge (bridge.go) builds with cgo and the rustffi build tag,
+// after `make build` has produced target/release/libaegispath.a. Every
+// other build gets stub.go: the same API, where every call returns
+// ErrUnavailable, so `go build ./...` works without a Rust toolchain.
+package aegispath
+
+import "errors"
+
+// ErrUnavailable is returned by every call of a build without the bridge.
+var ErrUnavailable = errors.New("rust-ffi engine unavailable: built without cgo and the rustffi tag (make build)")
+
+// ErrInternal is wrapped by the error of a call that hit a bug in
+// libaegispath (a caught Rust panic): the error says nothing about the
+// input.
+var ErrInternal = errors.New("libaegispath internal error")
+
+// ErrInvalidArgument is wrapped by the error of a call that libaegispath
+// rejected as a misuse of its C ABI (a null pointer with a length); it
+// points at a bug in this package, not in the input.
+var ErrInvalidArgument = errors.New("libaegispath rejected an argument")

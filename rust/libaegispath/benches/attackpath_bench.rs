@@ -1,0 +1,102 @@
+//! Criterion benchmarks of the Rust engine on the realistic datasets (the
+//! seed's table, measured): `deserialize_findings` (parse and validate the
+//! 11 engine fields), `compute_attack_paths` (graph, BFS, ranking, output
+//! structs; no JSON) and `full_pipeline` (bytes in, output bytes out), each
+//! at n=200, 2000 and 20000.
+//!
+//! Datasets: `$AEGISBENCH_DATASET_<N>` or
+//! `<repo>/datasets/cache/realistic-<N>-s1.json` (create them with
+//! `aegisbench datasets ensure`). A missing file is reported and its size
+//! skipped; nothing is synthesised here.
+
+use std::hint::black_box;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use aegispath::{Options, attackpath, validate};
+use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
+
+const SIZES: [usize; 3] = [200, 2000, 20000];
+
+fn dataset_path(n: usize) -> PathBuf {
+    match std::env::var_os(format!("AEGISBENCH_DATASET_{n}")) {
+        Some(p) => PathBuf::from(p),
+        None => PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+            .join("../../datasets/cache")
+            .join(format!("realistic-{n}-s1.json")),
+    }
+}
+
+/// The datasets that exist, with their bytes; missing ones are reported.
+fn datasets() -> Vec<(usize, Vec<u8>)> {
+    SIZES
+        .iter()
+        .filter_map(|&n| {
+            let path = dataset_path(n);
+            match std::fs::read(&path) {
+                Ok(data) => Some((n, data)),
+                Err(e) => {
+                    eprintln!(
+                        "attackpath_bench: skipping n={n}: cannot read {} ({e}); \
+                         run `aegisbench datasets ensure` or set AEGISBENCH_DATASET_{n}",
+                        path.display()
+                    );
+                    None
+                }
+            }
+        })
+        .collect()
+}
+
+/// Sample settings: fewer, longer samples for the 20K dataset.
+fn configure(group: &mut criterion::BenchmarkGroup<'_, criterion::measurement::WallTime>, n: usize) {
+    if n >= 20000 {
+        group.sample_size(10);
+        group.warm_up_time(Duration::from_secs(1));
+        group.measurement_time(Duration::from_secs(5));
+    } else {
+        group.sample_size(50);
+        group.warm_up_time(Duration::from_secs(1));
+        group.measurement_time(Duration::from_secs(3));
+    }
+}
+
+fn benches(c: &mut Criterion) {
+    let data = datasets();
+    let opt = Options::new(4, 20).expect("default options");
+
+    let mut group = c.benchmark_group("compute_attack_paths");
+    for (n, bytes) in &data {
+        let findings = validate::parse_findings(bytes).expect("dataset is valid");
+        assert_eq!(findings.len(), *n, "dataset size");
+        configure(&mut group, *n);
+        group.throughput(Throughput::Elements(*n as u64));
+        group.bench_with_input(BenchmarkId::from_parameter(format!("n={n}")), &findings, |b, f| {
+            b.iter(|| black_box(attackpath::compute(black_box(f), opt)))
+        });
+    }
+    group.finish();
+
+    let mut group = c.benchmark_group("deserialize_findings");
+    for (n, bytes) in &data {
+        configure(&mut group, *n);
+        group.throughput(Throughput::Bytes(bytes.len() as u64));
+        group.bench_with_input(BenchmarkId::from_parameter(format!("n={n}")), bytes, |b, d| {
+            b.iter(|| black_box(validate::parse_findings(black_box(d)).expect("valid")))
+        });
+    }
+    group.finish();
+
+    let mut group = c.benchmark_group("full_pipeline");
+    for (n, bytes) in &data {
+        configure(&mut group, *n);
+        group.throughput(Throughput::Bytes(bytes.len() as u64));
+        group.bench_with_input(BenchmarkId::from_parameter(format!("n={n}")), bytes, |b, d| {
+            b.iter(|| black_box(aegispath::attack_paths(black_box(d), 4, 20).expect("valid")))
+        });
+    }
+    group.finish();
+}
+
+criterion_group!(attackpath_bench, benches);
+criterion_main!(attackpath_bench);

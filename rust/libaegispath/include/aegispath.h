@@ -1,0 +1,59 @@
+/* libaegispath: the aegisbench attack-path engine in Rust, C ABI.
+ *
+ * JSON in, JSON out (engines/SPEC.md). Buffers returned in *out and *err
+ * are owned by Rust and must be released with aegis_free(ptr, len); an
+ * empty result is returned as (NULL, 0). Every call catches Rust panics.
+ * Checked against src/lib.rs by tests/header.rs.
+ */
+#ifndef AEGISPATH_H
+#define AEGISPATH_H
+
+#include <stdint.h>
+#include <stddef.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Status codes returned by every call. */
+#define AEGIS_OK            0  /* *out holds the output document */
+#define AEGIS_BAD_INPUT     1  /* *err holds the spec's error document (aegis.error.v1) */
+#define AEGIS_INTERNAL      2  /* a Rust panic or bug was caught; *err holds {"schema":"aegis.error.v1","code":"internal","message":...} */
+#define AEGIS_INVALID_ARG   3  /* a null pointer or bad length was passed; nothing allocated (err may be NULL) */
+
+/* Attack paths: findings document in, output document out. Options are passed as
+   int64 unchecked so that out-of-range values reach the engine's invalid_options rule. */
+int32_t aegis_attack_paths(const uint8_t *input, size_t input_len,
+                           int64_t max_depth, int64_t top_k,
+                           uint8_t **out, size_t *out_len,
+                           uint8_t **err, size_t *err_len);
+
+/* List operation: findings document and query object in, findings page out.
+   An empty (or all white space) query is the default query. */
+int32_t aegis_list_findings(const uint8_t *input, size_t input_len,
+                            const uint8_t *query, size_t query_len,
+                            uint8_t **out, size_t *out_len,
+                            uint8_t **err, size_t *err_len);
+
+/* Copies input into a new Rust-owned buffer (FFI round-trip cost). input may be NULL when input_len is 0. */
+int32_t aegis_echo(const uint8_t *input, size_t input_len,
+                   uint8_t **out, size_t *out_len,
+                   uint8_t **err, size_t *err_len);
+
+/* Does nothing and returns AEGIS_OK: the bare cost of one cgo call. */
+int32_t aegis_noop(void);
+
+/* Frees a buffer returned in *out or *err. NULL is a no-op. len must be the length returned. */
+void aegis_free(uint8_t *ptr, size_t len);
+
+/* Static NUL-terminated version string, e.g. "libaegispath 0.1.0 (rustc 1.95.0)"; never freed. */
+const char *aegis_version(void);
+
+/* Test hook: panics inside Rust, caught at the boundary; returns AEGIS_INTERNAL with *err set. */
+int32_t aegis_panic_for_test(uint8_t **err, size_t *err_len);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* AEGISPATH_H */

@@ -1,0 +1,657 @@
+//! The attack-path computation (SPEC section 3): edges, BFS per entry,
+//! scores, ordering and top_k.
+//!
+//! Layout: findings are sorted by (account, id), so the active findings of
+//! an account form one contiguous range of node indices and ascending node
+//! index is ascending id. Edges are built from groups of nodes sharing
+//! (account, resource_id), (account, iam_role_arn) and (account, vpc_id)
+//! into one CSR adjacency with ascending neighbours. The BFS work items
+//! (one per entry, all accounts flattened) run on rayon, so one large
+//! account does not serialise the run; results are merged per account in
+//! a fixed order, so the output does not depend on scheduling.
+
+use std::cmp::Ordering;
+
+use foldhash::{HashMap, HashMapExt};
+use rayon::prelude::*;
+
+use crate::types::{
+    AccountPaths, AttackPath, AttackPathsDoc, DataClassification, Finding, NetworkExposure,
+    Options, Reason, SCHEMA_ATTACK_PATHS, Totals,
+};
+
+const NONE: u32 = u32::MAX;
+/// Nodes per edge-building work item.
+const EDGE_CHUNK: usize = 128;
+/// Fewest entries per BFS work item.
+const BFS_CHUNK_MIN: usize = 16;
+
+/// Per-node attributes (structure of arrays, indexed by node).
+struct Nodes {
+    /// Finding index of each node.
+    finding: Vec<u32>,
+    /// Account index of each node.
+    account: Vec<u32>,
+    stage: Vec<u8>,
+    epss: Vec<u32>,
+    /// Head of a VPC_REACH edge allowed (INTERNET or VPC).
+    vpc_reachable: Vec<bool>,
+    /// Impact when the node is a target, 0 otherwise.
+    impact: Vec<u64>,
+}
+
+/// Nodes grouped by a shared string key within an account.
+struct Groups {
+    /// Group of each node, NONE when its key is empty.
+    of: Vec<u32>,
+    /// CSR offsets into members.
+    start: Vec<u32>,
+    /// Members, ascending node index within a group.
+    members: Vec<u32>,
+}
+
+impl Groups {
+    /// Groups the nodes by (account, key), skipping empty keys. Members are
+    /// pushed in node order, so each group lists them ascending.
+    fn build<'s>(nodes: &Nodes, key: impl Fn(usize) -> &'s str) -> Groups {
+        let n = nodes.finding.len();
+        let mut ids: HashMap<(u32, &'s str), u32> = HashMap::with_capacity(n / 4);
+        let mut of = vec![NONE; n];
+        let mut sizes: Vec<u32> = Vec::new();
+        for (v, group) in of.iter_mut().enumerate() {
+            let k = key(v);
+            if k.is_empty() {
+                continue;
+            }
+            let next = sizes.len() as u32;
+            let g = *ids.entry((nodes.account[v], k)).or_insert(next);
+            if g == next {
+                sizes.push(0);
+            }
+            sizes[g as usize] += 1;
+            *group = g;
+        }
+        let mut start = Vec::with_capacity(sizes.len() + 1);
+        start.push(0u32);
+        for size in &sizes {
+            start.push(start.last().unwrap() + size);
+        }
+        let mut fill: Vec<u32> = start[..sizes.len()].to_vec();
+        let mut members = vec![0u32; *start.last().unwrap() as usize];
+        for (v, &g) in of.iter().enumerate() {
+            if g != NONE {
+                members[fill[g as usize] as usize] = v as u32;
+                fill[g as usize] += 1;
+            }
+        }
+        Groups { of, start, members }
+    }
+
+    #[inline]
+    fn of_node(&self, v: usize) -> &[u32] {
+        match self.of[v] {
+            NONE => &[],
+            g => {
+                &self.members[self.start[g as usize] as usize..self.start[g as usize + 1] as usize]
+            }
+        }
+    }
+}
+
+/// The edge graph in CSR form.
+struct Graph {
+    start: Vec<usize>,
+    to: Vec<u32>,
+    reason: Vec<Reason>,
+}
+
+impl Graph {
+    #[inline]
+    fn neighbours(&self, v: usize) -> &[u32] {
+        &self.to[self.start[v]..self.start[v + 1]]
+    }
+
+    /// Reason of the edge u -> v (which must exist).
+    fn reason(&self, u: u32, v: u32) -> Reason {
+        let s = self.start[u as usize];
+        let i = self
+            .neighbours(u as usize)
+            .binary_search(&v)
+            .expect("edge on a path");
+        self.reason[s + i]
+    }
+}
+
+/// Adjacency of the nodes in `range`: a three-way merge of the node's
+/// resource, role and VPC groups (each ascending), so neighbours come out
+/// ascending and a neighbour in several groups gets the first reason.
+fn edges_of(
+    nodes: &Nodes,
+    groups: &[Groups; 3],
+    range: std::ops::Range<usize>,
+) -> (Vec<u32>, Vec<u32>, Vec<Reason>) {
+    let mut degree = Vec::with_capacity(range.len());
+    let mut to = Vec::new();
+    let mut reason = Vec::new();
+    for a in range {
+        let before = to.len();
+        let lists = [
+            groups[0].of_node(a),
+            groups[1].of_node(a),
+            groups[2].of_node(a),
+        ];
+        let mut pos = [0usize; 3];
+        let stage_a = nodes.stage[a];
+        loop {
+            let head = |k: usize| lists[k].get(pos[k]).copied().unwrap_or(NONE);
+            let (h0, h1, h2) = (head(0), head(1), head(2));
+            let b = h0.min(h1).min(h2);
+            if b == NONE {
+                break;
+            }
+            let (in0, in1, in2) = (h0 == b, h1 == b, h2 == b);
+            pos[0] += in0 as usize;
+            pos[1] += in1 as usize;
+            pos[2] += in2 as usize;
+            let bu = b as usize;
+            if bu == a || nodes.stage[bu] < stage_a {
+                continue;
+            }
+            let r = if in0 {
+                Reason::SameResource
+            } else if in1 {
+                Reason::SharedRole
+            } else if nodes.vpc_reachable[bu] {
+                Reason::VpcReach
+            } else {
+                continue;
+            };
+            to.push(b);
+            reason.push(r);
+        }
+        degree.push((to.len() - before) as u32);
+    }
+    (degree, to, reason)
+}
+
+fn build_graph(nodes: &Nodes, groups: &[Groups; 3]) -> Graph {
+    let n = nodes.finding.len();
+    let parts: Vec<_> = (0..n.div_ceil(EDGE_CHUNK))
+        .into_par_iter()
+        .map(|c| edges_of(nodes, groups, c * EDGE_CHUNK..((c + 1) * EDGE_CHUNK).min(n)))
+        .collect();
+    let total: usize = parts.iter().map(|p| p.1.len()).sum();
+    let mut start = Vec::with_capacity(n + 1);
+    let mut to = Vec::with_capacity(total);
+    let mut reason = Vec::with_capacity(total);
+    start.push(0);
+    for (degree, t, r) in parts {
+        for d in degree {
+            start.push(start.last().copied().unwrap_or(0) + d as usize);
+        }
+        to.extend_from_slice(&t);
+        reason.extend_from_slice(&r);
+    }
+    Graph { start, to, reason }
+}
+
+/// A candidate path found by one BFS; `chain` indexes the entry's chain
+/// arena (hops + 1 node indices, entry first).
+#[derive(Clone, Copy, Debug)]
+struct PathRec {
+    score: u64,
+    hops: u32,
+    entry: u32,
+    target: u32,
+    likelihood: f64,
+    chain: u32,
+}
+
+/// Score descending, hops ascending, entry id ascending, target id
+/// ascending (node index order is id order within an account).
+#[inline]
+fn rank_order(a: &PathRec, b: &PathRec) -> Ordering {
+    b.score
+        .cmp(&a.score)
+        .then(a.hops.cmp(&b.hops))
+        .then(a.entry.cmp(&b.entry))
+        .then(a.target.cmp(&b.target))
+}
+
+/// Paths of one entry: the candidate count and the kept candidates.
+struct EntryPaths {
+    candidates: u64,
+    paths: Vec<PathRec>,
+    chains: Vec<u32>,
+}
+
+/// Reusable BFS state, sized to the node count.
+struct Scratch {
+    generation: u32,
+    seen: Vec<u32>,
+    parent: Vec<u32>,
+    depth: Vec<u8>,
+    queue: Vec<u32>,
+    found: Vec<u32>,
+}
+
+impl Scratch {
+    fn new(n: usize) -> Self {
+        Scratch {
+            generation: 0,
+            seen: vec![0; n],
+            parent: vec![NONE; n],
+            depth: vec![0; n],
+            queue: Vec::new(),
+            found: Vec::new(),
+        }
+    }
+
+    /// Nodes from `t` back to the entry, target first, into `buf`.
+    #[inline]
+    fn chain_back(&self, t: u32, buf: &mut [u32; 17]) -> usize {
+        let mut len = 0;
+        let mut v = t;
+        while v != NONE {
+            buf[len] = v;
+            len += 1;
+            v = self.parent[v as usize];
+        }
+        len
+    }
+}
+
+/// Integer score of a path given target first (SPEC section 3), u64 floor
+/// arithmetic from the entry.
+#[inline]
+fn score(nodes: &Nodes, back: &[u32]) -> u64 {
+    let mut l: u64 = 1_000_000;
+    for &v in back.iter().rev() {
+        l = l * (500_000 + 5 * nodes.epss[v as usize] as u64) / 1_000_000;
+    }
+    nodes.impact[back[0] as usize] * l
+}
+
+/// Float likelihood of a path given entry first: a product of quotients.
+#[inline]
+fn likelihood(nodes: &Nodes, chain: &[u32]) -> f64 {
+    let mut r = 1.0f64;
+    for &v in chain {
+        r *= (100_000 + nodes.epss[v as usize]) as f64 / 200_000.0;
+    }
+    r
+}
+
+/// BFS from entry `e` over its account; keeps at most `top_k` paths (0 =
+/// all) in rank order's best, which is enough for the account's top_k.
+fn paths_from(
+    e: u32,
+    nodes: &Nodes,
+    graph: &Graph,
+    targets_in_account: u64,
+    opt: Options,
+    s: &mut Scratch,
+) -> EntryPaths {
+    s.generation += 1;
+    let g = s.generation;
+    let eu = e as usize;
+    s.seen[eu] = g;
+    s.parent[eu] = NONE;
+    s.depth[eu] = 0;
+    s.queue.clear();
+    s.found.clear();
+    s.queue.push(e);
+    let mut remaining = targets_in_account - (nodes.impact[eu] > 0) as u64;
+    let max_depth = opt.max_depth as u8;
+    let mut head = 0;
+    'bfs: while head < s.queue.len() && remaining > 0 {
+        let u = s.queue[head] as usize;
+        head += 1;
+        let d = s.depth[u];
+        if d >= max_depth {
+            break; // FIFO: every node still queued is at least as deep
+        }
+        for &v in graph.neighbours(u) {
+            let vu = v as usize;
+            if s.seen[vu] == g {
+                continue;
+            }
+            s.seen[vu] = g;
+            s.parent[vu] = u as u32;
+            s.depth[vu] = d + 1;
+            s.queue.push(v);
+            if nodes.impact[vu] > 0 {
+                s.found.push(v);
+                remaining -= 1;
+                if remaining == 0 {
+                    break 'bfs; // all parents on target chains are fixed
+                }
+            }
+        }
+    }
+
+    let mut buf = [0u32; 17];
+    let mut paths: Vec<PathRec> = s
+        .found
+        .iter()
+        .map(|&t| {
+            let len = s.chain_back(t, &mut buf);
+            PathRec {
+                score: score(nodes, &buf[..len]),
+                hops: len as u32 - 1,
+                entry: e,
+                target: t,
+                likelihood: 0.0,
+                chain: 0,
+            }
+        })
+        .collect();
+    let candidates = paths.len() as u64;
+    let k = opt.top_k as usize;
+    if k > 0 && paths.len() > k {
+        paths.select_nth_unstable_by(k - 1, rank_order);
+        paths.truncate(k);
+    }
+    let mut chains = Vec::with_capacity(paths.len() * 4);
+    for p in &mut paths {
+        let len = s.chain_back(p.target, &mut buf);
+        p.chain = chains.len() as u32;
+        chains.extend(buf[..len].iter().rev());
+        p.likelihood = likelihood(nodes, &chains[p.chain as usize..]);
+    }
+    EntryPaths {
+        candidates,
+        paths,
+        chains,
+    }
+}
+
+/// Computes the output document for validated findings.
+pub fn compute<'f>(findings: &'f [Finding<'_>], opt: Options) -> AttackPathsDoc<'f> {
+    // Order by (account, id): accounts and nodes become contiguous ranges.
+    // Accounts are few: rank them once, then sort on (rank, id).
+    let mut account_ids: HashMap<&str, u32> = HashMap::new();
+    for f in findings {
+        let next = account_ids.len() as u32;
+        account_ids.entry(&f.aws_account_id).or_insert(next);
+    }
+    let mut names: Vec<(&str, u32)> = account_ids.iter().map(|(k, v)| (*k, *v)).collect();
+    names.sort_unstable();
+    let mut rank = vec![0u32; names.len()];
+    for (r, (_, id)) in names.iter().enumerate() {
+        rank[*id as usize] = r as u32;
+    }
+    let mut keyed: Vec<(u32, &str, u32)> = findings
+        .iter()
+        .enumerate()
+        .map(|(i, f)| (rank[account_ids[f.aws_account_id.as_ref()] as usize], f.id.as_ref(), i as u32))
+        .collect();
+    keyed.par_sort_unstable();
+    let order: Vec<u32> = keyed.into_iter().map(|(_, _, i)| i).collect();
+
+    struct Account<'f> {
+        name: &'f str,
+        findings: u64,
+        nodes: std::ops::Range<usize>,
+        entries: std::ops::Range<usize>,
+        targets: u64,
+    }
+    let mut accounts: Vec<Account<'f>> = Vec::new();
+    let mut nodes = Nodes {
+        finding: Vec::new(),
+        account: Vec::new(),
+        stage: Vec::new(),
+        epss: Vec::new(),
+        vpc_reachable: Vec::new(),
+        impact: Vec::new(),
+    };
+    let mut entries: Vec<u32> = Vec::new();
+    for &fi in &order {
+        let f = &findings[fi as usize];
+        if accounts.last().is_none_or(|a| a.name != f.aws_account_id) {
+            let n = nodes.finding.len();
+            accounts.push(Account {
+                name: &f.aws_account_id,
+                findings: 0,
+                nodes: n..n,
+                entries: entries.len()..entries.len(),
+                targets: 0,
+            });
+        }
+        let acc_index = accounts.len() as u32 - 1;
+        let acc = accounts.last_mut().expect("pushed above");
+        acc.findings += 1;
+        if !f.workflow_status.is_active() {
+            continue;
+        }
+        let v = nodes.finding.len() as u32;
+        nodes.finding.push(fi);
+        nodes.account.push(acc_index);
+        nodes.stage.push(f.stage);
+        nodes.epss.push(f.epss_e5);
+        nodes.vpc_reachable.push(f.network_exposure.vpc_reachable());
+        let impact = match f.data_classification {
+            DataClassification::Restricted => f.severity_normalized as u64 + 100,
+            DataClassification::Confidential => f.severity_normalized as u64 + 50,
+            _ => 0,
+        };
+        nodes.impact.push(impact);
+        acc.targets += (impact > 0) as u64;
+        if f.network_exposure == NetworkExposure::Internet {
+            entries.push(v);
+        }
+        acc.nodes.end = nodes.finding.len();
+        acc.entries.end = entries.len();
+    }
+
+    let id = |v: u32| -> &'f str { &findings[nodes.finding[v as usize] as usize].id };
+    let finding_of = |v: usize| -> &'f Finding<'_> { &findings[nodes.finding[v] as usize] };
+    let groups = [
+        Groups::build(&nodes, |v| finding_of(v).resource_id.as_ref()),
+        Groups::build(&nodes, |v| finding_of(v).iam_role_arn.as_ref()),
+        Groups::build(&nodes, |v| finding_of(v).vpc_id.as_ref()),
+    ];
+    let graph = build_graph(&nodes, &groups);
+    drop(groups);
+
+    // One scratch per chunk of entries (not per rayon split, which may be
+    // far more numerous): its arrays are as long as the node count.
+    let chunk = entries
+        .len()
+        .div_ceil(rayon::current_num_threads() * 8)
+        .max(BFS_CHUNK_MIN);
+    let entry_paths: Vec<EntryPaths> = entries
+        .par_chunks(chunk)
+        .flat_map_iter(|chunk| {
+            let mut s = Scratch::new(nodes.finding.len());
+            chunk
+                .iter()
+                .map(|&e| {
+                    let targets = accounts[nodes.account[e as usize] as usize].targets;
+                    paths_from(e, &nodes, &graph, targets, opt, &mut s)
+                })
+                .collect::<Vec<_>>()
+        })
+        .collect();
+
+    let out: Vec<AccountPaths<'f>> = accounts
+        .par_iter()
+        .map(|acc| {
+            let results = &entry_paths[acc.entries.clone()];
+            let candidates: u64 = results.iter().map(|r| r.candidates).sum();
+            let mut all: Vec<(PathRec, u32)> = results
+                .iter()
+                .enumerate()
+                .flat_map(|(i, r)| r.paths.iter().map(move |p| (*p, i as u32)))
+                .collect();
+            all.sort_unstable_by(|a, b| rank_order(&a.0, &b.0));
+            if opt.top_k > 0 {
+                all.truncate(opt.top_k as usize);
+            }
+            let paths = all
+                .iter()
+                .enumerate()
+                .map(|(rank, (p, i))| {
+                    let chain = &results[*i as usize].chains
+                        [p.chain as usize..p.chain as usize + p.hops as usize + 1];
+                    AttackPath {
+                        rank: rank as u64 + 1,
+                        entry_id: id(p.entry),
+                        target_id: id(p.target),
+                        hops: p.hops,
+                        score: p.score,
+                        likelihood: p.likelihood,
+                        finding_ids: chain.iter().map(|&v| id(v)).collect(),
+                        reasons: chain.windows(2).map(|w| graph.reason(w[0], w[1])).collect(),
+                    }
+                })
+                .collect::<Vec<_>>();
+            AccountPaths {
+                aws_account_id: acc.name,
+                findings: acc.findings,
+                active: acc.nodes.len() as u64,
+                edges: (graph.start[acc.nodes.end] - graph.start[acc.nodes.start]) as u64,
+                entries: acc.entries.len() as u64,
+                targets: acc.targets,
+                candidate_paths: candidates,
+                paths,
+            }
+        })
+        .collect();
+
+    let mut totals = Totals::default();
+    for a in &out {
+        totals.findings += a.findings;
+        totals.active += a.active;
+        totals.edges += a.edges;
+        totals.entries += a.entries;
+        totals.targets += a.targets;
+        totals.candidate_paths += a.candidate_paths;
+        totals.paths += a.paths.len() as u64;
+    }
+    AttackPathsDoc {
+        schema: SCHEMA_ATTACK_PATHS,
+        max_depth: opt.max_depth,
+        top_k: opt.top_k,
+        totals,
+        accounts: out,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::types::WorkflowStatus;
+    use std::borrow::Cow;
+
+    fn finding(id: &'static str, epss: u32, stage: u8) -> Finding<'static> {
+        Finding {
+            id: Cow::Borrowed(id),
+            aws_account_id: Cow::Borrowed("111111111111"),
+            severity_normalized: 50,
+            workflow_status: WorkflowStatus::New,
+            resource_id: Cow::Borrowed(id),
+            vpc_id: Cow::Borrowed(""),
+            network_exposure: NetworkExposure::Private,
+            iam_role_arn: Cow::Borrowed(""),
+            data_classification: DataClassification::None,
+            epss_e5: epss,
+            stage,
+        }
+    }
+
+    fn opts(max_depth: i64, top_k: i64) -> Options {
+        Options::new(max_depth, top_k).unwrap()
+    }
+
+    /// SPEC worked example: a -VPC_REACH-> b -SHARED_ROLE-> c.
+    fn worked_example() -> Vec<Finding<'static>> {
+        let mut a = finding("a", 97, 3);
+        a.network_exposure = NetworkExposure::Internet;
+        a.vpc_id = Cow::Borrowed("vpc-1");
+        let mut b = finding("b", 36000, 4);
+        b.vpc_id = Cow::Borrowed("vpc-1");
+        b.network_exposure = NetworkExposure::Vpc;
+        b.iam_role_arn = Cow::Borrowed("role");
+        let mut c = finding("c", 500, 5);
+        c.iam_role_arn = Cow::Borrowed("role");
+        c.data_classification = DataClassification::Restricted;
+        c.severity_normalized = 92;
+        vec![a, b, c]
+    }
+
+    #[test]
+    fn spec_worked_example() {
+        let findings = worked_example();
+        let doc = compute(&findings, opts(4, 20));
+        let acc = &doc.accounts[0];
+        assert_eq!(acc.paths.len(), 1);
+        let p = &acc.paths[0];
+        assert_eq!(p.score, 32_834_880);
+        assert_eq!(p.likelihood, 0.1710157245);
+        assert_eq!(p.finding_ids, ["a", "b", "c"]);
+        assert_eq!(p.reasons, [Reason::VpcReach, Reason::SharedRole]);
+        assert_eq!(
+            (acc.edges, acc.entries, acc.targets, acc.candidate_paths),
+            (2, 1, 1, 1)
+        );
+        assert_eq!(doc.totals.paths, 1);
+    }
+
+    #[test]
+    fn depth_bound_and_stage_order_prune_paths() {
+        let findings = worked_example();
+        assert_eq!(compute(&findings, opts(1, 20)).totals.candidate_paths, 0);
+        let mut late_entry = worked_example();
+        late_entry[0].stage = 14; // stage(a) > stage(b): no a -> b edge
+        let doc = compute(&late_entry, opts(4, 20));
+        assert_eq!(doc.totals.edges, 2); // b -> c (role), b -> a (VPC, a is INTERNET)
+        assert_eq!(doc.totals.paths, 0);
+    }
+
+    #[test]
+    fn reason_precedence_and_inactive_findings() {
+        let mut a = finding("a", 0, 1);
+        a.network_exposure = NetworkExposure::Internet;
+        a.iam_role_arn = Cow::Borrowed("r");
+        a.vpc_id = Cow::Borrowed("v");
+        let mut b = finding("b", 0, 1);
+        b.resource_id = Cow::Borrowed("a");
+        b.iam_role_arn = Cow::Borrowed("r");
+        b.vpc_id = Cow::Borrowed("v");
+        b.network_exposure = NetworkExposure::Vpc;
+        b.data_classification = DataClassification::Confidential;
+        let mut gone = finding("c", 0, 1);
+        gone.workflow_status = WorkflowStatus::Resolved;
+        gone.resource_id = Cow::Borrowed("a");
+        let findings = vec![b, gone, a];
+        let doc = compute(&findings, opts(4, 0));
+        let acc = &doc.accounts[0];
+        assert_eq!((acc.findings, acc.active, acc.edges), (3, 2, 2));
+        assert_eq!(acc.paths[0].reasons, [Reason::SameResource]);
+        assert_eq!(acc.paths[0].score, 100 * 250_000);
+    }
+
+    #[test]
+    fn top_k_keeps_best_paths_per_account_and_counts_candidates() {
+        // One entry reaching 5 targets over a shared VPC, different severities.
+        let mut f = vec![];
+        let mut e = finding("e", 0, 1);
+        e.network_exposure = NetworkExposure::Internet;
+        e.vpc_id = Cow::Borrowed("v");
+        f.push(e);
+        for (i, id) in ["t1", "t2", "t3", "t4", "t5"].into_iter().enumerate() {
+            let mut t = finding(id, 0, 2);
+            t.vpc_id = Cow::Borrowed("v");
+            t.network_exposure = NetworkExposure::Vpc;
+            t.data_classification = DataClassification::Confidential;
+            t.severity_normalized = [10, 90, 10, 50, 90][i];
+            f.push(t);
+        }
+        let doc = compute(&f, opts(4, 3));
+        let acc = &doc.accounts[0];
+        assert_eq!(acc.candidate_paths, 5);
+        let got: Vec<_> = acc.paths.iter().map(|p| (p.rank, p.target_id)).collect();
+        assert_eq!(got, [(1, "t2"), (2, "t5"), (3, "t4")]);
+    }
+}

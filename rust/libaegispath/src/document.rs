@@ -1,0 +1,352 @@
+//! Walks the elements of a findings document (a top-level JSON array),
+//! in parallel for large documents, with the error order of SPEC section 5:
+//! any ill-formedness anywhere is invalid_json; else the first element (in
+//! array order) whose handler reports a field error; else the first id
+//! equal to an earlier one (duplicate_id).
+//!
+//! Parallel scan: the array is cut at candidate element starts (a `{`
+//! whose preceding non-space bytes are `}` and `,`), and each piece is
+//! scanned on its own thread. A piece's start is only a guess (the pattern
+//! may sit inside a string), so the pieces are chained in order: piece j
+//! started at a true element start when piece j-1 did and stopped exactly
+//! at it. When a piece overshoots the next guess, the rest of the document
+//! is scanned from where that piece stopped, and the following pieces are
+//! dropped. The result is therefore exactly that of a sequential scan.
+
+use rayon::prelude::*;
+
+use crate::json::{self, Scanner, SyntaxError};
+use crate::types::ErrorDoc;
+
+/// Documents at least this long are scanned in parallel.
+const PARALLEL_MIN_BYTES: usize = 1 << 20;
+/// Pieces per worker thread (several, so that uneven pieces balance).
+const PIECES_PER_THREAD: usize = 4;
+/// Parallel rounds before the rest is scanned in one piece.
+const MAX_ROUNDS: usize = 4;
+
+/// What a handler found in one element: the item, or the field that is bad
+/// ("" for the element itself) and why.
+pub(crate) type ElementResult<T> = Result<T, (&'static str, String)>;
+
+/// The invalid_json error document for a scanner error.
+pub(crate) fn json_error(e: SyntaxError) -> ErrorDoc {
+    ErrorDoc::json(format!("invalid JSON: {e}"))
+}
+
+/// How the scan of one piece ended.
+enum Outcome {
+    /// Ill-formed input at this point.
+    Syntax(SyntaxError),
+    /// Stopped exactly at the next piece's start.
+    AtNext,
+    /// Passed the next piece's start (which was a false guess); stopped at
+    /// this element start.
+    Overshot(usize),
+    /// Reached the end of the array and of the document.
+    End,
+}
+
+/// The elements of one piece.
+struct Piece<T> {
+    items: Vec<T>,
+    /// First field error: index within the piece, field, message.
+    error: Option<(usize, &'static str, String)>,
+    /// Elements scanned.
+    count: usize,
+    outcome: Outcome,
+}
+
+/// Scans elements from `start` (an element start) until `stop` (the next
+/// piece's start) or the end of the array. After a field error the
+/// remaining elements are only validated.
+fn scan_piece<'a, T>(
+    base: &Scanner<'a>,
+    start: usize,
+    stop: Option<usize>,
+    element: &(impl Fn(&mut Scanner<'a>) -> json::Result<ElementResult<T>> + Sync),
+) -> Piece<T> {
+    let mut sc = base.clone();
+    sc.seek(start);
+    let mut p = Piece {
+        items: Vec::new(),
+        error: None,
+        count: 0,
+        outcome: Outcome::End,
+    };
+    let mut run = || -> json::Result<Outcome> {
+        let mut first = false;
+        loop {
+            if p.error.is_some() {
+                sc.value(2)?;
+            } else {
+                match element(&mut sc)? {
+                    Ok(item) => p.items.push(item),
+                    Err((field, msg)) => p.error = Some((p.count, field, msg)),
+                }
+            }
+            p.count += 1;
+            if !sc.next_element(&mut first)? {
+                sc.finish()?;
+                return Ok(Outcome::End);
+            }
+            if let Some(stop) = stop {
+                sc.skip_ws();
+                let at = sc.pos();
+                if at == stop {
+                    return Ok(Outcome::AtNext);
+                }
+                if at > stop {
+                    return Ok(Outcome::Overshot(at));
+                }
+            }
+        }
+    };
+    p.outcome = run().unwrap_or_else(Outcome::Syntax);
+    p
+}
+
+/// Candidate element starts after `first`, about `pieces` apart.
+fn piece_starts(text: &[u8], first: usize, pieces: usize) -> Vec<usize> {
+    let mut starts = vec![first];
+    let span = text.len() - first;
+    for j in 1..pieces {
+        let from = (first + j * span / pieces).max(*starts.last().unwrap() + 1);
+        let found = text[from.min(text.len())..]
+            .iter()
+            .enumerate()
+            .filter(|&(_, &b)| b == b'{')
+            .map(|(k, _)| from + k)
+            .find(|&at| {
+                let space = |b: &u8| b" \t\r\n".contains(b);
+                let before = |end: usize| text[..end].iter().rposition(|b| !space(b));
+                let after = text[at + 1..].iter().position(|b| !space(b));
+                // `}` `,` `{` `"`: a string cannot hold `{"` unless the quote
+                // ends it, so this rarely matches inside a string.
+                after.is_some_and(|k| text[at + 1 + k] == b'"')
+                    && before(at).is_some_and(|c| {
+                        text[c] == b',' && before(c).is_some_and(|b| text[b] == b'}')
+                    })
+            });
+        match found {
+            Some(at) => starts.push(at),
+            None => break,
+        }
+    }
+    starts
+}
+
+/// Scans a findings document: `element` is called on each element (the
+/// scanner on its first byte) and must consume it. Returns the items of
+/// all elements, or the first error in SPEC order; `id` gives an item's
+/// id for the duplicate check.
+pub(crate) fn scan_findings<'a, T: Send>(
+    input: &'a [u8],
+    element: impl Fn(&mut Scanner<'a>) -> json::Result<ElementResult<T>> + Sync,
+    id: impl Fn(&T) -> &str,
+) -> Result<Vec<T>, ErrorDoc> {
+    let mut sc = Scanner::new(input).map_err(json_error)?;
+    match sc.peek() {
+        Some(b'[') => {}
+        Some(_) => {
+            // Report a well-formed non-array and an ill-formed document alike.
+            sc.value(1).and_then(|_| sc.finish()).map_err(json_error)?;
+            return Err(ErrorDoc::json("the top level is not an array".into()));
+        }
+        None => return Err(ErrorDoc::json("invalid JSON: empty document".into())),
+    }
+    sc.enter(1).map_err(json_error)?;
+    sc.begin_array().map_err(json_error)?;
+    let mut first = true;
+    if !sc.next_element(&mut first).map_err(json_error)? {
+        sc.finish().map_err(json_error)?;
+        return Ok(Vec::new());
+    }
+    sc.skip_ws();
+    let start = sc.pos();
+
+    let threads = rayon::current_num_threads();
+    let split = |at: usize| {
+        if threads > 1 && input.len() - at >= PARALLEL_MIN_BYTES {
+            piece_starts(input, at, threads * PIECES_PER_THREAD)
+        } else {
+            vec![at]
+        }
+    };
+    scan_elements(&sc, start, split, &element, id)
+}
+
+/// Scans the elements from `start` (the first element) in pieces cut by
+/// `split` (ascending guesses of element starts, the first being its
+/// argument), chaining the pieces as the module doc says.
+fn scan_elements<'a, T: Send>(
+    sc: &Scanner<'a>,
+    start: usize,
+    split: impl Fn(usize) -> Vec<usize>,
+    element: &(impl Fn(&mut Scanner<'a>) -> json::Result<ElementResult<T>> + Sync),
+    id: impl Fn(&T) -> &str,
+) -> Result<Vec<T>, ErrorDoc> {
+    let mut items = Vec::new();
+    let mut error: Option<ErrorDoc> = None;
+    let mut offset = 0;
+    let mut from = Some(start);
+    // Each false guess costs a round; after a few, the rest is scanned in
+    // one piece, so crafted input cannot make the scan much slower.
+    let mut rounds = 0;
+    while let Some(at) = from.take() {
+        rounds += 1;
+        let starts = if rounds <= MAX_ROUNDS { split(at) } else { vec![at] };
+        debug_assert_eq!(starts.first(), Some(&at));
+        let pieces: Vec<Piece<T>> = starts
+            .par_iter()
+            .enumerate()
+            .map(|(j, &s)| scan_piece(sc, s, starts.get(j + 1).copied(), element))
+            .collect();
+        for p in pieces {
+            match p.outcome {
+                Outcome::Syntax(e) => return Err(json_error(e)),
+                Outcome::Overshot(next) => from = Some(next),
+                Outcome::AtNext | Outcome::End => {}
+            }
+            if error.is_none() {
+                items.extend(p.items);
+                if let Some((i, field, msg)) = p.error {
+                    error = Some(ErrorDoc::field(offset + i, field, msg));
+                }
+            }
+            offset += p.count;
+            if !matches!(p.outcome, Outcome::AtNext) {
+                // The end, or a false guess ahead: later pieces are void.
+                break;
+            }
+        }
+    }
+    // A duplicate among the elements before a field error comes first.
+    if let Some(dup) = first_duplicate(items.iter().map(&id)) {
+        return Err(dup);
+    }
+    match error {
+        Some(e) => Err(e),
+        None => Ok(items),
+    }
+}
+
+/// The duplicate_id error for the first id equal to an earlier one, ids
+/// given in element order.
+fn first_duplicate<'s>(ids: impl ExactSizeIterator<Item = &'s str>) -> Option<ErrorDoc> {
+    use foldhash::{HashSet, HashSetExt};
+    let mut seen = HashSet::with_capacity(ids.len());
+    ids.enumerate()
+        .find(|(_, id)| !seen.insert(*id))
+        .map(|(i, id)| ErrorDoc::duplicate_id(i, format!("id {id:?} is not unique")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::json::Kind;
+
+    /// Element handler for objects {"id": "..."}: the item is the id.
+    fn id_of(sc: &mut Scanner<'_>) -> json::Result<ElementResult<String>> {
+        if sc.peek() != Some(b'{') {
+            sc.value(2)?;
+            return Ok(Err(("", "not an object".into())));
+        }
+        let v = sc.value(2)?;
+        let mut sub = sc.sub(v);
+        let mut first = true;
+        sub.begin_object().unwrap();
+        let mut id = None;
+        while let Some(k) = sub.next_key(&mut first).unwrap() {
+            let val = sub.value(3).unwrap();
+            if sub.slice(k) == "id" && val.kind == Kind::Str {
+                id = Some(sub.string(val).into_owned());
+            }
+        }
+        Ok(id.ok_or(("id", "missing".into())))
+    }
+
+    fn ids(input: &[u8]) -> Result<Vec<String>, ErrorDoc> {
+        scan_findings(input, id_of, |s: &String| s.as_str())
+    }
+
+    /// Scans with pieces cut every `stride` bytes, wherever that falls.
+    fn ids_cut_every(input: &[u8], stride: usize) -> Result<Vec<String>, ErrorDoc> {
+        let mut sc = Scanner::new(input).unwrap();
+        sc.begin_array().unwrap();
+        sc.skip_ws();
+        let start = sc.pos();
+        let split = |at: usize| (0..).map(|k| at + k * stride).take_while(|&p| p < input.len()).collect();
+        scan_elements(&sc, start, split, &id_of, |s: &String| s.as_str())
+    }
+
+    fn doc(n: usize, pad: &str) -> String {
+        let elems: Vec<String> = (0..n)
+            .map(|i| format!(r#"{{"id":"f{i:06}","pad":"{}{pad}"}}"#, "z".repeat(i % 13)))
+            .collect();
+        format!("[{}]", elems.join(",\n"))
+    }
+
+    #[test]
+    fn parallel_scan_equals_sequential_scan() {
+        // Padding that looks like element boundaries inside strings.
+        let tricky = "x},{\\\"id\\\":1},{".repeat(40) + "},{";
+        let big = doc(3000, &tricky);
+        assert!(big.len() > PARALLEL_MIN_BYTES);
+        let want: Vec<String> = (0..3000).map(|i| format!("f{i:06}")).collect();
+        assert_eq!(ids(big.as_bytes()).unwrap(), want);
+        // The same at every cut: splitting must not change errors either.
+        let dup = big.replacen("f002999", "f001234", 1);
+        let e = ids(dup.as_bytes()).unwrap_err();
+        assert_eq!((e.code, e.index), ("duplicate_id", Some(2999)));
+        let bad = big.replacen(r#"{"id":"f002500""#, r#"{"di":"f002500""#, 1);
+        let e = ids(bad.as_bytes()).unwrap_err();
+        assert_eq!((e.code, e.index, e.field.as_deref()), ("invalid_field", Some(2500), Some("id")));
+        let both = bad.replacen("f002999", "f000001", 1).replacen("f001000", "f000002", 1);
+        let e = ids(both.as_bytes()).unwrap_err();
+        assert_eq!((e.code, e.index), ("duplicate_id", Some(1000)));
+        let syntax = bad.replacen("f002900\"", "f002900", 1);
+        assert_eq!(ids(syntax.as_bytes()).unwrap_err().code, "invalid_json");
+        let trailing = format!("{big} x");
+        assert_eq!(ids(trailing.as_bytes()).unwrap_err().code, "invalid_json");
+    }
+
+    #[test]
+    fn false_guesses_do_not_change_results() {
+        let small = doc(200, &"x},{\\\"y\\\":[1]},{".repeat(3));
+        let expect = |r: Result<Vec<String>, ErrorDoc>| r.map_err(|e| (e.code, e.index, e.field));
+        for text in [
+            small.clone(),
+            small.replacen("f000150", "f000007", 1),
+            small.replacen(r#""id":"f000120""#, r#""id":7"#, 1),
+            small.replacen("f000190\"", "f000190", 1),
+        ] {
+            let want = expect(ids_cut_every(text.as_bytes(), usize::MAX / 2));
+            for stride in [5, 64, 331, 1000] {
+                assert_eq!(expect(ids_cut_every(text.as_bytes(), stride)), want, "stride {stride}");
+            }
+        }
+    }
+
+    #[test]
+    fn piece_starts_are_element_starts_or_guesses() {
+        let text = br#"[{"a":1}, {"b":"},{"} ,{"c":3},{"d":"x},{"}]"#;
+        let starts = piece_starts(text, 1, 4);
+        assert_eq!(starts[0], 1);
+        assert!(starts.windows(2).all(|w| w[0] < w[1]));
+        for &s in &starts {
+            assert_eq!(text[s], b'{');
+        }
+    }
+
+    #[test]
+    fn small_and_degenerate_documents() {
+        assert_eq!(ids(b" [ ] ").unwrap(), Vec::<String>::new());
+        assert_eq!(ids(b"[").unwrap_err().code, "invalid_json");
+        assert_eq!(ids(b"").unwrap_err().code, "invalid_json");
+        assert_eq!(ids(b"{}").unwrap_err().code, "invalid_json");
+        assert_eq!(ids(b"[1,]").unwrap_err().code, "invalid_json");
+        let e = ids(br#"[{"id":"a"},2]"#).unwrap_err();
+        assert_eq!((e.code, e.index, e.field.as_deref()), ("invalid_field", Some(1), Some("")));
+    }
+}

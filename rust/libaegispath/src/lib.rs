@@ -1,0 +1,271 @@
+//! libaegispath: the attack-path engine of aegisbench in Rust.
+//!
+//! JSON in, JSON out, exactly as the Go engine (engines/SPEC.md). Three
+//! ways in: the safe API ([`attack_paths`], [`list_findings`]), the C ABI
+//! below (called from Go over cgo, `include/aegispath.h`), and the
+//! `aegispath` CLI.
+
+pub mod attackpath;
+mod document;
+pub mod json;
+pub mod loader;
+pub mod types;
+pub mod validate;
+
+use std::any::Any;
+use std::ffi::c_char;
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::ptr;
+
+pub use types::{ErrorDoc, Finding, Options};
+
+/// Runs the attack-path operation: options, then the findings document,
+/// then the output document (SPEC sections 2-5).
+pub fn attack_paths(input: &[u8], max_depth: i64, top_k: i64) -> Result<Vec<u8>, ErrorDoc> {
+    let opt = Options::new(max_depth, top_k)?;
+    let findings = validate::parse_findings(input)?;
+    Ok(encode(&attackpath::compute(&findings, opt)))
+}
+
+/// Serializes an output document.
+pub fn encode(doc: &types::AttackPathsDoc<'_>) -> Vec<u8> {
+    serde_json::to_vec(doc).expect("the output document serializes")
+}
+
+/// Runs the list operation (SPEC section 7): the query, then the document.
+pub fn list_findings(input: &[u8], query: &[u8]) -> Result<Vec<u8>, ErrorDoc> {
+    loader::list_findings(input, query)
+}
+
+/// `*out` holds the output document.
+pub const AEGIS_OK: i32 = 0;
+/// `*err` holds the spec's error document.
+pub const AEGIS_BAD_INPUT: i32 = 1;
+/// A panic was caught; `*err` holds an `internal` error document.
+pub const AEGIS_INTERNAL: i32 = 2;
+/// A null pointer or bad length was passed; nothing was allocated.
+pub const AEGIS_INVALID_ARG: i32 = 3;
+
+static VERSION: &str = concat!(
+    "libaegispath ",
+    env!("CARGO_PKG_VERSION"),
+    " (",
+    env!("AEGIS_RUSTC_VERSION"),
+    ")\0"
+);
+
+/// The bytes behind (ptr, len), or None for a null pointer with len > 0 or
+/// a length no slice can have.
+///
+/// # Safety
+/// A non-null `ptr` must point to `len` readable bytes for `'a`.
+unsafe fn input<'a>(ptr: *const u8, len: usize) -> Option<&'a [u8]> {
+    if len > isize::MAX as usize {
+        return None;
+    }
+    if ptr.is_null() {
+        return (len == 0).then_some(&[][..]);
+    }
+    // SAFETY: the caller passes len readable bytes at ptr.
+    Some(unsafe { std::slice::from_raw_parts(ptr, len) })
+}
+
+/// Hands a buffer to the caller as (ptr, len); empty buffers are (NULL, 0).
+///
+/// # Safety
+/// `ptr` and `len` must be valid for writes.
+unsafe fn give(buf: Vec<u8>, ptr: *mut *mut u8, len: *mut usize) {
+    let (p, n) = if buf.is_empty() {
+        (ptr::null_mut(), 0)
+    } else {
+        let boxed = buf.into_boxed_slice();
+        let n = boxed.len();
+        (Box::into_raw(boxed) as *mut u8, n)
+    };
+    // SAFETY: the caller checked both pointers for null.
+    unsafe {
+        *ptr = p;
+        *len = n;
+    }
+}
+
+fn panic_message(payload: &(dyn Any + Send)) -> String {
+    let what = payload
+        .downcast_ref::<&str>()
+        .copied()
+        .or_else(|| payload.downcast_ref::<String>().map(String::as_str))
+        .unwrap_or("unknown panic payload");
+    format!("libaegispath panicked: {what}")
+}
+
+/// The common body of the exports: clears the out-parameters, checks them,
+/// runs `op` under catch_unwind and hands out its document.
+///
+/// # Safety
+/// Non-null out-parameters must be valid for writes.
+unsafe fn call(
+    out: *mut *mut u8,
+    out_len: *mut usize,
+    err: *mut *mut u8,
+    err_len: *mut usize,
+    op: impl FnOnce() -> Option<Result<Vec<u8>, ErrorDoc>>,
+) -> i32 {
+    let status = catch_unwind(AssertUnwindSafe(|| {
+        // SAFETY: each pointer is written only when non-null.
+        unsafe {
+            if !out.is_null() {
+                *out = ptr::null_mut();
+            }
+            if !out_len.is_null() {
+                *out_len = 0;
+            }
+            if !err.is_null() {
+                *err = ptr::null_mut();
+            }
+            if !err_len.is_null() {
+                *err_len = 0;
+            }
+        }
+        if out.is_null() || out_len.is_null() || err.is_null() || err_len.is_null() {
+            return AEGIS_INVALID_ARG;
+        }
+        match catch_unwind(AssertUnwindSafe(op)) {
+            Ok(None) => AEGIS_INVALID_ARG,
+            // SAFETY: all four pointers are non-null (checked above).
+            Ok(Some(Ok(doc))) => unsafe {
+                give(doc, out, out_len);
+                AEGIS_OK
+            },
+            Ok(Some(Err(e))) => unsafe {
+                give(e.to_json(), err, err_len);
+                AEGIS_BAD_INPUT
+            },
+            Err(payload) => unsafe {
+                give(
+                    ErrorDoc::internal(panic_message(payload.as_ref())).to_json(),
+                    err,
+                    err_len,
+                );
+                AEGIS_INTERNAL
+            },
+        }
+    }));
+    status.unwrap_or(AEGIS_INTERNAL)
+}
+
+/// Attack paths: findings document in, output document out. Options are
+/// unchecked so that out-of-range values reach the invalid_options rule.
+///
+/// # Safety
+/// `input` must point to `input_len` readable bytes (or be NULL with
+/// `input_len` 0); the four out-parameters must be valid for writes.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn aegis_attack_paths(
+    input: *const u8,
+    input_len: usize,
+    max_depth: i64,
+    top_k: i64,
+    out: *mut *mut u8,
+    out_len: *mut usize,
+    err: *mut *mut u8,
+    err_len: *mut usize,
+) -> i32 {
+    // SAFETY: forwarded caller guarantees.
+    unsafe {
+        call(out, out_len, err, err_len, || {
+            let doc = self::input(input, input_len)?;
+            Some(attack_paths(doc, max_depth, top_k))
+        })
+    }
+}
+
+/// List operation: findings document and query object in, page out.
+///
+/// # Safety
+/// `input` and `query` must point to their lengths of readable bytes (or be
+/// NULL with length 0); the four out-parameters must be valid for writes.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn aegis_list_findings(
+    input: *const u8,
+    input_len: usize,
+    query: *const u8,
+    query_len: usize,
+    out: *mut *mut u8,
+    out_len: *mut usize,
+    err: *mut *mut u8,
+    err_len: *mut usize,
+) -> i32 {
+    // SAFETY: forwarded caller guarantees.
+    unsafe {
+        call(out, out_len, err, err_len, || {
+            let doc = self::input(input, input_len)?;
+            let q = self::input(query, query_len)?;
+            Some(list_findings(doc, q))
+        })
+    }
+}
+
+/// Copies input into a new Rust-owned buffer (the FFI round-trip cost).
+///
+/// # Safety
+/// As [`aegis_attack_paths`].
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn aegis_echo(
+    input: *const u8,
+    input_len: usize,
+    out: *mut *mut u8,
+    out_len: *mut usize,
+    err: *mut *mut u8,
+    err_len: *mut usize,
+) -> i32 {
+    // SAFETY: forwarded caller guarantees.
+    unsafe {
+        call(out, out_len, err, err_len, || {
+            Some(Ok(self::input(input, input_len)?.to_vec()))
+        })
+    }
+}
+
+/// Does nothing and returns AEGIS_OK: the bare cost of one call.
+#[unsafe(no_mangle)]
+pub extern "C" fn aegis_noop() -> i32 {
+    AEGIS_OK
+}
+
+/// Frees a buffer returned in `*out` or `*err`; NULL is a no-op.
+///
+/// # Safety
+/// `ptr` must come from this library's `*out`/`*err` with its `len`, and be
+/// freed once.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn aegis_free(ptr: *mut u8, len: usize) {
+    if ptr.is_null() {
+        return;
+    }
+    // SAFETY: ptr/len came from Box<[u8]>::into_raw in `give`.
+    let _ = catch_unwind(|| unsafe {
+        drop(Box::from_raw(ptr::slice_from_raw_parts_mut(ptr, len)));
+    });
+}
+
+/// Static NUL-terminated version string; never freed.
+#[unsafe(no_mangle)]
+pub extern "C" fn aegis_version() -> *const c_char {
+    VERSION.as_ptr() as *const c_char
+}
+
+/// Test hook: panics inside Rust; returns AEGIS_INTERNAL with `*err` set.
+///
+/// # Safety
+/// `err` and `err_len` must be valid for writes.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn aegis_panic_for_test(err: *mut *mut u8, err_len: *mut usize) -> i32 {
+    let mut out = ptr::null_mut();
+    let mut out_len = 0;
+    // SAFETY: forwarded caller guarantees; out/out_len are locals.
+    unsafe {
+        call(&mut out, &mut out_len, err, err_len, || {
+            panic!("aegis_panic_for_test: deliberate panic")
+        })
+    }
+}

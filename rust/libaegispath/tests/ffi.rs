@@ -1,0 +1,425 @@
+//! The C ABI: include/aegispath.h declares exactly the exported functions
+//! of src/lib.rs with matching C types, and every export behaves as the
+//! contract says (status codes, out-parameters, panics caught, free).
+
+use std::collections::BTreeSet;
+use std::ffi::CStr;
+use std::path::Path;
+use std::ptr;
+
+use aegispath::{
+    AEGIS_BAD_INPUT, AEGIS_INTERNAL, AEGIS_INVALID_ARG, AEGIS_OK, aegis_attack_paths, aegis_echo,
+    aegis_free, aegis_list_findings, aegis_noop, aegis_panic_for_test, aegis_version,
+};
+
+fn source(rel: &str) -> String {
+    std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join(rel))
+        .unwrap_or_else(|e| panic!("{rel}: {e}"))
+}
+
+/// The C spelling of a Rust FFI type.
+fn c_type(rust: &str) -> String {
+    match rust
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .as_str()
+    {
+        "*const u8" => "const uint8_t*",
+        "*mut u8" => "uint8_t*",
+        "*mut *mut u8" => "uint8_t**",
+        "*mut usize" => "size_t*",
+        "*const c_char" => "const char*",
+        "usize" => "size_t",
+        "i64" => "int64_t",
+        "i32" => "int32_t",
+        "" => "void",
+        other => panic!("no C type for Rust type {other:?}"),
+    }
+    .to_string()
+}
+
+/// Normalises a C type: no space before '*', single spaces elsewhere.
+fn norm_c(t: &str) -> String {
+    t.split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .replace(" *", "*")
+}
+
+/// Signatures "ret name(type,type)" of the `extern "C" fn`s in lib.rs.
+fn rust_exports() -> BTreeSet<String> {
+    let src = source("src/lib.rs");
+    let mut out = BTreeSet::new();
+    for (at, _) in src.match_indices("extern \"C\" fn ") {
+        let rest = &src[at + "extern \"C\" fn ".len()..];
+        let name = &rest[..rest.find('(').unwrap()];
+        let close = rest.find(')').unwrap();
+        let params: Vec<String> = rest[name.len() + 1..close]
+            .split(',')
+            .map(str::trim)
+            .filter(|p| !p.is_empty())
+            .map(|p| c_type(p.split_once(':').expect("name: type").1))
+            .collect();
+        let after = &rest[close + 1..rest.find('{').unwrap()];
+        let ret = c_type(after.trim().trim_start_matches("->").trim());
+        out.insert(format!("{ret} {name}({})", params.join(",")));
+    }
+    out
+}
+
+/// Signatures of the function declarations in the header.
+fn header_declarations() -> BTreeSet<String> {
+    let header = source("include/aegispath.h");
+    let code: String = header
+        .lines()
+        .filter(|l| !l.trim_start().starts_with('#'))
+        .collect::<Vec<_>>()
+        .join(" ");
+    // Strip comments.
+    let mut text = String::new();
+    let mut rest = code.as_str();
+    while let Some(i) = rest.find("/*") {
+        text.push_str(&rest[..i]);
+        rest = &rest[i + rest[i..].find("*/").unwrap() + 2..];
+    }
+    text.push_str(rest);
+    // The C++ guard's `extern "C" {` is not part of any declaration.
+    let text = text.replace("extern \"C\" {", "");
+    text.split(';')
+        .filter(|d| d.contains('(') && d.contains("aegis_"))
+        .map(|d| {
+            let d = d.trim().trim_start_matches('}').trim();
+            let open = d.find('(').unwrap();
+            let head = norm_c(&d[..open]);
+            let (ret, name) = head.rsplit_once([' ', '*']).unwrap();
+            let ret = if head.as_bytes()[ret.len()] == b'*' {
+                format!("{}*", ret.trim())
+            } else {
+                ret.trim().to_string()
+            };
+            let params: Vec<String> = d[open + 1..d.rfind(')').unwrap()]
+                .split(',')
+                .map(norm_c)
+                .filter(|p| p != "void" && !p.is_empty())
+                .map(|p| {
+                    // Drop the parameter name (the last identifier).
+                    let cut = p.rfind([' ', '*']).unwrap();
+                    norm_c(&p[..=cut])
+                })
+                .collect();
+            format!("{ret} {name}({})", params.join(","))
+        })
+        .collect()
+}
+
+#[test]
+fn header_declares_exactly_the_exports() {
+    let rust = rust_exports();
+    assert_eq!(rust.len(), 7, "exports: {rust:#?}");
+    assert!(rust.contains(
+        "int32_t aegis_attack_paths(const uint8_t*,size_t,int64_t,int64_t,uint8_t**,size_t*,uint8_t**,size_t*)"
+    ));
+    assert_eq!(header_declarations(), rust);
+}
+
+#[test]
+fn header_status_codes_match() {
+    let header = source("include/aegispath.h");
+    for (name, value) in [
+        ("AEGIS_OK", AEGIS_OK),
+        ("AEGIS_BAD_INPUT", AEGIS_BAD_INPUT),
+        ("AEGIS_INTERNAL", AEGIS_INTERNAL),
+        ("AEGIS_INVALID_ARG", AEGIS_INVALID_ARG),
+    ] {
+        let line = header
+            .lines()
+            .find(|l| l.starts_with(&format!("#define {name} ")))
+            .unwrap_or_else(|| panic!("{name} not defined"));
+        assert_eq!(
+            line.split_whitespace().nth(2),
+            Some(value.to_string().as_str()),
+            "{name}"
+        );
+    }
+}
+
+/// Out-parameters of one call, freed on drop.
+struct Outs {
+    out: *mut u8,
+    out_len: usize,
+    err: *mut u8,
+    err_len: usize,
+}
+
+impl Outs {
+    fn new() -> Self {
+        // Poisoned values: every call must reset them.
+        Outs {
+            out: ptr::dangling_mut::<u8>(),
+            out_len: 7,
+            err: ptr::dangling_mut::<u8>(),
+            err_len: 7,
+        }
+    }
+
+    fn out(&self) -> &[u8] {
+        if self.out.is_null() {
+            return &[];
+        }
+        unsafe { std::slice::from_raw_parts(self.out, self.out_len) }
+    }
+
+    fn err_json(&self) -> serde_json::Value {
+        assert!(!self.err.is_null());
+        serde_json::from_slice(unsafe { std::slice::from_raw_parts(self.err, self.err_len) })
+            .expect("error document is JSON")
+    }
+}
+
+impl Drop for Outs {
+    fn drop(&mut self) {
+        unsafe {
+            aegis_free(self.out, self.out_len);
+            aegis_free(self.err, self.err_len);
+        }
+    }
+}
+
+fn paths(input: &[u8], max_depth: i64, top_k: i64) -> (i32, Outs) {
+    let mut o = Outs::new();
+    let rc = unsafe {
+        aegis_attack_paths(
+            input.as_ptr(),
+            input.len(),
+            max_depth,
+            top_k,
+            &mut o.out,
+            &mut o.out_len,
+            &mut o.err,
+            &mut o.err_len,
+        )
+    };
+    (rc, o)
+}
+
+#[test]
+fn attack_paths_statuses() {
+    let (rc, o) = paths(b"[]", 4, 20);
+    assert_eq!(rc, AEGIS_OK);
+    assert!(o.err.is_null() && o.err_len == 0);
+    let doc: serde_json::Value = serde_json::from_slice(o.out()).unwrap();
+    assert_eq!(doc["schema"], "aegis.attackpaths.v1");
+    assert_eq!(
+        doc,
+        serde_json::from_slice::<serde_json::Value>(
+            &aegispath::attack_paths(b"[]", 4, 20).unwrap()
+        )
+        .unwrap()
+    );
+
+    let (rc, o) = paths(b"[1]", 4, 20);
+    assert_eq!(rc, AEGIS_BAD_INPUT);
+    assert!(o.out.is_null() && o.out_len == 0);
+    let e = o.err_json();
+    assert_eq!(
+        (e["code"].as_str(), e["index"].as_u64(), e["field"].as_str()),
+        (Some("invalid_field"), Some(0), Some(""))
+    );
+
+    let (rc, o) = paths(b"[", 17, 20);
+    assert_eq!(rc, AEGIS_BAD_INPUT);
+    assert_eq!(o.err_json()["field"], "max_depth");
+}
+
+#[test]
+fn null_pointers_are_invalid_arguments() {
+    let mut o = Outs::new();
+    let rc = unsafe {
+        aegis_attack_paths(
+            ptr::null(),
+            5,
+            4,
+            20,
+            &mut o.out,
+            &mut o.out_len,
+            &mut o.err,
+            &mut o.err_len,
+        )
+    };
+    assert_eq!(rc, AEGIS_INVALID_ARG);
+    assert!(o.out.is_null() && o.err.is_null() && o.out_len == 0 && o.err_len == 0);
+
+    // NULL input with length 0 is the empty document: invalid_json.
+    let rc = unsafe {
+        aegis_attack_paths(
+            ptr::null(),
+            0,
+            4,
+            20,
+            &mut o.out,
+            &mut o.out_len,
+            &mut o.err,
+            &mut o.err_len,
+        )
+    };
+    assert_eq!(rc, AEGIS_BAD_INPUT);
+    assert_eq!(o.err_json()["code"], "invalid_json");
+    drop(o);
+
+    let mut o = Outs::new();
+    let rc = unsafe {
+        aegis_attack_paths(
+            b"[]".as_ptr(),
+            2,
+            4,
+            20,
+            ptr::null_mut(),
+            &mut o.out_len,
+            &mut o.err,
+            &mut o.err_len,
+        )
+    };
+    assert_eq!(rc, AEGIS_INVALID_ARG);
+    let rc = unsafe {
+        aegis_list_findings(
+            b"[]".as_ptr(),
+            2,
+            ptr::null(),
+            1,
+            &mut o.out,
+            &mut o.out_len,
+            &mut o.err,
+            &mut o.err_len,
+        )
+    };
+    assert_eq!(rc, AEGIS_INVALID_ARG);
+    let rc = unsafe {
+        aegis_echo(
+            ptr::null(),
+            3,
+            &mut o.out,
+            &mut o.out_len,
+            &mut o.err,
+            &mut o.err_len,
+        )
+    };
+    assert_eq!(rc, AEGIS_INVALID_ARG);
+    let rc = unsafe {
+        aegis_echo(
+            b"x".as_ptr(),
+            1,
+            &mut o.out,
+            &mut o.out_len,
+            ptr::null_mut(),
+            ptr::null_mut(),
+        )
+    };
+    assert_eq!(rc, AEGIS_INVALID_ARG);
+    assert!(o.out.is_null());
+    assert_eq!(
+        unsafe { aegis_panic_for_test(ptr::null_mut(), ptr::null_mut()) },
+        AEGIS_INVALID_ARG
+    );
+}
+
+#[test]
+fn list_findings_statuses() {
+    let mut o = Outs::new();
+    let query = br#"{"limit":0}"#;
+    let rc = unsafe {
+        aegis_list_findings(
+            b"[]".as_ptr(),
+            2,
+            query.as_ptr(),
+            query.len(),
+            &mut o.out,
+            &mut o.out_len,
+            &mut o.err,
+            &mut o.err_len,
+        )
+    };
+    assert_eq!(rc, AEGIS_BAD_INPUT);
+    assert_eq!(o.err_json()["field"], "limit");
+    drop(o);
+
+    let mut o = Outs::new();
+    let rc = unsafe {
+        aegis_list_findings(
+            b"[]".as_ptr(),
+            2,
+            ptr::null(),
+            0,
+            &mut o.out,
+            &mut o.out_len,
+            &mut o.err,
+            &mut o.err_len,
+        )
+    };
+    assert_eq!(rc, AEGIS_OK);
+    assert_eq!(
+        o.out(),
+        br#"{"schema":"aegis.findings.v1","total":0,"findings":[]}"#
+    );
+}
+
+#[test]
+fn echo_noop_version() {
+    let mut o = Outs::new();
+    let data = b"any bytes \x00\xff";
+    let rc = unsafe {
+        aegis_echo(
+            data.as_ptr(),
+            data.len(),
+            &mut o.out,
+            &mut o.out_len,
+            &mut o.err,
+            &mut o.err_len,
+        )
+    };
+    assert_eq!(rc, AEGIS_OK);
+    assert_eq!(o.out(), data);
+    assert_ne!(o.out as *const u8, data.as_ptr());
+    drop(o);
+
+    let mut o = Outs::new();
+    let rc = unsafe {
+        aegis_echo(
+            ptr::null(),
+            0,
+            &mut o.out,
+            &mut o.out_len,
+            &mut o.err,
+            &mut o.err_len,
+        )
+    };
+    assert_eq!(rc, AEGIS_OK);
+    assert!(
+        o.out.is_null() && o.out_len == 0,
+        "empty output is (NULL, 0)"
+    );
+
+    assert_eq!(aegis_noop(), AEGIS_OK);
+    let v = unsafe { CStr::from_ptr(aegis_version()) }.to_str().unwrap();
+    assert!(v.starts_with("libaegispath 0.1.0 (rustc "), "{v}");
+    unsafe { aegis_free(ptr::null_mut(), 0) };
+}
+
+#[test]
+fn panics_are_caught_at_the_boundary() {
+    let mut err = ptr::dangling_mut::<u8>();
+    let mut err_len = 9;
+    let rc = unsafe { aegis_panic_for_test(&mut err, &mut err_len) };
+    assert_eq!(rc, AEGIS_INTERNAL);
+    let doc: serde_json::Value =
+        serde_json::from_slice(unsafe { std::slice::from_raw_parts(err, err_len) }).unwrap();
+    assert_eq!(doc["schema"], "aegis.error.v1");
+    assert_eq!(doc["code"], "internal");
+    assert!(
+        doc["message"]
+            .as_str()
+            .unwrap()
+            .contains("deliberate panic")
+    );
+    unsafe { aegis_free(err, err_len) };
+}
