@@ -368,6 +368,7 @@ fn paths_from(
 
 /// Computes the output document for validated findings.
 pub fn compute<'f>(findings: &'f [Finding<'_>], opt: Options) -> AttackPathsDoc<'f> {
+    let t0 = std::time::Instant::now();
     // Order by (account, id): accounts and nodes become contiguous ranges.
     // Accounts are few: rank them once, then sort on (rank, id).
     let mut account_ids: HashMap<&str, u32> = HashMap::new();
@@ -388,6 +389,7 @@ pub fn compute<'f>(findings: &'f [Finding<'_>], opt: Options) -> AttackPathsDoc<
         .collect();
     keyed.par_sort_unstable();
     let order: Vec<u32> = keyed.into_iter().map(|(_, _, i)| i).collect();
+    let t1 = std::time::Instant::now();
 
     struct Account<'f> {
         name: &'f str,
@@ -451,7 +453,9 @@ pub fn compute<'f>(findings: &'f [Finding<'_>], opt: Options) -> AttackPathsDoc<
         Groups::build(&nodes, |v| finding_of(v).iam_role_arn.as_ref()),
         Groups::build(&nodes, |v| finding_of(v).vpc_id.as_ref()),
     ];
+    let t2 = std::time::Instant::now();
     let graph = build_graph(&nodes, &groups);
+    let t3 = std::time::Instant::now();
     drop(groups);
 
     // One scratch per chunk of entries (not per rayon split, which may be
@@ -474,6 +478,7 @@ pub fn compute<'f>(findings: &'f [Finding<'_>], opt: Options) -> AttackPathsDoc<
         })
         .collect();
 
+    let t4 = std::time::Instant::now();
     let out: Vec<AccountPaths<'f>> = accounts
         .par_iter()
         .map(|acc| {
@@ -519,6 +524,8 @@ pub fn compute<'f>(findings: &'f [Finding<'_>], opt: Options) -> AttackPathsDoc<
         })
         .collect();
 
+    let t5 = std::time::Instant::now();
+    if std::env::var_os("AEGIS_T").is_some() { eprintln!("order {:?} nodes+groups {:?} graph {:?} bfs {:?} merge {:?}", t1-t0, t2-t1, t3-t2, t4-t3, t5-t4); }
     let mut totals = Totals::default();
     for a in &out {
         totals.findings += a.findings;
