@@ -44,6 +44,9 @@ type ffiEngine struct{}
 // Name returns "rust-ffi".
 func (ffiEngine) Name() string { return "rust-ffi" }
 
+// Version reports the linked libaegispath's version string (shown in reports).
+func (ffiEngine) Version() string { return aegispath.Version() }
+
 // AttackPaths calls aegis_attack_paths. A call cannot be interrupted once
 // made, so ctx is checked only before it.
 func (ffiEngine) AttackPaths(ctx context.Context, findings []byte, opt engines.Options) ([]byte, error) {

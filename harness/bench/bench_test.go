@@ -67,29 +67,51 @@ func argAfter(args []string, flag string) string {
 	return ""
 }
 
-var sizeInRegex = regexp.MustCompile(`n=(\d+)\$$`)
+// suites are the benchmarks each test binary holds, as the real packages
+// name them (engines/rustengine also has engine=rust-cli, which the plan
+// must not select).
+func suites() map[string][]string {
+	m := map[string][]string{}
+	for _, n := range []string{"200", "2000", "20000"} {
+		for _, b := range []string{"Load", "SerializePaths", "ListFindings", "GetFinding"} {
+			m["engines_goengine"] = append(m["engines_goengine"], b+"/n="+n)
+		}
+		for _, b := range []string{"AttackPaths", "Pipeline"} {
+			m["engines_goengine"] = append(m["engines_goengine"], b+"/engine=go/n="+n)
+		}
+		m["generators"] = append(m["generators"], "Generate/n="+n)
+		m["engines_rustengine_rustffi"] = append(m["engines_rustengine_rustffi"], "Pipeline/engine=rust-ffi/n="+n, "Pipeline/engine=rust-cli/n="+n)
+	}
+	m["engines_rustengine_rustffi"] = append(m["engines_rustengine_rustffi"], "FFI/call=noop", "FFI/echo=1KB", "FFI/echo=64KB", "FFI/echo=1MB")
+	return m
+}
 
-// fakeGoTest prints go test output for the benchmarks a command selects.
+// goBenchMatch is go test's -bench matching: the pattern's /-separated
+// levels must each match the name's level, and a name with fewer levels
+// than the pattern is only a partial match, which go test does not run.
+func goBenchMatch(pattern, name string) bool {
+	pats, elems := strings.Split(pattern, "/"), strings.Split(name, "/")
+	if len(elems) < len(pats) {
+		return false
+	}
+	for i, p := range pats {
+		if !regexp.MustCompile(p).MatchString(elems[i]) {
+			return false
+		}
+	}
+	return true
+}
+
+// fakeGoTest prints go test output for the benchmarks a command selects
+// from its binary's suite.
 func fakeGoTest(c Command, k int) string {
 	regex := argAfter(c.Args, "-test.bench")
 	pkg := "github.com/aegisbench/aegisbench/" + strings.TrimPrefix(c.Dir, "/repo/")
 	var names []string
-	n := ""
-	if m := sizeInRegex.FindStringSubmatch(regex); m != nil {
-		n = m[1]
-	}
-	switch {
-	case strings.Contains(regex, "Load|AttackPaths"):
-		names = []string{"Load/n=" + n, "AttackPaths/engine=go/n=" + n, "SerializePaths/n=" + n,
-			"Pipeline/engine=go/n=" + n, "ListFindings/n=" + n, "GetFinding/n=" + n}
-	case strings.Contains(regex, "Generate"):
-		names = []string{"Generate/n=" + n}
-	case strings.Contains(regex, "engine=rust-ffi"):
-		names = []string{"Pipeline/engine=rust-ffi/n=" + n}
-	case strings.Contains(regex, "FFI"):
-		names = []string{"FFI/call=noop", "FFI/echo=1KB", "FFI/echo=64KB", "FFI/echo=1MB"}
-	case strings.Contains(regex, "AttackPaths"):
-		names = []string{"AttackPaths/engine=go/n=" + n}
+	for _, name := range suites()[strings.TrimSuffix(filepath.Base(c.Path), ".test")] {
+		if goBenchMatch(regex, "Benchmark"+name) {
+			names = append(names, name)
+		}
 	}
 	var b strings.Builder
 	fmt.Fprintf(&b, "goos: linux\ngoarch: amd64\npkg: %s\ncpu: Fake CPU\n", pkg)
@@ -221,9 +243,9 @@ func TestPlanSelections(t *testing.T) {
 		count         int
 		setup, sample int
 	}{
-		// per size: goengine + generate + rust-ffi pipeline + criterion + 2 processes; plus FFI calls once.
-		{"everything", AllTools, AllEngines, []int{200, 2000, 20000}, 5, 6, 5 * (3*6 + 1)},
-		{"go only", []string{ToolGo}, []string{EngineGo}, []int{200, 2000}, 3, 2, 3 * 2 * 2},
+		// per size: goengine (2) + generate + rust-ffi pipeline + criterion + 2 processes; plus FFI calls once.
+		{"everything", AllTools, AllEngines, []int{200, 2000, 20000}, 5, 6, 5 * (3*7 + 1)},
+		{"go only", []string{ToolGo}, []string{EngineGo}, []int{200, 2000}, 3, 2, 3 * 2 * 3},
 		{"criterion only", []string{ToolCriterion}, AllEngines, []int{200}, 4, 1, 4},
 		{"rust-ffi", []string{ToolGo}, []string{EngineRustFFI}, []int{200, 2000}, 2, 2, 2 * 3},
 	}
@@ -282,7 +304,7 @@ func TestExecute(t *testing.T) {
 		assert.Equal(t, s.Cmd.String(), r.calls[i].String(), "step %d", i)
 	}
 
-	// go engine: 6 per size, generate 1, ffi pipeline 1, criterion 3, processes 2; FFI calls 4.
+	// go engine: 2+4 per size, generate 1, ffi pipeline 1, criterion 3, processes 2; FFI calls 4.
 	assert.Len(t, res.Measurements, cfg.Count*(2*(6+1+1+3+2)+4))
 
 	plat := Platform{GOOS: "linux", GOARCH: "amd64", CPU: "Fake CPU", Cores: 2, Go: "go1.26.8", Rustc: "1.95.0", Commit: "abc123", Date: "2026-01-02T03:04:05Z"}
@@ -514,4 +536,45 @@ func TestLogProgress(t *testing.T) {
 	p.Step(1, Step{Phase: PhaseSample, Round: 2, Arm: "go engine=go n=200"})
 	p.Done()
 	assert.Equal(t, "[1/3 +1m30s] setup: build x\n[2/3 +3m0s] sample 2: go engine=go n=200\n", buf.String())
+}
+
+// TestGoPatternsRealGoTest runs the Go arms' -bench patterns against a real
+// test binary (testdata/gobench, benchmarks named like the engine's but
+// empty) and checks that exactly the expected benchmarks run.
+func TestGoPatternsRealGoTest(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds a test binary")
+	}
+	dir, err := filepath.Abs(filepath.Join("testdata", "gobench"))
+	require.NoError(t, err)
+	bin := filepath.Join(t.TempDir(), "gobench.test")
+	ctx := context.Background()
+	_, err = ExecRunner{}.Run(ctx, Command{Dir: dir, Path: "go", Args: []string{"test", "-c", "-o", bin, "."}, Env: []string{"GOFLAGS=-mod=mod", "GOWORK=off"}})
+	require.NoError(t, err)
+
+	cfg := testConfig(2000)
+	cfg.Benchtime = "1x"
+	arms := append(goEngineArms(cfg, 2000), arm{
+		label:   "pipeline rust-ffi",
+		cmd:     goBenchCommand(cfg, "x", "", byEngineRegex([]string{"Pipeline"}, EngineRustFFI, 2000)),
+		collect: goCollector([]string{"Pipeline/engine=rust-ffi/n=2000"}),
+	})
+	want := [][]string{
+		{"AttackPaths/engine=go/n=2000", "Pipeline/engine=go/n=2000"},
+		{"Load/n=2000", "SerializePaths/n=2000", "ListFindings/n=2000", "GetFinding/n=2000"},
+		{"Pipeline/engine=rust-ffi/n=2000"},
+	}
+	for i, a := range arms {
+		c := a.cmd
+		c.Path, c.Dir = bin, dir
+		out, err := ExecRunner{}.Run(ctx, c)
+		require.NoError(t, err, a.label)
+		ms, err := a.collect(out)
+		require.NoError(t, err, "%s:\n%s", a.label, out.Stdout)
+		var got []string
+		for _, m := range ms {
+			got = append(got, StripGOMAXPROCS(m.Result.Name.String()))
+		}
+		assert.Equal(t, want[i], got, a.label)
+	}
 }

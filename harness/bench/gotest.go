@@ -37,35 +37,44 @@ func goBenchCommand(cfg Config, pkg, tag, regex string, extra ...string) Command
 	return Command{Dir: filepath.Join(cfg.Root, pkg), Path: testBinary(cfg, pkg, tag), Args: args}
 }
 
-// sizeRegex selects, at one size n, the benchmarks named base/n=N and
-// base/engine=ENGINE/n=N: go test matches each /-separated level of the
-// pattern against the same level of the name.
-func sizeRegex(bases []string, engine string, n int) string {
-	return fmt.Sprintf("^Benchmark(%s)$/^(engine=%s|n=%d)$/^n=%d$", strings.Join(bases, "|"), engine, n, n)
+// bySizeRegex selects BASE/n=N for the given bases.
+func bySizeRegex(bases []string, n int) string {
+	return fmt.Sprintf("^Benchmark(%s)$/^n=%d$", strings.Join(bases, "|"), n)
 }
 
-// goEngineArm measures the Go engine's benchmarks at size n.
-func goEngineArm(cfg Config, n int) arm {
-	var expect []string
-	for _, b := range goEngineBenchmarks {
-		if b == "AttackPaths" || b == "Pipeline" {
-			expect = append(expect, fmt.Sprintf("%s/engine=go/n=%d", b, n))
-		} else {
-			expect = append(expect, fmt.Sprintf("%s/n=%d", b, n))
-		}
+// byEngineRegex selects BASE/engine=ENGINE/n=N for the given bases.
+func byEngineRegex(bases []string, engine string, n int) string {
+	return fmt.Sprintf("^Benchmark(%s)$/^engine=%s$/^n=%d$", strings.Join(bases, "|"), engine, n)
+}
+
+// goEngineArms measure the Go engine's benchmarks at size n: the engine
+// pipeline and computation (AttackPaths, Pipeline), then the loader and
+// list operations (Load, SerializePaths, ListFindings, GetFinding, and
+// Decode when it exists).
+func goEngineArms(cfg Config, n int) []arm {
+	var byEngine, bySize []string
+	for _, b := range goEngineByEngine {
+		byEngine = append(byEngine, fmt.Sprintf("%s/engine=go/n=%d", b, n))
 	}
-	return arm{
+	for _, b := range goEngineBySize {
+		bySize = append(bySize, fmt.Sprintf("%s/n=%d", b, n))
+	}
+	return []arm{{
 		label:   fmt.Sprintf("go engine=go n=%d", n),
-		cmd:     goBenchCommand(cfg, goEnginePkg, "", sizeRegex(append(slices.Clone(goEngineBenchmarks), goEngineOptional...), EngineGo, n)),
-		collect: goCollector(expect),
-	}
+		cmd:     goBenchCommand(cfg, goEnginePkg, "", byEngineRegex(goEngineByEngine, EngineGo, n)),
+		collect: goCollector(byEngine),
+	}, {
+		label:   fmt.Sprintf("go load/list n=%d", n),
+		cmd:     goBenchCommand(cfg, goEnginePkg, "", bySizeRegex(append(slices.Clone(goEngineBySize), goEngineOptional...), n)),
+		collect: goCollector(bySize),
+	}}
 }
 
 // generateArm measures the findings generator at size n.
 func generateArm(cfg Config, n int) arm {
 	return arm{
 		label:   fmt.Sprintf("go generate n=%d", n),
-		cmd:     goBenchCommand(cfg, generatorsPkg, "", fmt.Sprintf("^BenchmarkGenerate$/^n=%d$", n)),
+		cmd:     goBenchCommand(cfg, generatorsPkg, "", bySizeRegex([]string{"Generate"}, n)),
 		collect: goCollector([]string{fmt.Sprintf("Generate/n=%d", n)}),
 	}
 }
@@ -74,7 +83,7 @@ func generateArm(cfg Config, n int) arm {
 func rustFFIPipelineArm(cfg Config, n int) arm {
 	return arm{
 		label:   fmt.Sprintf("go engine=rust-ffi n=%d", n),
-		cmd:     goBenchCommand(cfg, rustEnginePkg, rustFFITag, fmt.Sprintf("^BenchmarkPipeline$/^engine=rust-ffi$/^n=%d$", n)),
+		cmd:     goBenchCommand(cfg, rustEnginePkg, rustFFITag, byEngineRegex([]string{"Pipeline"}, EngineRustFFI, n)),
 		collect: goCollector([]string{fmt.Sprintf("Pipeline/engine=rust-ffi/n=%d", n)}),
 	}
 }
@@ -109,7 +118,7 @@ func goProfileArm(cfg Config) arm {
 	dir, _ := filepath.Abs(cfg.ProfileDir)
 	return arm{
 		label: fmt.Sprintf("go profile AttackPaths engine=go n=%d", n),
-		cmd: goBenchCommand(cfg, goEnginePkg, "", fmt.Sprintf("^BenchmarkAttackPaths$/^engine=go$/^n=%d$", n),
+		cmd: goBenchCommand(cfg, goEnginePkg, "", byEngineRegex([]string{"AttackPaths"}, EngineGo, n),
 			"-test.cpuprofile", filepath.Join(dir, ProfileCPU),
 			"-test.memprofile", filepath.Join(dir, ProfileMem)),
 		collect: goCollector([]string{fmt.Sprintf("AttackPaths/engine=go/n=%d", n)}),

@@ -55,9 +55,15 @@ const (
 	rustFFITag    = "rustffi"
 )
 
-// goEngineBenchmarks are the Go engine's benchmarks run at every size; each
-// must produce a result line.
-var goEngineBenchmarks = []string{"Load", "AttackPaths", "SerializePaths", "Pipeline", "ListFindings", "GetFinding"}
+// The Go engine's benchmarks run at every size, each of which must produce
+// a result line: those named BASE/engine=go/n=N and those named BASE/n=N.
+// go test matches a -bench pattern level by level and skips a benchmark
+// whose name has fewer levels than the pattern, so the two kinds run in
+// separate processes.
+var (
+	goEngineByEngine = []string{"AttackPaths", "Pipeline"}
+	goEngineBySize   = []string{"Load", "SerializePaths", "ListFindings", "GetFinding"}
+)
 
 // goEngineOptional are run when they exist: a decode-only benchmark
 // (Decode/n=N), which the report pairs with Criterion's
@@ -323,7 +329,8 @@ func sampleArms(cfg Config) []arm {
 	for _, d := range cfg.Standard {
 		n := d.Findings
 		if goTool && cfg.has(cfg.Engines, EngineGo) {
-			arms = append(arms, goEngineArm(cfg, n), generateArm(cfg, n))
+			arms = append(arms, goEngineArms(cfg, n)...)
+			arms = append(arms, generateArm(cfg, n))
 		}
 		if goTool && cfg.has(cfg.Engines, EngineRustFFI) {
 			arms = append(arms, rustFFIPipelineArm(cfg, n))

@@ -129,6 +129,22 @@ func WriteMarkdown(w io.Writer, r Report) error {
 		fmt.Fprintf(b, "| %s | %s | %s |\n", e.Name, e.Role, mdCell(v))
 	}
 
+	b.WriteString("\n## Engine time\n\nSum of the engines' calls over all cases (each call: parse, compute, write), and the slowest case.\n\n| engine | total | slowest case | its time |\n|---|---|---|---|\n")
+	for i, e := range r.Engines {
+		var total, worst time.Duration
+		worstCase := "—"
+		for _, c := range res.Cases {
+			if i >= len(c.Engines) {
+				continue
+			}
+			total += c.Engines[i].Elapsed
+			if c.Engines[i].Elapsed > worst {
+				worst, worstCase = c.Engines[i].Elapsed, "`"+c.Name+"`"
+			}
+		}
+		fmt.Fprintf(b, "| %s | %s | %s | %s |\n", e.Name, total.Round(time.Millisecond), worstCase, worst.Round(time.Millisecond))
+	}
+
 	hasExpected := false
 	for _, c := range res.Cases {
 		hasExpected = hasExpected || c.Expected != nil

@@ -162,6 +162,11 @@ func TestWriteMarkdownGolden(t *testing.T) {
 	res, err := r.Run(context.Background(), cases)
 	require.NoError(t, err)
 	res.Wall = 1234 * time.Millisecond
+	for i := range res.Cases {
+		for j := range res.Cases[i].Engines {
+			res.Cases[i].Engines[j].Elapsed = time.Duration((i+1)*(j+1)) * time.Millisecond
+		}
+	}
 	ef, err := ParseExpectedFailures(bytes.NewReader([]byte("gen/toy/n=99/seed=1/d=4/k=20\n")), "expected-failures.txt")
 	require.NoError(t, err)
 	v := ef.Judge(res.Cases)

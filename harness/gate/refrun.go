@@ -125,7 +125,9 @@ func RunRef(ctx context.Context, r Runner, cfg RefConfig) (files RefFiles, err e
 				return files, &SideError{Side: s.Name, Err: fmt.Errorf("gate: building the Rust library: %w", err)}
 			}
 		}
-		args := []string{"build"}
+		// -trimpath: identical sources give identical binaries, wherever
+		// the tree lives (the worktree's path would otherwise be embedded).
+		args := []string{"build", "-trimpath"}
 		if cfg.Tags != "" {
 			args = append(args, "-tags", cfg.Tags)
 		}

@@ -76,8 +76,8 @@ func TestRunRefInterleavedPlan(t *testing.T) {
 	want := []string{
 		"cd /src/head && git rev-parse --verify --quiet 'origin/main^{commit}'",
 		"cd /src/head && git worktree add --detach " + tree + " origin/main",
-		"cd " + tree + " && go build -o " + bin + "/base/aegisbench ./cmd/aegisbench",
-		"cd /src/head && go build -o " + bin + "/head/aegisbench ./cmd/aegisbench",
+		"cd " + tree + " && go build -trimpath -o " + bin + "/base/aegisbench ./cmd/aegisbench",
+		"cd /src/head && go build -trimpath -o " + bin + "/head/aegisbench ./cmd/aegisbench",
 		sample("base", tree, 1), sample("head", "/src/head", 1),
 		sample("base", tree, 2), sample("head", "/src/head", 2),
 		sample("base", tree, 3), sample("head", "/src/head", 3),
@@ -106,7 +106,7 @@ func TestRunRefBuildsRustWithRustffiTag(t *testing.T) {
 	require.NoError(t, err)
 	tree := filepath.Join(work, "base")
 	assert.Equal(t, "cd "+tree+" && cargo build --release --locked -p libaegispath", r.plan[2])
-	assert.Equal(t, "cd "+tree+" && go build -tags rustffi -o "+work+"/bin/base/aegisbench ./cmd/aegisbench", r.plan[3])
+	assert.Equal(t, "cd "+tree+" && go build -trimpath -tags rustffi -o "+work+"/bin/base/aegisbench ./cmd/aegisbench", r.plan[3])
 	assert.Equal(t, "cd /h && cargo build --release --locked -p libaegispath", r.plan[4])
 }
 

@@ -49,7 +49,10 @@ fn datasets() -> Vec<(usize, Vec<u8>)> {
 }
 
 /// Sample settings: fewer, longer samples for the 20K dataset.
-fn configure(group: &mut criterion::BenchmarkGroup<'_, criterion::measurement::WallTime>, n: usize) {
+fn configure(
+    group: &mut criterion::BenchmarkGroup<'_, criterion::measurement::WallTime>,
+    n: usize,
+) {
     if n >= 20000 {
         group.sample_size(10);
         group.warm_up_time(Duration::from_secs(1));
@@ -71,9 +74,11 @@ fn benches(c: &mut Criterion) {
         assert_eq!(findings.len(), *n, "dataset size");
         configure(&mut group, *n);
         group.throughput(Throughput::Elements(*n as u64));
-        group.bench_with_input(BenchmarkId::from_parameter(format!("n={n}")), &findings, |b, f| {
-            b.iter(|| black_box(attackpath::compute(black_box(f), opt)))
-        });
+        group.bench_with_input(
+            BenchmarkId::from_parameter(format!("n={n}")),
+            &findings,
+            |b, f| b.iter(|| black_box(attackpath::compute(black_box(f), opt))),
+        );
     }
     group.finish();
 
@@ -81,9 +86,11 @@ fn benches(c: &mut Criterion) {
     for (n, bytes) in &data {
         configure(&mut group, *n);
         group.throughput(Throughput::Bytes(bytes.len() as u64));
-        group.bench_with_input(BenchmarkId::from_parameter(format!("n={n}")), bytes, |b, d| {
-            b.iter(|| black_box(validate::parse_findings(black_box(d)).expect("valid")))
-        });
+        group.bench_with_input(
+            BenchmarkId::from_parameter(format!("n={n}")),
+            bytes,
+            |b, d| b.iter(|| black_box(validate::parse_findings(black_box(d)).expect("valid"))),
+        );
     }
     group.finish();
 
@@ -91,9 +98,13 @@ fn benches(c: &mut Criterion) {
     for (n, bytes) in &data {
         configure(&mut group, *n);
         group.throughput(Throughput::Bytes(bytes.len() as u64));
-        group.bench_with_input(BenchmarkId::from_parameter(format!("n={n}")), bytes, |b, d| {
-            b.iter(|| black_box(aegispath::attack_paths(black_box(d), 4, 20).expect("valid")))
-        });
+        group.bench_with_input(
+            BenchmarkId::from_parameter(format!("n={n}")),
+            bytes,
+            |b, d| {
+                b.iter(|| black_box(aegispath::attack_paths(black_box(d), 4, 20).expect("valid")))
+            },
+        );
     }
     group.finish();
 }

@@ -15,6 +15,7 @@ use std::cmp::Ordering;
 use foldhash::{HashMap, HashMapExt};
 use rayon::prelude::*;
 
+use crate::strsort;
 use crate::types::{
     AccountPaths, AttackPath, AttackPathsDoc, DataClassification, Finding, NetworkExposure,
     Options, Reason, SCHEMA_ATTACK_PATHS, Totals,
@@ -51,33 +52,20 @@ struct Groups {
 }
 
 impl Groups {
-    /// Groups the nodes by (account, key), skipping empty keys. Members are
-    /// pushed in node order, so each group lists them ascending.
-    fn build<'s>(nodes: &Nodes, key: impl Fn(usize) -> &'s str) -> Groups {
-        let n = nodes.finding.len();
-        let mut ids: HashMap<(u32, &'s str), u32> = HashMap::with_capacity(n / 4);
-        let mut of = vec![NONE; n];
-        let mut sizes: Vec<u32> = Vec::new();
-        for (v, group) in of.iter_mut().enumerate() {
-            let k = key(v);
-            if k.is_empty() {
-                continue;
+    /// Builds the member lists from each node's group (NONE for none) and
+    /// the group count. Members are filled in node order, so ascending.
+    fn build(of: Vec<u32>, groups: usize) -> Groups {
+        let mut start = vec![0u32; groups + 1];
+        for &g in &of {
+            if g != NONE {
+                start[g as usize + 1] += 1;
             }
-            let next = sizes.len() as u32;
-            let g = *ids.entry((nodes.account[v], k)).or_insert(next);
-            if g == next {
-                sizes.push(0);
-            }
-            sizes[g as usize] += 1;
-            *group = g;
         }
-        let mut start = Vec::with_capacity(sizes.len() + 1);
-        start.push(0u32);
-        for size in &sizes {
-            start.push(start.last().unwrap() + size);
+        for g in 0..groups {
+            start[g + 1] += start[g];
         }
-        let mut fill: Vec<u32> = start[..sizes.len()].to_vec();
-        let mut members = vec![0u32; *start.last().unwrap() as usize];
+        let mut fill: Vec<u32> = start[..groups].to_vec();
+        let mut members = vec![0u32; start[groups] as usize];
         for (v, &g) in of.iter().enumerate() {
             if g != NONE {
                 members[fill[g as usize] as usize] = v as u32;
@@ -94,6 +82,58 @@ impl Groups {
             g => {
                 &self.members[self.start[g as usize] as usize..self.start[g as usize + 1] as usize]
             }
+        }
+    }
+}
+
+/// Interned keys of the findings, indexed by finding.
+struct Keys<'f> {
+    /// Distinct accounts in first-seen order.
+    accounts: Vec<&'f str>,
+    /// Account (index into `accounts`) of each finding.
+    account: Vec<u32>,
+    /// Resource, role and VPC group of each finding (NONE when inactive or
+    /// empty), with the number of groups of each kind.
+    group: [(Vec<u32>, usize); 3],
+}
+
+impl<'f> Keys<'f> {
+    fn intern(findings: &'f [Finding<'_>]) -> Self {
+        let n = findings.len();
+        let mut account_of: HashMap<&'f str, u32> = HashMap::new();
+        let mut accounts = Vec::new();
+        let mut account = Vec::with_capacity(n);
+        let mut maps: [HashMap<(u32, &'f str), u32>; 3] =
+            std::array::from_fn(|_| HashMap::with_capacity(n / 4));
+        let mut group: [Vec<u32>; 3] = std::array::from_fn(|_| vec![NONE; n]);
+        for (i, f) in findings.iter().enumerate() {
+            let next = accounts.len() as u32;
+            let a = *account_of.entry(f.aws_account_id.as_ref()).or_insert(next);
+            if a == next {
+                accounts.push(f.aws_account_id.as_ref());
+            }
+            account.push(a);
+            if !f.workflow_status.is_active() {
+                continue;
+            }
+            let values = [
+                f.resource_id.as_ref(),
+                f.iam_role_arn.as_ref(),
+                f.vpc_id.as_ref(),
+            ];
+            for ((map, of), value) in maps.iter_mut().zip(&mut group).zip(values) {
+                if !value.is_empty() {
+                    let next = map.len() as u32;
+                    of[i] = *map.entry((a, value)).or_insert(next);
+                }
+            }
+        }
+        let counts = maps.map(|m| m.len());
+        let [r, o, v] = group;
+        Keys {
+            accounts,
+            account,
+            group: [(r, counts[0]), (o, counts[1]), (v, counts[2])],
         }
     }
 }
@@ -368,28 +408,61 @@ fn paths_from(
 
 /// Computes the output document for validated findings.
 pub fn compute<'f>(findings: &'f [Finding<'_>], opt: Options) -> AttackPathsDoc<'f> {
-    let t0 = std::time::Instant::now();
+    // One pass in document order (the strings are read where they lie, in
+    // order): account of each finding, and the resource, role and VPC
+    // group of each active one.
+    let keys = Keys::intern(findings);
+
     // Order by (account, id): accounts and nodes become contiguous ranges.
-    // Accounts are few: rank them once, then sort on (rank, id).
-    let mut account_ids: HashMap<&str, u32> = HashMap::new();
-    for f in findings {
-        let next = account_ids.len() as u32;
-        account_ids.entry(&f.aws_account_id).or_insert(next);
-    }
-    let mut names: Vec<(&str, u32)> = account_ids.iter().map(|(k, v)| (*k, *v)).collect();
-    names.sort_unstable();
-    let mut rank = vec![0u32; names.len()];
-    for (r, (_, id)) in names.iter().enumerate() {
-        rank[*id as usize] = r as u32;
-    }
-    let mut keyed: Vec<(u32, &str, u32)> = findings
+    // The ids are copied into one arena first, so the sort compares bytes
+    // that are close together rather than spread over the whole input.
+    let mut names: Vec<(&str, u32)> = keys
+        .accounts
         .iter()
         .enumerate()
-        .map(|(i, f)| (rank[account_ids[f.aws_account_id.as_ref()] as usize], f.id.as_ref(), i as u32))
+        .map(|(k, n)| (*n, k as u32))
         .collect();
-    keyed.par_sort_unstable();
-    let order: Vec<u32> = keyed.into_iter().map(|(_, _, i)| i).collect();
-    let t1 = std::time::Instant::now();
+    names.sort_unstable();
+    let mut rank = vec![0u32; names.len()];
+    for (r, (_, k)) in names.iter().enumerate() {
+        rank[*k as usize] = r as u32;
+    }
+    let mut arena = String::with_capacity(findings.iter().map(|f| f.id.len()).sum());
+    let mut span = Vec::with_capacity(findings.len());
+    for f in findings {
+        span.push((arena.len() as u32, (arena.len() + f.id.len()) as u32));
+        arena.push_str(&f.id);
+    }
+    // Counting sort by account rank, then each account's ids.
+    let mut start = vec![0usize; names.len() + 1];
+    for &a in &keys.account {
+        start[rank[a as usize] as usize + 1] += 1;
+    }
+    for r in 0..names.len() {
+        start[r + 1] += start[r];
+    }
+    let mut order = vec![0u32; findings.len()];
+    let mut fill = start.clone();
+    for (i, &a) in keys.account.iter().enumerate() {
+        let r = rank[a as usize] as usize;
+        order[fill[r]] = i as u32;
+        fill[r] += 1;
+    }
+    let mut slices = Vec::with_capacity(names.len());
+    let mut rest = order.as_mut_slice();
+    for r in 0..names.len() {
+        let (head, tail) = rest.split_at_mut(start[r + 1] - start[r]);
+        slices.push(head);
+        rest = tail;
+    }
+    let id_bytes = |i: u32| {
+        let (a, b) = span[i as usize];
+        &arena.as_bytes()[a as usize..b as usize]
+    };
+    slices
+        .into_par_iter()
+        .for_each(|s| strsort::sort_by_bytes(s, &id_bytes));
+    drop(arena);
 
     struct Account<'f> {
         name: &'f str,
@@ -447,15 +520,11 @@ pub fn compute<'f>(findings: &'f [Finding<'_>], opt: Options) -> AttackPathsDoc<
     }
 
     let id = |v: u32| -> &'f str { &findings[nodes.finding[v as usize] as usize].id };
-    let finding_of = |v: usize| -> &'f Finding<'_> { &findings[nodes.finding[v] as usize] };
-    let groups = [
-        Groups::build(&nodes, |v| finding_of(v).resource_id.as_ref()),
-        Groups::build(&nodes, |v| finding_of(v).iam_role_arn.as_ref()),
-        Groups::build(&nodes, |v| finding_of(v).vpc_id.as_ref()),
-    ];
-    let t2 = std::time::Instant::now();
+    let groups = keys.group.map(|(of, count)| {
+        let by_node = nodes.finding.iter().map(|&f| of[f as usize]).collect();
+        Groups::build(by_node, count)
+    });
     let graph = build_graph(&nodes, &groups);
-    let t3 = std::time::Instant::now();
     drop(groups);
 
     // One scratch per chunk of entries (not per rayon split, which may be
@@ -478,7 +547,6 @@ pub fn compute<'f>(findings: &'f [Finding<'_>], opt: Options) -> AttackPathsDoc<
         })
         .collect();
 
-    let t4 = std::time::Instant::now();
     let out: Vec<AccountPaths<'f>> = accounts
         .par_iter()
         .map(|acc| {
@@ -524,8 +592,6 @@ pub fn compute<'f>(findings: &'f [Finding<'_>], opt: Options) -> AttackPathsDoc<
         })
         .collect();
 
-    let t5 = std::time::Instant::now();
-    if std::env::var_os("AEGIS_T").is_some() { eprintln!("order {:?} nodes+groups {:?} graph {:?} bfs {:?} merge {:?}", t1-t0, t2-t1, t3-t2, t4-t3, t5-t4); }
     let mut totals = Totals::default();
     for a in &out {
         totals.findings += a.findings;

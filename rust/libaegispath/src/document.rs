@@ -13,6 +13,11 @@
 //! is scanned from where that piece stopped, and the following pieces are
 //! dropped. The result is therefore exactly that of a sequential scan.
 
+use std::collections::hash_map::Entry;
+use std::hash::BuildHasher;
+
+use foldhash::fast::RandomState;
+use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
 use rayon::prelude::*;
 
 use crate::json::{self, Scanner, SyntaxError};
@@ -50,6 +55,8 @@ enum Outcome {
 /// The elements of one piece.
 struct Piece<T> {
     items: Vec<T>,
+    /// Hash of each item's id (computed while the id is in cache).
+    hashes: Vec<u64>,
     /// First field error: index within the piece, field, message.
     error: Option<(usize, &'static str, String)>,
     /// Elements scanned.
@@ -65,11 +72,14 @@ fn scan_piece<'a, T>(
     start: usize,
     stop: Option<usize>,
     element: &(impl Fn(&mut Scanner<'a>) -> json::Result<ElementResult<T>> + Sync),
+    id: &(impl Fn(&T) -> &str + Sync),
+    hasher: &RandomState,
 ) -> Piece<T> {
     let mut sc = base.clone();
     sc.seek(start);
     let mut p = Piece {
         items: Vec::new(),
+        hashes: Vec::new(),
         error: None,
         count: 0,
         outcome: Outcome::End,
@@ -81,7 +91,10 @@ fn scan_piece<'a, T>(
                 sc.value(2)?;
             } else {
                 match element(&mut sc)? {
-                    Ok(item) => p.items.push(item),
+                    Ok(item) => {
+                        p.hashes.push(hasher.hash_one(id(&item)));
+                        p.items.push(item);
+                    }
                     Err((field, msg)) => p.error = Some((p.count, field, msg)),
                 }
             }
@@ -143,7 +156,7 @@ fn piece_starts(text: &[u8], first: usize, pieces: usize) -> Vec<usize> {
 pub(crate) fn scan_findings<'a, T: Send>(
     input: &'a [u8],
     element: impl Fn(&mut Scanner<'a>) -> json::Result<ElementResult<T>> + Sync,
-    id: impl Fn(&T) -> &str,
+    id: impl Fn(&T) -> &str + Sync,
 ) -> Result<Vec<T>, ErrorDoc> {
     let mut sc = Scanner::new(input).map_err(json_error)?;
     match sc.peek() {
@@ -173,7 +186,7 @@ pub(crate) fn scan_findings<'a, T: Send>(
             vec![at]
         }
     };
-    scan_elements(&sc, start, split, &element, id)
+    scan_elements(&sc, start, split, &element, &id)
 }
 
 /// Scans the elements from `start` (the first element) in pieces cut by
@@ -184,9 +197,11 @@ fn scan_elements<'a, T: Send>(
     start: usize,
     split: impl Fn(usize) -> Vec<usize>,
     element: &(impl Fn(&mut Scanner<'a>) -> json::Result<ElementResult<T>> + Sync),
-    id: impl Fn(&T) -> &str,
+    id: &(impl Fn(&T) -> &str + Sync),
 ) -> Result<Vec<T>, ErrorDoc> {
+    let hasher = RandomState::default();
     let mut items = Vec::new();
+    let mut hashes = Vec::new();
     let mut error: Option<ErrorDoc> = None;
     let mut offset = 0;
     let mut from = Some(start);
@@ -195,12 +210,16 @@ fn scan_elements<'a, T: Send>(
     let mut rounds = 0;
     while let Some(at) = from.take() {
         rounds += 1;
-        let starts = if rounds <= MAX_ROUNDS { split(at) } else { vec![at] };
+        let starts = if rounds <= MAX_ROUNDS {
+            split(at)
+        } else {
+            vec![at]
+        };
         debug_assert_eq!(starts.first(), Some(&at));
         let pieces: Vec<Piece<T>> = starts
             .par_iter()
             .enumerate()
-            .map(|(j, &s)| scan_piece(sc, s, starts.get(j + 1).copied(), element))
+            .map(|(j, &s)| scan_piece(sc, s, starts.get(j + 1).copied(), element, id, &hasher))
             .collect();
         for p in pieces {
             match p.outcome {
@@ -210,6 +229,7 @@ fn scan_elements<'a, T: Send>(
             }
             if error.is_none() {
                 items.extend(p.items);
+                hashes.extend(p.hashes);
                 if let Some((i, field, msg)) = p.error {
                     error = Some(ErrorDoc::field(offset + i, field, msg));
                 }
@@ -222,7 +242,7 @@ fn scan_elements<'a, T: Send>(
         }
     }
     // A duplicate among the elements before a field error comes first.
-    if let Some(dup) = first_duplicate(items.iter().map(&id)) {
+    if let Some(dup) = first_duplicate(&hashes, |i| id(&items[i])) {
         return Err(dup);
     }
     match error {
@@ -231,14 +251,26 @@ fn scan_elements<'a, T: Send>(
     }
 }
 
-/// The duplicate_id error for the first id equal to an earlier one, ids
-/// given in element order.
-fn first_duplicate<'s>(ids: impl ExactSizeIterator<Item = &'s str>) -> Option<ErrorDoc> {
-    use foldhash::{HashSet, HashSetExt};
-    let mut seen = HashSet::with_capacity(ids.len());
-    ids.enumerate()
-        .find(|(_, id)| !seen.insert(*id))
-        .map(|(i, id)| ErrorDoc::duplicate_id(i, format!("id {id:?} is not unique")))
+/// The duplicate_id error for the first id equal to an earlier one, given
+/// the ids' hashes in element order: strings are compared only when two
+/// hashes are equal. A collision of different ids falls back to a set of
+/// the strings themselves.
+fn first_duplicate<'s>(hashes: &[u64], id: impl Fn(usize) -> &'s str) -> Option<ErrorDoc> {
+    let dup = |i: usize| ErrorDoc::duplicate_id(i, format!("id {:?} is not unique", id(i)));
+    let mut first: HashMap<u64, u32> = HashMap::with_capacity(hashes.len());
+    for (i, &h) in hashes.iter().enumerate() {
+        match first.entry(h) {
+            Entry::Vacant(v) => {
+                v.insert(i as u32);
+            }
+            Entry::Occupied(o) if id(*o.get() as usize) == id(i) => return Some(dup(i)),
+            Entry::Occupied(_) => {
+                let mut seen = HashSet::with_capacity(hashes.len());
+                return (0..hashes.len()).find(|&i| !seen.insert(id(i))).map(dup);
+            }
+        }
+    }
+    None
 }
 
 #[cfg(test)]
@@ -276,8 +308,13 @@ mod tests {
         sc.begin_array().unwrap();
         sc.skip_ws();
         let start = sc.pos();
-        let split = |at: usize| (0..).map(|k| at + k * stride).take_while(|&p| p < input.len()).collect();
-        scan_elements(&sc, start, split, &id_of, |s: &String| s.as_str())
+        let split = |at: usize| {
+            (0..)
+                .map(|k| at + k * stride)
+                .take_while(|&p| p < input.len())
+                .collect()
+        };
+        scan_elements(&sc, start, split, &id_of, &|s: &String| s.as_str())
     }
 
     fn doc(n: usize, pad: &str) -> String {
@@ -301,8 +338,13 @@ mod tests {
         assert_eq!((e.code, e.index), ("duplicate_id", Some(2999)));
         let bad = big.replacen(r#"{"id":"f002500""#, r#"{"di":"f002500""#, 1);
         let e = ids(bad.as_bytes()).unwrap_err();
-        assert_eq!((e.code, e.index, e.field.as_deref()), ("invalid_field", Some(2500), Some("id")));
-        let both = bad.replacen("f002999", "f000001", 1).replacen("f001000", "f000002", 1);
+        assert_eq!(
+            (e.code, e.index, e.field.as_deref()),
+            ("invalid_field", Some(2500), Some("id"))
+        );
+        let both = bad
+            .replacen("f002999", "f000001", 1)
+            .replacen("f001000", "f000002", 1);
         let e = ids(both.as_bytes()).unwrap_err();
         assert_eq!((e.code, e.index), ("duplicate_id", Some(1000)));
         let syntax = bad.replacen("f002900\"", "f002900", 1);
@@ -323,7 +365,11 @@ mod tests {
         ] {
             let want = expect(ids_cut_every(text.as_bytes(), usize::MAX / 2));
             for stride in [5, 64, 331, 1000] {
-                assert_eq!(expect(ids_cut_every(text.as_bytes(), stride)), want, "stride {stride}");
+                assert_eq!(
+                    expect(ids_cut_every(text.as_bytes(), stride)),
+                    want,
+                    "stride {stride}"
+                );
             }
         }
     }
@@ -340,6 +386,16 @@ mod tests {
     }
 
     #[test]
+    fn duplicate_check_survives_hash_collisions() {
+        let ids = ["a", "b", "c", "b"];
+        let id = |i: usize| ids[i];
+        assert_eq!(first_duplicate(&[1, 2, 3, 2], id).and_then(|e| e.index), Some(3));
+        // Every hash equal: different ids are told apart by their strings.
+        assert_eq!(first_duplicate(&[7, 7, 7, 7], id).and_then(|e| e.index), Some(3));
+        assert!(first_duplicate(&[7, 7, 7], id).is_none());
+    }
+
+    #[test]
     fn small_and_degenerate_documents() {
         assert_eq!(ids(b" [ ] ").unwrap(), Vec::<String>::new());
         assert_eq!(ids(b"[").unwrap_err().code, "invalid_json");
@@ -347,6 +403,9 @@ mod tests {
         assert_eq!(ids(b"{}").unwrap_err().code, "invalid_json");
         assert_eq!(ids(b"[1,]").unwrap_err().code, "invalid_json");
         let e = ids(br#"[{"id":"a"},2]"#).unwrap_err();
-        assert_eq!((e.code, e.index, e.field.as_deref()), ("invalid_field", Some(1), Some("")));
+        assert_eq!(
+            (e.code, e.index, e.field.as_deref()),
+            ("invalid_field", Some(1), Some(""))
+        );
     }
 }

@@ -9,6 +9,7 @@ pub mod attackpath;
 mod document;
 pub mod json;
 pub mod loader;
+mod strsort;
 pub mod types;
 pub mod validate;
 

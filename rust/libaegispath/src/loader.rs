@@ -3,9 +3,9 @@
 
 use std::borrow::Cow;
 
+use crate::document::scan_findings;
 use crate::json::{self, Kind, Scanner, Span};
 use crate::types::{ErrorDoc, SCHEMA_FINDINGS};
-use crate::document::scan_findings;
 use crate::validate::{Slot, lookup_key, scan_object};
 
 /// JSON type of one of the 56 fields.

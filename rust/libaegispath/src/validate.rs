@@ -126,7 +126,12 @@ pub(crate) fn int_field(sc: &Scanner<'_>, slot: Slot, name: &str, max: i64) -> F
     let bad = || format!("{name} must be an integer in 0..{max}");
     let v = match slot {
         Slot::One(v) if v.kind == Kind::Float => return Err(bad()),
-        _ => present(slot, name, Kind::Int, &format_args!("an integer in 0..{max}"))?,
+        _ => present(
+            slot,
+            name,
+            Kind::Int,
+            &format_args!("an integer in 0..{max}"),
+        )?,
     };
     match json::parse_int(sc.slice(v)) {
         Some(i) if (0..=max).contains(&i) => Ok(i),
@@ -143,7 +148,12 @@ fn enum_field<T>(
     allowed: &str,
     parse: impl Fn(&str) -> Option<T>,
 ) -> FieldResult<T> {
-    let s = sc.string(present(slot, name, Kind::Str, &format_args!("one of {allowed}"))?);
+    let s = sc.string(present(
+        slot,
+        name,
+        Kind::Str,
+        &format_args!("one of {allowed}"),
+    )?);
     parse(&s).ok_or_else(|| format!("{name} must be one of {allowed}, got {s:?}"))
 }
 
