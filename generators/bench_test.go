@@ -1,23 +1,32 @@
-package generators
+package generators_test
 
 import (
 	"io"
 	"strconv"
 	"testing"
+
+	"github.com/aegisbench/aegisbench/datasets"
+	. "github.com/aegisbench/aegisbench/generators"
 )
 
-// countWriter discards its input and counts it.
-type countWriter struct{ n int64 }
+// byteCounter discards its input and counts it.
+type byteCounter struct{ n int64 }
 
-func (c *countWriter) Write(p []byte) (int, error) {
+func (c *byteCounter) Write(p []byte) (int, error) {
 	c.n += int64(len(p))
 	return len(p), nil
 }
 
+// BenchmarkGenerate measures the realistic shape written to io.Discard at
+// every size of datasets.BenchSizes; MB/s is output throughput.
 func BenchmarkGenerate(b *testing.B) {
-	for _, n := range []int{200, 2000, 20000} {
+	sizes, err := datasets.BenchSizes()
+	if err != nil {
+		b.Fatal(err)
+	}
+	for _, n := range sizes {
 		b.Run("n="+strconv.Itoa(n), func(b *testing.B) {
-			var cw countWriter
+			var cw byteCounter
 			cfg := Config{Findings: n, Seed: 1, Shape: DefaultShape}
 			if err := Generate(&cw, cfg); err != nil {
 				b.Fatal(err)

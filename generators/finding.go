@@ -425,6 +425,9 @@ func (g *gen) finding(i int, s *slot) {
 	if prod != prodInspector {
 		cvss = decimal{0, 1}
 	}
+	if s.pad > 0 {
+		desc = appendFiller(desc, s.pad)
+	}
 	if g.st.adversarial {
 		title, desc, rem = g.adversarialText(title, desc, rem)
 	}

@@ -29,6 +29,9 @@ type Config struct {
 	// Progress, if set, is called with the number of findings written so
 	// far, every few thousand findings and once at the end.
 	Progress func(done int)
+	// Like, if set, draws the dataset from a fitted profile (shape
+	// LikeShape) instead of a shape; Shape must then be "" or LikeShape.
+	Like *Fit
 }
 
 // ShapeInfo names a shape and says what it stresses.
@@ -62,6 +65,12 @@ func (c Config) Validate() error {
 	if c.Findings < 0 {
 		return fmt.Errorf("findings must be >= 0, got %d", c.Findings)
 	}
+	if c.Like != nil {
+		if c.Shape != "" && c.Shape != LikeShape {
+			return fmt.Errorf("shape %q and a fitted profile (Like) are exclusive", c.Shape)
+		}
+		return c.Like.Validate()
+	}
 	if _, ok := lookupShape(c.shape()); !ok {
 		return fmt.Errorf("%w %q (known: %s)", ErrUnknownShape, c.Shape, strings.Join(ShapeNames(), ", "))
 	}
@@ -69,6 +78,9 @@ func (c Config) Validate() error {
 }
 
 func (c Config) shape() string {
+	if c.Like != nil {
+		return LikeShape
+	}
 	if c.Shape == "" {
 		return DefaultShape
 	}
@@ -77,6 +89,12 @@ func (c Config) shape() string {
 
 const progressEvery = 4096
 
+// sizeObserver is a planner that is told the size of each finding written
+// (like datasets pad toward a mean size).
+type sizeObserver interface {
+	wrote(n int)
+}
+
 // Generate writes the findings document selected by cfg to w: a JSON array
 // with one finding object per line.
 func Generate(w io.Writer, cfg Config) error {
@@ -84,10 +102,15 @@ func Generate(w io.Writer, cfg Config) error {
 		return err
 	}
 	def, _ := lookupShape(cfg.shape())
+	if cfg.Like != nil {
+		fit := cfg.Like
+		def = shapeDef{info: ShapeInfo{Name: LikeShape}, build: func(r *rng, st style, n int) planner { return newLikePlanner(r, st, fit) }}
+	}
 	r := newRNG(cfg.Seed, def.info.Name)
 	st := style{adversarial: def.adv}
 	g := &gen{r: r, st: st, salt: mix64(cfg.Seed ^ fnv64a(def.info.Name))}
 	p := def.build(r, st, cfg.Findings)
+	sizes, _ := p.(sizeObserver)
 	bw := bufio.NewWriterSize(w, 1<<20)
 	if cfg.Findings == 0 {
 		if _, err := bw.WriteString("[]\n"); err != nil {
@@ -105,6 +128,9 @@ func Generate(w io.Writer, cfg Config) error {
 		g.finding(i, &s)
 		if _, err := bw.Write(g.buf); err != nil {
 			return fmt.Errorf("writing finding %d: %w", i, err)
+		}
+		if sizes != nil {
+			sizes.wrote(len(g.buf))
 		}
 		g.buf = g.buf[:0]
 		if cfg.Progress != nil && (i+1)%progressEvery == 0 {

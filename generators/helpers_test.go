@@ -220,3 +220,11 @@ func pathLengths(fs []decoded, g graph) map[int]int {
 	}
 	return out
 }
+
+// countWriter discards its input and counts it.
+type countWriter struct{ n int64 }
+
+func (c *countWriter) Write(p []byte) (int, error) {
+	c.n += int64(len(p))
+	return len(p), nil
+}

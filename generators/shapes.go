@@ -20,6 +20,7 @@ type slot struct {
 	stage    int
 	status   int
 	related  []string
+	pad      int // bytes of filler text to add to the description (like datasets only)
 }
 
 // planner decides the engine-relevant skeleton of each finding in turn. It

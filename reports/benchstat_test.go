@@ -24,7 +24,8 @@ import (
 // at the version go.mod requires) on results files and checks that every
 // median it prints is the one the report computes. It needs the Go module
 // proxy or a module cache holding benchstat, so it runs only when
-// AEGISBENCH_BENCHSTAT=1 (make bench-check sets it).
+// AEGISBENCH_BENCHSTAT=1 (make bench-check sets it); results files of real
+// runs can be added in AEGISBENCH_BENCHSTAT_FILES (a path list).
 func TestBenchstatAgrees(t *testing.T) {
 	if os.Getenv("AEGISBENCH_BENCHSTAT") != "1" {
 		t.Skip("set AEGISBENCH_BENCHSTAT=1 to run benchstat itself (needs the Go module proxy or cache)")
@@ -34,6 +35,10 @@ func TestBenchstatAgrees(t *testing.T) {
 		"testdata/synthetic-linux-amd64.txt",
 		"../harness/bench/testdata/results.golden",
 		"baselines/darwin-arm64/results.txt",
+	}
+	// More files, e.g. a real run: AEGISBENCH_BENCHSTAT_FILES=a.txt:b.txt.
+	if extra := os.Getenv("AEGISBENCH_BENCHSTAT_FILES"); extra != "" {
+		files = append(files, filepath.SplitList(extra)...)
 	}
 	for _, file := range files {
 		t.Run(filepath.Base(file), func(t *testing.T) {

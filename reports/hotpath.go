@@ -48,8 +48,13 @@ type HotPath struct {
 	AllocObj  *ProfileTable // alloc_objects
 }
 
+// ErrNoProfiles is returned by LoadHotPath for a directory without
+// profiles (the run did not profile: no Go engine, or no --profile-dir).
+var ErrNoProfiles = errors.New("no profiles")
+
 // LoadHotPath reads cpu.pprof and mem.pprof from dir (either may be
-// missing, not both) and benchmark.txt when present.
+// missing; neither, or a missing dir, is ErrNoProfiles) and benchmark.txt
+// when present. A file that is not a profile is an error naming it.
 func LoadHotPath(dir string) (*HotPath, error) {
 	hp := &HotPath{}
 	found := false
@@ -73,7 +78,7 @@ func LoadHotPath(dir string) (*HotPath, error) {
 		}
 	}
 	if !found {
-		return nil, fmt.Errorf("profile directory %s has neither %s nor %s", dir, ProfileCPU, ProfileMem)
+		return nil, fmt.Errorf("%w: %s has neither %s nor %s", ErrNoProfiles, dir, ProfileCPU, ProfileMem)
 	}
 	if data, err := os.ReadFile(filepath.Join(dir, ProfileBenchmark)); err == nil {
 		var lines []string

@@ -261,8 +261,11 @@ func (b *Baseline) mdScaling(m *mdWriter, plots []PlotRef) {
 		for _, n := range e.Sizes {
 			sz = append(sz, Grouped(float64(n)))
 		}
-		rows = append(rows, []string{e.Family, strconv.FormatFloat(e.Fit.Exponent, 'f', 2, 64),
-			strconv.FormatFloat(e.Fit.R2, 'f', 3, 64), strings.Join(sz, ", ")})
+		r2 := strconv.FormatFloat(e.Fit.R2, 'f', 3, 64)
+		if e.Fit.Points == 2 {
+			r2 = "n/a (2 sizes: an exact line)"
+		}
+		rows = append(rows, []string{e.Family, strconv.FormatFloat(e.Fit.Exponent, 'f', 2, 64), r2, strings.Join(sz, ", ")})
 	}
 	m.table([]string{"Benchmark family", "Exponent k", "R²", "Sizes"}, rows)
 }

@@ -7,6 +7,7 @@
 package reports
 
 import (
+	"errors"
 	"fmt"
 	"math"
 	"path/filepath"
@@ -167,7 +168,8 @@ type Baseline struct {
 	Notes         []string
 	Warnings      []string
 
-	set *stats.Set
+	set        *stats.Set
+	noProfiles string // why --profile-dir gave no profiles
 }
 
 // pairDefs are the Go-vs-Rust comparisons of the scaling table, with the
@@ -238,7 +240,10 @@ func Build(set *stats.Set, opt Options) (*Baseline, error) {
 	b.buildBreakdowns()
 	if opt.ProfileDir != "" {
 		hp, err := LoadHotPath(opt.ProfileDir)
-		if err != nil {
+		switch {
+		case errors.Is(err, ErrNoProfiles):
+			b.noProfiles = err.Error()
+		case err != nil:
 			return nil, err
 		}
 		b.HotPath = hp
@@ -314,10 +319,16 @@ func isGoSeries(s *stats.Series) bool {
 	return s.Base != baseCriterion && s.Base != baseProcess && s.Base != baseFFI && !strings.HasPrefix(s.Part("engine"), "rust")
 }
 
-// buildGo lists the Go benchmarks, grouped by base name in order of first
-// appearance and by size.
+// goBaseOrder is the order of the Go table: the seed's benchmarks first,
+// then any other in order of first appearance.
+var goBaseOrder = []string{"Load", "Decode", "AttackPaths", "SerializePaths", "Pipeline", "ListFindings", "GetFinding", "Generate"}
+
+// buildGo lists the Go benchmarks, grouped by base name and by size.
 func (b *Baseline) buildGo() {
 	baseOrder := map[string]int{}
+	for i, base := range goBaseOrder {
+		baseOrder[base] = i
+	}
 	var names []string
 	nameSeen := map[string]bool{}
 	for _, s := range b.set.Series {
@@ -606,7 +617,10 @@ func (b *Baseline) buildNotMeasured() {
 			nm("Peak RSS of the processes: not measured (recorded only with one timed run per hyperfine invocation).")
 		}
 	}
-	if b.HotPath == nil {
+	switch {
+	case b.HotPath == nil && b.noProfiles != "":
+		nm("Hot paths: %s (the run made no profiles: it profiles BenchmarkAttackPaths/engine=go only when the Go engine and go test are selected).", b.noProfiles)
+	case b.HotPath == nil:
 		nm("Hot paths: no pprof profiles given (bench --profile-dir DIR, then report --profile-dir DIR).")
 	}
 	noCI := false

@@ -41,6 +41,7 @@ func speedupFigure(b *Baseline) (*Figure, string, error) {
 	p.Y.Label.Text = "speedup (×, above 1: Rust faster)"
 	p.X.Scale = plot.LogScale{}
 	p.X.Tick.Marker = logTicks{findingsLabel}
+	p.Y.Tick.Marker = linearTicks{Factor}
 	styleLegend(p)
 	p.Legend.Top = false
 	p.Legend.Left = false

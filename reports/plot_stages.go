@@ -24,7 +24,7 @@ func stagesFigure(b *Baseline) (*Figure, string, error) {
 	p.Add(plotter.NewGrid())
 	p.Title.Text = "Where the time goes"
 	p.Y.Label.Text = "time per operation"
-	p.Y.Tick.Marker = durationTicks{}
+	p.Y.Tick.Marker = linearTicks{Duration}
 	var names []string
 	for _, bd := range b.Breakdowns {
 		names = append(names, fmt.Sprintf("%s, n=%s", bd.Engine, Count(float64(bd.N))))

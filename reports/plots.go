@@ -252,14 +252,14 @@ func (bytesTicks) Ticks(min, max float64) []plot.Tick {
 	return ticks
 }
 
-// durationTicks labels a linear axis of seconds with Duration.
-type durationTicks struct{}
+// linearTicks labels a linear axis with a formatter.
+type linearTicks struct{ format func(float64) string }
 
-func (durationTicks) Ticks(min, max float64) []plot.Tick {
+func (t linearTicks) Ticks(min, max float64) []plot.Tick {
 	ticks := plot.DefaultTicks{}.Ticks(min, max)
 	for i := range ticks {
 		if ticks[i].Label != "" {
-			ticks[i].Label = Duration(ticks[i].Value)
+			ticks[i].Label = t.format(ticks[i].Value)
 		}
 	}
 	return ticks

@@ -44,6 +44,8 @@ type groupTable struct {
 	size      []int64
 	firstVPC  []int32 // VPC group of the first finding with a VPC (-1: none yet)
 	multi     []bool  // findings in more than one non-empty vpc_id
+	firstRole []int32 // resources: role group of the first finding with a role (-1: none yet)
+	multiRole []bool  // resources: findings under more than one non-empty role
 	truncated bool
 }
 
@@ -85,6 +87,8 @@ type collector struct {
 	tactic                  [15]int64
 	sevLabel                [6]int64
 	exposureByVPC           [2][5]int64
+	classByExposure         [4][5]int64
+	classCount, noRoleByClass [4]int64
 	tacticByKind            [3][15]int64
 	epssHist                []int64
 	sevHist                 [101]int64
@@ -360,6 +364,15 @@ func (c *collector) crossFields(i int, ok *[numFields]bool) {
 	}
 	if ok[fClassification] {
 		class = enumIndex(classValues, c.str(fClassification))
+		if exp >= 0 {
+			c.classByExposure[exp][class]++
+		}
+		if ok[fRole] {
+			c.classCount[class]++
+			if len(c.vals[fRole].Raw) == 2 {
+				c.noRoleByClass[class]++
+			}
+		}
 	}
 	if ok[fTactic] && exp >= 0 && class >= 0 {
 		t := enumIndex(tacticValues, c.str(fTactic))
@@ -385,6 +398,15 @@ func (c *collector) crossFields(i int, ok *[numFields]bool) {
 		}
 		if ok[fRole] {
 			grp[gRole] = c.group(gRole, acct, fRole, vpcGroup)
+		}
+		if g, r := grp[gResource], grp[gRole]; g >= 0 && r >= 0 {
+			t := &c.groups[gResource]
+			switch {
+			case t.firstRole[g] < 0:
+				t.firstRole[g] = r
+			case t.firstRole[g] != r:
+				t.multiRole[g] = true
+			}
 		}
 	}
 
@@ -489,6 +511,10 @@ func (c *collector) group(k int, acct int32, f int, vpcGroup int32) int32 {
 		t.size = append(t.size, 0)
 		t.firstVPC = append(t.firstVPC, -1)
 		t.multi = append(t.multi, false)
+		if k == gResource {
+			t.firstRole = append(t.firstRole, -1)
+			t.multiRole = append(t.multiRole, false)
+		}
 	}
 	t.size[g]++
 	switch {
@@ -577,6 +603,9 @@ func (c *collector) profile() *Profile {
 	p.Groups.VPC = c.groups[gVPC].stats(c.withoutVPC, false)
 	p.Groups.Role = c.groups[gRole].stats(c.withoutRole, true)
 	p.Groups.Resource = c.groups[gResource].stats(0, true)
+	for k, v := range classValues {
+		p.Groups.Role.WithoutKeyByClass = append(p.Groups.Role.WithoutKeyByClass, Count{Value: v, Count: c.noRoleByClass[k], Share: share(c.noRoleByClass[k], c.classCount[k])})
+	}
 
 	// Mixes.
 	m := &p.Mixes
@@ -587,6 +616,9 @@ func (c *collector) profile() *Profile {
 	m.SeverityLabel = counts(severityLabelValues, c.sevLabel[:])
 	m.ExposureWithVPC = counts(exposureValues, c.exposureByVPC[1][:])
 	m.ExposureWithoutVPC = counts(exposureValues, c.exposureByVPC[0][:])
+	for k, e := range exposureValues {
+		m.ClassificationByExposure = append(m.ClassificationByExposure, ExposureMix{Exposure: e, Classes: counts(classValues, c.classByExposure[k][:])})
+	}
 	m.TacticOfEntries = counts(tacticValues, c.tacticByKind[0][:])
 	m.TacticOfTargets = counts(tacticValues, c.tacticByKind[1][:])
 	m.TacticOfOthers = counts(tacticValues, c.tacticByKind[2][:])
@@ -606,6 +638,15 @@ func (t *groupTable) stats(without int64, spanning bool) GroupStats {
 			}
 		}
 		g.SpanningVPCs = float64(n) / float64(len(t.multi))
+	}
+	if len(t.multiRole) > 0 {
+		n := 0
+		for _, m := range t.multiRole {
+			if m {
+				n++
+			}
+		}
+		g.MixedRoles = float64(n) / float64(len(t.multiRole))
 	}
 	return g
 }

@@ -108,6 +108,9 @@ func Compare(a, b *Profile, threshold float64) []Row {
 		if g.span {
 			add(sec, "groups spanning VPCs (%)", 1, true, false, always(func(p *Profile) float64 { return 100 * g.get(p).SpanningVPCs }))
 		}
+		if g.name == "resource_id" {
+			add(sec, "groups with several roles (%)", 1, true, false, always(func(p *Profile) float64 { return 100 * g.get(p).MixedRoles }))
+		}
 	}
 	add("mixes", "active: NEW or NOTIFIED (%)", 1, true, false, always(func(p *Profile) float64 {
 		return 100 * shareOf(p.Mixes.WorkflowStatus, "NEW", "NOTIFIED")

@@ -223,6 +223,13 @@ type GroupStats struct {
 	// SpanningVPCs is the share of groups whose findings lie in more than
 	// one non-empty vpc_id: links between workloads.
 	SpanningVPCs float64 `json:"spanning_vpcs"`
+	// WithoutKeyByClass (roles only) splits WithoutKey by
+	// data_classification: Count findings of the class have no role, a
+	// Share of the class's findings.
+	WithoutKeyByClass []Count `json:"without_key_by_classification,omitempty"`
+	// MixedRoles (resources only) is the share of groups whose findings
+	// carry more than one non-empty iam_role_arn: links between roles.
+	MixedRoles float64 `json:"mixed_roles,omitempty"`
 	Truncated    bool    `json:"truncated,omitempty"`
 }
 
@@ -241,9 +248,18 @@ type Mixes struct {
 	// Tactic mixes of INTERNET-exposed findings (would-be entries), of
 	// other CONFIDENTIAL or RESTRICTED ones (would-be targets) and of the
 	// rest: the stage order that makes paths.
-	TacticOfEntries []Count `json:"mitre_tactic_id_of_entries"`
-	TacticOfTargets []Count `json:"mitre_tactic_id_of_targets"`
-	TacticOfOthers  []Count `json:"mitre_tactic_id_of_others"`
+	// ClassificationByExposure splits data_classification by
+	// network_exposure (in spec order): where the targets sit.
+	ClassificationByExposure []ExposureMix `json:"data_classification_by_exposure"`
+	TacticOfEntries          []Count       `json:"mitre_tactic_id_of_entries"`
+	TacticOfTargets          []Count       `json:"mitre_tactic_id_of_targets"`
+	TacticOfOthers           []Count       `json:"mitre_tactic_id_of_others"`
+}
+
+// ExposureMix is the data_classification mix of one network_exposure.
+type ExposureMix struct {
+	Exposure string  `json:"network_exposure"`
+	Classes  []Count `json:"data_classification"`
 }
 
 // Count is one value of a mix.

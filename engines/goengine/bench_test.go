@@ -10,10 +10,6 @@ import (
 	"github.com/aegisbench/aegisbench/engines"
 )
 
-// benchSizes are the dataset sizes of every benchmark (realistic shape,
-// seed 1): the seed's test fixture (200), its full dataset (20000) and the
-// step between.
-var benchSizes = []int{200, 2000, 20000}
 
 // benchData returns the path and bytes of the realistic dataset of n
 // findings, generating it into the cache when missing.
@@ -34,8 +30,14 @@ func benchData(b *testing.B, n int) (string, []byte) {
 // stack-allocate them.
 var sink []byte
 
+// forSizes runs f as sub-benchmarks PREFIXn=N for every size of
+// datasets.BenchSizes (realistic shape, seed 1).
 func forSizes(b *testing.B, prefix string, f func(b *testing.B, n int)) {
-	for _, n := range benchSizes {
+	sizes, err := datasets.BenchSizes()
+	if err != nil {
+		b.Fatal(err)
+	}
+	for _, n := range sizes {
 		b.Run(fmt.Sprintf("%sn=%d", prefix, n), func(b *testing.B) {
 			b.ReportAllocs()
 			f(b, n)
@@ -56,6 +58,20 @@ func BenchmarkLoad(b *testing.B) {
 			}
 			_ = sha256.Sum256(raw)
 			if _, err := LoadFindings(raw); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+}
+
+// BenchmarkDecode measures the strict reader and validation of the 11
+// engine fields (the counterpart of Criterion's deserialize_findings).
+func BenchmarkDecode(b *testing.B) {
+	forSizes(b, "", func(b *testing.B, n int) {
+		_, data := benchData(b, n)
+		b.SetBytes(int64(len(data)))
+		for b.Loop() {
+			if _, err := Decode(data); err != nil {
 				b.Fatal(err)
 			}
 		}

@@ -13,9 +13,6 @@ import (
 	aegispath "github.com/aegisbench/aegisbench/rust"
 )
 
-// pipelineSizes are the dataset sizes of BenchmarkPipeline.
-var pipelineSizes = []int{200, 2000, 20000}
-
 // BenchmarkPipeline measures one attack-path call, findings bytes in to
 // output bytes out, on the realistic datasets (seed 1) with the default
 // options. SetBytes is the input size, so MB/s is input throughput.
@@ -27,13 +24,17 @@ func BenchmarkPipeline(b *testing.B) {
 		{"rust-ffi", func() (engines.Engine, error) { return NewFFI(), nil }},
 		{"rust-cli", NewCLI},
 	}
+	sizes, err := datasets.BenchSizes()
+	if err != nil {
+		b.Fatal(err)
+	}
 	for _, eng := range engs {
 		b.Run("engine="+eng.name, func(b *testing.B) {
 			e, err := eng.open()
 			if err != nil {
 				b.Fatal(err)
 			}
-			for _, n := range pipelineSizes {
+			for _, n := range sizes {
 				b.Run(fmt.Sprintf("n=%d", n), func(b *testing.B) {
 					input := loadDataset(b, n)
 					opt := engines.DefaultOptions()

@@ -549,7 +549,7 @@ func TestGoPatternsRealGoTest(t *testing.T) {
 	require.NoError(t, err)
 	bin := filepath.Join(t.TempDir(), "gobench.test")
 	ctx := context.Background()
-	_, err = ExecRunner{}.Run(ctx, Command{Dir: dir, Path: "go", Args: []string{"test", "-c", "-o", bin, "."}, Env: []string{"GOFLAGS=-mod=mod", "GOWORK=off"}})
+	_, err = ExecRunner{}.Run(ctx, Command{Dir: dir, Path: "go", Args: []string{"test", "-c", "-o", bin, "."}, Env: []string{"GOWORK=off"}})
 	require.NoError(t, err)
 
 	cfg := testConfig(2000)

@@ -42,7 +42,7 @@ func criterionArm(cfg Config, d Dataset) arm {
 	return arm{
 		label: fmt.Sprintf("criterion engine=rust n=%d", n),
 		cmd: Command{Dir: cfg.Root, Path: cfg.Programs.Cargo, Args: args,
-			Env: []string{fmt.Sprintf("AEGISBENCH_DATASET_%d=%s", n, d.Path)}},
+			Env: []string{fmt.Sprintf("AEGISBENCH_DATASET_%d=%s", n, d.Path), benchSizesEnv(cfg)}},
 		collect: func(out Output) ([]Measurement, error) {
 			ms, err := ParseCriterionBencher(out.Stdout)
 			if err != nil {

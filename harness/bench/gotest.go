@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/aegisbench/aegisbench/datasets"
 	"golang.org/x/perf/benchfmt"
 )
 
@@ -34,7 +35,8 @@ func goBenchCommand(cfg Config, pkg, tag, regex string, extra ...string) Command
 		args = append(args, "-test.benchtime", cfg.Benchtime)
 	}
 	args = append(args, extra...)
-	return Command{Dir: filepath.Join(cfg.Root, pkg), Path: testBinary(cfg, pkg, tag), Args: args}
+	return Command{Dir: filepath.Join(cfg.Root, pkg), Path: testBinary(cfg, pkg, tag), Args: args,
+		Env: []string{benchSizesEnv(cfg)}}
 }
 
 // bySizeRegex selects BASE/n=N for the given bases.
@@ -187,4 +189,15 @@ func StripGOMAXPROCS(name string) string {
 		return name
 	}
 	return name[:i]
+}
+
+// benchSizesEnv tells the size-parameterised benchmarks (Go and Criterion)
+// which sizes exist in this run, so sizes beyond the default ladder
+// (200000, 1000000) run the same benchmark code.
+func benchSizesEnv(cfg Config) string {
+	parts := make([]string, len(cfg.Sizes))
+	for i, n := range cfg.Sizes {
+		parts[i] = strconv.Itoa(n)
+	}
+	return datasets.BenchSizesEnv + "=" + strings.Join(parts, ",")
 }

@@ -389,9 +389,15 @@ mod tests {
     fn duplicate_check_survives_hash_collisions() {
         let ids = ["a", "b", "c", "b"];
         let id = |i: usize| ids[i];
-        assert_eq!(first_duplicate(&[1, 2, 3, 2], id).and_then(|e| e.index), Some(3));
+        assert_eq!(
+            first_duplicate(&[1, 2, 3, 2], id).and_then(|e| e.index),
+            Some(3)
+        );
         // Every hash equal: different ids are told apart by their strings.
-        assert_eq!(first_duplicate(&[7, 7, 7, 7], id).and_then(|e| e.index), Some(3));
+        assert_eq!(
+            first_duplicate(&[7, 7, 7, 7], id).and_then(|e| e.index),
+            Some(3)
+        );
         assert!(first_duplicate(&[7, 7, 7], id).is_none());
     }
 

@@ -9,7 +9,6 @@ pub mod attackpath;
 mod document;
 pub mod json;
 pub mod loader;
-mod strsort;
 pub mod types;
 pub mod validate;
 

@@ -1,0 +1,36 @@
+package datasets
+
+import (
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func TestBenchSizes(t *testing.T) {
+	tests := []struct {
+		env     string
+		want    []int
+		wantErr string
+	}{
+		{env: "", want: []int{200, 2000, 20000}},
+		{env: "200000,1000000", want: []int{200000, 1000000}},
+		{env: " 5 , 7 ", want: []int{5, 7}},
+		{env: "200,x", wantErr: `"x" is not a positive number`},
+		{env: "0", wantErr: `"0" is not a positive number`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.env, func(t *testing.T) {
+			t.Setenv(BenchSizesEnv, tt.env)
+			got, err := BenchSizes()
+			if tt.wantErr != "" {
+				require.Error(t, err)
+				assert.Contains(t, err.Error(), tt.wantErr)
+				assert.Contains(t, err.Error(), BenchSizesEnv)
+				return
+			}
+			require.NoError(t, err)
+			assert.Equal(t, tt.want, got)
+		})
+	}
+}
