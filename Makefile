@@ -8,8 +8,14 @@ BIN     := bin
 OUT     ?= out
 SIZES   ?= 200,2000,20000
 COUNT   ?= 5
+PLATFORM     := $(shell $(GO) env GOOS)-$(shell $(GO) env GOARCH)
+PERF_VERSION := $(shell $(GO) list -m -f '{{.Version}}' golang.org/x/perf)
+# A digest of the Rust static library in CGO_CFLAGS makes the Go build cache
+# relink when the library changes (the cache does not track -l archives).
+LIBDIGEST     = $(shell sha256sum target/release/libaegispath.a 2>/dev/null | cut -c1-16)
+export CGO_CFLAGS = -O2 -g -DAEGISPATH_LIB_DIGEST=$(LIBDIGEST)
 
-.PHONY: all build rust go run test check conform conform-arm64 bench bench-scale baseline clean
+.PHONY: all build rust go run test check conform conform-arm64 bench bench-check bench-scale baseline seed-baseline clean
 
 all: build
 
@@ -43,14 +49,32 @@ bench: build
 	$(BIN)/aegisbench bench --sizes $(SIZES) --count $(COUNT) -o $(OUT)/results.txt --profile-dir $(OUT)/profiles
 	$(BIN)/aegisbench report $(OUT)/results.txt --profile-dir $(OUT)/profiles -o $(OUT)/report
 
-## bench-scale: the realistic ladder up to 1,000,000 findings, fewer samples.
-bench-scale: build
-	$(BIN)/aegisbench bench --sizes 200,2000,20000,200000,1000000 --count 3 --only go,criterion,hyperfine -o $(OUT)/results-scale.txt
-	$(BIN)/aegisbench report $(OUT)/results-scale.txt -o $(OUT)/report-scale
+## bench-check: benchstat itself on the results, and the test that its medians equal the report's.
+bench-check:
+	$(GO) run golang.org/x/perf/cmd/benchstat@$(PERF_VERSION) $(OUT)/results.txt
+	AEGISBENCH_BENCHSTAT=1 AEGISBENCH_BENCHSTAT_FILES=$(OUT)/results.txt $(GO) test -count=1 -run TestBenchstatAgrees ./reports/
 
-## baseline: the committed per-platform baseline (reports/baselines/GOOS-GOARCH).
+## bench-scale: the realistic ladder up to 1,000,000 findings, one op per sample, 3 samples.
+bench-scale: build
+	$(BIN)/aegisbench datasets ensure
+	$(BIN)/aegisbench bench --sizes 200,2000,20000,200000,1000000 --count 3 --benchtime 1x --keep-going \
+	    --criterion-sample-size 10 -o $(OUT)/results-scale.txt
+	$(BIN)/aegisbench report $(OUT)/results-scale.txt -o $(OUT)/report-scale --title "Scale ladder: $(PLATFORM)"
+
+## baseline: the committed per-platform baseline (run on a quiet machine; 7 samples give 95% CIs).
 baseline: build
-	bash ci/baseline.sh
+	$(BIN)/aegisbench bench --sizes 200,2000,20000 --count 7 --keep-going \
+	    --profile-dir $(OUT)/baseline-profiles -o reports/baselines/$(PLATFORM)/results.txt
+	$(BIN)/aegisbench report reports/baselines/$(PLATFORM)/results.txt \
+	    --profile-dir $(OUT)/baseline-profiles -o reports/baselines/$(PLATFORM) \
+	    --title "Performance Baseline: $(PLATFORM)"
+	$(BIN)/aegisbench compare-platforms reports/baselines/darwin-arm64 reports/baselines/$(PLATFORM) \
+	    -o reports/baselines/COMPARISON.md
+
+## seed-baseline: re-render the seed's darwin-arm64 baseline (a test pins it).
+seed-baseline:
+	$(GO) run ./cmd/aegisbench report reports/baselines/darwin-arm64/results.txt \
+	    -o reports/baselines/darwin-arm64 --title "Performance Baseline: darwin-arm64 (Apple M2 Max), as reported by the seed"
 
 clean:
 	rm -rf $(BIN) $(OUT) target

@@ -21,6 +21,10 @@ cargo clippy --locked --all-targets -- -D warnings
 step "cargo build (release: static library and aegispath CLI)"
 cargo build --release --locked -p libaegispath
 
+# The Go build cache does not notice a new libaegispath.a: name its digest in
+# CGO_CFLAGS so a changed library forces a relink.
+export CGO_CFLAGS="-O2 -g -DAEGISPATH_LIB_DIGEST=$(sha256sum target/release/libaegispath.a | cut -c1-16)"
+
 step "cargo test"
 cargo test --locked -p libaegispath
 

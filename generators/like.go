@@ -212,6 +212,7 @@ type likeAccount struct {
 	// that the workload's first VPC resource take it (a spanning role).
 	lastVPCRole string
 	carry       bool
+	swapsOwed   int // role swaps drawn but not yet made in this workload
 }
 
 // likePlanner draws a dataset from a Fit. Findings come in workloads: a
@@ -345,7 +346,7 @@ func (p *likePlanner) startBlock(r *rng) {
 	if r.pct(70) {
 		wl.tags = append(wl.tags, "Application="+wl.app)
 	}
-	a.wl, a.res, a.resLeft = wl, nil, 0
+	a.wl, a.res, a.resLeft, a.swapsOwed = wl, nil, 0, 0
 	p.cur = a
 }
 
@@ -461,8 +462,13 @@ func (p *likePlanner) next(r *rng, i int, s *slot) {
 	res := a.res
 	*s = slot{acct: a.acct, wl: a.wl, res: res, related: s.related[:0]}
 	s.role = res.role
-	if res.role != "" && len(a.wl.roles) > 1 && r.n64(1000000) < f.RoleSwapPerMillion {
-		// Another role of the workload (never the resource's own).
+	if res.role != "" && r.n64(1000000) < f.RoleSwapPerMillion {
+		a.swapsOwed++
+	}
+	if a.swapsOwed > 0 && res.role != "" && len(a.wl.roles) > 1 {
+		// Another role of the workload (never the resource's own); a swap
+		// drawn while the workload had a single role is made up here.
+		a.swapsOwed--
 		k := r.n(len(a.wl.roles) - 1)
 		if a.wl.roles[k] == res.role {
 			k = len(a.wl.roles) - 1
