@@ -104,7 +104,7 @@ func Generate(w io.Writer, cfg Config) error {
 	def, _ := lookupShape(cfg.shape())
 	if cfg.Like != nil {
 		fit := cfg.Like
-		def = shapeDef{info: ShapeInfo{Name: LikeShape}, build: func(r *rng, st style, n int) planner { return newLikePlanner(r, st, fit) }}
+		def = shapeDef{info: ShapeInfo{Name: LikeShape}, build: func(r *rng, st style, n int) planner { return newLikePlanner(r, st, fit, n) }}
 	}
 	r := newRNG(cfg.Seed, def.info.Name)
 	st := style{adversarial: def.adv}

@@ -3,6 +3,8 @@ package generators
 import (
 	"errors"
 	"fmt"
+	"math/bits"
+	"sort"
 )
 
 // LikeShape is the shape name of a dataset drawn from a Fit (Config.Like).
@@ -33,6 +35,9 @@ type Fit struct {
 	// RoleSpanPerMillion is the share of roles that reach into another VPC
 	// of their account, per million: the links between workloads.
 	RoleSpanPerMillion int64 `json:"role_span_per_million"`
+	// ResourceSpanPerMillion is the share of resources found in more than
+	// one VPC of their account, per million.
+	ResourceSpanPerMillion int64 `json:"resource_span_per_million"`
 	// NoRoleByClassPerMillion is, for each data_classification, the share
 	// of its findings (per million) with an empty iam_role_arn: whether a
 	// resource has a role depends on what it holds. All zero: use
@@ -110,7 +115,8 @@ func (f *Fit) Validate() error {
 	for _, pm := range []struct {
 		name string
 		v    int64
-	}{{"with_vpc_per_million", f.WithVPCPerMillion}, {"no_role_per_million", f.NoRolePerMillion}, {"role_span_per_million", f.RoleSpanPerMillion}, {"role_swap_per_million", f.RoleSwapPerMillion}} {
+	}{{"with_vpc_per_million", f.WithVPCPerMillion}, {"no_role_per_million", f.NoRolePerMillion}, {"role_span_per_million", f.RoleSpanPerMillion},
+		{"role_swap_per_million", f.RoleSwapPerMillion}, {"resource_span_per_million", f.ResourceSpanPerMillion}} {
 		if pm.v < 0 || pm.v > 1000000 {
 			return fmt.Errorf("fit: %s must be in 0..1000000, got %d", pm.name, pm.v)
 		}
@@ -182,12 +188,14 @@ func (r *rng) weighted64(w []int64) int {
 }
 
 // quantile draws from a distribution given by its percentiles p0..p100:
-// a uniform position in [0, 100) percent, linearly interpolated.
+// a uniform position in [0, 100) percent, linearly interpolated and
+// rounded to the nearest integer (flooring would bias small integer sizes
+// down: between percentiles 1 and 2 it would always give 1).
 func (r *rng) quantile(p []int64) int64 {
 	u := r.n64(100000)
 	i, frac := u/1000, u%1000
 	lo, hi := p[i], p[i+1]
-	return lo + (hi-lo)*frac/1000
+	return lo + ((hi-lo)*frac+500)/1000
 }
 
 // Resource kinds a like dataset draws, with and without a VPC.
@@ -201,6 +209,7 @@ var (
 // likeAccount is one account's planning state: its current workload, the
 // run of findings on one resource and the run of findings under one role.
 type likeAccount struct {
+	idx      int
 	acct     *account
 	wl       *workload
 	res      *resource
@@ -212,66 +221,104 @@ type likeAccount struct {
 	// that the workload's first VPC resource take it (a spanning role).
 	lastVPCRole string
 	carry       bool
-	swapsOwed   int // role swaps drawn but not yet made in this workload
+	// lastVPCRes is the last resource in a VPC; carryRes asks that the
+	// workload's first VPC resource be it (a resource spanning VPCs).
+	lastVPCRes *resource
+	carryRes   bool
+	swapsOwed  int // role swaps drawn but not yet made in this workload
 }
 
-// likePlanner draws a dataset from a Fit. Findings come in workloads: a
-// workload belongs to one account (chosen to keep the account shares) and
-// has one VPC holding a VPC-sized group of its findings (size drawn from the
-// VPC distribution) and enough findings without a VPC to keep the fit's
-// share. A workload is filled resource by resource: a resource is in the
-// VPC or not in proportion to what is left of each part, and gets a run of
-// findings (resource distribution, cut at what is left). Roles are given to
-// whole resources in runs of findings (role distribution, empty with the
-// fit's share), as roles are attached to resources; the current role carries
-// into the account's next workload with a probability that gives the fit's
-// share of roles spanning VPCs. Exposure and classification are drawn per
-// resource (10% of findings deviate), status, severity and EPSS per
-// finding, the tactic per finding from the mix of its kind (entry, target,
-// other).
+// likePlanner draws a dataset from a Fit. Each account gets its share of
+// the findings exactly (largest remainders). Findings come in workloads,
+// each of one account (the one furthest below its share; with many
+// accounts, one account after the other): a VPC holding a VPC-sized group
+// (VPC distribution) and enough findings outside it to keep the fit's share
+// of findings without a VPC. A workload is filled resource by resource: a
+// resource is in the VPC or not in proportion to what is left of each part
+// and gets a run of findings (resource distribution). Whether a resource
+// has a role depends on its classification (the fit's shares); roles are
+// given to whole resources in runs of findings (role distribution), and a
+// share of findings carry another role of their workload (resources with
+// several roles). A role, and a resource, of the account's previous
+// workload reach the next workload's VPC with probabilities that give the
+// fit's shares of roles and resources spanning VPCs; resource ids are
+// otherwise unique, so workloads merge no more often at 1M findings than
+// at 20K. Exposure (by VPC or not) and classification (by exposure) are
+// drawn per resource, 10% of findings deviating; status, severity and EPSS
+// per finding; the tactic per finding from the mix of its kind (entry,
+// target, other).
 type likePlanner struct {
 	fit       *Fit
 	st        style
 	accts     []*likeAccount
-	counts    []int64
+	counts    []int64 // findings given to each account so far
 	total     int64
-	cum       []int64 // cumulative weights, for many accounts
+	quota     []int64 // findings left to give each account
+	nextAcct  int
 	cur       *likeAccount
 	vpcLeft   int64 // findings left to plan in the workload's VPC
 	otherLeft int64 // and outside it
 	otherDebt int64 // findings outside VPCs planned beyond their share so far
 	spanPM    int64 // per million workloads, a role of the previous one carries over
+	resSpanPM int64 // and a resource
 
 	written, padded int64 // bytes written so far, of which padding
 	findings        int64
 	pad             int64 // padding planned for the current finding
 }
 
-// manyAccounts is the account count above which accounts are drawn at
-// random by weight instead of by deficit.
+// manyAccounts is the account count above which accounts are filled one
+// after the other instead of interleaved by deficit.
 const manyAccounts = 256
 
-func newLikePlanner(r *rng, st style, f *Fit) *likePlanner {
+// quotas splits n findings over the accounts in proportion to their
+// weights (largest remainders get the leftover findings, lower index
+// first on ties).
+func quotas(w []int64, n int64) []int64 {
+	sum := sum64(w)
+	q := make([]int64, len(w))
+	rem := make([]int64, len(w))
+	var given int64
+	for a, x := range w {
+		hi, lo := bits.Mul64(uint64(x), uint64(n))
+		quo, r := bits.Div64(hi, lo, uint64(sum))
+		q[a], rem[a] = int64(quo), int64(r)
+		given += q[a]
+	}
+	order := make([]int, len(w))
+	for a := range order {
+		order[a] = a
+	}
+	sort.SliceStable(order, func(i, j int) bool { return rem[order[i]] > rem[order[j]] })
+	for k := 0; given < n; k++ {
+		q[order[k%len(order)]]++
+		given++
+	}
+	return q
+}
+
+func newLikePlanner(r *rng, st style, f *Fit, n int) *likePlanner {
 	p := &likePlanner{fit: f, st: st}
 	off := r.u64()
 	for k := range f.Accounts {
 		name := "account-" + pad5(k)
-		p.accts = append(p.accts, &likeAccount{acct: newAccount(r, accountID(k, off), name)})
+		p.accts = append(p.accts, &likeAccount{idx: k, acct: newAccount(r, accountID(k, off), name)})
 	}
 	p.counts = make([]int64, len(f.Accounts))
-	if len(f.Accounts) > manyAccounts {
-		var s int64
-		for _, w := range f.Accounts {
-			s += w
-			p.cum = append(p.cum, s)
-		}
-	}
+	p.quota = quotas(f.Accounts, int64(n))
 	// A carried role spans two VPCs; there are about VPC-size x (1 -
 	// no-role share) / role-size roles per workload.
 	if f.RoleSpanPerMillion > 0 && len(f.RoleSizes) > 0 && len(f.VPCSizes) > 0 && f.WithVPCPerMillion > 0 {
 		block := meanX1000(f.VPCSizes) * 1000000 / f.WithVPCPerMillion
 		roles := block * (1000000 - f.NoRolePerMillion) / 1000000 * 1000 / max(meanX1000(f.RoleSizes), 1)
 		p.spanPM = min(f.RoleSpanPerMillion*roles/1000, 1000000)
+	}
+	// Likewise a carried resource; there are about workload-size /
+	// resource-size resources in a workload.
+	if f.ResourceSpanPerMillion > 0 && len(f.VPCSizes) > 0 && f.WithVPCPerMillion > 0 {
+		block := meanX1000(f.VPCSizes) * 1000000 / f.WithVPCPerMillion
+		res := block * 1000 / max(meanX1000(f.ResourceSizes), 1)
+		p.resSpanPM = min(f.ResourceSpanPerMillion*res/1000, 1000000)
 	}
 	return p
 }
@@ -286,33 +333,30 @@ func meanX1000(p []int64) int64 {
 	return s * 5
 }
 
-// pickAccount gives the next workload to the account furthest below its
-// share (or, with many accounts, to one drawn by weight).
-func (p *likePlanner) pickAccount(r *rng, size int64) *likeAccount {
-	if p.cum != nil {
-		x := r.n64(p.cum[len(p.cum)-1])
-		lo, hi := 0, len(p.cum)-1
-		for lo < hi {
-			mid := (lo + hi) / 2
-			if p.cum[mid] > x {
-				hi = mid
-			} else {
-				lo = mid + 1
-			}
+// pickAccount gives the next workload to the account with findings left
+// that is furthest below its share (with many accounts: the next account
+// with findings left, in order).
+func (p *likePlanner) pickAccount() *likeAccount {
+	if len(p.accts) > manyAccounts {
+		for p.nextAcct < len(p.accts)-1 && p.quota[p.nextAcct] <= 0 {
+			p.nextAcct++
 		}
-		return p.accts[lo]
+		return p.accts[p.nextAcct]
 	}
 	sum := sum64(p.fit.Accounts)
-	total := p.total + size
-	best, bestDeficit := 0, int64(0)
+	best, bestDeficit := -1, int64(0)
 	for a, w := range p.fit.Accounts {
-		d := w*total - sum*p.counts[a]
-		if a == 0 || d > bestDeficit {
+		if p.quota[a] <= 0 {
+			continue
+		}
+		d := w*(p.total+1) - sum*p.counts[a]
+		if best < 0 || d > bestDeficit {
 			best, bestDeficit = a, d
 		}
 	}
-	p.counts[best] += size
-	p.total = total
+	if best < 0 {
+		best = len(p.accts) - 1 // only when asked for more than n findings
+	}
 	return p.accts[best]
 }
 
@@ -331,9 +375,15 @@ func (p *likePlanner) startBlock(r *rng) {
 	paid := min(p.otherDebt, p.otherLeft)
 	p.otherLeft -= paid
 	p.otherDebt -= paid
-	a := p.pickAccount(r, p.vpcLeft+p.otherLeft)
+	a := p.pickAccount()
+	if left, size := max(p.quota[a.idx], 1), p.vpcLeft+p.otherLeft; size > left {
+		// The account's last workload: keep the VPC's part of what is left.
+		p.vpcLeft = p.vpcLeft * left / size
+		p.otherLeft = left - p.vpcLeft
+	}
 	a.roleLeft = 0
 	a.carry = a.lastVPCRole != "" && r.n64(1000000) < p.spanPM
+	a.carryRes = a.lastVPCRes != nil && r.n64(1000000) < p.resSpanPM
 	wl := &workload{acct: a.acct, size: int(p.vpcLeft + p.otherLeft)}
 	wl.region = regions[r.weighted(regionWeights)]
 	wl.app = pick(r, apps)
@@ -360,9 +410,20 @@ func (p *likePlanner) newResource(r *rng, a *likeAccount) {
 	} else {
 		kind = likeOtherKinds[r.weighted(likeOtherWeights)]
 	}
+	if inVPC && a.carryRes {
+		p.carryResource(r, a)
+		return
+	}
 	res := newResource(r, p.st, a.wl, kind)
+	if kind == kindEKS {
+		// Cluster ids are app-eks-env: make them unique, or workloads
+		// would merge more often as the dataset grows.
+		res.short += "-" + hexString(r.u64(), 6)
+		res.name = res.short
+		res.id = "arn:aws:eks:" + res.region + ":" + a.acct.id + ":cluster/" + res.short
+	}
 	res.vpc, res.subnet = "", ""
-	size := max(r.quantile(f.ResourceSizes), 1)
+	size := min(max(r.quantile(f.ResourceSizes), 1), max(p.quota[a.idx], 1))
 	if inVPC {
 		res.vpc, res.subnet = a.wl.vpc, pick(r, a.wl.subnets)
 		size = min(size, p.vpcLeft)
@@ -399,7 +460,22 @@ func (p *likePlanner) newResource(r *rng, a *likeAccount) {
 		}
 		a.lastVPCRole = res.role
 	}
+	if inVPC {
+		a.lastVPCRes = res
+	}
 	a.res, a.resLeft = res, size
+}
+
+// carryResource puts the next run of findings on the account's last
+// resource in a VPC, now in this workload's VPC: a resource spanning VPCs.
+func (p *likePlanner) carryResource(r *rng, a *likeAccount) {
+	res := *a.lastVPCRes
+	res.vpc, res.subnet = a.wl.vpc, pick(r, a.wl.subnets)
+	size := min(max(r.quantile(p.fit.ResourceSizes), 1), max(p.quota[a.idx], 1), p.vpcLeft)
+	p.vpcLeft -= size
+	a.carryRes = false
+	a.lastVPCRes = &res
+	a.res, a.resLeft = &res, size
 }
 
 // exposure draws a network_exposure for a finding with or without a VPC
@@ -450,10 +526,13 @@ func (p *likePlanner) nextRole(r *rng, a *likeAccount) {
 
 func (p *likePlanner) next(r *rng, i int, s *slot) {
 	f := p.fit
-	if p.cur == nil || (p.cur.resLeft <= 0 && p.vpcLeft+p.otherLeft <= 0) {
+	if c := p.cur; c == nil || (c.resLeft <= 0 && (p.vpcLeft+p.otherLeft <= 0 || p.quota[c.idx] <= 0)) {
 		p.startBlock(r)
 	}
 	a := p.cur
+	p.quota[a.idx]--
+	p.counts[a.idx]++
+	p.total++
 	if a.resLeft <= 0 {
 		p.newResource(r, a)
 	}

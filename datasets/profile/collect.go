@@ -83,17 +83,17 @@ type collector struct {
 	groups                  [numGroupKinds]groupTable
 	withoutVPC, withoutRole int64
 
-	exposure, class, status [5]int64
-	tactic                  [15]int64
-	sevLabel                [6]int64
-	exposureByVPC           [2][5]int64
-	classByExposure         [4][5]int64
+	exposure, class, status   [5]int64
+	tactic                    [15]int64
+	sevLabel                  [6]int64
+	exposureByVPC             [2][5]int64
+	classByExposure           [4][5]int64
 	classCount, noRoleByClass [4]int64
-	tacticByKind            [3][15]int64
-	epssHist                []int64
-	sevHist                 [101]int64
-	sizeHist                []int64
-	maxSize                 int64
+	tacticByKind              [3][15]int64
+	epssHist                  []int64
+	sevHist                   [101]int64
+	sizeHist                  []int64
+	maxSize                   int64
 
 	nodes     nodes
 	nodesSkip string // why the reachable sets cannot be computed
@@ -254,7 +254,12 @@ func (c *collector) finding(e findingsjson.Element) {
 		}
 	}
 	ok := [numFields]bool{}
-	severity := -1
+	severity := -1 // for the severity_label convention, checked first
+	if v := c.vals[fSeverityNormalized]; c.seen[fSeverityNormalized] == 1 && v.Kind == findingsjson.Number && v.Integer {
+		if n, ok := int64Of(v.Raw); ok && n >= 0 && n <= 100 {
+			severity = int(n)
+		}
+	}
 	for f := range numFields {
 		def := &fields[f]
 		switch c.seen[f] {
@@ -281,10 +286,6 @@ func (c *collector) finding(e findingsjson.Element) {
 				c.mix(f, c.scratch, v)
 				continue
 			}
-		}
-		if f == fSeverityNormalized {
-			n, _ := int64Of(v.Raw)
-			severity = int(n)
 		}
 		if def.typ == tString {
 			if rule := checkConvention(f, c.scratch, severity); rule != "" {
@@ -623,6 +624,17 @@ func (c *collector) profile() *Profile {
 	m.TacticOfTargets = counts(tacticValues, c.tacticByKind[1][:])
 	m.TacticOfOthers = counts(tacticValues, c.tacticByKind[2][:])
 
+	if c.idsTruncated {
+		p.Notes = append(p.Notes, fmt.Sprintf("more than %d distinct ids: duplicates of later ids are not detected", c.opt.MaxDistinct))
+	}
+	if c.acctTrunc {
+		p.Notes = append(p.Notes, fmt.Sprintf("more than %d distinct accounts: account statistics are partial", c.opt.MaxDistinct))
+	}
+	for k, name := range []string{"resource", "role", "VPC"} {
+		if c.groups[k].truncated {
+			p.Notes = append(p.Notes, fmt.Sprintf("more than %d distinct %s groups: their statistics are partial", c.opt.MaxDistinct, name))
+		}
+	}
 	p.EPSS = distFromHist(c.epssHist, 1)
 	p.Severity = distFromHist(c.sevHist[:], 1)
 	return p

@@ -64,6 +64,9 @@ func (p *Profile) Fit() (generators.Fit, error) {
 		return f, errors.New("the profile has no valid resource_id")
 	}
 	f.ResourceSizes = g.Resource.Sizes.Percentiles
+	if g.VPC.Groups > 0 {
+		f.ResourceSpanPerMillion = perMillion(g.Resource.SpanningVPCs)
+	}
 	m := p.Mixes
 	copy(f.ExposureWithVPC[:], weights(m.ExposureWithVPC, exposureValues))
 	copy(f.ExposureWithoutVPC[:], weights(m.ExposureWithoutVPC, exposureValues))

@@ -29,11 +29,11 @@ func (p *Profile) WriteMarkdown(w io.Writer) error {
 	case c.Valid:
 		b.WriteString("**Valid**: every finding is an object with the 56 fields once each, of their types; the engine fields are in their domains and the ids are unique.\n")
 	default:
-		fmt.Fprintf(&b, "**INVALID**: %s violations in %s of %s findings (the engine or the list operation rejects this file).\n",
-			num(int64(c.Violations)), num(int64(c.InvalidFindings)), num(int64(p.Findings)))
+		fmt.Fprintf(&b, "**INVALID**: %s in %s of %s (the engine or the list operation rejects this file).\n",
+			plural(int64(c.Violations), "violation", "violations"), num(int64(c.InvalidFindings)), plural(int64(p.Findings), "finding", "findings"))
 	}
 	if c.ConventionViolations > 0 {
-		fmt.Fprintf(&b, "\n%s values break a section-6 convention (severity_label band, compliance_status, record_state, timestamps), which no operation checks.\n", num(int64(c.ConventionViolations)))
+		fmt.Fprintf(&b, "\n%s a section-6 convention (severity_label band, compliance_status, record_state, timestamps), which no operation checks.\n", plural(int64(c.ConventionViolations), "value breaks", "values break"))
 	}
 	if len(c.Fields) > 0 {
 		b.WriteString("\n| field | violations | rules (class: rule x count) | first examples (finding: value) |\n|---|---:|---|---|\n")
@@ -61,7 +61,10 @@ func (p *Profile) WriteMarkdown(w io.Writer) error {
 		for k, n := range c.UnknownNames {
 			names[k] = fmt.Sprintf("`%s` x %s", mdCode(n.Name), num(int64(n.Count)))
 		}
-		fmt.Fprintf(&b, "\n%s members are none of the 56 fields (ignored by every operation): %s.\n", num(int64(c.UnknownMembers)), strings.Join(names, ", "))
+		fmt.Fprintf(&b, "\n%s none of the 56 fields (ignored by every operation): %s.\n", plural(int64(c.UnknownMembers), "member is", "members are"), strings.Join(names, ", "))
+	}
+	for _, n := range p.Notes {
+		fmt.Fprintf(&b, "\nPartial: %s.\n", mdEscape(n))
 	}
 	if p.Findings == 0 {
 		_, err := io.WriteString(w, b.String())
@@ -70,7 +73,7 @@ func (p *Profile) WriteMarkdown(w io.Writer) error {
 
 	b.WriteString("\n## Accounts\n\n")
 	a := &p.Accounts
-	fmt.Fprintf(&b, "%s accounts; findings per account: p50 %s, p90 %s, max %s, mean %.1f.", num(int64(a.Count)), num(a.Sizes.P50), num(a.Sizes.P90), num(a.Sizes.Max), a.Sizes.Mean)
+	fmt.Fprintf(&b, "%s; findings per account: p50 %s, p90 %s, max %s, mean %.1f.", plural(int64(a.Count), "account", "accounts"), num(a.Sizes.P50), num(a.Sizes.P90), num(a.Sizes.Max), a.Sizes.Mean)
 	if a.Truncated {
 		b.WriteString(" (More distinct accounts than the profiler keeps: counts are partial.)")
 	}
@@ -188,7 +191,7 @@ func (p *Profile) Summary() string {
 		if len(p.Accounts.Top) > 0 {
 			top = p.Accounts.Top[0].Share
 		}
-		parts = append(parts, fmt.Sprintf("%d accounts (largest %s)", p.Accounts.Count, pct(top)))
+		parts = append(parts, fmt.Sprintf("%s (largest %s)", plural(int64(p.Accounts.Count), "account", "accounts"), pct(top)))
 		parts = append(parts, fmt.Sprintf("group p50/max vpc %d/%d role %d/%d resource %d/%d",
 			p.Groups.VPC.Sizes.P50, p.Groups.VPC.Sizes.Max, p.Groups.Role.Sizes.P50, p.Groups.Role.Sizes.Max,
 			p.Groups.Resource.Sizes.P50, p.Groups.Resource.Sizes.Max))
@@ -204,6 +207,14 @@ func (p *Profile) Summary() string {
 		parts = append(parts, fmt.Sprintf("reachable set p50/p90/max %d/%d/%d", r.Sizes.P50, r.Sizes.P90, r.Sizes.Max))
 	}
 	return strings.Join(parts, ", ")
+}
+
+// plural formats a count with the singular or plural noun.
+func plural(n int64, one, many string) string {
+	if n == 1 {
+		return num(n) + " " + one
+	}
+	return num(n) + " " + many
 }
 
 func oneLine(s string) string {

@@ -105,6 +105,9 @@ type Profile struct {
 	Engine          Engine    `json:"engine"`
 	Reach           Reach     `json:"reachable"`
 	Options         RunParams `json:"options"`
+	// Notes say where the profile is partial (tables past
+	// Options.MaxDistinct).
+	Notes []string `json:"notes,omitempty"`
 }
 
 // File identifies the profiled file.
@@ -230,7 +233,7 @@ type GroupStats struct {
 	// MixedRoles (resources only) is the share of groups whose findings
 	// carry more than one non-empty iam_role_arn: links between roles.
 	MixedRoles float64 `json:"mixed_roles,omitempty"`
-	Truncated    bool    `json:"truncated,omitempty"`
+	Truncated  bool    `json:"truncated,omitempty"`
 }
 
 // Mixes are the value counts of the enumerated fields, in spec order, with
@@ -408,4 +411,38 @@ func (p *Profile) JSON() []byte {
 		panic("profile: " + err.Error()) // only finite floats and plain types
 	}
 	return append(raw, '\n')
+}
+
+// EngineProblem returns the first reason the engines would reject the file
+// (not a findings document; a finding that is not an object or not
+// well-formed; an engine field missing, repeated, of the wrong type or out
+// of its domain; a duplicate id), or "" when they accept it. Problems of
+// the other 45 fields, which only the list operation checks, and
+// convention breaks are not engine problems.
+func (p *Profile) EngineProblem() string {
+	if p.Check.Fatal != "" {
+		return p.Check.Fatal
+	}
+	best, bestIndex := "", -1
+	for _, f := range p.Check.Fields {
+		if (f.Field != findingField && !isEngineField(f.Field)) || len(f.Examples) == 0 {
+			continue
+		}
+		e := f.Examples[0]
+		if bestIndex >= 0 && e.Index >= bestIndex {
+			continue
+		}
+		bestIndex = e.Index
+		if f.Field == findingField {
+			best = fmt.Sprintf("finding %d: %s", e.Index, e.Rule)
+		} else {
+			best = fmt.Sprintf("finding %d: %s: %s", e.Index, f.Field, e.Rule)
+		}
+	}
+	return best
+}
+
+func isEngineField(name string) bool {
+	i, ok := fieldIndex[name]
+	return ok && fields[i].engine
 }

@@ -13,20 +13,24 @@ import (
 func init() {
 	registerCommand(command{
 		name:    "datasets",
-		summary: "standard datasets: list, ensure (generate + verify into the cache), verify, update-manifest",
+		summary: "datasets: list, ensure, verify, update-manifest; profile, compare and anonymize your own files",
 		run:     runDatasets,
 	})
 }
 
-const datasetsUsage = `list|ensure|verify|update-manifest [flags]
+const datasetsUsage = `list|ensure|verify|update-manifest|profile|compare|anonymize [flags]
 
   list             the manifest's datasets and whether each is cached
   ensure           generate missing (or stale) datasets into the cache and verify their sha256
   verify           re-hash cached datasets: OK, MISMATCH or MISSING each; exit 1 on a mismatch
   update-manifest  regenerate the standard ladder and rewrite the manifest's sizes and digests
                    (only when the generator changed on purpose)
+  profile FILE     schema check of the 56 fields and shape profile (markdown; --json for machines)
+  compare A B      two profiles (or dataset files) side by side, cost differences flagged
+  anonymize FILE   keyed pseudonyms for identifiers and free text (-o OUT --key K [--keep-order])
 
-The cache is $AEGISBENCH_CACHE, else datasets/cache/ (git-ignored); --cache overrides both.`
+The cache is $AEGISBENCH_CACHE, else datasets/cache/ (git-ignored); --cache overrides both.
+aegisbench datasets SUBCOMMAND --help lists a subcommand's flags.`
 
 type datasetsFlags struct {
 	manifest, cache, names string
@@ -40,9 +44,17 @@ func runDatasets(env Env, args []string) error {
 			return nil
 		}
 		fmt.Fprintf(env.Stderr, "Usage: aegisbench datasets %s\n", datasetsUsage)
-		return usageError("datasets: missing subcommand (list, ensure, verify or update-manifest)")
+		return usageError("datasets: missing subcommand (list, ensure, verify, update-manifest, profile, compare or anonymize)")
 	}
 	sub, args := args[0], args[1:]
+	switch sub {
+	case "profile":
+		return datasetsProfile(env, args)
+	case "compare":
+		return datasetsCompare(env, args)
+	case "anonymize":
+		return datasetsAnonymize(env, args)
+	}
 	fs := newFlagSet(env, "datasets "+sub, "[flags]")
 	var f datasetsFlags
 	fs.StringVar(&f.manifest, "manifest", "", "manifest file (default <repo>/datasets/manifest.json)")
@@ -54,7 +66,7 @@ func runDatasets(env Env, args []string) error {
 	switch sub {
 	case "list", "ensure", "verify", "update-manifest":
 	default:
-		return usageError("datasets: unknown subcommand %q (want list, ensure, verify or update-manifest)", sub)
+		return usageError("datasets: unknown subcommand %q (want list, ensure, verify, update-manifest, profile, compare or anonymize)", sub)
 	}
 	rest, err := parseFlags(fs, args)
 	if err != nil {

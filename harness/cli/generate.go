@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -10,6 +11,7 @@ import (
 	"golang.org/x/term"
 
 	"github.com/aegisbench/aegisbench/datasets"
+	"github.com/aegisbench/aegisbench/datasets/profile"
 	"github.com/aegisbench/aegisbench/generators"
 )
 
@@ -22,10 +24,13 @@ func init() {
 }
 
 const generateUsage = `[--findings N] [--seed S] [--shape SHAPE] [-o FILE]
+       aegisbench generate --like PROFILE.json [--findings N] [--seed S] [-o FILE]
        aegisbench generate --list-shapes
 
 Writes a findings document (a JSON array of 56-field findings) that depends
-only on --findings, --seed and --shape: the same bytes on every platform.
+only on --findings, --seed and --shape (or the --like profile): the same
+bytes on every platform. --like fits a profile of your own file, so a 20K
+file can be scaled to 200K or 1M findings with its own statistics.
 -o - or no -o writes to stdout; a file is written through a temporary file and
 a rename, so it is never left half-written. A progress bar is shown on a
 terminal.`
@@ -39,6 +44,7 @@ func runGenerate(env Env, args []string) error {
 	fs.StringVar(&out, "o", "-", "output file, - for stdout")
 	fs.StringVar(&out, "out", "-", "same as -o")
 	listShapes := fs.Bool("list-shapes", false, "list the shapes and what each stresses, then exit")
+	like := fs.String("like", "", "draw the dataset from a profile (`PROFILE.json` of `aegisbench datasets profile --json`) instead of a shape: its accounts and skew, group sizes, mixes and EPSS distribution at any size")
 	rest, err := parseFlags(fs, args)
 	if err != nil {
 		return err
@@ -56,6 +62,24 @@ func runGenerate(env Env, args []string) error {
 		return usageError("generate: --findings must be >= 0, got %d", *findings)
 	}
 	cfg := generators.Config{Findings: *findings, Seed: *seed, Shape: *shape}
+	label := *shape
+	if *like != "" {
+		shapeSet := false
+		fs.Visit(func(f *flag.Flag) { shapeSet = shapeSet || f.Name == "shape" })
+		if shapeSet {
+			return usageError("generate: --like and --shape are exclusive")
+		}
+		p, err := profile.Load(*like)
+		if err != nil {
+			return usageError("generate: --like: %v", err)
+		}
+		fit, err := p.Fit()
+		if err != nil {
+			return usageError("generate: --like %s: %v", *like, err)
+		}
+		cfg.Shape, cfg.Like = "", &fit
+		label = "like " + *like
+	}
 	if err := cfg.Validate(); err != nil {
 		return usageError("generate: --shape: %v", err)
 	}
@@ -81,7 +105,7 @@ func runGenerate(env Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(env.Stderr, "wrote %s: %d findings (%s, seed %d), %d bytes, sha256 %s\n", out, cfg.Findings, *shape, cfg.Seed, size, sum)
+	fmt.Fprintf(env.Stderr, "wrote %s: %d findings (%s, seed %d), %d bytes, sha256 %s\n", out, cfg.Findings, label, cfg.Seed, size, sum)
 	return nil
 }
 

@@ -66,7 +66,7 @@ func TestReaderOffsets(t *testing.T) {
 func TestReaderErrors(t *testing.T) {
 	for _, tc := range []struct {
 		name, doc, want string
-		before        int // elements returned before the error
+		before          int // elements returned before the error
 	}{
 		{"empty", "", "byte 0: empty document (want a JSON array of findings)", 0},
 		{"white space", " \n", "byte 2: only white space (want a JSON array of findings)", 0},

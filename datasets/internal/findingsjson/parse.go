@@ -72,7 +72,9 @@ type ParseError struct {
 	Msg    string
 }
 
-func (e *ParseError) Error() string { return fmt.Sprintf("byte %d of the finding: %s", e.Offset, e.Msg) }
+func (e *ParseError) Error() string {
+	return fmt.Sprintf("byte %d of the finding: %s", e.Offset, e.Msg)
+}
 
 // Parser parses elements, reusing its buffers from one to the next.
 type Parser struct {

@@ -240,10 +240,22 @@ func (r *Reader) element() (Element, error) {
 		if e.Oversize {
 			return
 		}
-		if len(r.elem)+len(b) > r.max {
+		need := len(r.elem) + len(b)
+		if need > r.max {
 			e.Oversize = true
 			r.elem = r.elem[:0]
 			return
+		}
+		if need > cap(r.elem) {
+			// Grow to powers of two (append grows big slices by 1.25,
+			// which would allocate several times the cap on the way up).
+			size := 4096
+			for size < need {
+				size *= 2
+			}
+			grown := make([]byte, len(r.elem), min(size, r.max))
+			copy(grown, r.elem)
+			r.elem = grown
 		}
 		r.elem = append(r.elem, b...)
 	}

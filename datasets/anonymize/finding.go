@@ -1,0 +1,354 @@
+package anonymize
+
+import (
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/binary"
+	"fmt"
+	"strings"
+
+	"github.com/aegisbench/aegisbench/datasets/internal/findingsjson"
+)
+
+// treatment is what happens to a field's value.
+type treatment uint8
+
+const (
+	keep     treatment = iota // copied as written
+	ident                     // a string: the pseudonym of its kind
+	text                      // free text: keyed lorem ipsum of the same length
+	idList                    // an array of finding ids
+	tagList                   // an array of "Key=Value" tags
+	arnMaybe                  // an ARN naming an account: pseudonym; anything else kept
+)
+
+type fieldRule struct {
+	t    treatment
+	kind Kind
+}
+
+// rules covers the 56 fields of engines/SPEC.md section 6; any other
+// member is dropped.
+var rules = map[string]fieldRule{
+	"schema_version": {keep, ""}, "id": {ident, KindID}, "product_arn": {arnMaybe, KindGenerator},
+	"product_name": {keep, ""}, "company_name": {keep, ""}, "generator_id": {arnMaybe, KindGenerator},
+	"aws_account_id": {ident, KindAccount}, "aws_account_name": {ident, KindAccountName}, "region": {keep, ""},
+	"types": {keep, ""}, "first_observed_at": {keep, ""}, "last_observed_at": {keep, ""},
+	"created_at": {keep, ""}, "updated_at": {keep, ""}, "severity_label": {keep, ""},
+	"severity_normalized": {keep, ""}, "severity_product": {keep, ""}, "confidence": {keep, ""},
+	"criticality": {keep, ""}, "title": {text, ""}, "description": {text, ""},
+	"remediation_text": {text, ""}, "remediation_url": {ident, KindURL}, "source_url": {ident, KindURL},
+	"compliance_status": {keep, ""}, "security_control_id": {keep, ""},
+	"related_requirements": {keep, ""}, "workflow_status": {keep, ""},
+	"record_state": {keep, ""}, "verification_state": {keep, ""}, "resource_id": {ident, KindResource},
+	"resource_type": {keep, ""}, "resource_name": {ident, KindName}, "resource_partition": {keep, ""},
+	"resource_region": {keep, ""}, "resource_tags": {tagList, ""}, "vpc_id": {ident, KindVPC},
+	"subnet_id": {ident, KindSubnet}, "network_exposure": {keep, ""}, "public_ip": {ident, KindIP},
+	"open_ports": {keep, ""}, "iam_role_arn": {ident, KindRole}, "data_classification": {keep, ""},
+	"encrypted_at_rest": {keep, ""}, "vuln_id": {keep, ""}, "cvss_base_score": {keep, ""},
+	"cvss_vector": {keep, ""}, "epss_e5": {keep, ""}, "exploit_available": {keep, ""},
+	"fix_available": {keep, ""}, "package_name": {keep, ""}, "package_version": {keep, ""},
+	"mitre_tactic_id": {keep, ""}, "mitre_technique_id": {keep, ""}, "categories": {keep, ""},
+	"related_finding_ids": {idList, KindID},
+}
+
+// commonTagKeys are tag keys kept as written (their values are still
+// pseudonyms); any other key is a pseudonym too.
+var commonTagKeys = map[string]bool{
+	"Name": true, "Environment": true, "Application": true, "Team": true, "Owner": true, "CostCenter": true,
+	"Project": true, "ManagedBy": true, "Compliance": true, "Backup": true, "Tier": true, "Stage": true, "Service": true,
+}
+
+// finding rewrites (or, when collecting, reads) one finding's members.
+func (a *anonymizer) finding(members []findingsjson.Member, collect bool) error {
+	if !collect {
+		a.out = append(a.out, '{')
+	}
+	first := true
+	for _, m := range members {
+		name := string(m.Name)
+		rule, ok := rules[name]
+		if !ok {
+			if !collect {
+				a.st.DroppedMembers++
+			}
+			continue
+		}
+		v := m.Value
+		if collect {
+			if err := a.collect(name, rule, v); err != nil {
+				return err
+			}
+			continue
+		}
+		if !first {
+			a.out = append(a.out, ',')
+		}
+		first = false
+		a.out = appendString(a.out, name)
+		a.out = append(a.out, ':')
+		if err := a.value(name, rule, v); err != nil {
+			return err
+		}
+	}
+	if !collect {
+		a.out = append(a.out, '}')
+	}
+	return nil
+}
+
+// wantString checks that a value of a rewritten field is a string (or null
+// or a boolean, copied as they name nobody).
+func wantString(name string, v findingsjson.Value) (bool, error) {
+	switch v.Kind {
+	case findingsjson.String:
+		return true, nil
+	case findingsjson.Null, findingsjson.Bool:
+		return false, nil
+	}
+	return false, fmt.Errorf("field %s: want a string, got %s (cannot anonymize it safely)", name, v.Kind)
+}
+
+// wantStrings checks an array-of-strings field.
+func wantStrings(name string, v findingsjson.Value) (bool, error) {
+	switch v.Kind {
+	case findingsjson.Array:
+		for _, it := range v.Items {
+			if it.Kind != findingsjson.String {
+				return false, fmt.Errorf("field %s: want an array of strings, got an element that is %s", name, it.Kind)
+			}
+		}
+		return true, nil
+	case findingsjson.Null:
+		return false, nil
+	}
+	return false, fmt.Errorf("field %s: want an array of strings, got %s", name, v.Kind)
+}
+
+func (a *anonymizer) collect(name string, rule fieldRule, v findingsjson.Value) error {
+	switch rule.t {
+	case ident, arnMaybe:
+		if ok, err := wantString(name, v); !ok || err != nil {
+			return err
+		}
+		if s := v.Str(); s != "" && (rule.t == ident || namesAccount(s)) {
+			a.p.collect(rule.kind, s)
+		}
+	case idList:
+		if ok, err := wantStrings(name, v); !ok || err != nil {
+			return err
+		}
+		for _, it := range v.Items {
+			if s := it.Str(); s != "" {
+				a.p.collect(KindID, s)
+			}
+		}
+	case tagList:
+		if ok, err := wantStrings(name, v); !ok || err != nil {
+			return err
+		}
+		for _, it := range v.Items {
+			key, val, hasKey := splitTag(it.Str())
+			if hasKey && !commonTagKeys[key] && key != "" {
+				a.p.collect(KindTagKey, key)
+			}
+			if val != "" {
+				a.p.collect(tagValueKind(key, hasKey), val)
+			}
+		}
+	}
+	return nil
+}
+
+func splitTag(s string) (key, val string, hasKey bool) {
+	if k, v, ok := strings.Cut(s, "="); ok {
+		return k, v, true
+	}
+	return "", s, false
+}
+
+func tagValueKind(key string, hasKey bool) Kind {
+	if hasKey && key == "Name" {
+		return KindName
+	}
+	return KindTagValue
+}
+
+// namesAccount reports an ARN with an account part.
+func namesAccount(s string) bool {
+	arn, ok := parseARN(s)
+	return ok && arn.account != ""
+}
+
+func (a *anonymizer) value(name string, rule fieldRule, v findingsjson.Value) error {
+	switch rule.t {
+	case keep:
+		a.out = append(a.out, v.Raw...)
+	case ident, arnMaybe:
+		ok, err := wantString(name, v)
+		if err != nil {
+			return err
+		}
+		s := ""
+		if ok {
+			s = v.Str()
+		}
+		if !ok || s == "" || (rule.t == arnMaybe && !namesAccount(s)) {
+			a.out = append(a.out, v.Raw...)
+			return nil
+		}
+		ps, err := a.p.get(rule.kind, s)
+		if err != nil {
+			return fmt.Errorf("field %s: %w", name, err)
+		}
+		a.out = appendString(a.out, ps)
+	case text:
+		ok, err := wantString(name, v)
+		if err != nil {
+			return err
+		}
+		if !ok {
+			a.out = append(a.out, v.Raw...)
+			return nil
+		}
+		s := v.Str()
+		if s != "" {
+			a.st.Texts++
+		}
+		a.out = appendString(a.out, a.lorem(s))
+	case idList, tagList:
+		ok, err := wantStrings(name, v)
+		if err != nil {
+			return err
+		}
+		if !ok {
+			a.out = append(a.out, v.Raw...)
+			return nil
+		}
+		a.out = append(a.out, '[')
+		for k, it := range v.Items {
+			if k > 0 {
+				a.out = append(a.out, ',')
+			}
+			s, err := a.listItem(rule.t, it.Str())
+			if err != nil {
+				return fmt.Errorf("field %s[%d]: %w", name, k, err)
+			}
+			a.out = appendString(a.out, s)
+		}
+		a.out = append(a.out, ']')
+	}
+	return nil
+}
+
+func (a *anonymizer) listItem(t treatment, s string) (string, error) {
+	if s == "" {
+		return "", nil
+	}
+	if t == idList {
+		return a.p.get(KindID, s)
+	}
+	key, val, hasKey := splitTag(s)
+	if val != "" {
+		var err error
+		if val, err = a.p.get(tagValueKind(key, hasKey), val); err != nil {
+			return "", err
+		}
+	}
+	if !hasKey {
+		return val, nil
+	}
+	if key != "" && !commonTagKeys[key] {
+		var err error
+		if key, err = a.p.get(KindTagKey, key); err != nil {
+			return "", err
+		}
+	}
+	return key + "=" + val, nil
+}
+
+// loremWords is the vocabulary of replaced free text.
+var loremWords = strings.Fields(`lorem ipsum dolor sit amet consectetur adipiscing elit sed do eiusmod tempor
+incididunt ut labore et dolore magna aliqua enim ad minim veniam quis nostrud exercitation ullamco laboris
+nisi aliquip ex ea commodo consequat duis aute irure in reprehenderit voluptate velit esse cillum eu fugiat
+nulla pariatur excepteur sint occaecat cupidatat non proident sunt culpa qui officia deserunt mollit anim id est laborum`)
+
+// lorem returns keyed lorem ipsum with as many bytes as s: the same text
+// gives the same lorem, and nothing of s but its length survives.
+func (a *anonymizer) lorem(s string) string {
+	if s == "" {
+		return ""
+	}
+	seed := a.p.mac("text", s)
+	b := a.scratch[:0]
+	var block []byte
+	var counter uint64
+	next := func() uint32 {
+		if len(block) < 4 {
+			h := hmac.New(sha256.New, seed)
+			var c [8]byte
+			binary.BigEndian.PutUint64(c[:], counter)
+			counter++
+			h.Write(c[:])
+			block = h.Sum(block[:0])
+		}
+		x := binary.BigEndian.Uint32(block)
+		block = block[4:]
+		return x
+	}
+	capital := true
+	for len(b) < len(s) {
+		if len(b) > 0 {
+			b = append(b, ' ')
+		}
+		w := loremWords[next()%uint32(len(loremWords))]
+		if capital {
+			b = append(b, w[0]-'a'+'A')
+			b = append(b, w[1:]...)
+		} else {
+			b = append(b, w...)
+		}
+		capital = next()%8 == 0
+		if capital {
+			b = append(b, '.')
+		}
+	}
+	b = b[:len(s)]
+	if len(b) > 1 {
+		b[len(b)-1] = '.'
+	}
+	if b[len(b)-1] == ' ' {
+		b[len(b)-1] = '.'
+	}
+	a.scratch = b
+	return string(b)
+}
+
+// appendString appends s as a JSON string (s is valid UTF-8).
+func appendString(dst []byte, s string) []byte {
+	const hexDigits = "0123456789abcdef"
+	dst = append(dst, '"')
+	start := 0
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c >= 0x20 && c != '"' && c != '\\' {
+			continue
+		}
+		dst = append(dst, s[start:i]...)
+		switch c {
+		case '"', '\\':
+			dst = append(dst, '\\', c)
+		case '\n':
+			dst = append(dst, '\\', 'n')
+		case '\r':
+			dst = append(dst, '\\', 'r')
+		case '\t':
+			dst = append(dst, '\\', 't')
+		default:
+			dst = append(dst, '\\', 'u', '0', '0', hexDigits[c>>4], hexDigits[c&15])
+		}
+		start = i + 1
+	}
+	dst = append(dst, s[start:]...)
+	return append(dst, '"')
+}
