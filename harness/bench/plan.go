@@ -85,12 +85,21 @@ type Dataset struct {
 	Findings int
 	Bytes    int64
 	SHA256   string // hex
+	// Profile is a one-line shape summary (datasets.DescribeFile) of a
+	// user's dataset; empty for the standard ladder, whose manifest
+	// entry describes it.
+	Profile string
 }
 
 // ConfigValue is the dataset's results-file config value:
-// "<sha256> findings=<n> bytes=<size>".
+// "<sha256> findings=<n> bytes=<size>", then " profile: <summary>" when the
+// dataset has a profile.
 func (d Dataset) ConfigValue() string {
-	return fmt.Sprintf("%s findings=%d bytes=%d", d.SHA256, d.Findings, d.Bytes)
+	v := fmt.Sprintf("%s findings=%d bytes=%d", d.SHA256, d.Findings, d.Bytes)
+	if d.Profile != "" {
+		v += " profile: " + d.Profile
+	}
+	return v
 }
 
 // CriterionSettings are passed to every cargo bench run.

@@ -2,7 +2,6 @@ package cli
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
@@ -323,40 +322,14 @@ func userDataset(path string, dry bool) (bench.Dataset, error) {
 	if dry {
 		return d, nil
 	}
-	if d.Bytes, d.SHA256, err = datasets.HashFile(abs); err != nil {
-		return d, err
-	}
-	if d.Findings, err = countFindings(abs); err != nil {
+	info, err := datasets.DescribeFile(abs)
+	if err != nil {
 		return d, fmt.Errorf("%s: %w", path, err)
 	}
+	d.Bytes, d.SHA256, d.Findings, d.Profile = info.Bytes, info.SHA256, info.Findings, info.ProfileSummary
 	if d.Findings == 0 {
 		return d, fmt.Errorf("%s: no findings", path)
 	}
 	return d, nil
 }
 
-// countFindings counts the elements of the top-level JSON array in path.
-func countFindings(path string) (int, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return 0, err
-	}
-	defer f.Close()
-	dec := json.NewDecoder(f)
-	tok, err := dec.Token()
-	if err != nil {
-		return 0, fmt.Errorf("not JSON: %w", err)
-	}
-	if d, ok := tok.(json.Delim); !ok || d != '[' {
-		return 0, errors.New("not a JSON array of findings")
-	}
-	n := 0
-	for dec.More() {
-		var skip json.RawMessage
-		if err := dec.Decode(&skip); err != nil {
-			return 0, fmt.Errorf("finding %d: %w", n, err)
-		}
-		n++
-	}
-	return n, nil
-}

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/aegisbench/aegisbench/generators"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -87,31 +88,29 @@ func TestSelectBenchTargets(t *testing.T) {
 	assert.Empty(t, skipped)
 }
 
-func TestCountFindings(t *testing.T) {
+func TestUserDataset(t *testing.T) {
 	dir := t.TempDir()
 	write := func(name, body string) string {
 		p := filepath.Join(dir, name)
 		require.NoError(t, os.WriteFile(p, []byte(body), 0o644))
 		return p
 	}
-	n, err := countFindings(write("three.json", `[{"id":"a"},{"id":"b","x":[1,2]}, {"id":"c"}]`))
-	require.NoError(t, err)
-	assert.Equal(t, 3, n)
-
-	_, err = countFindings(write("obj.json", `{"id":"a"}`))
-	assert.ErrorContains(t, err, "not a JSON array")
-	_, err = countFindings(write("bad.json", `[{"id":"a"}, {"id":`))
-	assert.ErrorContains(t, err, "finding 1")
-	_, err = countFindings(write("empty.json", ``))
-	assert.ErrorContains(t, err, "not JSON")
-
-	d, err := userDataset(write("My Findings.json", `[{"id":"a"}]`), false)
+	var doc bytes.Buffer
+	require.NoError(t, generators.Generate(&doc, generators.Config{Findings: 20, Seed: 1, Shape: "realistic"}))
+	d, err := userDataset(write("My Findings.json", doc.String()), false)
 	require.NoError(t, err)
 	assert.Equal(t, "My Findings", d.Name)
-	assert.Equal(t, 1, d.Findings)
+	assert.Equal(t, 20, d.Findings)
+	assert.Equal(t, int64(doc.Len()), d.Bytes)
 	assert.Len(t, d.SHA256, 64)
+	assert.Contains(t, d.Profile, "20 findings")
+	assert.Contains(t, d.ConfigValue(), d.SHA256+" findings=20 bytes=")
+	assert.Contains(t, d.ConfigValue(), " profile: ")
+
 	_, err = userDataset(write("none.json", `[]`), false)
 	assert.ErrorContains(t, err, "no findings")
+	_, err = userDataset(write("obj.json", `{"id":"a"}`), false)
+	assert.ErrorContains(t, err, "obj.json")
 }
 
 func TestReportCommand(t *testing.T) {
