@@ -15,7 +15,7 @@ PERF_VERSION := $(shell $(GO) list -m -f '{{.Version}}' golang.org/x/perf)
 LIBDIGEST     = $(shell sha256sum target/release/libaegispath.a 2>/dev/null | cut -c1-16)
 export CGO_CFLAGS = -O2 -g -DAEGISPATH_LIB_DIGEST=$(LIBDIGEST)
 
-.PHONY: all build rust go run test check conform conform-arm64 bench bench-check bench-scale baseline seed-baseline clean
+.PHONY: all build rust go run test check conform conform-arm64 bench bench-check bench-scale baseline seed-baseline calibrate clean
 
 all: build
 
@@ -75,6 +75,10 @@ baseline: build
 seed-baseline:
 	$(GO) run ./cmd/aegisbench report reports/baselines/darwin-arm64/results.txt \
 	    -o reports/baselines/darwin-arm64 --title "Performance Baseline: darwin-arm64 (Apple M2 Max), as reported by the seed"
+
+## calibrate: the gate's false-positive and detection rates on this machine (A/A and injected slowdowns).
+calibrate: build
+	$(BIN)/aegisbench gate --calibrate -o $(OUT)/report/calibration.md
 
 clean:
 	rm -rf $(BIN) $(OUT) target

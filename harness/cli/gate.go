@@ -99,7 +99,7 @@ func runGate(env Env, args []string) error {
 	fs.StringVar(&f.conformance, "conformance", "", "conformance result `file`: a report or log with the CONFORMANCE PASSED|FAILED line, or an exit-status file")
 	fs.StringVar(&f.out, "o", "", "write the markdown summary (or calibration report) to `file`")
 	fs.StringVar(&f.mode, "mode", "time", "with --base-ref: time (aegisbench bench) or instructions (instruction counts)")
-	fs.IntVar(&f.count, "count", 0, "samples per side (--base-ref: 10 in time mode, 3 in instructions mode; --calibrate: 6)")
+	fs.IntVar(&f.count, "count", 0, "samples per side (--base-ref: 10 in time mode, 3 in instructions mode; --calibrate, time mode: 10)")
 	fs.StringVar(&f.sizes, "sizes", "2000", "dataset sizes (--base-ref)")
 	fs.StringVar(&f.engines, "engines", "go", "engines (--base-ref; instructions mode: rust-cli means the aegispath CLI)")
 	fs.StringVar(&f.only, "only", "go", "tools for `aegisbench bench --only` (time mode; go = go test -bench)")
@@ -336,7 +336,7 @@ func gateCalibrate(ctx context.Context, env Env, f gateFlags) error {
 		case "time":
 			cfg.Count = f.count
 			if cfg.Count == 0 {
-				cfg.Count = 6
+				cfg.Count = 10 // as --base-ref's default, so the figures describe the gate CI runs
 			}
 			m = &gate.PipelineMeasurer{Engine: engine[0], N: f.calN, Input: input, Options: opt, Benchtime: f.benchtime}
 		case "instructions":

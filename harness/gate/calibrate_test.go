@@ -203,5 +203,5 @@ func TestInstructionMeasurerSetupAndSpin(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, "BenchmarkInstructions/engine=go/n=2000 1 1020000 instructions/op\n", line)
 	last := fc.cmds[len(fc.cmds)-1]
-	assert.Equal(t, "GOMAXPROCS=1 GODEBUG=asyncpreemptoff=1 RAYON_NUM_THREADS=1 /bin/aegisbench gate --exec-engine spin:5000:go --in /c/in.json --max-depth 4 --top-k 20", last.String())
+	assert.Equal(t, "GOMAXPROCS=1 GODEBUG=asyncpreemptoff=1 GOGC=off GOMEMLIMIT=4GiB RAYON_NUM_THREADS=1 /bin/aegisbench gate --exec-engine spin:5000:go --in /c/in.json --max-depth 4 --top-k 20", last.String())
 }

@@ -18,11 +18,16 @@ import (
 // InstructionsUnit is the unit of instruction-count results.
 const InstructionsUnit = "instructions/op"
 
-// DeterministicEnv is added to every counted command: one Go P, no
-// asynchronous preemption signals (which also crash callgrind on Go
-// binaries now and then) and one rayon thread, so that repeated counts of
-// the same build agree to a fraction of a percent.
-var DeterministicEnv = []string{"GOMAXPROCS=1", "GODEBUG=asyncpreemptoff=1", "RAYON_NUM_THREADS=1"}
+// DeterministicEnv is added to every counted command so that repeated
+// counts of the same build agree to about 0.1%: one Go P, no asynchronous
+// preemption signals (which also crash callgrind on Go binaries now and
+// then), one rayon thread, and no garbage collection below 4 GiB of heap.
+// GC is off because its mark phase lasts a wall-clock time (the background
+// worker is paced by time), so how much code runs with write barriers on
+// varies from run to run: measured with GC on, 15% of the counts of the
+// same run were 3-11% high. Allocation growth still shows, in the
+// allocator's own instructions (and in allocs/op in time mode).
+var DeterministicEnv = []string{"GOMAXPROCS=1", "GODEBUG=asyncpreemptoff=1", "GOGC=off", "GOMEMLIMIT=4GiB", "RAYON_NUM_THREADS=1"}
 
 // Counter counts the user-space instructions a command executes.
 type Counter interface {

@@ -173,7 +173,7 @@ func TestMeasureInstructions(t *testing.T) {
 			"BenchmarkInstructions/engine=go/n=2000 1 10000 instructions/op\n"+
 			"BenchmarkInstructions/engine=rust-cli/n=2000 1 4000 instructions/op\n", 2), out.String())
 	require.Len(t, fc.cmds, 8)
-	assert.Equal(t, "cd /r && GOMAXPROCS=1 GODEBUG=asyncpreemptoff=1 RAYON_NUM_THREADS=1 /r/bin/aegisbench paths --engine go --in /c/realistic-200.json --max-depth 4 --top-k 20", fc.cmds[0].String())
+	assert.Equal(t, "cd /r && GOMAXPROCS=1 GODEBUG=asyncpreemptoff=1 GOGC=off GOMEMLIMIT=4GiB RAYON_NUM_THREADS=1 /r/bin/aegisbench paths --engine go --in /c/realistic-200.json --max-depth 4 --top-k 20", fc.cmds[0].String())
 	assert.Equal(t, []string{"paths", "--engine", "go"}, targets[0].Command.Args, "targets not modified")
 
 	// The output reads back as an exact, lower-is-better unit.
