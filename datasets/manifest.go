@@ -15,6 +15,7 @@ import (
 	"strings"
 
 	"github.com/aegisbench/aegisbench/generators"
+	"github.com/aegisbench/aegisbench/internal/atomicfile"
 )
 
 // ModulePath is the Go module RepoRoot looks for.
@@ -200,23 +201,7 @@ func CacheDir() (string, error) {
 // writeFileAtomic writes data to path through a temporary file in the same
 // directory and a rename, so readers never see a partial file.
 func writeFileAtomic(path string, data []byte) error {
-	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp-*")
-	if err != nil {
-		return err
-	}
-	tmp := f.Name()
-	_, err = f.Write(data)
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Chmod(tmp, 0o644)
-	}
-	if err == nil {
-		err = os.Rename(tmp, path)
-	}
-	if err != nil {
-		os.Remove(tmp)
+	if err := atomicfile.WriteFile(path, data); err != nil {
 		return fmt.Errorf("writing %s: %w", path, err)
 	}
 	return nil

@@ -2,12 +2,11 @@ package reports
 
 import (
 	"bytes"
-	"errors"
 	"fmt"
-	"os"
 	"path/filepath"
 
 	"github.com/aegisbench/aegisbench/harness/stats"
+	"github.com/aegisbench/aegisbench/internal/atomicfile"
 )
 
 // BaselineFile is the markdown file name of a report directory.
@@ -33,10 +32,10 @@ func WriteBaseline(dir string, set *stats.Set, opt Options) (*Baseline, error) {
 			if err != nil {
 				return nil, fmt.Errorf("plot %s: %w", f.name, err)
 			}
-			if err := writeFileAtomic(filepath.Join(dir, "plots", f.name+".png"), png); err != nil {
+			if err := atomicfile.WriteFileMkdirAll(filepath.Join(dir, "plots", f.name+".png"), png); err != nil {
 				return nil, err
 			}
-			if err := writeFileAtomic(filepath.Join(dir, "plots", f.name+".svg"), svg); err != nil {
+			if err := atomicfile.WriteFileMkdirAll(filepath.Join(dir, "plots", f.name+".svg"), svg); err != nil {
 				return nil, err
 			}
 			ref.Drawn = true
@@ -47,36 +46,8 @@ func WriteBaseline(dir string, set *stats.Set, opt Options) (*Baseline, error) {
 	if err := WriteMarkdown(&md, b, refs); err != nil {
 		return nil, err
 	}
-	if err := writeFileAtomic(filepath.Join(dir, BaselineFile), md.Bytes()); err != nil {
+	if err := atomicfile.WriteFileMkdirAll(filepath.Join(dir, BaselineFile), md.Bytes()); err != nil {
 		return nil, err
 	}
 	return b, nil
-}
-
-// writeFileAtomic writes data to a temporary file next to path and
-// renames it into place.
-func writeFileAtomic(path string, data []byte) error {
-	dir := filepath.Dir(path)
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return err
-	}
-	f, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp*")
-	if err != nil {
-		return err
-	}
-	tmp := f.Name()
-	_, werr := f.Write(data)
-	if werr == nil {
-		werr = f.Chmod(0o644)
-	}
-	cerr := f.Close()
-	if werr != nil || cerr != nil {
-		os.Remove(tmp)
-		return errors.Join(werr, cerr)
-	}
-	if err := os.Rename(tmp, path); err != nil {
-		os.Remove(tmp)
-		return err
-	}
-	return nil
 }

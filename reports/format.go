@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/aegisbench/aegisbench/harness/stats"
+	"github.com/aegisbench/aegisbench/internal/numfmt"
 )
 
 // sig formats v with three significant digits, without exponent and
@@ -76,20 +77,7 @@ func Grouped(v float64) string {
 	if math.Abs(v) < 100 && v != math.Trunc(v) {
 		return strconv.FormatFloat(v, 'f', 2, 64)
 	}
-	s := strconv.FormatFloat(math.Round(v), 'f', 0, 64)
-	neg := strings.HasPrefix(s, "-")
-	s = strings.TrimPrefix(s, "-")
-	var b strings.Builder
-	for i, c := range s {
-		if i > 0 && (len(s)-i)%3 == 0 {
-			b.WriteByte(',')
-		}
-		b.WriteRune(c)
-	}
-	if neg {
-		return "-" + b.String()
-	}
-	return b.String()
+	return numfmt.GroupThousands(strconv.FormatFloat(math.Round(v), 'f', 0, 64))
 }
 
 // Factor formats a ratio: "6.2×", "0.87×", "12×".
@@ -110,28 +98,33 @@ func ratioCI(r stats.Ratio) string {
 
 // durationCI formats a summary's interval in time units.
 func durationCI(s stats.Summary) string {
-	switch {
-	case s.N == 0:
-		return ""
-	case s.Exact:
-		return "exact"
-	case !s.HasCI():
-		return fmt.Sprintf("n/a (%d sample%s)", s.N, plural(s.N))
+	if note, ok := noCI(s); ok {
+		return note
 	}
 	return fmt.Sprintf("[%s, %s]", Duration(s.Lo), Duration(s.Hi))
 }
 
 // pctCI is benchstat's "± x%" or a reason.
 func pctCI(s stats.Summary) string {
-	switch {
-	case s.N == 0:
-		return ""
-	case s.Exact:
-		return "exact"
-	case !s.HasCI():
-		return fmt.Sprintf("n/a (%d sample%s)", s.N, plural(s.N))
+	if note, ok := noCI(s); ok {
+		return note
 	}
 	return "± " + s.PctRange()
+}
+
+// noCI returns what a table shows instead of a summary's interval and true
+// when there is none to show: "" without samples, "exact", or the sample
+// count when too few for an interval.
+func noCI(s stats.Summary) (string, bool) {
+	switch {
+	case s.N == 0:
+		return "", true
+	case s.Exact:
+		return "exact", true
+	case !s.HasCI():
+		return fmt.Sprintf("n/a (%d sample%s)", s.N, plural(s.N)), true
+	}
+	return "", false
 }
 
 // pValue formats a Mann-Whitney p-value with its sample sizes.

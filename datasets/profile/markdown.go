@@ -5,6 +5,8 @@ import (
 	"io"
 	"strconv"
 	"strings"
+
+	"github.com/aegisbench/aegisbench/internal/numfmt"
 )
 
 // WriteMarkdown writes the profile for people.
@@ -222,24 +224,7 @@ func oneLine(s string) string {
 }
 
 // num formats an integer with thousands separators.
-func num(n int64) string {
-	s := strconv.FormatInt(n, 10)
-	neg := strings.HasPrefix(s, "-")
-	if neg {
-		s = s[1:]
-	}
-	var b strings.Builder
-	for i, c := range s {
-		if i > 0 && (len(s)-i)%3 == 0 {
-			b.WriteByte(',')
-		}
-		b.WriteRune(c)
-	}
-	if neg {
-		return "-" + b.String()
-	}
-	return b.String()
-}
+func num(n int64) string { return numfmt.GroupThousands(strconv.FormatInt(n, 10)) }
 
 func pct(x float64) string { return fmt.Sprintf("%.1f%%", 100*x) }
 

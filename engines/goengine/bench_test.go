@@ -10,7 +10,6 @@ import (
 	"github.com/aegisbench/aegisbench/engines"
 )
 
-
 // benchData returns the path and bytes of the realistic dataset of n
 // findings, generating it into the cache when missing.
 func benchData(b *testing.B, n int) (string, []byte) {

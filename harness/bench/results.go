@@ -6,6 +6,8 @@ import (
 	"slices"
 
 	"golang.org/x/perf/benchfmt"
+
+	"github.com/aegisbench/aegisbench/internal/atomicfile"
 )
 
 // ExactCandidates are the units that may be declared exact ("Unit U
@@ -88,5 +90,5 @@ func WriteResultsFile(path string, header []benchfmt.Config, ms []Measurement) e
 	if err := WriteResults(&buf, header, ms); err != nil {
 		return err
 	}
-	return writeFileAtomic(path, buf.Bytes())
+	return atomicfile.WriteFileMkdirAll(path, buf.Bytes())
 }

@@ -7,6 +7,8 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+
+	"github.com/aegisbench/aegisbench/internal/atomicfile"
 )
 
 // Progress is told about each step as it starts. Implementations draw a
@@ -106,7 +108,7 @@ func Execute(ctx context.Context, p *Plan, r Runner, opt Options) (*Results, err
 			res.Measurements = append(res.Measurements, ms...)
 		case PhaseProfile:
 			path := filepath.Join(p.Config.ProfileDir, ProfileBenchmark)
-			if err := writeFileAtomic(path, out.Stdout); err != nil {
+			if err := atomicfile.WriteFileMkdirAll(path, out.Stdout); err != nil {
 				return nil, err
 			}
 		}
@@ -119,32 +121,4 @@ func Execute(ctx context.Context, p *Plan, r Runner, opt Options) (*Results, err
 		return res, fmt.Errorf("%w:\n  %s", ErrFailures, strings.Join(lines, "\n  "))
 	}
 	return res, nil
-}
-
-// writeFileAtomic writes data to a temporary file next to path and renames
-// it into place, so that path is never left half-written.
-func writeFileAtomic(path string, data []byte) error {
-	dir := filepath.Dir(path)
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return err
-	}
-	f, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp*")
-	if err != nil {
-		return err
-	}
-	tmp := f.Name()
-	_, werr := f.Write(data)
-	if werr == nil {
-		werr = f.Chmod(0o644)
-	}
-	cerr := f.Close()
-	if werr != nil || cerr != nil {
-		os.Remove(tmp)
-		return errors.Join(werr, cerr)
-	}
-	if err := os.Rename(tmp, path); err != nil {
-		os.Remove(tmp)
-		return err
-	}
-	return nil
 }

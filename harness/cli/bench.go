@@ -332,4 +332,3 @@ func userDataset(path string, dry bool) (bench.Dataset, error) {
 	}
 	return d, nil
 }
-

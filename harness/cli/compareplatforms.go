@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/aegisbench/aegisbench/harness/stats"
+	"github.com/aegisbench/aegisbench/internal/atomicfile"
 	"github.com/aegisbench/aegisbench/reports"
 )
 
@@ -65,7 +66,7 @@ func runComparePlatforms(env Env, args []string) error {
 		_, err := env.Stdout.Write(buf.Bytes())
 		return err
 	}
-	if err := writeFileAtomicCLI(*out, buf.Bytes()); err != nil {
+	if err := atomicfile.WriteFileMkdirAll(*out, buf.Bytes()); err != nil {
 		return fmt.Errorf("compare-platforms: %w", err)
 	}
 	fmt.Fprintf(env.Stderr, "compare-platforms: wrote %s\n", *out)
@@ -88,32 +89,4 @@ func baselineResults(p string) (path, label string, err error) {
 		return path, filepath.Base(abs), nil
 	}
 	return p, strings.TrimSuffix(filepath.Base(p), filepath.Ext(p)), nil
-}
-
-// writeFileAtomicCLI writes data to a temporary file next to path and
-// renames it into place.
-func writeFileAtomicCLI(path string, data []byte) error {
-	dir := filepath.Dir(path)
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return err
-	}
-	f, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp*")
-	if err != nil {
-		return err
-	}
-	tmp := f.Name()
-	_, werr := f.Write(data)
-	if werr == nil {
-		werr = f.Chmod(0o644)
-	}
-	if cerr := f.Close(); werr == nil {
-		werr = cerr
-	}
-	if werr == nil {
-		werr = os.Rename(tmp, path)
-	}
-	if werr != nil {
-		os.Remove(tmp)
-	}
-	return werr
 }

@@ -21,7 +21,9 @@ import (
 	"github.com/aegisbench/aegisbench/datasets"
 	"github.com/aegisbench/aegisbench/engines"
 	"github.com/aegisbench/aegisbench/generators"
+	"github.com/aegisbench/aegisbench/harness/bench"
 	"github.com/aegisbench/aegisbench/harness/conform"
+	"github.com/aegisbench/aegisbench/internal/atomicfile"
 )
 
 func init() {
@@ -332,7 +334,7 @@ func runConform(env Env, args []string) error {
 			Result: result, Verdict: verdict, Shrinks: shrinks, ExpectedFailures: conformListPath(expected), Replay: replay, Notes: notes,
 		})
 		if err == nil {
-			err = conformWriteFile(o.report, b.Bytes())
+			err = atomicfile.WriteFileMkdirAll(o.report, b.Bytes())
 		}
 		if err != nil {
 			return fmt.Errorf("conform: report: %w", err)
@@ -344,7 +346,7 @@ func runConform(env Env, args []string) error {
 		if err := conform.WriteDigests(&b, conform.CurrentPlatform(), result); err != nil {
 			return err
 		}
-		if err := conformWriteFile(o.digestsOut, b.Bytes()); err != nil {
+		if err := atomicfile.WriteFileMkdirAll(o.digestsOut, b.Bytes()); err != nil {
 			return fmt.Errorf("conform: digests: %w", err)
 		}
 		fmt.Fprintf(env.Stdout, "digests: %s\n", o.digestsOut)
@@ -632,41 +634,12 @@ func conformProgressBar(w io.Writer, total int) *progressbar.ProgressBar {
 	)
 }
 
-// conformWriteFile writes data to path through a temporary file and a
-// rename, so path never holds a partial file.
-func conformWriteFile(path string, data []byte) error {
-	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-		return err
-	}
-	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp-*")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(f.Name())
-	if _, err := f.Write(data); err != nil {
-		f.Close()
-		return err
-	}
-	if err := f.Close(); err != nil {
-		return err
-	}
-	if err := os.Chmod(f.Name(), 0o644); err != nil {
-		return err
-	}
-	return os.Rename(f.Name(), path)
-}
-
-// conformShellJoin quotes arguments for a POSIX shell where needed.
+// conformShellJoin renders args (program first) as a command line, quoting
+// for a POSIX shell where needed, the way the benchmark runner shows its
+// commands.
 func conformShellJoin(args []string) string {
-	out := make([]string, len(args))
-	for i, a := range args {
-		if a != "" && strings.IndexFunc(a, func(r rune) bool {
-			return !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune("-_./=,:+@%", r))
-		}) < 0 {
-			out[i] = a
-			continue
-		}
-		out[i] = "'" + strings.ReplaceAll(a, "'", `'\''`) + "'"
+	if len(args) == 0 {
+		return ""
 	}
-	return strings.Join(out, " ")
+	return bench.Command{Path: args[0], Args: args[1:]}.String()
 }

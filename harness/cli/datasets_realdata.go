@@ -15,6 +15,7 @@ import (
 	"github.com/aegisbench/aegisbench/datasets/anonymize"
 	"github.com/aegisbench/aegisbench/datasets/profile"
 	"github.com/aegisbench/aegisbench/engines"
+	"github.com/aegisbench/aegisbench/internal/atomicfile"
 )
 
 // This file holds the subcommands for a user's own dataset files:
@@ -36,25 +37,6 @@ skipped above --engine-max-bytes.
 Markdown goes to stdout unless --json or --md names an output ("-" is
 stdout). Exit status 1 when the file is not a valid findings document
 (after writing the report).`
-
-// parseDatasetArgs parses flags that may follow positional arguments.
-func parseDatasetArgs(fs *flag.FlagSet, args []string) ([]string, error) {
-	var pos []string
-	for {
-		rest, err := parseFlags(fs, args)
-		if err != nil {
-			return nil, err
-		}
-		if len(rest) == 0 {
-			return pos, nil
-		}
-		if rest[0] == "--" {
-			return append(pos, rest[1:]...), nil
-		}
-		pos = append(pos, rest[0])
-		args = rest[1:]
-	}
-}
 
 // profileFlags are the profiler's settings shared by profile and compare.
 type profileFlags struct {
@@ -98,7 +80,7 @@ func datasetsProfile(env Env, args []string) error {
 	pf.register(fs)
 	jsonOut := fs.String("json", "", "write the profile as JSON to this file (- for stdout)")
 	mdOut := fs.String("md", "", "write the markdown report to this file (- for stdout; the default without --json)")
-	pos, err := parseDatasetArgs(fs, args)
+	pos, err := parseFlagsAnywhere(fs, args)
 	if err != nil {
 		return err
 	}
@@ -153,27 +135,13 @@ func writeProfileOutput(env Env, path string, data []byte) error {
 	return writeFileReplacing(path, data)
 }
 
+// writeFileReplacing writes data to path through a temporary file and a
+// rename; it refuses to replace anything but a regular file.
 func writeFileReplacing(path string, data []byte) error {
 	if fi, err := os.Stat(path); err == nil && !fi.Mode().IsRegular() {
 		return fmt.Errorf("%s: not a regular file", path)
 	}
-	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp-*")
-	if err != nil {
-		return err
-	}
-	tmp := f.Name()
-	_, err = f.Write(data)
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Chmod(tmp, 0o644)
-	}
-	if err == nil {
-		err = os.Rename(tmp, path)
-	}
-	if err != nil {
-		os.Remove(tmp)
+	if err := atomicfile.WriteFile(path, data); err != nil {
 		return fmt.Errorf("writing %s: %w", path, err)
 	}
 	return nil
@@ -193,7 +161,7 @@ func datasetsCompare(env Env, args []string) error {
 	var pf profileFlags
 	pf.register(fs)
 	threshold := fs.Float64("threshold", profile.DefaultThreshold, "relative difference from which a cost metric is flagged")
-	pos, err := parseDatasetArgs(fs, args)
+	pos, err := parseFlagsAnywhere(fs, args)
 	if err != nil {
 		return err
 	}
@@ -280,7 +248,7 @@ func datasetsAnonymize(env Env, args []string) error {
 	fs.StringVar(&keyFile, "key-file", "", "file holding the secret key (trailing newline ignored)")
 	keepOrder := fs.Bool("keep-order", false, "keep the bytewise order of each kind of identifier (two passes)")
 	fs.StringVar(&mapping, "mapping", "", "write the kind/original/pseudonym table to this file (private!)")
-	pos, err := parseDatasetArgs(fs, args)
+	pos, err := parseFlagsAnywhere(fs, args)
 	if err != nil {
 		return err
 	}

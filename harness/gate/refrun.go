@@ -8,6 +8,8 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+
+	"github.com/aegisbench/aegisbench/internal/atomicfile"
 )
 
 // Side is one build taking part in a comparison.
@@ -179,30 +181,11 @@ func concat(dst string, srcs []string) error {
 }
 
 // WriteFileAtomic writes data to a temporary file next to path and renames
-// it into place, so that readers never see a partial file.
+// it into place, so that readers never see a partial file. path's directory
+// must exist.
 func WriteFileAtomic(path string, data []byte) error {
-	dir := filepath.Dir(path)
-	f, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp*")
-	if err != nil {
-		return fmt.Errorf("gate: %w", err)
-	}
-	if err := f.Chmod(0o644); err != nil {
-		f.Close()
-		os.Remove(f.Name())
-		return fmt.Errorf("gate: %w", err)
-	}
-	if _, err := f.Write(data); err != nil {
-		f.Close()
-		os.Remove(f.Name())
+	if err := atomicfile.WriteFile(path, data); err != nil {
 		return fmt.Errorf("gate: writing %s: %w", path, err)
-	}
-	if err := f.Close(); err != nil {
-		os.Remove(f.Name())
-		return fmt.Errorf("gate: writing %s: %w", path, err)
-	}
-	if err := os.Rename(f.Name(), path); err != nil {
-		os.Remove(f.Name())
-		return fmt.Errorf("gate: %w", err)
 	}
 	return nil
 }
