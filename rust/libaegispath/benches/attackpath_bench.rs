@@ -2,7 +2,9 @@
 //! seed's table, measured): `deserialize_findings` (parse and validate the
 //! 11 engine fields), `compute_attack_paths` (graph, BFS, ranking, output
 //! structs; no JSON) and `full_pipeline` (bytes in, output bytes out), each
-//! at n=200, 2000 and 20000.
+//! at n=200, 2000 and 20000, or at the sizes listed in
+//! `$AEGISBENCH_BENCH_SIZES` (comma-separated; `aegisbench bench` sets it, so
+//! the scale ladder runs this same code at 200000 and 1000000).
 //!
 //! Datasets: `$AEGISBENCH_DATASET_<N>` or
 //! `<repo>/datasets/cache/realistic-<N>-s1.json` (create them with
@@ -16,7 +18,23 @@ use std::time::Duration;
 use aegispath::{Options, attackpath, validate};
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
 
-const SIZES: [usize; 3] = [200, 2000, 20000];
+/// The sizes benchmarked when `AEGISBENCH_BENCH_SIZES` is unset.
+const DEFAULT_SIZES: [usize; 3] = [200, 2000, 20000];
+
+/// The benchmark sizes: `$AEGISBENCH_BENCH_SIZES` or DEFAULT_SIZES. A
+/// malformed value stops the bench (a typo must not benchmark other sizes).
+fn sizes() -> Vec<usize> {
+    match std::env::var("AEGISBENCH_BENCH_SIZES") {
+        Ok(v) if !v.trim().is_empty() => v
+            .split(',')
+            .map(|f| match f.trim().parse::<usize>() {
+                Ok(n) if n > 0 => n,
+                _ => panic!("AEGISBENCH_BENCH_SIZES={v:?}: {f:?} is not a positive number"),
+            })
+            .collect(),
+        _ => DEFAULT_SIZES.to_vec(),
+    }
+}
 
 fn dataset_path(n: usize) -> PathBuf {
     match std::env::var_os(format!("AEGISBENCH_DATASET_{n}")) {
@@ -29,9 +47,9 @@ fn dataset_path(n: usize) -> PathBuf {
 
 /// The datasets that exist, with their bytes; missing ones are reported.
 fn datasets() -> Vec<(usize, Vec<u8>)> {
-    SIZES
-        .iter()
-        .filter_map(|&n| {
+    sizes()
+        .into_iter()
+        .filter_map(|n| {
             let path = dataset_path(n);
             match std::fs::read(&path) {
                 Ok(data) => Some((n, data)),
@@ -48,12 +66,19 @@ fn datasets() -> Vec<(usize, Vec<u8>)> {
         .collect()
 }
 
-/// Sample settings: fewer, longer samples for the 20K dataset.
+/// Sample settings: fewer, longer samples for the 20K dataset; flat sampling
+/// (the same iteration count per sample) from 200K on, where one iteration
+/// takes a good fraction of a second.
 fn configure(
     group: &mut criterion::BenchmarkGroup<'_, criterion::measurement::WallTime>,
     n: usize,
 ) {
-    if n >= 20000 {
+    if n >= 200_000 {
+        group.sample_size(10);
+        group.sampling_mode(criterion::SamplingMode::Flat);
+        group.warm_up_time(Duration::from_secs(1));
+        group.measurement_time(Duration::from_secs(5));
+    } else if n >= 20000 {
         group.sample_size(10);
         group.warm_up_time(Duration::from_secs(1));
         group.measurement_time(Duration::from_secs(5));

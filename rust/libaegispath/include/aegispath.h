@@ -3,7 +3,7 @@
  * JSON in, JSON out (engines/SPEC.md). Buffers returned in *out and *err
  * are owned by Rust and must be released with aegis_free(ptr, len); an
  * empty result is returned as (NULL, 0). Every call catches Rust panics.
- * Checked against src/lib.rs by tests/header.rs.
+ * Checked against src/lib.rs by tests/ffi.rs.
  */
 #ifndef AEGISPATH_H
 #define AEGISPATH_H

@@ -1,14 +1,17 @@
 //! The attack-path computation (SPEC section 3): edges, BFS per entry,
 //! scores, ordering and top_k.
 //!
-//! Layout: findings are sorted by (account, id), so the active findings of
-//! an account form one contiguous range of node indices and ascending node
-//! index is ascending id. Edges are built from groups of nodes sharing
-//! (account, resource_id), (account, iam_role_arn) and (account, vpc_id)
-//! into one CSR adjacency with ascending neighbours. The BFS work items
-//! (one per entry, all accounts flattened) run on rayon, so one large
-//! account does not serialise the run; results are merged per account in
-//! a fixed order, so the output does not depend on scheduling.
+//! Layout: one parallel pass in document order interns each finding's
+//! account and its (account, resource_id), (account, iam_role_arn) and
+//! (account, vpc_id) groups, and copies the ids next to each other (the
+//! strings lie all over the input; reading them once, in order, is what
+//! costs). Findings are then sorted by (account, id), so the active
+//! findings of an account form one contiguous range of node indices and
+//! ascending node index is ascending id. Edges come from the groups, merged
+//! per node into one CSR adjacency with ascending neighbours. The BFS work
+//! items (entries of all accounts, flattened) run on rayon, so one large
+//! account does not serialise the run; results are merged per account in a
+//! fixed order, so the output does not depend on scheduling.
 
 use std::cmp::Ordering;
 
@@ -21,10 +24,8 @@ use crate::types::{
 };
 
 const NONE: u32 = u32::MAX;
-/// Nodes per edge-building work item.
-const EDGE_CHUNK: usize = 128;
 /// Fewest entries per BFS work item.
-const BFS_CHUNK_MIN: usize = 16;
+const BFS_CHUNK_MIN: usize = 32;
 
 /// Per-node attributes (structure of arrays, indexed by node).
 struct Nodes {
@@ -38,49 +39,85 @@ struct Nodes {
     vpc_reachable: Vec<bool>,
     /// Impact when the node is a target, 0 otherwise.
     impact: Vec<u64>,
+    /// Resource, role and VPC group of each node (NONE when none).
+    groups: Vec<[u32; 3]>,
 }
 
-/// Nodes grouped by a shared string key within an account.
+/// Number of stages (ATT&CK tactics).
+const STAGES: usize = 14;
+
+/// Nodes grouped by a shared key within an account (resource, role or
+/// VPC), each group's edge targets sorted by (stage, node): the targets of
+/// group g with stage t (1..=14) are `members[seg[g*14+t-1]..seg[g*14+t]]`,
+/// so those with stage >= t are one contiguous suffix.
 struct Groups {
-    /// Group of each node, NONE when its key is empty.
+    /// Group of each node as an edge source, NONE when its key is empty.
     of: Vec<u32>,
-    /// CSR offsets into members.
-    start: Vec<u32>,
-    /// Members, ascending node index within a group.
+    /// Bucket offsets into `members`, 14 buckets per group, plus the end.
+    seg: Vec<u32>,
+    /// Edge targets, by (group, stage, node).
     members: Vec<u32>,
 }
 
 impl Groups {
-    /// Builds the member lists from each node's group (NONE for none) and
-    /// the group count. Members are filled in node order, so ascending.
-    fn build(of: Vec<u32>, groups: usize) -> Groups {
-        let mut start = vec![0u32; groups + 1];
-        for &g in &of {
-            if g != NONE {
-                start[g as usize + 1] += 1;
-            }
+    /// Builds the buckets from each node's group (NONE for none), the
+    /// group count and which nodes are edge targets of their group (all but
+    /// the unreachable ones for VPCs).
+    fn build(of: Vec<u32>, groups: usize, stage: &[u8], target: impl Fn(usize) -> bool) -> Groups {
+        let bucket = |v: usize| of[v] as usize * STAGES + stage[v] as usize - 1;
+        let mut seg = vec![0u32; groups * STAGES + 1];
+        let is_target = |v: &usize| of[*v] != NONE && target(*v);
+        for v in (0..of.len()).filter(is_target) {
+            seg[bucket(v) + 1] += 1;
         }
-        for g in 0..groups {
-            start[g + 1] += start[g];
+        for b in 0..groups * STAGES {
+            seg[b + 1] += seg[b];
         }
-        let mut fill: Vec<u32> = start[..groups].to_vec();
-        let mut members = vec![0u32; start[groups] as usize];
-        for (v, &g) in of.iter().enumerate() {
-            if g != NONE {
-                members[fill[g as usize] as usize] = v as u32;
-                fill[g as usize] += 1;
-            }
+        let mut fill: Vec<u32> = seg[..groups * STAGES].to_vec();
+        let mut members = vec![0u32; seg[groups * STAGES] as usize];
+        for v in (0..of.len()).filter(is_target) {
+            let b = bucket(v);
+            members[fill[b] as usize] = v as u32;
+            fill[b] += 1;
         }
-        Groups { of, start, members }
+        Groups { of, seg, members }
     }
 
+    /// Targets of group g with stage in [from, to) (stages 1..=15).
     #[inline]
-    fn of_node(&self, v: usize) -> &[u32] {
-        match self.of[v] {
-            NONE => &[],
-            g => {
-                &self.members[self.start[g as usize] as usize..self.start[g as usize + 1] as usize]
-            }
+    fn stages(&self, g: u32, from: u8, to: u8) -> &[u32] {
+        let base = g as usize * STAGES;
+        &self.members
+            [self.seg[base + from as usize - 1] as usize..self.seg[base + to as usize - 1] as usize]
+    }
+}
+
+/// The engine attributes of a finding that the graph needs, packed.
+#[derive(Clone, Copy, Debug)]
+struct Attr {
+    epss: u32,
+    /// Impact if the finding is a target (CONFIDENTIAL or RESTRICTED), else 0.
+    impact: u16,
+    stage: u8,
+    active: bool,
+    entry_exposure: bool,
+    vpc_reachable: bool,
+}
+
+impl Attr {
+    fn of(f: &Finding<'_>) -> Attr {
+        let impact = match f.data_classification {
+            DataClassification::Restricted => f.severity_normalized as u16 + 100,
+            DataClassification::Confidential => f.severity_normalized as u16 + 50,
+            _ => 0,
+        };
+        Attr {
+            epss: f.epss_e5,
+            impact,
+            stage: f.stage,
+            active: f.workflow_status.is_active(),
+            entry_exposure: f.network_exposure == NetworkExposure::Internet,
+            vpc_reachable: f.network_exposure.vpc_reachable(),
         }
     }
 }
@@ -98,6 +135,8 @@ struct Keys<'f> {
     /// then reads compact memory instead of the whole input.
     ids: String,
     id_span: Vec<(u32, u32)>,
+    /// Packed attributes of each finding.
+    attr: Vec<Attr>,
 }
 
 /// Findings ahead whose strings are prefetched while interning.
@@ -136,6 +175,7 @@ impl<'f> Keys<'f> {
         let mut group: [Vec<u32>; 3] = std::array::from_fn(|_| vec![NONE; n]);
         let mut ids = String::with_capacity(n * 64);
         let mut id_span = Vec::with_capacity(n);
+        let attr: Vec<Attr> = findings.iter().map(Attr::of).collect();
         for (i, f) in findings.iter().enumerate() {
             // The strings lie all over the input, likely out of cache:
             // start loading those of a later finding now.
@@ -190,6 +230,7 @@ impl<'f> Keys<'f> {
             group: [(r, counts[0]), (o, counts[1]), (v, counts[2])],
             ids,
             id_span,
+            attr,
         };
         (local, keys)
     }
@@ -209,7 +250,9 @@ impl<'f> Keys<'f> {
         let mut group: [Vec<u32>; 3] = std::array::from_fn(|_| Vec::with_capacity(n));
         let mut ids = String::with_capacity(parts.iter().map(|p| p.0.ids.len()).sum());
         let mut id_span = Vec::with_capacity(n);
+        let mut attr = Vec::with_capacity(n);
         for (part, distinct) in parts {
+            attr.extend_from_slice(&part.attr);
             let acc: Vec<u32> = part
                 .accounts
                 .iter()
@@ -250,105 +293,85 @@ impl<'f> Keys<'f> {
             group: [(r, counts[0]), (o, counts[1]), (v, counts[2])],
             ids,
             id_span,
+            attr,
         }
     }
 }
 
-/// The edge graph in CSR form.
-struct Graph {
-    start: Vec<usize>,
-    to: Vec<u32>,
-    reason: Vec<Reason>,
-}
-
-impl Graph {
-    #[inline]
-    fn neighbours(&self, v: usize) -> &[u32] {
-        &self.to[self.start[v]..self.start[v + 1]]
-    }
-
-    /// Reason of the edge u -> v (which must exist).
-    fn reason(&self, u: u32, v: u32) -> Reason {
-        let s = self.start[u as usize];
-        let i = self
-            .neighbours(u as usize)
-            .binary_search(&v)
-            .expect("edge on a path");
-        self.reason[s + i]
+/// Reason of the edge u -> v, which exists: the first group kind the two
+/// share.
+fn reason(groups: &[Groups; 3], u: u32, v: u32) -> Reason {
+    let same = |k: usize| {
+        let g = groups[k].of[u as usize];
+        g != NONE && g == groups[k].of[v as usize]
+    };
+    if same(0) {
+        Reason::SameResource
+    } else if same(1) {
+        Reason::SharedRole
+    } else {
+        Reason::VpcReach
     }
 }
 
-/// Adjacency of the nodes in `range`: a three-way merge of the node's
-/// resource, role and VPC groups (each ascending), so neighbours come out
-/// ascending and a neighbour in several groups gets the first reason.
-fn edges_of(
-    nodes: &Nodes,
-    groups: &[Groups; 3],
-    range: std::ops::Range<usize>,
-) -> (Vec<u32>, Vec<u32>, Vec<Reason>) {
-    let mut degree = Vec::with_capacity(range.len());
-    let mut to = Vec::new();
-    let mut reason = Vec::new();
-    for a in range {
-        let before = to.len();
-        let lists = [
-            groups[0].of_node(a),
-            groups[1].of_node(a),
-            groups[2].of_node(a),
-        ];
-        let mut pos = [0usize; 3];
-        let stage_a = nodes.stage[a];
-        loop {
-            let head = |k: usize| lists[k].get(pos[k]).copied().unwrap_or(NONE);
-            let (h0, h1, h2) = (head(0), head(1), head(2));
-            let b = h0.min(h1).min(h2);
-            if b == NONE {
-                break;
-            }
-            let (in0, in1, in2) = (h0 == b, h1 == b, h2 == b);
-            pos[0] += in0 as usize;
-            pos[1] += in1 as usize;
-            pos[2] += in2 as usize;
-            let bu = b as usize;
-            if bu == a || nodes.stage[bu] < stage_a {
-                continue;
-            }
-            let r = if in0 {
-                Reason::SameResource
-            } else if in1 {
-                Reason::SharedRole
-            } else if nodes.vpc_reachable[bu] {
-                Reason::VpcReach
-            } else {
-                continue;
-            };
-            to.push(b);
-            reason.push(r);
-        }
-        degree.push((to.len() - before) as u32);
-    }
-    (degree, to, reason)
-}
-
-fn build_graph(nodes: &Nodes, groups: &[Groups; 3]) -> Graph {
-    let n = nodes.finding.len();
-    let parts: Vec<_> = (0..n.div_ceil(EDGE_CHUNK))
+/// Out-degree of every node, without enumerating edges: the targets of a
+/// are the members of R ∪ S ∪ V with stage >= stage(a), a excluded (R, S, V
+/// its resource, role and VPC groups' targets), counted by
+/// inclusion-exclusion over the intersections R∩S, R∩V, S∩V, R∩S∩V, which
+/// are themselves groups of nodes sharing several keys.
+fn out_degrees(nodes: &Nodes, groups: &[Groups; 3]) -> Vec<u64> {
+    let n = nodes.stage.len();
+    let per_mask: Vec<Vec<i64>> = (1u8..8)
         .into_par_iter()
-        .map(|c| edges_of(nodes, groups, c * EDGE_CHUNK..((c + 1) * EDGE_CHUNK).min(n)))
+        .map(|mask| {
+            let kinds: Vec<usize> = (0..3).filter(|k| mask & (1 << k) != 0).collect();
+            // Combined group of each node for the kinds in mask.
+            let mut combo = vec![NONE; n];
+            let count = if kinds.len() == 1 {
+                combo.copy_from_slice(&groups[kinds[0]].of);
+                groups[kinds[0]].seg.len() / STAGES
+            } else {
+                let mut ids: HashMap<[u32; 3], u32> = HashMap::new();
+                for (v, c) in combo.iter_mut().enumerate() {
+                    let mut key = [NONE; 3];
+                    for &k in &kinds {
+                        key[k] = groups[k].of[v];
+                    }
+                    if kinds.iter().all(|&k| key[k] != NONE) {
+                        let next = ids.len() as u32;
+                        *c = *ids.entry(key).or_insert(next);
+                    }
+                }
+                ids.len()
+            };
+            let needs_reach = mask & 0b100 != 0;
+            let member = |v: usize| combo[v] != NONE && (!needs_reach || nodes.vpc_reachable[v]);
+            // Members of each combined group with stage >= t.
+            const W: usize = STAGES + 2;
+            let mut at_least = vec![0i64; count * W];
+            for v in (0..n).filter(|&v| member(v)) {
+                at_least[combo[v] as usize * W + nodes.stage[v] as usize] += 1;
+            }
+            for h in at_least.chunks_mut(W) {
+                for t in (1..=STAGES).rev() {
+                    h[t] += h[t + 1];
+                }
+            }
+            let sign = if kinds.len() % 2 == 1 { 1 } else { -1 };
+            (0..n)
+                .map(|v| match combo[v] {
+                    NONE => 0,
+                    c => {
+                        sign * (at_least[c as usize * W + nodes.stage[v] as usize]
+                            - member(v) as i64)
+                    }
+                })
+                .collect()
+        })
         .collect();
-    let total: usize = parts.iter().map(|p| p.1.len()).sum();
-    let mut start = Vec::with_capacity(n + 1);
-    let mut to = Vec::with_capacity(total);
-    let mut reason = Vec::with_capacity(total);
-    start.push(0);
-    for (degree, t, r) in parts {
-        for d in degree {
-            start.push(start.last().copied().unwrap_or(0) + d as usize);
-        }
-        to.extend_from_slice(&t);
-        reason.extend_from_slice(&r);
-    }
-    Graph { start, to, reason }
+    (0..n)
+        .map(|v| per_mask.iter().map(|d| d[v]).sum::<i64>() as u64)
+        .collect()
 }
 
 /// A candidate path found by one BFS; `chain` indexes the entry's chain
@@ -381,25 +404,38 @@ struct EntryPaths {
     chains: Vec<u32>,
 }
 
-/// Reusable BFS state, sized to the node count.
+/// Reusable BFS state, sized to the node and group counts.
 struct Scratch {
     generation: u32,
     seen: Vec<u32>,
     parent: Vec<u32>,
     depth: Vec<u8>,
+    /// Integer likelihood L of the path from the entry to each node.
+    level: Vec<u32>,
     queue: Vec<u32>,
     found: Vec<u32>,
+    targets: Vec<u32>,
+    /// Per group kind and group: `generation << 4 | drained`, meaning that
+    /// in that BFS every target with stage >= drained has been seen (15:
+    /// none yet; an older generation: none yet either).
+    group_state: [Vec<u32>; 3],
+    /// Bitset over nodes for ordering large neighbour batches.
+    bits: Vec<u64>,
 }
 
 impl Scratch {
-    fn new(n: usize) -> Self {
+    fn new(n: usize, groups: &[Groups; 3]) -> Self {
         Scratch {
             generation: 0,
             seen: vec![0; n],
             parent: vec![NONE; n],
             depth: vec![0; n],
+            level: vec![0; n],
             queue: Vec::new(),
             found: Vec::new(),
+            targets: Vec::new(),
+            group_state: std::array::from_fn(|k| vec![0; groups[k].seg.len() / STAGES]),
+            bits: vec![0; n.div_ceil(64)],
         }
     }
 
@@ -415,17 +451,42 @@ impl Scratch {
         }
         len
     }
+
+    /// Sorts `found` (distinct nodes) ascending: a comparison sort when few,
+    /// a pass over a bitset when many (a node of a large VPC finds
+    /// thousands at once).
+    fn sort_found(&mut self) {
+        let found = &mut self.found;
+        if found.len() < 64 {
+            found.sort_unstable();
+            return;
+        }
+        let (mut lo, mut hi) = (usize::MAX, 0);
+        for &v in found.iter() {
+            let w = v as usize / 64;
+            self.bits[w] |= 1 << (v % 64);
+            lo = lo.min(w);
+            hi = hi.max(w);
+        }
+        found.clear();
+        for w in lo..=hi {
+            let mut b = self.bits[w];
+            while b != 0 {
+                found.push((w * 64) as u32 + b.trailing_zeros());
+                b &= b - 1;
+            }
+            self.bits[w] = 0;
+        }
+    }
 }
 
-/// Integer score of a path given target first (SPEC section 3), u64 floor
-/// arithmetic from the entry.
+/// One step of the integer likelihood L of SPEC section 3 (u64 floor
+/// arithmetic): L at a node from L at its parent (10^6 before the entry).
 #[inline]
-fn score(nodes: &Nodes, back: &[u32]) -> u64 {
-    let mut l: u64 = 1_000_000;
-    for &v in back.iter().rev() {
-        l = l * (500_000 + 5 * nodes.epss[v as usize] as u64) / 1_000_000;
-    }
-    nodes.impact[back[0] as usize] * l
+fn level_step(parent_level: u32, epss: u32) -> u32 {
+    // L <= 10^6 throughout (each factor is at most 10^6 / 10^6), so the
+    // product fits a u64 and the quotient a u32.
+    (parent_level as u64 * (500_000 + 5 * epss as u64) / 1_000_000) as u32
 }
 
 /// Float likelihood of a path given entry first: a product of quotients.
@@ -440,22 +501,36 @@ fn likelihood(nodes: &Nodes, chain: &[u32]) -> f64 {
 
 /// BFS from entry `e` over its account; keeps at most `top_k` paths (0 =
 /// all) in rank order's best, which is enough for the account's top_k.
+///
+/// The unvisited neighbours of u are taken from the stage suffixes of its
+/// groups. Once a group's suffix from stage s has been taken, all of it is
+/// seen, so the group is "drained" down to s for the rest of this BFS and
+/// never scanned again from a stage >= s: an entry costs O(reachable set)
+/// even in a VPC of thousands. Neighbours found from one node are sorted
+/// before they are queued, which is the spec's BFS exactly.
 fn paths_from(
     e: u32,
     nodes: &Nodes,
-    graph: &Graph,
+    groups: &[Groups; 3],
     targets_in_account: u64,
     opt: Options,
     s: &mut Scratch,
 ) -> EntryPaths {
+    // Generations fit 28 bits (group_state packs them with a stage).
+    if s.generation >= (1 << 28) - 1 {
+        s.generation = 0;
+        s.seen.fill(0);
+        s.group_state.iter_mut().for_each(|v| v.fill(0));
+    }
     s.generation += 1;
     let g = s.generation;
     let eu = e as usize;
     s.seen[eu] = g;
     s.parent[eu] = NONE;
     s.depth[eu] = 0;
+    s.level[eu] = level_step(1_000_000, nodes.epss[eu]);
     s.queue.clear();
-    s.found.clear();
+    s.targets.clear();
     s.queue.push(e);
     let mut remaining = targets_in_account - (nodes.impact[eu] > 0) as u64;
     let max_depth = opt.max_depth as u8;
@@ -467,17 +542,41 @@ fn paths_from(
         if d >= max_depth {
             break; // FIFO: every node still queued is at least as deep
         }
-        for &v in graph.neighbours(u) {
-            let vu = v as usize;
-            if s.seen[vu] == g {
+        let su = nodes.stage[u];
+        s.found.clear();
+        let node_groups = nodes.groups[u];
+        for (k, group) in groups.iter().enumerate() {
+            let gid = node_groups[k];
+            if gid == NONE {
                 continue;
             }
-            s.seen[vu] = g;
+            let state = &mut s.group_state[k][gid as usize];
+            let drained = if *state >> 4 == g {
+                (*state & 15) as u8
+            } else {
+                STAGES as u8 + 1
+            };
+            if su >= drained {
+                continue;
+            }
+            *state = g << 4 | su as u32;
+            for &v in group.stages(gid, su, drained) {
+                if s.seen[v as usize] != g {
+                    s.seen[v as usize] = g;
+                    s.found.push(v);
+                }
+            }
+        }
+        s.sort_found();
+        for i in 0..s.found.len() {
+            let v = s.found[i];
+            let vu = v as usize;
             s.parent[vu] = u as u32;
             s.depth[vu] = d + 1;
+            s.level[vu] = level_step(s.level[u], nodes.epss[vu]);
             s.queue.push(v);
             if nodes.impact[vu] > 0 {
-                s.found.push(v);
+                s.targets.push(v);
                 remaining -= 1;
                 if remaining == 0 {
                     break 'bfs; // all parents on target chains are fixed
@@ -488,18 +587,15 @@ fn paths_from(
 
     let mut buf = [0u32; 17];
     let mut paths: Vec<PathRec> = s
-        .found
+        .targets
         .iter()
-        .map(|&t| {
-            let len = s.chain_back(t, &mut buf);
-            PathRec {
-                score: score(nodes, &buf[..len]),
-                hops: len as u32 - 1,
-                entry: e,
-                target: t,
-                likelihood: 0.0,
-                chain: 0,
-            }
+        .map(|&t| PathRec {
+            score: nodes.impact[t as usize] * s.level[t as usize] as u64,
+            hops: s.depth[t as usize] as u32,
+            entry: e,
+            target: t,
+            likelihood: 0.0,
+            chain: 0,
         })
         .collect();
     let candidates = paths.len() as u64;
@@ -571,14 +667,17 @@ pub fn compute<'f>(findings: &'f [Finding<'_>], opt: Options) -> AttackPathsDoc<
         epss: Vec::new(),
         vpc_reachable: Vec::new(),
         impact: Vec::new(),
+        groups: Vec::new(),
     };
     let mut entries: Vec<u32> = Vec::new();
+    let mut current = NONE;
     for &fi in &order {
-        let f = &findings[fi as usize];
-        if accounts.last().is_none_or(|a| a.name != f.aws_account_id) {
+        let fu = fi as usize;
+        if keys.account[fu] != current {
+            current = keys.account[fu];
             let n = nodes.finding.len();
             accounts.push(Account {
-                name: &f.aws_account_id,
+                name: keys.accounts[current as usize],
                 findings: 0,
                 nodes: n..n,
                 entries: entries.len()..entries.len(),
@@ -588,23 +687,19 @@ pub fn compute<'f>(findings: &'f [Finding<'_>], opt: Options) -> AttackPathsDoc<
         let acc_index = accounts.len() as u32 - 1;
         let acc = accounts.last_mut().expect("pushed above");
         acc.findings += 1;
-        if !f.workflow_status.is_active() {
+        let a = keys.attr[fu];
+        if !a.active {
             continue;
         }
         let v = nodes.finding.len() as u32;
         nodes.finding.push(fi);
         nodes.account.push(acc_index);
-        nodes.stage.push(f.stage);
-        nodes.epss.push(f.epss_e5);
-        nodes.vpc_reachable.push(f.network_exposure.vpc_reachable());
-        let impact = match f.data_classification {
-            DataClassification::Restricted => f.severity_normalized as u64 + 100,
-            DataClassification::Confidential => f.severity_normalized as u64 + 50,
-            _ => 0,
-        };
-        nodes.impact.push(impact);
-        acc.targets += (impact > 0) as u64;
-        if f.network_exposure == NetworkExposure::Internet {
+        nodes.stage.push(a.stage);
+        nodes.epss.push(a.epss);
+        nodes.vpc_reachable.push(a.vpc_reachable);
+        nodes.impact.push(a.impact as u64);
+        acc.targets += (a.impact > 0) as u64;
+        if a.entry_exposure {
             entries.push(v);
         }
         acc.nodes.end = nodes.finding.len();
@@ -612,28 +707,36 @@ pub fn compute<'f>(findings: &'f [Finding<'_>], opt: Options) -> AttackPathsDoc<
     }
 
     let id = |v: u32| -> &'f str { &findings[nodes.finding[v as usize] as usize].id };
+    let mut kind = 0;
     let groups = keys.group.map(|(of, count)| {
         let by_node = nodes.finding.iter().map(|&f| of[f as usize]).collect();
-        Groups::build(by_node, count)
+        // VPC groups lead only to INTERNET- or VPC-exposed findings.
+        let vpc = kind == 2;
+        kind += 1;
+        Groups::build(by_node, count, &nodes.stage, |v| {
+            !vpc || nodes.vpc_reachable[v]
+        })
     });
-    let graph = build_graph(&nodes, &groups);
-    drop(groups);
+    nodes.groups = (0..nodes.finding.len())
+        .map(|v| [groups[0].of[v], groups[1].of[v], groups[2].of[v]])
+        .collect();
+    let degree = out_degrees(&nodes, &groups);
 
     // One scratch per chunk of entries (not per rayon split, which may be
     // far more numerous): its arrays are as long as the node count.
     let chunk = entries
         .len()
-        .div_ceil(rayon::current_num_threads() * 8)
+        .div_ceil(rayon::current_num_threads() * 4)
         .max(BFS_CHUNK_MIN);
     let entry_paths: Vec<EntryPaths> = entries
         .par_chunks(chunk)
         .flat_map_iter(|chunk| {
-            let mut s = Scratch::new(nodes.finding.len());
+            let mut s = Scratch::new(nodes.finding.len(), &groups);
             chunk
                 .iter()
                 .map(|&e| {
                     let targets = accounts[nodes.account[e as usize] as usize].targets;
-                    paths_from(e, &nodes, &graph, targets, opt, &mut s)
+                    paths_from(e, &nodes, &groups, targets, opt, &mut s)
                 })
                 .collect::<Vec<_>>()
         })
@@ -667,7 +770,10 @@ pub fn compute<'f>(findings: &'f [Finding<'_>], opt: Options) -> AttackPathsDoc<
                         score: p.score,
                         likelihood: p.likelihood,
                         finding_ids: chain.iter().map(|&v| id(v)).collect(),
-                        reasons: chain.windows(2).map(|w| graph.reason(w[0], w[1])).collect(),
+                        reasons: chain
+                            .windows(2)
+                            .map(|w| reason(&groups, w[0], w[1]))
+                            .collect(),
                     }
                 })
                 .collect::<Vec<_>>();
@@ -675,7 +781,7 @@ pub fn compute<'f>(findings: &'f [Finding<'_>], opt: Options) -> AttackPathsDoc<
                 aws_account_id: acc.name,
                 findings: acc.findings,
                 active: acc.nodes.len() as u64,
-                edges: (graph.start[acc.nodes.end] - graph.start[acc.nodes.start]) as u64,
+                edges: degree[acc.nodes.clone()].iter().sum(),
                 entries: acc.entries.len() as u64,
                 targets: acc.targets,
                 candidate_paths: candidates,

@@ -5,13 +5,14 @@
 //! equal to an earlier one (duplicate_id).
 //!
 //! Parallel scan: the array is cut at candidate element starts (a `{`
-//! whose preceding non-space bytes are `}` and `,`), and each piece is
-//! scanned on its own thread. A piece's start is only a guess (the pattern
+//! preceded by `}` and `,` and followed by `"`, white space aside), and
+//! each piece is scanned on its own thread. A piece's start is only a guess (the pattern
 //! may sit inside a string), so the pieces are chained in order: piece j
 //! started at a true element start when piece j-1 did and stopped exactly
-//! at it. When a piece overshoots the next guess, the rest of the document
-//! is scanned from where that piece stopped, and the following pieces are
-//! dropped. The result is therefore exactly that of a sequential scan.
+//! at it. When a piece overshoots the next guess, the following pieces are
+//! dropped and the rest of the document is cut again from where that piece
+//! stopped (after a few such rounds, it is scanned in one piece). The
+//! result is therefore exactly that of a sequential scan.
 
 use std::collections::hash_map::Entry;
 use std::hash::BuildHasher;
@@ -24,7 +25,7 @@ use crate::json::{self, Scanner, SyntaxError};
 use crate::types::ErrorDoc;
 
 /// Documents at least this long are scanned in parallel.
-const PARALLEL_MIN_BYTES: usize = 1 << 20;
+const PARALLEL_MIN_BYTES: usize = 128 << 10;
 /// Pieces per worker thread (several, so that uneven pieces balance).
 const PIECES_PER_THREAD: usize = 4;
 /// Parallel rounds before the rest is scanned in one piece.
@@ -34,9 +35,21 @@ const MAX_ROUNDS: usize = 4;
 /// ("" for the element itself) and why.
 pub(crate) type ElementResult<T> = Result<T, (&'static str, String)>;
 
-/// The invalid_json error document for a scanner error.
-pub(crate) fn json_error(e: SyntaxError) -> ErrorDoc {
-    ErrorDoc::json(format!("invalid JSON: {e}"))
+/// The invalid_json error document for a scanner error in `input`, naming
+/// line, column and byte offset.
+pub(crate) fn json_error(input: &[u8], e: SyntaxError) -> ErrorDoc {
+    let before = &input[..e.offset.min(input.len())];
+    let line = before.iter().filter(|&&b| b == b'\n').count() + 1;
+    let column = before.len()
+        - before
+            .iter()
+            .rposition(|&b| b == b'\n')
+            .map_or(0, |p| p + 1)
+        + 1;
+    ErrorDoc::json(format!(
+        "invalid JSON at line {line}, column {column} (byte {}): {}",
+        e.offset, e.what
+    ))
 }
 
 /// How the scan of one piece ended.
@@ -125,7 +138,11 @@ fn piece_starts(text: &[u8], first: usize, pieces: usize) -> Vec<usize> {
     let span = text.len() - first;
     for j in 1..pieces {
         let from = (first + j * span / pieces).max(*starts.last().unwrap() + 1);
-        let found = text[from.min(text.len())..]
+        // Look no further than one piece ahead: a document with no element
+        // start there (say, an array of numbers) is not searched to its end
+        // once per piece.
+        let to = (from + span / pieces).min(text.len());
+        let found = text[from.min(to)..to]
             .iter()
             .enumerate()
             .filter(|&(_, &b)| b == b'{')
@@ -141,9 +158,8 @@ fn piece_starts(text: &[u8], first: usize, pieces: usize) -> Vec<usize> {
                         text[c] == b',' && before(c).is_some_and(|b| text[b] == b'}')
                     })
             });
-        match found {
-            Some(at) => starts.push(at),
-            None => break,
+        if let Some(at) = found {
+            starts.push(at);
         }
     }
     starts
@@ -158,21 +174,26 @@ pub(crate) fn scan_findings<'a, T: Send>(
     element: impl Fn(&mut Scanner<'a>) -> json::Result<ElementResult<T>> + Sync,
     id: impl Fn(&T) -> &str + Sync,
 ) -> Result<Vec<T>, ErrorDoc> {
-    let mut sc = Scanner::new(input).map_err(json_error)?;
+    let mut sc = Scanner::new(input).map_err(|e| json_error(input, e))?;
     match sc.peek() {
         Some(b'[') => {}
         Some(_) => {
             // Report a well-formed non-array and an ill-formed document alike.
-            sc.value(1).and_then(|_| sc.finish()).map_err(json_error)?;
+            sc.value(1)
+                .and_then(|_| sc.finish())
+                .map_err(|e| json_error(input, e))?;
             return Err(ErrorDoc::json("the top level is not an array".into()));
         }
         None => return Err(ErrorDoc::json("invalid JSON: empty document".into())),
     }
-    sc.enter(1).map_err(json_error)?;
-    sc.begin_array().map_err(json_error)?;
+    sc.enter(1).map_err(|e| json_error(input, e))?;
+    sc.begin_array().map_err(|e| json_error(input, e))?;
     let mut first = true;
-    if !sc.next_element(&mut first).map_err(json_error)? {
-        sc.finish().map_err(json_error)?;
+    if !sc
+        .next_element(&mut first)
+        .map_err(|e| json_error(input, e))?
+    {
+        sc.finish().map_err(|e| json_error(input, e))?;
         return Ok(Vec::new());
     }
     sc.skip_ws();
@@ -223,7 +244,7 @@ fn scan_elements<'a, T: Send>(
             .collect();
         for p in pieces {
             match p.outcome {
-                Outcome::Syntax(e) => return Err(json_error(e)),
+                Outcome::Syntax(e) => return Err(json_error(sc.text().as_bytes(), e)),
                 Outcome::Overshot(next) => from = Some(next),
                 Outcome::AtNext | Outcome::End => {}
             }

@@ -752,7 +752,7 @@ mod tests {
         assert_eq!(validate_utf8(&big), Err(n - 2));
         big[3_000_001] = 0xc3; // a lead byte followed by a non-continuation
         let at = validate_utf8(&big).unwrap_err();
-        assert!(at <= 3_000_001 && at >= 3_000_001 - 4, "{at}");
+        assert!((3_000_001 - 4..=3_000_001).contains(&at), "{at}");
         assert_eq!(
             validate_utf8(&big).unwrap_err(),
             std::str::from_utf8(&big).unwrap_err().valid_up_to()

@@ -132,8 +132,9 @@ fn write_output(out: Option<&Path>, data: &[u8]) -> Result<(), String> {
     Ok(())
 }
 
-/// A human message for an error document about `file`.
-fn describe(file: &Path, e: &ErrorDoc) -> String {
+/// A human message for an error document about `file`; `option` names
+/// what an invalid_options field is ("option" or "query member").
+fn describe(file: &Path, option: &str, e: &ErrorDoc) -> String {
     let mut at = String::new();
     if let Some(i) = e.index {
         at.push_str(&format!(", finding {i}"));
@@ -141,14 +142,14 @@ fn describe(file: &Path, e: &ErrorDoc) -> String {
     match e.field.as_deref() {
         Some("") if e.index.is_some() => at.push_str(" (the element itself)"),
         Some(f) if e.index.is_some() => at.push_str(&format!(", field {f:?}")),
-        Some(f) => at.push_str(&format!(", option {f:?}")),
+        Some(f) => at.push_str(&format!(", {option} {f:?}")),
         None => {}
     }
     format!("{}{at}: {}: {}", file.display(), e.code, e.message)
 }
 
 fn run(cmd: Command) -> Result<(), (u8, String)> {
-    let (input, out, result) = match cmd {
+    let (input, out, option, result) = match cmd {
         Command::Help => {
             println!("{USAGE}");
             return Ok(());
@@ -167,19 +168,19 @@ fn run(cmd: Command) -> Result<(), (u8, String)> {
         } => {
             let data = fs::read(&input).map_err(|e| (1, format!("{}: {e}", input.display())))?;
             let result = attack_paths(&data, max_depth, top_k);
-            (input, out, result)
+            (input, out, "option", result)
         }
         Command::List { input, out, query } => {
             let data = fs::read(&input).map_err(|e| (1, format!("{}: {e}", input.display())))?;
             let result = list_findings(&data, query.as_bytes());
-            (input, out, result)
+            (input, out, "query member", result)
         }
     };
     match result {
         Ok(doc) => write_output(out.as_deref(), &doc).map_err(|m| (1, m)),
         Err(e) => {
             write_output(out.as_deref(), &e.to_json()).map_err(|m| (1, m))?;
-            Err((1, describe(&input, &e)))
+            Err((1, describe(&input, option, &e)))
         }
     }
 }
@@ -248,13 +249,18 @@ mod tests {
 
     #[test]
     fn describes_errors_with_file_index_and_field() {
+        let e = ErrorDoc::options("limit", "limit must be an integer in 1..10000".into());
+        assert_eq!(
+            describe(Path::new("d.json"), "query member", &e),
+            "d.json, query member \"limit\": invalid_options: limit must be an integer in 1..10000"
+        );
         let e = ErrorDoc::field(
             12,
             "epss_e5",
             "epss_e5 must be an integer in 0..100000".into(),
         );
         assert_eq!(
-            describe(Path::new("d.json"), &e),
+            describe(Path::new("d.json"), "option", &e),
             "d.json, finding 12, field \"epss_e5\": invalid_field: epss_e5 must be an integer in 0..100000"
         );
     }
