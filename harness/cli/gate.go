@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"syscall"
@@ -14,6 +15,7 @@ import (
 
 	"github.com/aegisbench/aegisbench/datasets"
 	"github.com/aegisbench/aegisbench/engines"
+	"github.com/aegisbench/aegisbench/harness/bench"
 	"github.com/aegisbench/aegisbench/harness/gate"
 )
 
@@ -73,6 +75,7 @@ type gateFlags struct {
 	base, head, baseRef, conformance, out string
 	thresholds                            gate.Thresholds
 	mode, sizes, engines, only, benchArgs string
+	datasets                              []string
 	tags, counter, shape, keep            string
 	count, instrCount, maxDepth, topK     int
 	seed                                  uint64
@@ -101,6 +104,7 @@ func runGate(env Env, args []string) error {
 	fs.StringVar(&f.mode, "mode", "time", "with --base-ref: time (aegisbench bench) or instructions (instruction counts)")
 	fs.IntVar(&f.count, "count", 0, "samples per side (--base-ref: 10 in time mode, 3 in instructions mode; --calibrate, time mode: 10)")
 	fs.StringVar(&f.sizes, "sizes", "2000", "dataset sizes (--base-ref)")
+	fs.Var((*conformStrings)(&f.datasets), "dataset", "also measure this findings `FILE` (--base-ref; repeatable): timed as whole processes in time mode, counted in instructions mode")
 	fs.StringVar(&f.engines, "engines", "go", "engines (--base-ref; instructions mode: rust-cli means the aegispath CLI)")
 	fs.StringVar(&f.only, "only", "go", "tools for `aegisbench bench --only` (time mode; go = go test -bench)")
 	fs.StringVar(&f.benchArgs, "bench-args", "", "extra arguments for `aegisbench bench` (time mode, space-separated)")
@@ -228,7 +232,18 @@ func gateBaseRef(ctx context.Context, env Env, f gateFlags) error {
 		if cfg.Rounds == 0 {
 			cfg.Rounds = 10
 		}
-		args := []string{"--engines", f.engines, "--only", f.only, "--sizes", f.sizes}
+		only := f.only
+		if len(f.datasets) > 0 && !slices.Contains(splitList(only), "hyperfine") {
+			only += ",hyperfine" // bench times user datasets as whole processes
+		}
+		args := []string{"--engines", f.engines, "--only", only, "--sizes", f.sizes}
+		for _, d := range f.datasets {
+			abs, err := filepath.Abs(d)
+			if err != nil {
+				return err
+			}
+			args = append(args, "--dataset", abs)
+		}
 		args = append(args, strings.Fields(f.benchArgs)...)
 		cfg.Sample = gate.BenchSample(args)
 	case "instructions":
@@ -247,6 +262,13 @@ func gateBaseRef(ctx context.Context, env Env, f gateFlags) error {
 				return fmt.Errorf("gate: dataset %s n=%d: %w", f.shape, n, err)
 			}
 			inputs = append(inputs, gate.InstrInput{N: n, Path: p})
+		}
+		for _, d := range f.datasets {
+			info, err := datasets.DescribeFile(d)
+			if err != nil {
+				return fmt.Errorf("gate: --dataset %w", err)
+			}
+			inputs = append(inputs, gate.InstrInput{N: info.Findings, Path: info.Path, Dataset: bench.ConfigKey(strings.TrimSuffix(info.Name, filepath.Ext(info.Name)))})
 		}
 		opt := engines.Options{MaxDepth: f.maxDepth, TopK: f.topK}
 		cfg.Sample = gate.InstructionSample(counter, splitList(f.engines), inputs, opt, work)

@@ -228,6 +228,9 @@ type InstrTarget struct {
 type InstrInput struct {
 	N    int
 	Path string
+	// Dataset names a user's file (--dataset); empty for the standard
+	// ladder. It becomes a /dataset= element of the benchmark name.
+	Dataset string
 }
 
 // InstrConfig configures MeasureInstructions.
@@ -318,7 +321,11 @@ func MeasureInstructions(ctx context.Context, r Runner, cfg InstrConfig, w io.Wr
 				if err != nil {
 					return fmt.Errorf("gate: counting instructions of engine %s on %s: %w", t.Engine, in.Path, err)
 				}
-				fmt.Fprintf(&buf, "%s 1 %d %s\n", InstructionsName(t.Engine, in.N), n, InstructionsUnit)
+				name := InstructionsName(t.Engine, in.N)
+				if in.Dataset != "" {
+					name = strings.Replace(name, "/engine=", "/dataset="+in.Dataset+"/engine=", 1)
+				}
+				fmt.Fprintf(&buf, "%s 1 %d %s\n", name, n, InstructionsUnit)
 			}
 		}
 	}

@@ -183,6 +183,13 @@ func TestMeasureInstructions(t *testing.T) {
 	assert.True(t, IsExact(res.Units, "instructions/op"))
 	assert.Equal(t, -1, Better(res.Units, "instructions/op"))
 
+	// A user's dataset (--dataset) is named in the benchmark name.
+	cfg.Count, cfg.Targets = 1, targets[:1]
+	cfg.Inputs = []InstrInput{{N: 7, Path: "/d/mine.json", Dataset: "mine"}}
+	out.Reset()
+	require.NoError(t, MeasureInstructions(context.Background(), nil, cfg, &out))
+	assert.Contains(t, out.String(), "\nBenchmarkInstructions/dataset=mine/engine=go/n=7 1 1000 instructions/op\n")
+
 	cfg.Count = 0
 	require.Error(t, MeasureInstructions(context.Background(), nil, cfg, &out))
 }
