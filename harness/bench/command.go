@@ -65,7 +65,11 @@ type Output struct {
 	Stderr []byte
 	// PeakRSS is the peak resident set size in bytes reported by the
 	// operating system for the process and the children it waited for
-	// (wait4's rusage); 0 when unknown.
+	// (wait4's rusage); 0 when unknown or not measurable. Linux carries the
+	// spawning process's high-water mark into a child started with vfork
+	// (as Go starts processes) across exec, so a figure at or below this
+	// harness's own peak RSS may be the harness's, not the child's: such
+	// figures are dropped rather than reported.
 	PeakRSS int64
 }
 
@@ -93,7 +97,9 @@ func (ExecRunner) Run(ctx context.Context, c Command) (Output, error) {
 	err := cmd.Run()
 	out := Output{Stdout: stdout.Bytes(), Stderr: stderr.Bytes()}
 	if cmd.ProcessState != nil {
-		out.PeakRSS = peakRSS(cmd.ProcessState)
+		if rss := peakRSS(cmd.ProcessState); rss > selfPeakRSS() {
+			out.PeakRSS = rss
+		}
 	}
 	if err != nil {
 		return out, &CommandError{Cmd: c, Err: err, Stderr: tail(stderr.Bytes(), 2000)}

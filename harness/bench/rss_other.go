@@ -6,3 +6,6 @@ import "os"
 
 // peakRSS is unknown on this operating system.
 func peakRSS(*os.ProcessState) int64 { return 0 }
+
+// selfPeakRSS is unknown on this operating system.
+func selfPeakRSS() int64 { return 0 }
