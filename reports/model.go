@@ -614,7 +614,7 @@ func (b *Baseline) buildNotMeasured() {
 			rss = rss || p.GoRSS != nil || p.RustRSS != nil
 		}
 		if !rss {
-			nm("Peak RSS of the processes: not measured (recorded only with one timed run per hyperfine invocation).")
+			nm("Peak RSS of the processes: not measured (it needs GNU time, /usr/bin/time, and one timed run per hyperfine invocation).")
 		}
 	}
 	switch {

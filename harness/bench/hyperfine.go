@@ -68,9 +68,20 @@ func hyperfineArm(cfg Config, d Dataset, label, engine string, target Command) a
 		desc = fmt.Sprintf("hyperfine dataset=%s engine=%s n=%d", label, engine, d.Findings)
 	}
 	runs := cfg.Hyperfine.Runs
+	cmd := Command{Dir: cfg.Root, Path: cfg.Programs.Hyperfine, Args: args}
+	// With one timed run per invocation, GNU time's peak RSS of the
+	// invocation (the largest of hyperfine and the processes it waited
+	// for) belongs to that run. It must come from GNU time, not from this
+	// process's wait4: Linux carries a vfork'ing parent's own peak RSS into
+	// the child, and this harness is larger than a small engine run.
+	measureRSS := runs == 1 && cfg.Programs.Time != ""
+	if measureRSS {
+		cmd = Command{Dir: cfg.Root, Path: cfg.Programs.Time,
+			Args: append([]string{"-f", peakRSSPrefix + "%M", cfg.Programs.Hyperfine}, args...)}
+	}
 	return arm{
 		label: desc,
-		cmd:   Command{Dir: cfg.Root, Path: cfg.Programs.Hyperfine, Args: args},
+		cmd:   cmd,
 		collect: func(out Output) ([]Measurement, error) {
 			ms, err := ParseHyperfineJSON(out.Stdout, name)
 			if err != nil {
@@ -79,15 +90,35 @@ func hyperfineArm(cfg Config, d Dataset, label, engine string, target Command) a
 			if len(ms) != runs {
 				return nil, fmt.Errorf("hyperfine reported %d timed runs, want %d", len(ms), runs)
 			}
-			// With one timed run per invocation, the invocation's peak
-			// RSS (the largest process hyperfine waited for) belongs to
-			// that run's result line.
-			if runs == 1 && out.PeakRSS > 0 {
-				ms[0].Result.Values = append(ms[0].Result.Values, benchfmt.Value{Value: float64(out.PeakRSS), Unit: UnitPeakRSS})
+			if measureRSS {
+				rss, err := parsePeakRSS(out.Stderr)
+				if err != nil {
+					return nil, err
+				}
+				ms[0].Result.Values = append(ms[0].Result.Values, benchfmt.Value{Value: float64(rss), Unit: UnitPeakRSS})
 			}
 			return ms, nil
 		},
 	}
+}
+
+// peakRSSPrefix marks GNU time's output line (-f FORMAT) on stderr.
+const peakRSSPrefix = "aegisbench-peak-rss-kib="
+
+// parsePeakRSS reads the last GNU time line of stderr and returns the peak
+// RSS in bytes (time's %M is in KiB).
+func parsePeakRSS(stderr []byte) (int64, error) {
+	lines := strings.Split(strings.TrimRight(string(stderr), "\n"), "\n")
+	last := lines[len(lines)-1]
+	v, ok := strings.CutPrefix(last, peakRSSPrefix)
+	if !ok {
+		return 0, fmt.Errorf("GNU time wrote no %q line (stderr ends %q)", peakRSSPrefix, last)
+	}
+	kib, err := strconv.ParseInt(strings.TrimSpace(v), 10, 64)
+	if err != nil || kib <= 0 {
+		return 0, fmt.Errorf("GNU time: bad peak RSS %q", last)
+	}
+	return kib * 1024, nil
 }
 
 type hyperfineExport struct {

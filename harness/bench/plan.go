@@ -118,6 +118,10 @@ type HyperfineSettings struct {
 // Programs names the external programs a plan uses.
 type Programs struct {
 	Go, Cargo, Hyperfine string
+	// Time is GNU time (/usr/bin/time), which reports the peak RSS of the
+	// hyperfine invocation it wraps; "" when absent (peak RSS is then not
+	// measured).
+	Time string
 }
 
 // Config is everything a plan depends on. The CLI fills it from flags and

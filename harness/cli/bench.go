@@ -106,6 +106,11 @@ func runBench(env Env, args []string) error {
 	for _, s := range skipped {
 		fmt.Fprintf(env.Stderr, "bench: skipping %s\n", s)
 	}
+	// GNU time (Debian package "time") measures the processes' peak RSS;
+	// without it the report says peak RSS was not measured.
+	if p, err := exec.LookPath("/usr/bin/time"); err == nil {
+		cfg.Programs.Time = p
+	}
 	if cfg.Root, err = datasets.RepoRoot(); err != nil {
 		return fmt.Errorf("bench: %w", err)
 	}
