@@ -33,9 +33,10 @@ const (
 	classRestricted
 )
 
-// severityBand returns the index into severityLabels for a normalized
-// severity: 0, 1-39, 40-69, 70-89, 90-100.
-func severityBand(sev int) int {
+// SeverityBand returns the ASFF severity band of a normalized severity, the
+// index of its severity_label in INFORMATIONAL, LOW, MEDIUM, HIGH, CRITICAL:
+// 0, 1-39, 40-69, 70-89, 90-100.
+func SeverityBand(sev int) int {
 	switch {
 	case sev == 0:
 		return 0

@@ -295,7 +295,7 @@ func (g *gen) finding(i int, s *slot) {
 	)
 	base := region + ":" + acct.id + ":"
 	ttpType := techniqueTypeNames[s.stage] + tech.id + "-" + tech.name
-	band := severityBand(s.severity)
+	band := SeverityBand(s.severity)
 	switch prod {
 	case prodGuardDuty:
 		th := pickThreat(r, s.stage, kind.target)

@@ -166,7 +166,7 @@ func checkFinding(t *testing.T, i int, f decoded, seenIDs map[string]bool, adver
 	must(stageOf[f.str("mitre_tactic_id")] > 0, "mitre_tactic_id %q", f.str("mitre_tactic_id"))
 
 	// Section 6 conventions.
-	must(severityLabels[severityBand(sev)] == f.str("severity_label"), "label %s out of band for %d", f.str("severity_label"), sev)
+	must(severityLabels[SeverityBand(sev)] == f.str("severity_label"), "label %s out of band for %d", f.str("severity_label"), sev)
 	must(oneOf(f.str("compliance_status"), complianceNames[:]...), "compliance_status %q", f.str("compliance_status"))
 	must(oneOf(f.str("record_state"), "ACTIVE", "ARCHIVED"), "record_state %q", f.str("record_state"))
 	must(oneOf(f.str("verification_state"), verificationStates...), "verification_state %q", f.str("verification_state"))
@@ -222,7 +222,7 @@ func checkFinding(t *testing.T, i int, f decoded, seenIDs map[string]bool, adver
 		must(tenths.IsInt(), "cvss_base_score %q has more than one decimal", lit)
 		want := cvssTenths(t, vec)
 		must(int64(want) == tenths.Num().Int64(), "%s scores %d tenths, file says %s", vec, want, lit)
-		must(severityBand(sev) == cvssBand(want), "cvss band %d vs severity %d", cvssBand(want), sev)
+		must(SeverityBand(sev) == cvssBand(want), "cvss band %d vs severity %d", cvssBand(want), sev)
 	} else {
 		must(f.str("vuln_id") == "", "vuln_id without cvss_vector")
 	}

@@ -1,6 +1,7 @@
 package profile
 
 import (
+	"github.com/aegisbench/aegisbench/generators"
 	"strconv"
 
 	"github.com/aegisbench/aegisbench/datasets/internal/findingsjson"
@@ -234,7 +235,7 @@ func checkConvention(f int, s []byte, severity int) string {
 		if i == len(severityLabelValues) {
 			return "want INFORMATIONAL, LOW, MEDIUM, HIGH or CRITICAL"
 		}
-		if severity >= 0 && i != severityBand(severity) {
+		if severity >= 0 && i != generators.SeverityBand(severity) {
 			return "not the band of severity_normalized (0, 1-39, 40-69, 70-89, 90-100)"
 		}
 	case fCompliance:
@@ -251,20 +252,6 @@ func checkConvention(f int, s []byte, severity int) string {
 		}
 	}
 	return ""
-}
-
-func severityBand(sev int) int {
-	switch {
-	case sev == 0:
-		return 0
-	case sev < 40:
-		return 1
-	case sev < 70:
-		return 2
-	case sev < 90:
-		return 3
-	}
-	return 4
 }
 
 // isTimestamp matches YYYY-MM-DDTHH:MM:SS.mmmZ with plausible ranges.
