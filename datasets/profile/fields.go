@@ -1,10 +1,10 @@
 package profile
 
 import (
-	"github.com/aegisbench/aegisbench/generators"
 	"strconv"
 
 	"github.com/aegisbench/aegisbench/datasets/internal/findingsjson"
+	"github.com/aegisbench/aegisbench/generators"
 )
 
 // fieldType is the JSON type of one of the 56 fields (engines/SPEC.md
