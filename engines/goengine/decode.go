@@ -7,6 +7,7 @@ import (
 	"unsafe"
 
 	"github.com/aegisbench/aegisbench/engines"
+	"github.com/aegisbench/aegisbench/internal/jsontext"
 )
 
 // The 11 engine fields in table order (spec section 1): the order in which
@@ -272,7 +273,7 @@ func (d *decoder) finish(i int) {
 // number token.
 func (d *decoder) value(sl *slot) []byte {
 	if sl.esc {
-		d.scratch = unescape(d.scratch[:0], sl.raw)
+		d.scratch = jsontext.AppendUnescaped(d.scratch[:0], sl.raw)
 		return d.scratch
 	}
 	return sl.raw

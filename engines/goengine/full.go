@@ -5,6 +5,7 @@ import (
 	"strconv"
 
 	"github.com/aegisbench/aegisbench/engines"
+	"github.com/aegisbench/aegisbench/internal/jsontext"
 )
 
 // FieldType is the JSON type of one of the 56 finding fields (spec
@@ -270,7 +271,7 @@ func (l *loader) value(f int) bool {
 		switch f {
 		case fullID, fullAccount, fullWorkflowStatus, fullResourceType:
 			if esc {
-				l.scratch = unescape(l.scratch[:0], raw)
+				l.scratch = jsontext.AppendUnescaped(l.scratch[:0], raw)
 				raw = l.scratch
 			}
 			str := l.arena.string(raw)

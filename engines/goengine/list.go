@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/aegisbench/aegisbench/engines"
+	"github.com/aegisbench/aegisbench/internal/jsontext"
 )
 
 // Query is a list query (spec section 7). Empty strings, an empty status
@@ -137,7 +138,7 @@ func (q *Query) set(m int, raw []byte) error {
 		}
 		str, esc, _ := s.readString()
 		if esc {
-			str = unescape(nil, str)
+			str = jsontext.AppendUnescaped(nil, str)
 		}
 		switch name {
 		case "id":
@@ -163,7 +164,7 @@ func (q *Query) set(m int, raw []byte) error {
 			}
 			str, esc, _ := s.readString()
 			if esc {
-				str = unescape(nil, str)
+				str = jsontext.AppendUnescaped(nil, str)
 			}
 			q.WorkflowStatus = append(q.WorkflowStatus, string(str))
 			if more, _ := s.next(']'); !more {

@@ -8,6 +8,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/aegisbench/aegisbench/engines"
+	"github.com/aegisbench/aegisbench/internal/jsontext"
 )
 
 // MaxNesting is the deepest nesting of arrays and objects the readers
@@ -179,7 +180,7 @@ func (s *scanner) checkEscape(p int) (int, bool) {
 	case '"', '\\', '/', 'b', 'f', 'n', 'r', 't':
 		return 2, true
 	case 'u':
-		r, ok := hex4(d, p+2)
+		r, ok := jsontext.Hex4(d, p+2)
 		if !ok {
 			return 0, s.fail(p, "invalid \\u escape")
 		}
@@ -188,7 +189,7 @@ func (s *scanner) checkEscape(p int) (int, bool) {
 			return 0, s.fail(p, "unpaired low surrogate \\u%04x", r)
 		case r >= 0xD800 && r <= 0xDBFF:
 			if p+7 < len(d) && d[p+6] == '\\' && d[p+7] == 'u' {
-				if lo, ok := hex4(d, p+8); ok && lo >= 0xDC00 && lo <= 0xDFFF {
+				if lo, ok := jsontext.Hex4(d, p+8); ok && lo >= 0xDC00 && lo <= 0xDFFF {
 					return 12, true
 				}
 			}
@@ -198,70 +199,6 @@ func (s *scanner) checkEscape(p int) (int, bool) {
 	default:
 		return 0, s.fail(p, "invalid escape %s", s.describe(p+1))
 	}
-}
-
-// hex4 decodes four hex digits at d[p:p+4].
-func hex4(d []byte, p int) (rune, bool) {
-	if p+4 > len(d) {
-		return 0, false
-	}
-	var r rune
-	for _, c := range d[p : p+4] {
-		switch {
-		case c >= '0' && c <= '9':
-			r = r<<4 | rune(c-'0')
-		case c >= 'a' && c <= 'f':
-			r = r<<4 | rune(c-'a'+10)
-		case c >= 'A' && c <= 'F':
-			r = r<<4 | rune(c-'A'+10)
-		default:
-			return 0, false
-		}
-	}
-	return r, true
-}
-
-// unescape appends the value of raw string content (already validated by
-// readString) to dst.
-func unescape(dst, raw []byte) []byte {
-	for i := 0; i < len(raw); {
-		c := raw[i]
-		if c != '\\' {
-			j := i + 1
-			for j < len(raw) && raw[j] != '\\' {
-				j++
-			}
-			dst = append(dst, raw[i:j]...)
-			i = j
-			continue
-		}
-		switch raw[i+1] {
-		case 'b':
-			dst = append(dst, '\b')
-		case 'f':
-			dst = append(dst, '\f')
-		case 'n':
-			dst = append(dst, '\n')
-		case 'r':
-			dst = append(dst, '\r')
-		case 't':
-			dst = append(dst, '\t')
-		case 'u':
-			r, _ := hex4(raw, i+2)
-			if r >= 0xD800 && r <= 0xDBFF {
-				lo, _ := hex4(raw, i+8)
-				r = 0x10000 + (r-0xD800)<<10 + (lo - 0xDC00)
-				i += 6
-			}
-			dst = utf8.AppendRune(dst, r)
-			i += 6
-			continue
-		default: // '"', '\\', '/'
-			dst = append(dst, raw[i+1])
-		}
-		i += 2
-	}
-	return dst
 }
 
 // number describes a number token.
@@ -458,7 +395,7 @@ func (s *scanner) readKey(scratch *[]byte) ([]byte, bool) {
 		return nil, false
 	}
 	if esc {
-		*scratch = unescape((*scratch)[:0], raw)
+		*scratch = jsontext.AppendUnescaped((*scratch)[:0], raw)
 		raw = *scratch
 	}
 	if s.peek() != ':' {

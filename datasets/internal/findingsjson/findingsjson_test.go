@@ -1,7 +1,6 @@
 package findingsjson
 
 import (
-	"bytes"
 	"errors"
 	"io"
 	"strings"
@@ -190,10 +189,4 @@ func TestParseRejects(t *testing.T) {
 			assert.Equal(t, tc.want, pe.Msg)
 		})
 	}
-}
-
-func TestAppendUnescaped(t *testing.T) {
-	got := AppendUnescaped(nil, []byte(`a\"b\\c\/d\b\f\n\r\t\u0041\u00e9\uD83D\uDE00`))
-	assert.Equal(t, "a\"b\\c/d\b\f\n\r\tAé😀", string(got))
-	assert.True(t, bytes.Equal([]byte("plain"), AppendUnescaped(nil, []byte("plain"))))
 }

@@ -2,8 +2,9 @@ package findingsjson
 
 import (
 	"fmt"
-	"unicode/utf16"
 	"unicode/utf8"
+
+	"github.com/aegisbench/aegisbench/internal/jsontext"
 )
 
 // Kind is the JSON type of a value.
@@ -48,7 +49,7 @@ func (v Value) Str() string {
 	if !v.Escaped {
 		return string(v.Raw[1 : len(v.Raw)-1])
 	}
-	return string(AppendUnescaped(nil, v.Raw[1:len(v.Raw)-1]))
+	return string(jsontext.AppendUnescaped(nil, v.Raw[1:len(v.Raw)-1]))
 }
 
 // AppendStr appends a string value, unescaped, to dst.
@@ -56,7 +57,7 @@ func (v Value) AppendStr(dst []byte) []byte {
 	if !v.Escaped {
 		return append(dst, v.Raw[1:len(v.Raw)-1]...)
 	}
-	return AppendUnescaped(dst, v.Raw[1:len(v.Raw)-1])
+	return jsontext.AppendUnescaped(dst, v.Raw[1:len(v.Raw)-1])
 }
 
 // Member is one member of the element object.
@@ -169,7 +170,7 @@ func (p *Parser) topObject() Value {
 		var name []byte
 		if escaped {
 			n0 := len(p.names)
-			p.names = AppendUnescaped(p.names, nameRaw[1:len(nameRaw)-1])
+			p.names = jsontext.AppendUnescaped(p.names, nameRaw[1:len(nameRaw)-1])
 			name = p.names[n0:len(p.names):len(p.names)]
 		} else {
 			name = nameRaw[1 : len(nameRaw)-1]
@@ -377,7 +378,7 @@ func (p *Parser) escape() bool {
 		p.fail("unknown escape \\%c", d[p.pos+1])
 		return false
 	}
-	r, ok := hex4(d, p.pos+2)
+	r, ok := jsontext.Hex4(d, p.pos+2)
 	if !ok {
 		p.fail("invalid \\u escape (want 4 hex digits)")
 		return false
@@ -390,7 +391,7 @@ func (p *Parser) escape() bool {
 		return false
 	case r >= 0xD800 && r <= 0xDBFF:
 		if p.pos+1 < len(d) && d[p.pos] == '\\' && d[p.pos+1] == 'u' {
-			if lo, ok := hex4(d, p.pos+2); ok && lo >= 0xDC00 && lo <= 0xDFFF {
+			if lo, ok := jsontext.Hex4(d, p.pos+2); ok && lo >= 0xDC00 && lo <= 0xDFFF {
 				p.pos += 6
 				return true
 			}
@@ -400,26 +401,6 @@ func (p *Parser) escape() bool {
 		return false
 	}
 	return true
-}
-
-func hex4(d []byte, p int) (rune, bool) {
-	if p+4 > len(d) {
-		return 0, false
-	}
-	var r rune
-	for _, c := range d[p : p+4] {
-		switch {
-		case c >= '0' && c <= '9':
-			r = r<<4 | rune(c-'0')
-		case c >= 'a' && c <= 'f':
-			r = r<<4 | rune(c-'a'+10)
-		case c >= 'A' && c <= 'F':
-			r = r<<4 | rune(c-'A'+10)
-		default:
-			return 0, false
-		}
-	}
-	return r, true
 }
 
 // number parses a number (RFC 8259 grammar) and reports whether it is an
@@ -469,47 +450,4 @@ func (p *Parser) number() bool {
 		}
 	}
 	return integer
-}
-
-// AppendUnescaped appends the unescaped value of s, the contents of a
-// well-formed JSON string without its quotes.
-func AppendUnescaped(dst, s []byte) []byte {
-	for i := 0; i < len(s); {
-		c := s[i]
-		if c != '\\' {
-			j := i + 1
-			for j < len(s) && s[j] != '\\' {
-				j++
-			}
-			dst = append(dst, s[i:j]...)
-			i = j
-			continue
-		}
-		switch s[i+1] {
-		case 'b':
-			dst = append(dst, '\b')
-		case 'f':
-			dst = append(dst, '\f')
-		case 'n':
-			dst = append(dst, '\n')
-		case 'r':
-			dst = append(dst, '\r')
-		case 't':
-			dst = append(dst, '\t')
-		case 'u':
-			r, _ := hex4(s, i+2)
-			i += 6
-			if utf16.IsSurrogate(r) && i+6 <= len(s) {
-				lo, _ := hex4(s, i+2)
-				r = utf16.DecodeRune(r, lo)
-				i += 6
-			}
-			dst = utf8.AppendRune(dst, r)
-			continue
-		default: // " \ /
-			dst = append(dst, s[i+1])
-		}
-		i += 2
-	}
-	return dst
 }
