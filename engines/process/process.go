@@ -23,8 +23,8 @@
 package process
 
 import (
-	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
@@ -32,18 +32,15 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/aegisbench/aegisbench/engines"
+	"github.com/aegisbench/aegisbench/internal/procgroup"
+	"github.com/aegisbench/aegisbench/internal/safeio"
 )
 
 // stderrTail is how many trailing bytes of an engine's stderr an error
 // quotes.
 const stderrTail = 2048
-
-// waitDelay bounds how long a run waits for the engine's output pipes to
-// close after the engine exited or was killed (a grandchild may hold them).
-const waitDelay = 2 * time.Second
 
 func init() {
 	engines.Register("exec",
@@ -65,24 +62,49 @@ func open(arg string) (engines.Engine, error) {
 
 // New returns an engine called name that runs argv (program first, then
 // any fixed arguments) with the contract's flags appended. The input is
-// written to a temporary file, removed when the call returns.
+// written to a temporary file, removed when the call returns. The program
+// runs in a process group of its own, killed whole when the call's
+// context ends or its output passes the limit (safeio.DefaultLimit, or
+// WithMaxOutput's).
 func New(name string, argv []string) engines.Engine {
-	return &engine{name: name, argv: slices.Clone(argv)}
+	return &engine{name: name, argv: slices.Clone(argv), maxOutput: safeio.DefaultLimit()}
 }
 
 // NewLister is New for a program that also serves the list operation:
 // the engine implements engines.Lister by running
 // COMMAND list --in FILE --query QUERY.
 func NewLister(name string, argv []string) engines.Engine {
-	return &listEngine{engine{name: name, argv: slices.Clone(argv)}}
+	return &listEngine{engine{name: name, argv: slices.Clone(argv), maxOutput: safeio.DefaultLimit()}}
+}
+
+// OutputLimiter is implemented by the engines of this package: the copy
+// it returns fails a call whose stdout passes n bytes ("output exceeds n
+// bytes", an engine failure) and kills the program.
+type OutputLimiter interface {
+	WithMaxOutput(n int64) engines.Engine
 }
 
 type engine struct {
-	name string
-	argv []string
+	name      string
+	argv      []string
+	maxOutput int64
 }
 
 type listEngine struct{ engine }
+
+// WithMaxOutput returns a copy of e with output limit n.
+func (e *engine) WithMaxOutput(n int64) engines.Engine {
+	c := *e
+	c.maxOutput = n
+	return &c
+}
+
+// WithMaxOutput returns a copy of e with output limit n.
+func (e *listEngine) WithMaxOutput(n int64) engines.Engine {
+	c := *e
+	c.maxOutput = n
+	return &c
+}
 
 // Name returns the name the engine was created with.
 func (e *engine) Name() string { return e.name }
@@ -102,7 +124,7 @@ func (e *engine) AttackPaths(ctx context.Context, findings []byte, opt engines.O
 		"--in", in,
 		"--max-depth", strconv.Itoa(opt.MaxDepth),
 		"--top-k", strconv.Itoa(opt.TopK))
-	return e.run(ctx, args)
+	return e.run(ctx, args, engines.SchemaAttackPaths)
 }
 
 // List runs the program's list operation on findings with the query
@@ -117,37 +139,66 @@ func (e *listEngine) List(ctx context.Context, findings []byte, query []byte) ([
 	}
 	defer os.Remove(in)
 	args := append(slices.Clone(e.argv[1:]), "list", "--in", in, "--query", string(query))
-	return e.run(ctx, args)
+	return e.run(ctx, args, engines.SchemaFindings)
 }
 
 // run executes the program with args and maps its outcome to the Engine
-// results.
-func (e *engine) run(ctx context.Context, args []string) ([]byte, error) {
+// results: exactly one document of schema want with exit 0, or exactly one
+// error document with exit 1; anything else (another exit, an error
+// document with exit 0, bytes after the document, output over the limit,
+// the context ending) is the engine's failure.
+func (e *engine) run(ctx context.Context, args []string, want string) ([]byte, error) {
 	cmd := exec.CommandContext(ctx, e.argv[0], args...)
-	var stdout bytes.Buffer
+	procgroup.Fence(cmd)
+	stdout := &safeio.LimitedBuffer{Name: "engine " + e.name, Limit: e.maxOutput, OnOverflow: func() { _ = procgroup.Kill(cmd) }}
 	stderr := &tailBuffer{limit: stderrTail}
-	cmd.Stdout = &stdout
+	cmd.Stdout = stdout
 	cmd.Stderr = stderr
-	cmd.WaitDelay = waitDelay
 	err := cmd.Run()
+	_ = procgroup.Kill(cmd) // what the program left running in its group
+	if lerr := stdout.Err(); lerr != nil {
+		return nil, fmt.Errorf("engine %s: %w%s", e.name, lerr, stderr.suffix())
+	}
 	if err != nil && ctx.Err() != nil {
 		return nil, fmt.Errorf("engine %s: %w (%v)%s", e.name, ctx.Err(), err, stderr.suffix())
 	}
+	out := stdout.Bytes()
 	if err == nil {
-		if stdout.Len() == 0 {
+		if len(out) == 0 {
 			return nil, fmt.Errorf("engine %s: %s exited 0 with nothing on stdout%s", e.name, e.argv[0], stderr.suffix())
 		}
-		return stdout.Bytes(), nil
+		if err := checkDocument(out, want); err != nil {
+			return nil, fmt.Errorf("engine %s: %s exited 0 but %w%s", e.name, e.argv[0], err, stderr.suffix())
+		}
+		return out, nil
 	}
 	var exitErr *exec.ExitError
 	if errors.As(err, &exitErr) && exitErr.ExitCode() == 1 {
-		doc, perr := engines.ParseErrorDoc(stdout.Bytes())
+		doc, perr := engines.ParseErrorDoc(out)
 		if perr != nil {
 			return nil, fmt.Errorf("engine %s: %s exited 1 without an error document on stdout: %w%s", e.name, e.argv[0], perr, stderr.suffix())
 		}
 		return nil, doc
 	}
 	return nil, fmt.Errorf("engine %s: %s: %w%s", e.name, e.argv[0], err, stderr.suffix())
+}
+
+// checkDocument reports whether out is exactly one JSON document whose
+// "schema" member is want.
+func checkDocument(out []byte, want string) error {
+	if !json.Valid(out) {
+		return fmt.Errorf("its stdout is not exactly one JSON document: %.100q", out)
+	}
+	var head struct {
+		Schema string `json:"schema"`
+	}
+	if err := json.Unmarshal(out, &head); err != nil || head.Schema != want {
+		if head.Schema == engines.SchemaError {
+			return fmt.Errorf("wrote an error document (exit 0 must come with the output document, an error document with exit 1): %.200s", out)
+		}
+		return fmt.Errorf("its stdout is not a document of schema %q: %.100q", want, out)
+	}
+	return nil
 }
 
 // writeTemp writes b to a new temporary file and returns its path.

@@ -6,7 +6,9 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"os/exec"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -20,6 +22,10 @@ import (
 // binary does not run tests but acts as an engine program (TestMain).
 const fakeEnv = "AEGISBENCH_FAKE_ENGINE"
 
+// pidFileEnv names the file where the "grandchild" fake writes the pid of
+// the process it started.
+const pidFileEnv = "AEGISBENCH_FAKE_PIDFILE"
+
 func TestMain(m *testing.M) {
 	if mode := os.Getenv(fakeEnv); mode != "" {
 		os.Exit(fakeEngine(mode, os.Args[1:]))
@@ -30,8 +36,9 @@ func TestMain(m *testing.M) {
 // fakeArgs is what the "args" fake writes: its arguments and the input it
 // read.
 type fakeArgs struct {
-	Args  []string `json:"args"`
-	Input string   `json:"input"`
+	Schema string   `json:"schema"`
+	Args   []string `json:"args"`
+	Input  string   `json:"input"`
 }
 
 const fakeErrorDoc = `{"schema":"aegis.error.v1","code":"invalid_field","index":3,"field":"epss_e5","message":"epss_e5 must be an integer in 0..100000"}`
@@ -51,7 +58,11 @@ func fakeEngine(mode string, args []string) int {
 			fmt.Fprintln(os.Stderr, err)
 			return 2
 		}
-		out, _ := json.Marshal(fakeArgs{Args: args, Input: string(b)})
+		schema := engines.SchemaAttackPaths
+		if len(args) > 0 && args[0] == "list" {
+			schema = engines.SchemaFindings
+		}
+		out, _ := json.Marshal(fakeArgs{Schema: schema, Args: args, Input: string(b)})
 		os.Stdout.Write(out)
 		return 0
 	case "bad-input": // exit 1 with the error document
@@ -67,6 +78,30 @@ func fakeEngine(mode string, args []string) int {
 		fmt.Fprintln(os.Stderr, "garbage on stdout")
 		return 1
 	case "no-output":
+		return 0
+	case "error-exit0": // an error document with exit 0
+		fmt.Print(fakeErrorDoc)
+		return 0
+	case "trailing": // a document, then more
+		fmt.Print(`{"schema":"aegis.attackpaths.v1"} {"schema":"aegis.attackpaths.v1"}`)
+		return 0
+	case "two-errors": // exit 1 with two error documents
+		fmt.Print(fakeErrorDoc + fakeErrorDoc)
+		return 1
+	case "flood": // stdout without end
+		chunk := []byte(strings.Repeat("[", 1<<16))
+		for {
+			if _, err := os.Stdout.Write(chunk); err != nil {
+				return 3
+			}
+		}
+	case "grandchild": // starts a process that would outlive it, then waits
+		cmd := exec.Command("sleep", "60")
+		if err := cmd.Start(); err != nil {
+			return 2
+		}
+		os.WriteFile(os.Getenv(pidFileEnv), []byte(fmt.Sprint(cmd.Process.Pid)), 0o644)
+		time.Sleep(time.Minute)
 		return 0
 	case "long-stderr":
 		fmt.Fprint(os.Stderr, strings.Repeat("x", 10*stderrTail)+"THE-END")
@@ -148,6 +183,9 @@ func TestAttackPathsFailures(t *testing.T) {
 		{"no-output", []string{"exited 0 with nothing on stdout"}},
 		{"long-stderr", []string{"exit status 4", "stderr: ...xxx", "THE-END"}},
 		{"kill-self", []string{"signal: killed"}},
+		{"error-exit0", []string{"exited 0 but wrote an error document", "invalid_field"}},
+		{"trailing", []string{"exited 0 but its stdout is not exactly one JSON document"}},
+		{"two-errors", []string{"exited 1 without an error document"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.mode, func(t *testing.T) {
@@ -250,4 +288,53 @@ func TestNewListerRunsListOperation(t *testing.T) {
 	var ee *engines.Error
 	require.ErrorAs(t, err, &ee)
 	assert.Equal(t, engines.CodeInvalidField, ee.Doc.Code)
+}
+
+func TestAttackPathsOutputLimit(t *testing.T) {
+	e := fake(t, "flood").(OutputLimiter).WithMaxOutput(1 << 20)
+	start := time.Now()
+	_, err := e.AttackPaths(context.Background(), []byte(`[]`), engines.DefaultOptions())
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "output exceeds 1048576 bytes")
+	var ee *engines.Error
+	assert.False(t, errors.As(err, &ee), "an overflow is an engine failure, not bad input")
+	assert.Less(t, time.Since(start), 10*time.Second, "the flooding engine is killed at the limit")
+}
+
+// TestTimeoutKillsProcessGroup: a time-out kills the engine and what it
+// started (a grandchild "sleep"), and returns about when the time-out
+// says.
+func TestTimeoutKillsProcessGroup(t *testing.T) {
+	pidFile := t.TempDir() + "/pid"
+	t.Setenv(pidFileEnv, pidFile)
+	e := fake(t, "grandchild")
+	ctx, cancel := context.WithTimeout(context.Background(), 700*time.Millisecond)
+	defer cancel()
+	start := time.Now()
+	_, err := e.AttackPaths(ctx, []byte(`[]`), engines.DefaultOptions())
+	took := time.Since(start)
+	require.ErrorIs(t, err, context.DeadlineExceeded)
+	assert.Less(t, took, 1500*time.Millisecond, "time-out of 700ms honoured (took %s)", took)
+	raw, err := os.ReadFile(pidFile)
+	require.NoError(t, err, "the fake started its grandchild")
+	var pid int
+	_, err = fmt.Sscan(string(raw), &pid)
+	require.NoError(t, err)
+	alive := true
+	for deadline := time.Now().Add(2 * time.Second); alive && time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+		alive = syscall.Kill(pid, 0) == nil && !zombie(pid)
+	}
+	assert.False(t, alive, "grandchild %d survived the time-out", pid)
+}
+
+// zombie reports whether pid has exited and waits for its parent to reap
+// it (Linux: state Z in /proc/PID/stat).
+func zombie(pid int) bool {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return false
+	}
+	s := string(b)
+	i := strings.LastIndexByte(s, ')')
+	return i >= 0 && i+2 < len(s) && s[i+2] == 'Z'
 }

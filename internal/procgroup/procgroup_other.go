@@ -1,0 +1,19 @@
+//go:build !unix
+
+package procgroup
+
+import (
+	"os"
+	"os/exec"
+)
+
+func setGroup(*exec.Cmd) {}
+
+// killGroup kills the process only: there are no process groups here.
+func killGroup(pid int) error {
+	p, err := os.FindProcess(pid)
+	if err != nil {
+		return err
+	}
+	return p.Kill()
+}

@@ -1,0 +1,143 @@
+package safeio
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func TestDistinctFiles(t *testing.T) {
+	dir := t.TempDir()
+	in := filepath.Join(dir, "in.json")
+	require.NoError(t, os.WriteFile(in, []byte("[]"), 0o644))
+	link := filepath.Join(dir, "link.json")
+	require.NoError(t, os.Link(in, link))
+	other := filepath.Join(dir, "other.json")
+	newOut := filepath.Join(dir, "new.json")
+
+	tests := []struct {
+		name    string
+		ins     []File
+		outs    []File
+		wantErr string
+	}{
+		{"distinct", []File{{"--in", in}}, []File{{"--out", other}}, ""},
+		{"same name", []File{{"--in", in}}, []File{{"--out", in}}, "--out " + in + " is the same file as the input --in " + in},
+		{"hard link", []File{{"--in", in}}, []File{{"--out", link}}, "is the same file as the input --in"},
+		{"other spelling", []File{{"--in", in}}, []File{{"--out", filepath.Join(dir, ".", "in.json")}}, "same file"},
+		{"two outputs, new", []File{{"--in", in}}, []File{{"-o", newOut}, {"--mapping", newOut}}, "-o " + newOut + " and --mapping " + newOut + " are the same file"},
+		{"stdout skipped", []File{{"--in", in}}, []File{{"--out", "-"}, {"--json", ""}}, ""},
+		{"devices skipped", []File{{"--in", os.DevNull}}, []File{{"--out", os.DevNull}}, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			err := DistinctFiles(tt.ins, tt.outs)
+			if tt.wantErr == "" {
+				assert.NoError(t, err)
+				return
+			}
+			require.Error(t, err)
+			assert.Contains(t, err.Error(), tt.wantErr)
+		})
+	}
+}
+
+func TestLexerPrefixes(t *testing.T) {
+	valid := []string{
+		`[]`, ` [ {"a": "b\u00e9\n\"", "n": -1.5e+3, "t": true, "f": false, "z": null} ] `,
+		`"x"`, `123`, "[\n\t{}\r\n]",
+	}
+	for _, doc := range valid {
+		for i := 0; i <= len(doc); i++ {
+			var l Lexer
+			assert.Equal(t, i, l.Write([]byte(doc[:i])), "prefix %q", doc[:i])
+		}
+		// Fed byte by byte: same answer.
+		var l Lexer
+		for i := range len(doc) {
+			require.Equal(t, 1, l.Write([]byte{doc[i]}), "byte %d of %q", i, doc)
+		}
+	}
+	bad := []struct {
+		doc string
+		at  int64
+	}{
+		{"\x00", 0}, {"[\x00]", 1}, {`["a` + "\x01", 3}, {`["\x"]`, 3}, {`["\u12G4"]`, 6}, {`[x]`, 1}, {"[1,\xff]", 3},
+	}
+	for _, b := range bad {
+		var l Lexer
+		n := l.Write([]byte(b.doc))
+		off, _, ok := l.Stopped()
+		require.True(t, ok, "%q must stop", b.doc)
+		assert.Equal(t, b.at, off, "%q", b.doc)
+		assert.Equal(t, int(b.at), n)
+		assert.Contains(t, l.Reason(), "cannot start or continue a JSON document")
+	}
+}
+
+func TestReadDocument(t *testing.T) {
+	dir := t.TempDir()
+	ok := filepath.Join(dir, "ok.json")
+	require.NoError(t, os.WriteFile(ok, []byte(`[{"id":"a"}]`), 0o644))
+	data, stopped, err := ReadDocument(ok, 100)
+	require.NoError(t, err)
+	assert.Equal(t, `[{"id":"a"}]`, string(data))
+	assert.Empty(t, stopped)
+
+	_, _, err = ReadDocument(ok, 5)
+	var tl *TooLargeError
+	require.ErrorAs(t, err, &tl)
+	assert.Equal(t, int64(12), tl.Size, "a regular file is refused by its size, before reading")
+	assert.Contains(t, err.Error(), "exceeds the limit of 5 bytes")
+
+	data, stopped, err = ReadDocument("/dev/zero", 1<<30)
+	require.NoError(t, err)
+	assert.Equal(t, []byte{0}, data, "reading /dev/zero stops after its first byte")
+	assert.Contains(t, stopped, "byte 0 (0x00)")
+
+	cut := filepath.Join(dir, "cut.json")
+	require.NoError(t, os.WriteFile(cut, []byte("[1,\x002,3]"+strings.Repeat(" ", 100)), 0o644))
+	data, _, err = ReadDocument(cut, 1000)
+	require.NoError(t, err)
+	assert.Equal(t, "[1,\x00", string(data))
+
+	// A device is read up to the limit and refused past it.
+	r, w, err := os.Pipe()
+	require.NoError(t, err)
+	go func() { w.Write([]byte(strings.Repeat(" ", 4096))); w.Close() }()
+	_, _, err = ReadDocument("/dev/fd/"+itoa(int(r.Fd())), 1000)
+	require.ErrorAs(t, err, &tl)
+	assert.Contains(t, err.Error(), "exceeds 1000 bytes")
+	r.Close()
+
+	_, _, err = ReadDocument(filepath.Join(dir, "missing"), 10)
+	assert.True(t, errors.Is(err, os.ErrNotExist))
+}
+
+func itoa(n int) string { return strconv.Itoa(n) }
+
+func TestLimitedBuffer(t *testing.T) {
+	calls := 0
+	b := &LimitedBuffer{Name: "engine x", Limit: 8, OnOverflow: func() { calls++ }}
+	n, err := b.Write([]byte("12345"))
+	assert.Equal(t, 5, n)
+	require.NoError(t, err)
+	_, err = b.Write([]byte("6789"))
+	require.Error(t, err)
+	assert.EqualError(t, err, "engine x: output exceeds 8 bytes")
+	_, err = b.Write([]byte("1"))
+	require.Error(t, err)
+	assert.Equal(t, 1, calls)
+	assert.Equal(t, "12345", string(b.Bytes()))
+	assert.Equal(t, err, b.Err())
+}
+
+func TestDefaultLimit(t *testing.T) {
+	assert.GreaterOrEqual(t, DefaultLimit(), int64(1<<30))
+}
