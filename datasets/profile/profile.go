@@ -25,6 +25,7 @@ import (
 
 	"github.com/aegisbench/aegisbench/datasets/internal/findingsjson"
 	"github.com/aegisbench/aegisbench/engines"
+	"github.com/aegisbench/aegisbench/internal/safeio"
 )
 
 // Schema identifies the profile JSON document.
@@ -343,12 +344,22 @@ func Run(ctx context.Context, path string, opt Options) (*Profile, error) {
 	}
 	h := sha256.New()
 	c := newCollector(opt)
-	if err := c.read(countingReader{io.TeeReader(f, h), &c.bytes}); err != nil {
+	// A device or pipe has no end to hash: it is read through a guard that
+	// ends it at the first byte no JSON document can hold (/dev/zero: one
+	// byte) and refuses it past the size limit.
+	regular := fi.Mode().IsRegular()
+	var src io.Reader = f
+	if !regular {
+		src = &safeio.Guard{R: f, Name: path, Limit: safeio.DefaultLimit()}
+	}
+	if err := c.read(countingReader{io.TeeReader(src, h), &c.bytes}); err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
 	// Hash whatever the reader did not consume (after a fatal error).
-	if _, err := io.Copy(h, f); err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
+	if regular {
+		if _, err := io.Copy(h, f); err != nil {
+			return nil, fmt.Errorf("%s: %w", path, err)
+		}
 	}
 	p := c.profile()
 	p.File = File{Path: path, Name: filepath.Base(path), Bytes: c.bytes, SHA256: hex.EncodeToString(h.Sum(nil))}

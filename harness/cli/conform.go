@@ -2,7 +2,6 @@ package cli
 
 import (
 	"bytes"
-	"context"
 	"errors"
 	"flag"
 	"fmt"
@@ -10,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -23,7 +23,9 @@ import (
 	"github.com/aegisbench/aegisbench/generators"
 	"github.com/aegisbench/aegisbench/harness/bench"
 	"github.com/aegisbench/aegisbench/harness/conform"
+	"github.com/aegisbench/aegisbench/internal/argval"
 	"github.com/aegisbench/aegisbench/internal/atomicfile"
+	"github.com/aegisbench/aegisbench/internal/safeio"
 )
 
 func init() {
@@ -78,7 +80,7 @@ type conformOptions struct {
 	shrinkDir        string
 	shrinkBudget     time.Duration
 	jobs             int
-	timeout          time.Duration
+	limits           limitFlags
 	compare          conform.CompareOptions
 }
 
@@ -107,7 +109,7 @@ func parseConformFlags(env Env, args []string) (*conformOptions, error) {
 	fs.StringVar(&o.shrinkDir, "shrink-dir", "", "where shrunk divergences become vectors (default <repo>/datasets/vectors/regressions)")
 	fs.DurationVar(&o.shrinkBudget, "shrink-budget", 2*time.Minute, "total time for shrinking divergences (0 disables shrinking)")
 	fs.IntVar(&o.jobs, "jobs", runtime.GOMAXPROCS(0), "cases run at once")
-	fs.DurationVar(&o.timeout, "timeout", 10*time.Minute, "bound on one engine call")
+	o.limits.register(fs, 10*time.Minute)
 	maxULP := fs.Uint64("max-ulp", 2, "numbers at most this many ulps apart are classified float-last-ulp")
 	diffOps := fs.Int("diff-ops", 20, "diff operations shown per divergence")
 	rest, err := parseFlags(fs, args)
@@ -131,28 +133,50 @@ func parseConformFlags(env Env, args []string) (*conformOptions, error) {
 	if o.engineNames = splitList(*enginesFlag); len(o.engineNames) == 0 {
 		return nil, usageError("conform: --engines is empty")
 	}
-	if o.sizes, err = conformInts("sizes", *sizes, 0); err != nil {
-		return nil, err
+	if err := argval.Distinct(o.engineNames); err != nil {
+		return nil, usageError("conform: --engines: %v", err)
 	}
-	if o.depths, err = conformInts("max-depth", *depths, -1<<31); err != nil {
-		return nil, err
+	if o.sizes, err = argval.Sizes(*sizes); err != nil {
+		return nil, usageError("conform: --sizes: %v", err)
 	}
-	if o.topKs, err = conformInts("top-k", *topKs, -1<<31); err != nil {
-		return nil, err
+	if o.depths, err = argval.Ints(*depths, -1<<31, 1<<31-1); err != nil {
+		return nil, usageError("conform: --max-depth: %v", err)
 	}
-	if o.seeds, err = conformSeeds(*seeds); err != nil {
-		return nil, err
+	if o.topKs, err = argval.Ints(*topKs, -1<<31, 1<<31-1); err != nil {
+		return nil, usageError("conform: --top-k: %v", err)
+	}
+	if o.seeds, err = argval.Seeds(*seeds); err != nil {
+		return nil, usageError("conform: --seeds: %v", err)
 	}
 	known := generators.ShapeNames()
 	if *shapes == "all" {
 		o.shapes = known
 	} else {
 		for _, s := range splitList(*shapes) {
-			if !conformContains(known, s) {
+			if !slices.Contains(known, s) {
 				return nil, usageError("conform: unknown shape %q (known: %s, or all)", s, strings.Join(known, ", "))
 			}
 			o.shapes = append(o.shapes, s)
 		}
+		if err := argval.Distinct(o.shapes); err != nil {
+			return nil, usageError("conform: --shapes: %v", err)
+		}
+	}
+	if err := argval.Distinct(o.datasets); err != nil {
+		return nil, usageError("conform: --dataset: %v", err)
+	}
+	if err := o.limits.check("conform"); err != nil {
+		return nil, err
+	}
+	if o.shrinkBudget < 0 {
+		return nil, usageError("conform: --shrink-budget %s: must be 0 (no shrinking) or positive", o.shrinkBudget)
+	}
+	var inputs []safeio.File
+	for _, d := range o.datasets {
+		inputs = append(inputs, safeio.File{Flag: "--dataset", Path: d})
+	}
+	if err := distinctFiles("conform", inputs, []safeio.File{{Flag: "--report", Path: o.report}, {Flag: "--digests-out", Path: o.digestsOut}}); err != nil {
+		return nil, err
 	}
 	if o.jobs < 1 {
 		return nil, usageError("conform: --jobs must be at least 1")
@@ -163,63 +187,13 @@ func parseConformFlags(env Env, args []string) (*conformOptions, error) {
 	return o, nil
 }
 
-// conformInts parses a comma-separated list of integers >= lo.
-func conformInts(name, s string, lo int) ([]int, error) {
-	var out []int
-	for _, p := range splitList(s) {
-		v, err := strconv.Atoi(p)
-		if err != nil || v < lo {
-			return nil, usageError("conform: --%s: %q is not an integer >= %d", name, p, lo)
-		}
-		out = append(out, v)
-	}
-	if len(out) == 0 {
-		return nil, usageError("conform: --%s is empty", name)
-	}
-	return out, nil
-}
-
-// conformSeeds parses "1..5", "1,3,7..9".
-func conformSeeds(s string) ([]uint64, error) {
-	var out []uint64
-	for _, p := range splitList(s) {
-		lo, hi, isRange := strings.Cut(p, "..")
-		a, err := strconv.ParseUint(lo, 10, 64)
-		b := a
-		if err == nil && isRange {
-			b, err = strconv.ParseUint(hi, 10, 64)
-		}
-		if err != nil || b < a || b-a > 1e6 {
-			return nil, usageError("conform: --seeds: %q is not a seed or a range A..B", p)
-		}
-		for v := a; ; v++ {
-			out = append(out, v)
-			if v == b {
-				break
-			}
-		}
-	}
-	if len(out) == 0 {
-		return nil, usageError("conform: --seeds is empty")
-	}
-	return out, nil
-}
-
-func conformContains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
-}
-
 func runConform(env Env, args []string) error {
 	o, err := parseConformFlags(env, args)
 	if err != nil {
 		return err
 	}
-	ctx := context.Background()
+	ctx, interrupted, stop := interruptible()
+	defer stop()
 	start := time.Now()
 	var notes []string
 
@@ -266,7 +240,7 @@ func runConform(env Env, args []string) error {
 		return usageError("conform: no cases to run")
 	}
 
-	runner := conform.Runner{Engines: engs, Jobs: o.jobs, Timeout: o.timeout, Compare: o.compare}
+	runner := conform.Runner{Engines: engs, Jobs: o.jobs, Timeout: o.limits.timeout, Compare: o.compare}
 	names := make([]string, len(engs))
 	for i, e := range engs {
 		names[i] = e.Name()
@@ -276,12 +250,20 @@ func runConform(env Env, args []string) error {
 	if bar != nil {
 		runner.Progress = func(done, total int) { _ = bar.Set(done) }
 	}
-	result, err := runner.Run(ctx, cases)
+	result, runErr := runner.Run(ctx, cases)
 	if bar != nil {
 		_ = bar.Finish()
 	}
-	if err != nil {
-		return err
+	if result == nil {
+		return runErr
+	}
+	if runErr != nil {
+		// Interrupted: report the finished cases, shrink nothing.
+		note := fmt.Sprintf("INTERRUPTED: %d of %d cases finished, %d not run; the verdict covers the finished ones only",
+			len(result.Cases), len(cases), result.Unfinished)
+		fmt.Fprintln(env.Stderr, "conform:", note)
+		notes = append(notes, note)
+		o.shrinkBudget = 0
 	}
 	verdict := expected.Judge(result.Cases)
 
@@ -354,6 +336,9 @@ func runConform(env Env, args []string) error {
 	fmt.Fprintf(env.Stdout, "wall time: %s (cases %s, shrinking %s)\n", time.Since(start).Round(time.Millisecond),
 		result.Wall.Round(time.Millisecond), shrinkSpent.Round(time.Millisecond))
 	fmt.Fprintln(env.Stdout, verdict.SummaryLine())
+	if runErr != nil {
+		return interrupted(runErr)
+	}
 	if !verdict.OK() {
 		return &ExitError{Code: 1, Err: errors.New("conformance failed")}
 	}
@@ -387,7 +372,7 @@ func conformOpenEngines(o *conformOptions) ([]engines.Engine, []conformSkipped, 
 		e, err := engines.Open(name)
 		switch {
 		case err == nil:
-			engs = append(engs, e)
+			engs = append(engs, o.limits.limitEngine(e))
 		case errors.Is(err, engines.ErrUnavailable) && !o.enginesExplicit:
 			skipped = append(skipped, conformSkipped{name, err.Error()})
 		case errors.Is(err, engines.ErrUnavailable):
@@ -479,7 +464,7 @@ func conformCases(o *conformOptions, source conform.Source) ([]conform.Case, err
 		}
 		for _, d := range o.depths {
 			for _, k := range o.topKs {
-				datasetCases = append(datasetCases, conform.DatasetCase(path, engines.Options{MaxDepth: d, TopK: k}))
+				datasetCases = append(datasetCases, conform.DatasetCase(path, engines.Options{MaxDepth: d, TopK: k}, o.limits.maxInput))
 			}
 		}
 	}
@@ -519,7 +504,7 @@ func conformFindCase(name string, vectorCases, datasetCases []conform.Case, sour
 		if err != nil {
 			return conform.Case{}, usageError("conform: --case: %v", err)
 		}
-		if !conformContains(generators.ShapeNames(), g.Shape) {
+		if !slices.Contains(generators.ShapeNames(), g.Shape) {
 			return conform.Case{}, usageError("conform: --case %s: unknown shape %q", name, g.Shape)
 		}
 		return g.Case(source), nil
@@ -594,7 +579,7 @@ func conformPrintResults(w io.Writer, res *conform.Result, v conform.Verdict, sh
 func conformPrintShrink(w io.Writer, s conform.ShrinkReport) {
 	r := s.Result
 	switch {
-	case s.Err != nil && r.Tests == 0:
+	case !s.Shrunk():
 		fmt.Fprintf(w, "    not shrunk: %v\n", s.Err)
 		return
 	case s.Err != nil:

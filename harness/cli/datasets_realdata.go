@@ -9,13 +9,13 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
 	"strings"
 
 	"github.com/aegisbench/aegisbench/datasets/anonymize"
 	"github.com/aegisbench/aegisbench/datasets/profile"
 	"github.com/aegisbench/aegisbench/engines"
 	"github.com/aegisbench/aegisbench/internal/atomicfile"
+	"github.com/aegisbench/aegisbench/internal/safeio"
 )
 
 // This file holds the subcommands for a user's own dataset files:
@@ -89,6 +89,10 @@ func datasetsProfile(env Env, args []string) error {
 	}
 	if *jsonOut == "-" && *mdOut == "-" {
 		return usageError("datasets profile: --json and --md cannot both be stdout")
+	}
+	if err := distinctFiles("datasets profile", []safeio.File{{Flag: "FILE", Path: pos[0]}},
+		[]safeio.File{{Flag: "--json", Path: *jsonOut}, {Flag: "--md", Path: *mdOut}}); err != nil {
+		return err
 	}
 	opt, err := pf.options()
 	if err != nil {
@@ -261,6 +265,11 @@ func datasetsAnonymize(env Env, args []string) error {
 	if (key == "") == (keyFile == "") {
 		return usageError("datasets anonymize: give exactly one of --key and --key-file")
 	}
+	if err := distinctFiles("datasets anonymize",
+		[]safeio.File{{Flag: "FILE", Path: pos[0]}, {Flag: "--key-file", Path: keyFile}},
+		[]safeio.File{{Flag: "-o", Path: out}, {Flag: "--mapping", Path: mapping}}); err != nil {
+		return err
+	}
 	if keyFile != "" {
 		raw, err := os.ReadFile(keyFile)
 		if err != nil {
@@ -270,13 +279,6 @@ func datasetsAnonymize(env Env, args []string) error {
 		if key == "" {
 			return usageError("datasets anonymize: --key-file %s is empty", keyFile)
 		}
-	}
-	in, err := filepath.Abs(pos[0])
-	if err != nil {
-		return err
-	}
-	if o, err := filepath.Abs(out); err == nil && o == in {
-		return usageError("datasets anonymize: -o must not be the input file")
 	}
 	opt := anonymize.Options{Key: []byte(key), KeepOrder: *keepOrder}
 	var mapBuf bytes.Buffer

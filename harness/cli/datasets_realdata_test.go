@@ -178,7 +178,7 @@ func TestDatasetsAnonymizeCommand(t *testing.T) {
 		{[]string{"datasets", "anonymize", in, "--key", "k"}, "-o OUT is required"},
 		{[]string{"datasets", "anonymize", in, "-o", out}, "give exactly one of --key and --key-file"},
 		{[]string{"datasets", "anonymize", in, "-o", out, "--key", "k", "--key-file", keyFile}, "give exactly one of --key and --key-file"},
-		{[]string{"datasets", "anonymize", in, "-o", in, "--key", "k"}, "-o must not be the input file"},
+		{[]string{"datasets", "anonymize", in, "-o", in, "--key", "k"}, "is the same file as the input FILE"},
 		{[]string{"datasets", "anonymize", "-o", out, "--key", "k"}, "want one FILE, got 0 arguments"},
 	} {
 		_, stderr, code := genRunCLI(tc.args...)

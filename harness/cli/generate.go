@@ -13,6 +13,8 @@ import (
 	"github.com/aegisbench/aegisbench/datasets"
 	"github.com/aegisbench/aegisbench/datasets/profile"
 	"github.com/aegisbench/aegisbench/generators"
+	"github.com/aegisbench/aegisbench/internal/argval"
+	"github.com/aegisbench/aegisbench/internal/safeio"
 )
 
 func init() {
@@ -58,8 +60,11 @@ func runGenerate(env Env, args []string) error {
 		}
 		return nil
 	}
-	if *findings < 0 {
-		return usageError("generate: --findings must be >= 0, got %d", *findings)
+	if *findings < 0 || *findings > argval.MaxFindings {
+		return usageError("generate: --findings must be in 0..%d, got %d", argval.MaxFindings, *findings)
+	}
+	if err := distinctFiles("generate", []safeio.File{{Flag: "--like", Path: *like}}, []safeio.File{{Flag: "-o", Path: out}}); err != nil {
+		return err
 	}
 	cfg := generators.Config{Findings: *findings, Seed: *seed, Shape: *shape}
 	label := *shape

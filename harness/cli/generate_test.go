@@ -68,7 +68,7 @@ func TestGenerateUsageErrors(t *testing.T) {
 		want string
 	}{
 		{"bad shape", []string{"--shape", "round"}, `generate: --shape: unknown shape "round" (known: realistic, dense, chain, ties, sparse, many-accounts, adversarial)`},
-		{"negative findings", []string{"--findings", "-3"}, "generate: --findings must be >= 0, got -3"},
+		{"negative findings", []string{"--findings", "-3"}, "generate: --findings must be in 0..10000000, got -3"},
 		{"not a number", []string{"--findings", "many"}, `invalid value "many" for flag -findings`},
 		{"negative seed", []string{"--seed", "-1"}, `invalid value "-1" for flag -seed`},
 		{"extra argument", []string{"out.json"}, `generate: unexpected argument "out.json"`},

@@ -3,10 +3,11 @@ package cli
 import (
 	"context"
 	"fmt"
-	"os"
 	"strings"
+	"time"
 
 	"github.com/aegisbench/aegisbench/engines"
+	"github.com/aegisbench/aegisbench/internal/safeio"
 )
 
 func init() {
@@ -32,7 +33,9 @@ No query means the default: no filter, offset 0, limit 100.
 Exit status: 0 when the page was written; 1 for bad input (a bad query is
 invalid_options; the error document goes where the page would have gone and a
 message naming the file, finding index and field goes to stderr), for an
-unreadable file or an engine failure; 2 for a usage error.`
+unreadable file or an engine failure; 2 for a usage error. --out may not be
+--in or --query-file; the input bounds are those of paths (--max-input,
+--max-output, --timeout).`
 
 func runList(env Env, args []string) error {
 	fs := newFlagSet(env, "list", listUsage)
@@ -41,6 +44,8 @@ func runList(env Env, args []string) error {
 	query := fs.String("query", "", "query object, inline JSON")
 	queryFile := fs.String("query-file", "", "file holding the query object")
 	out := fs.String("out", "", "output file; stdout when empty or -")
+	var lim limitFlags
+	lim.register(fs, 10*time.Minute)
 	rest, err := parseFlags(fs, args)
 	if err != nil {
 		return err
@@ -55,27 +60,39 @@ func runList(env Env, args []string) error {
 	if flagGiven(fs, "query") && flagGiven(fs, "query-file") {
 		return usageError("list: give --query or --query-file, not both")
 	}
+	if err := lim.check("list"); err != nil {
+		return err
+	}
+	ins := []safeio.File{{Flag: "--in", Path: *in}, {Flag: "--query-file", Path: *queryFile}}
+	if err := distinctFiles("list", ins, []safeio.File{{Flag: "--out", Path: *out}}); err != nil {
+		return err
+	}
 	eng, err := openEngine("list", *engineName)
 	if err != nil {
 		return err
 	}
+	eng = lim.limitEngine(eng)
 	lister, ok := eng.(engines.Lister)
 	if !ok {
 		return usageError("list: engine %s does not serve the list operation", *engineName)
 	}
 	q := []byte(*query)
 	if *queryFile != "" {
-		if q, err = os.ReadFile(*queryFile); err != nil {
+		if q, _, err = safeio.ReadDocument(*queryFile, lim.maxInput); err != nil {
 			return &ExitError{Code: 1, Err: fmt.Errorf("list: cannot read the query: %w", err)}
 		}
 	}
-	data, err := os.ReadFile(*in)
+	data, err := readFindings(env, "list", *in, lim.maxInput)
 	if err != nil {
-		return &ExitError{Code: 1, Err: fmt.Errorf("list: cannot read the findings: %w", err)}
+		return err
 	}
-	page, err := lister.List(context.Background(), data, q)
+	ctx, interrupted, stop := interruptible()
+	defer stop()
+	ctx, cancel := context.WithTimeout(ctx, lim.timeout)
+	defer cancel()
+	page, err := lister.List(ctx, data, q)
 	if err != nil {
-		return engineFailure(env, "list", *engineName, *in, *out, err)
+		return interrupted(engineFailure(env, "list", *engineName, *in, *out, err))
 	}
 	if err := writeDocument(env, *out, page); err != nil {
 		return &ExitError{Code: 1, Err: fmt.Errorf("list: writing the output: %w", err)}

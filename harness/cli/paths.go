@@ -7,9 +7,12 @@ import (
 	"fmt"
 	"os"
 	"strings"
+	"time"
 
 	"github.com/aegisbench/aegisbench/engines"
+	"github.com/aegisbench/aegisbench/internal/argval"
 	"github.com/aegisbench/aegisbench/internal/atomicfile"
+	"github.com/aegisbench/aegisbench/internal/safeio"
 )
 
 func init() {
@@ -20,7 +23,7 @@ func init() {
 	})
 }
 
-const pathsUsage = `--in FILE [--engine NAME] [--out FILE] [--max-depth N] [--top-k K]
+const pathsUsage = `--in FILE [--engine NAME] [--out FILE] [--max-depth N] [--top-k K] [--timeout D]
 
 Runs the attack-path operation of engines/SPEC.md on a findings document and
 writes the output document to --out (through a temporary file and a rename,
@@ -29,7 +32,17 @@ never half-written) or to stdout.
 The engine is "go" unless --engine names another registered engine (see the
 flag's help; "exec:COMMAND" runs COMMAND under the process contract); when
 --engine is not given and AEGIS_RUST_PATHS=true, it is "rust-ffi" (the seed's
-feature flag), and the choice is reported on stderr.
+feature flag; also 1, yes, on; any other value is refused), and the choice
+is reported on stderr.
+
+The output may not be the input file (refused before reading). The input is
+refused when larger than --max-input and read only up to the first byte no
+JSON document can hold there (so /dev/zero is one byte of invalid_json).
+An engine run as a process answers within --timeout or its whole process
+group is killed; its answer must be exactly one output document with exit
+0 or one error document with exit 1, anything else is an engine failure
+(exit 1, nothing written to --out). SIGINT and SIGTERM stop the engine and
+exit 130 and 143.
 
 Exit status: 0 when the output document was written; 1 for bad input (the
 error document, aegis.error.v1, goes where the output would have gone, and a
@@ -44,6 +57,8 @@ func runPaths(env Env, args []string) error {
 	out := fs.String("out", "", "output file; stdout when empty or -")
 	maxDepth := fs.Int("max-depth", engines.DefaultMaxDepth, fmt.Sprintf("longest path in edges (%d..%d)", engines.MinMaxDepth, engines.MaxMaxDepth))
 	topK := fs.Int("top-k", engines.DefaultTopK, fmt.Sprintf("paths kept per account, 0 for all (0..%d)", engines.MaxTopK))
+	var lim limitFlags
+	lim.register(fs, 10*time.Minute)
 	rest, err := parseFlags(fs, args)
 	if err != nil {
 		return err
@@ -55,28 +70,49 @@ func runPaths(env Env, args []string) error {
 		fs.Usage()
 		return usageError("paths: --in is required")
 	}
+	if err := lim.check("paths"); err != nil {
+		return err
+	}
 	name := *engineName
-	if !flagGiven(fs, "engine") && os.Getenv("AEGIS_RUST_PATHS") == "true" {
-		name = "rust-ffi"
-		fmt.Fprintln(env.Stderr, "paths: AEGIS_RUST_PATHS=true: using engine rust-ffi")
+	if !flagGiven(fs, "engine") {
+		rust, err := argval.Bool(rustPathsEnv, os.Getenv(rustPathsEnv), false)
+		if err != nil {
+			return usageError("paths: %v", err)
+		}
+		if rust {
+			name = "rust-ffi"
+			fmt.Fprintf(env.Stderr, "paths: %s=%s: using engine rust-ffi\n", rustPathsEnv, os.Getenv(rustPathsEnv))
+		}
+	}
+	if err := distinctFiles("paths", []safeio.File{{Flag: "--in", Path: *in}}, []safeio.File{{Flag: "--out", Path: *out}}); err != nil {
+		return err
 	}
 	eng, err := openEngine("paths", name)
 	if err != nil {
 		return err
 	}
-	data, err := os.ReadFile(*in)
+	eng = lim.limitEngine(eng)
+	data, err := readFindings(env, "paths", *in, lim.maxInput)
 	if err != nil {
-		return &ExitError{Code: 1, Err: fmt.Errorf("paths: cannot read the findings: %w", err)}
+		return err
 	}
-	doc, err := eng.AttackPaths(context.Background(), data, engines.Options{MaxDepth: *maxDepth, TopK: *topK})
+	ctx, interrupted, stop := interruptible()
+	defer stop()
+	ctx, cancel := context.WithTimeout(ctx, lim.timeout)
+	defer cancel()
+	doc, err := eng.AttackPaths(ctx, data, engines.Options{MaxDepth: *maxDepth, TopK: *topK})
 	if err != nil {
-		return engineFailure(env, "paths", name, *in, *out, err)
+		return interrupted(engineFailure(env, "paths", name, *in, *out, err))
 	}
 	if err := writeDocument(env, *out, doc); err != nil {
 		return &ExitError{Code: 1, Err: fmt.Errorf("paths: writing the output: %w", err)}
 	}
 	return nil
 }
+
+// rustPathsEnv is the seed's feature flag: true makes rust-ffi the default
+// engine of paths.
+const rustPathsEnv = "AEGIS_RUST_PATHS"
 
 // flagGiven reports whether the flag name was set on the command line.
 func flagGiven(fs *flag.FlagSet, name string) bool {

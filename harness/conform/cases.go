@@ -2,12 +2,12 @@ package conform
 
 import (
 	"fmt"
-	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
 
 	"github.com/aegisbench/aegisbench/engines"
+	"github.com/aegisbench/aegisbench/internal/safeio"
 )
 
 // CaseKind says where a case's input comes from.
@@ -118,14 +118,21 @@ func VectorCase(name string, input []byte, opt engines.Options, expected []byte,
 }
 
 // DatasetCase returns the case "dataset/<base name>/d=<d>/k=<k>" reading
-// the findings document at path.
-func DatasetCase(path string, opt engines.Options) Case {
+// the findings document at path: refused when larger than maxInput bytes,
+// and read only up to the first byte no JSON document can hold there
+// (safeio.ReadDocument), so /dev/zero is a one-byte invalid_json case.
+func DatasetCase(path string, opt engines.Options, maxInput int64) Case {
 	base := strings.TrimSuffix(filepath.Base(path), ".json")
 	return Case{
 		Name:        fmt.Sprintf("dataset/%s/d=%d/k=%d", base, opt.MaxDepth, opt.TopK),
 		Kind:        KindDataset,
 		Options:     opt,
-		Load:        func() ([]byte, error) { return os.ReadFile(path) },
+		Load:        func() ([]byte, error) { return readDataset(path, maxInput) },
 		ReplayFlags: []string{"--dataset", path},
 	}
+}
+
+func readDataset(path string, maxInput int64) ([]byte, error) {
+	data, _, err := safeio.ReadDocument(path, maxInput)
+	return data, err
 }

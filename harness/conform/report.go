@@ -264,7 +264,7 @@ func writeComparison(b *strings.Builder, d Comparison, heading string) {
 
 func writeShrink(b *strings.Builder, s ShrinkReport) {
 	switch {
-	case s.Err != nil && s.Result.Tests == 0:
+	case !s.Shrunk():
 		fmt.Fprintf(b, "Not shrunk: %s\n\n", mdCell(s.Err.Error()))
 		return
 	case s.Err != nil:

@@ -106,11 +106,16 @@ type Result struct {
 	Cases []CaseResult
 	Wall  time.Duration
 	Jobs  int
+	// Unfinished counts the cases not run (or cut short) because the run
+	// was interrupted; Cases then holds only the finished ones.
+	Unfinished int
 }
 
 // Run runs every case on every engine with a bounded pool of workers and
-// returns the results in the order of cases. It stops early, returning
-// ctx's error, when ctx ends.
+// returns the results in the order of cases. When ctx ends it stops
+// early and returns the cases that finished before (Unfinished counts the
+// others) together with ctx's error, so an interrupted run still reports
+// what it measured.
 func (r Runner) Run(ctx context.Context, cases []Case) (*Result, error) {
 	if len(r.Engines) == 0 {
 		return nil, fmt.Errorf("conform: no engines")
@@ -122,6 +127,7 @@ func (r Runner) Run(ctx context.Context, cases []Case) (*Result, error) {
 	jobs = max(1, min(jobs, len(cases)))
 	start := time.Now()
 	results := make([]CaseResult, len(cases))
+	finished := make([]bool, len(cases))
 	next := make(chan int)
 	var wg sync.WaitGroup
 	var mu sync.Mutex
@@ -132,6 +138,7 @@ func (r Runner) Run(ctx context.Context, cases []Case) (*Result, error) {
 			defer wg.Done()
 			for i := range next {
 				results[i] = r.RunCase(ctx, cases[i])
+				finished[i] = ctx.Err() == nil
 				if r.Progress != nil {
 					mu.Lock()
 					done++
@@ -151,10 +158,17 @@ feed:
 	}
 	close(next)
 	wg.Wait()
-	if err := ctx.Err(); err != nil {
-		return nil, fmt.Errorf("conform: %w", err)
+	res := &Result{Wall: time.Since(start), Jobs: jobs}
+	for i, ok := range finished {
+		if ok {
+			res.Cases = append(res.Cases, results[i])
+		}
 	}
-	return &Result{Cases: results, Wall: time.Since(start), Jobs: jobs}, nil
+	res.Unfinished = len(cases) - len(res.Cases)
+	if err := ctx.Err(); err != nil {
+		return res, fmt.Errorf("conform: %w", err)
+	}
+	return res, nil
 }
 
 // RunCase runs one case on every engine, each getting its own copy of the
@@ -215,6 +229,14 @@ type ShrinkReport struct {
 	Err error
 }
 
+// Shrunk reports whether the shrink has a result to show: it succeeded,
+// or it stopped on an error after making the input smaller. A shrink that
+// stopped before removing anything (the budget ran out on the first test)
+// has none: it is reported as not shrunk, never as "0 findings".
+func (s ShrinkReport) Shrunk() bool {
+	return s.Err == nil || (s.Result.Tests > 0 && s.Result.Findings < s.Result.OriginalFindings)
+}
+
 // ShrinkCase shrinks the first divergence of a failing case that lies
 // between two engines (for a vector diverging from its expectation: between
 // the reference engine and the diverging one, when those two differ), and
@@ -222,6 +244,11 @@ type ShrinkReport struct {
 // when dir is ""). replay is recorded in the vector's README.
 func (r Runner) ShrinkCase(ctx context.Context, c Case, res CaseResult, opt ShrinkOptions, dir, replay string) ShrinkReport {
 	rep := ShrinkReport{Case: c.Name}
+	if opt.Budget > 0 { // every engine call below, not only the shrink's, within the budget
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, opt.Budget)
+		defer cancel()
+	}
 	input, err := c.Load()
 	if err != nil {
 		rep.Err = err
@@ -264,6 +291,10 @@ func (r Runner) ShrinkCase(ctx context.Context, c Case, res CaseResult, opt Shri
 	}
 	refOut := Execute(ctx, ref, bytes.Clone(sr.Input), c.Options)
 	candOut := Execute(ctx, cand, bytes.Clone(sr.Input), c.Options)
+	if ctx.Err() != nil {
+		rep.Err = fmt.Errorf("the shrink budget ran out before the shrunk input was run again: %w", ctx.Err())
+		return rep
+	}
 	rep.Comparison = Compare(refOut, candOut, r.Compare)
 	if dir == "" {
 		return rep

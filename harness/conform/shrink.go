@@ -90,6 +90,12 @@ func Shrink(ctx context.Context, doc []byte, fails Predicate, opt ShrinkOptions)
 
 func (s *shrinker) shrink(doc []byte, opt ShrinkOptions) (ShrinkResult, error) {
 	res := ShrinkResult{Input: doc}
+	items, splitErr := splitArray(doc)
+	if splitErr == nil {
+		// Known before any test, so a shrink stopped early reports the
+		// input's size, never "0 findings".
+		res.OriginalFindings, res.Findings = len(items), len(items)
+	}
 	ok, err := s.test(doc)
 	if err != nil {
 		return res, fmt.Errorf("shrink: testing the original input: %w", err)
@@ -97,12 +103,10 @@ func (s *shrinker) shrink(doc []byte, opt ShrinkOptions) (ShrinkResult, error) {
 	if !ok {
 		return res, errors.New("shrink: the failure does not reproduce on the original input")
 	}
-	items, err := splitArray(doc)
-	if err != nil {
-		res.Notes = append(res.Notes, fmt.Sprintf("not shrunk: the input is not a JSON array (%v)", err))
+	if splitErr != nil {
+		res.Notes = append(res.Notes, fmt.Sprintf("not shrunk: the input is not a JSON array (%v)", splitErr))
 		return res, nil
 	}
-	res.OriginalFindings, res.Findings = len(items), len(items)
 
 	minimal, err := s.run(func() (bool, error) {
 		return s.shrinkFindings(&items)

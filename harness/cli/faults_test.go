@@ -1,0 +1,397 @@
+package cli
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// childEnv makes the test binary run the command line instead of the
+// tests (TestMain), so tests measure a real process: its exit status, its
+// peak RSS, its answer to signals.
+const childEnv = "AEGISBENCH_CLI_CHILD"
+
+func TestMain(m *testing.M) {
+	if len(os.Args) > 1 && strings.HasPrefix(os.Args[1], "fake-") {
+		os.Exit(fakeEngineMain(os.Args[1], os.Args[2:]))
+	}
+	if os.Getenv(childEnv) == "1" {
+		err := Run(os.Stdout, os.Stderr, os.Args[1:])
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "aegisbench:", err)
+		}
+		os.Exit(ExitCode(err))
+	}
+	os.Exit(m.Run())
+}
+
+// fakeEngineMain is an engine program for exec: tests, selected by its
+// first argument: exec:TESTBINARY fake-MODE.
+func fakeEngineMain(mode string, _ []string) int {
+	switch mode {
+	case "fake-flood":
+		chunk := bytes.Repeat([]byte("["), 1<<16)
+		for {
+			if _, err := os.Stdout.Write(chunk); err != nil {
+				return 3
+			}
+		}
+	case "fake-error-exit0":
+		fmt.Print(`{"schema":"aegis.error.v1","code":"invalid_json","message":"x"}`)
+		return 0
+	case "fake-garbage":
+		fmt.Print("garbage")
+		return 0
+	case "fake-sleep":
+		time.Sleep(time.Minute)
+		return 0
+	}
+	return 2
+}
+
+// childResult is what a child run of the command line did.
+type childResult struct {
+	code           int
+	stdout, stderr string
+	peakRSS        int64 // bytes, from wait4's rusage
+	took           time.Duration
+}
+
+// runChild runs the command line as a child process with extra
+// environment, killing it after limit; signal, when set, is sent after
+// delay.
+func runChild(t *testing.T, limit time.Duration, env []string, args ...string) childResult {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), limit)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, os.Args[0], args...)
+	cmd.Env = append(append(os.Environ(), childEnv+"=1"), env...)
+	var out, errb bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &errb
+	start := time.Now()
+	err := cmd.Run()
+	r := childResult{stdout: out.String(), stderr: errb.String(), took: time.Since(start)}
+	require.NoError(t, ctx.Err(), "the command did not end within %s: %v %s", limit, args, errb.String())
+	if ee, ok := err.(*exec.ExitError); ok {
+		r.code = ee.ExitCode()
+	} else {
+		require.NoError(t, err)
+	}
+	if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
+		r.peakRSS = int64(ru.Maxrss) * 1024 // kilobytes on Linux
+	}
+	return r
+}
+
+// rssBound is the peak RSS a command may reach on a hostile input: the
+// harness itself takes some tens of MB; the hostile inputs would take GBs.
+const rssBound = 300 << 20
+
+func TestNoInputOverwritten(t *testing.T) {
+	in := pathsInput(t, nil)
+	before, err := os.ReadFile(in)
+	require.NoError(t, err)
+	dir := filepath.Dir(in)
+	link := filepath.Join(dir, "link.json")
+	require.NoError(t, os.Link(in, link))
+	q := filepath.Join(dir, "q.json")
+	require.NoError(t, os.WriteFile(q, []byte(`{}`), 0o644))
+	for _, args := range [][]string{
+		{"paths", "--in", in, "--out", in, "--max-depth", "17"},
+		{"paths", "--in", in, "--out", link},
+		{"paths", "--in", in, "--out", filepath.Join(dir, ".", "findings.json")},
+		{"list", "--in", in, "--out", in},
+		{"list", "--in", in, "--query-file", q, "--out", q},
+	} {
+		stdout, _, code, err := pathsRunCLI(args...)
+		assert.Equal(t, 2, code, "%v: %v", args, err)
+		require.Error(t, err)
+		assert.Contains(t, err.Error(), "is the same file as the input", "%v", args)
+		assert.Empty(t, stdout)
+		after, rerr := os.ReadFile(in)
+		require.NoError(t, rerr)
+		assert.Equal(t, before, after, "%v overwrote its input", args)
+	}
+	qa, _ := os.ReadFile(q)
+	assert.Equal(t, `{}`, string(qa))
+}
+
+// TestDevZeroIsBounded: /dev/zero is invalid at byte 0, so every command
+// that reads findings ends at once with invalid_json and little memory
+// (before: it read until the machine ran out of memory).
+func TestDevZeroIsBounded(t *testing.T) {
+	engines := []string{"go", "go-naive"}
+	if bin := rustCLIBinary(); bin != "" {
+		engines = append(engines, "rust-cli")
+	}
+	for _, eng := range engines {
+		for _, cmd := range []string{"paths", "list"} {
+			if cmd == "list" && strings.HasPrefix(eng, "go-") {
+				continue
+			}
+			r := runChild(t, 60*time.Second, nil, cmd, "--engine", eng, "--in", "/dev/zero")
+			assert.Equal(t, 1, r.code, "%s %s: %s", cmd, eng, r.stderr)
+			assert.Contains(t, r.stdout, `"code":"invalid_json"`, "%s %s", cmd, eng)
+			assert.Contains(t, r.stderr, "reading stopped: byte 0 (0x00)")
+			assert.Less(t, r.peakRSS, int64(rssBound), "%s %s: peak RSS %d", cmd, eng, r.peakRSS)
+			t.Logf("%s --engine %s --in /dev/zero: exit %d in %s, peak RSS %.1f MB", cmd, eng, r.code, r.took.Round(time.Millisecond), float64(r.peakRSS)/(1<<20))
+		}
+	}
+}
+
+// rustCLIBinary is the aegispath program when it was built.
+func rustCLIBinary() string {
+	root, err := filepath.Abs("../..")
+	if err != nil {
+		return ""
+	}
+	bin := filepath.Join(root, "target", "release", "aegispath")
+	if _, err := os.Stat(bin); err != nil {
+		return ""
+	}
+	return bin
+}
+
+func TestInputSizeLimit(t *testing.T) {
+	in := pathsInput(t, nil)
+	_, _, code, err := pathsRunCLI("paths", "--in", in, "--max-input", "100")
+	assert.Equal(t, 1, code)
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "exceeds the limit of 100 bytes")
+	for _, bad := range []string{"0", "-1"} {
+		_, _, code, _ = pathsRunCLI("paths", "--in", in, "--max-input", bad)
+		assert.Equal(t, 2, code)
+		_, _, code, _ = pathsRunCLI("paths", "--in", in, "--timeout", bad+"s")
+		assert.Equal(t, 2, code)
+	}
+}
+
+// TestProcessEngineAnswers: an exec engine's answer that is not exactly one
+// output document with exit 0 is an engine failure: exit 1, nothing
+// written to --out; a flood is cut at --max-output with little memory.
+func TestProcessEngineAnswers(t *testing.T) {
+	in := pathsInput(t, nil)
+	tests := []struct {
+		mode, want string
+		extra      []string
+	}{
+		{"fake-error-exit0", "exited 0 but wrote an error document", nil},
+		{"fake-garbage", "not exactly one JSON document", nil},
+		{"fake-flood", "output exceeds 10000000 bytes", []string{"--max-output", "10000000"}},
+		{"fake-sleep", "deadline exceeded", []string{"--timeout", "1s"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.mode, func(t *testing.T) {
+			out := filepath.Join(t.TempDir(), "out.json")
+			args := append([]string{"paths", "--engine", "exec:" + os.Args[0] + " " + tt.mode, "--in", in, "--out", out}, tt.extra...)
+			r := runChild(t, 60*time.Second, nil, args...)
+			assert.Equal(t, 1, r.code, r.stderr)
+			assert.Contains(t, r.stderr, tt.want)
+			assert.NoFileExists(t, out, "nothing written to --out on an engine failure")
+			assert.Less(t, r.peakRSS, int64(rssBound), "peak RSS %d", r.peakRSS)
+			assert.Less(t, r.took, 10*time.Second)
+			t.Logf("%s: exit %d in %s, peak RSS %.1f MB", tt.mode, r.code, r.took.Round(time.Millisecond), float64(r.peakRSS)/(1<<20))
+		})
+	}
+}
+
+func TestRustPathsEnvSpellings(t *testing.T) {
+	in := pathsInput(t, nil)
+	t.Setenv("AEGIS_RUST_PATHS", "ture")
+	_, _, code, err := pathsRunCLI("paths", "--in", in)
+	assert.Equal(t, 2, code)
+	assert.ErrorContains(t, err, `AEGIS_RUST_PATHS="ture": not a boolean`)
+	for _, v := range []string{"1", "yes", "ON"} {
+		t.Setenv("AEGIS_RUST_PATHS", v)
+		_, stderr, _, _ := pathsRunCLI("paths", "--in", in)
+		assert.Contains(t, stderr, "using engine rust-ffi", v)
+	}
+	t.Setenv("AEGIS_RUST_PATHS", "0")
+	stdout, stderr, code, _ := pathsRunCLI("paths", "--in", in)
+	assert.Equal(t, 0, code)
+	assert.NotContains(t, stderr, "rust-ffi")
+	assert.Contains(t, stdout, "aegis.attackpaths.v1")
+}
+
+// TestPathsInterrupted: SIGTERM and SIGINT stop paths and its engine,
+// exit 143 and 130, and leave no temporary input copy behind.
+func TestPathsInterrupted(t *testing.T) {
+	in := pathsInput(t, nil)
+	for _, tt := range []struct {
+		sig  syscall.Signal
+		code int
+	}{{syscall.SIGTERM, 143}, {syscall.SIGINT, 130}} {
+		tmp := t.TempDir()
+		cmd := exec.Command(os.Args[0], "paths", "--engine", "exec:"+os.Args[0]+" fake-sleep", "--in", in)
+		cmd.Env = append(os.Environ(), childEnv+"=1", "TMPDIR="+tmp)
+		var errb bytes.Buffer
+		cmd.Stderr = &errb
+		require.NoError(t, cmd.Start())
+		waitForFile(t, tmp)
+		require.NoError(t, cmd.Process.Signal(tt.sig))
+		done := make(chan error, 1)
+		go func() { done <- cmd.Wait() }()
+		select {
+		case <-done:
+		case <-time.After(10 * time.Second):
+			_ = cmd.Process.Kill()
+			t.Fatalf("%v did not stop paths", tt.sig)
+		}
+		assert.Equal(t, tt.code, cmd.ProcessState.ExitCode(), errb.String())
+		left, _ := os.ReadDir(tmp)
+		assert.Empty(t, left, "temporary files left after %v", tt.sig)
+	}
+}
+
+// waitForFile waits until dir holds a file (the engine's input copy).
+func waitForFile(t *testing.T, dir string) {
+	t.Helper()
+	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+		if es, _ := os.ReadDir(dir); len(es) > 0 {
+			time.Sleep(100 * time.Millisecond)
+			return
+		}
+	}
+	t.Fatal("the engine never started")
+}
+
+// TestDatasetsNoInputOverwritten: anonymize refuses -o or --mapping naming
+// its input, and --mapping naming -o (which wrote the re-identification
+// table over the anonymized file); profile and generate likewise.
+func TestDatasetsNoInputOverwritten(t *testing.T) {
+	in := pathsInput(t, nil)
+	before, err := os.ReadFile(in)
+	require.NoError(t, err)
+	out := filepath.Join(t.TempDir(), "anon.json")
+	for _, tt := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"datasets", "anonymize", in, "-o", in, "--key", "k"}, "is the same file as the input"},
+		{[]string{"datasets", "anonymize", in, "-o", out, "--key", "k", "--mapping", in}, "is the same file as the input"},
+		{[]string{"datasets", "anonymize", in, "-o", out, "--key", "k", "--mapping", out}, "are the same file"},
+		{[]string{"datasets", "profile", in, "--json", in}, "is the same file as the input"},
+		{[]string{"datasets", "profile", in, "--md", in}, "is the same file as the input"},
+		{[]string{"generate", "--like", in, "-o", in}, "is the same file as the input"},
+	} {
+		_, _, code, err := pathsRunCLI(tt.args...)
+		assert.Equal(t, 2, code, "%v: %v", tt.args, err)
+		require.Error(t, err, "%v", tt.args)
+		assert.Contains(t, err.Error(), tt.want, "%v", tt.args)
+		after, rerr := os.ReadFile(in)
+		require.NoError(t, rerr)
+		assert.Equal(t, before, after, "%v overwrote its input", tt.args)
+		assert.NoFileExists(t, out, "%v wrote an output", tt.args)
+	}
+	// The legitimate run still works.
+	_, _, code, err := pathsRunCLI("datasets", "anonymize", in, "-o", out, "--key", "k")
+	require.NoError(t, err)
+	assert.Equal(t, 0, code)
+}
+
+// TestDatasetsProfileDevZeroEnds: profiling /dev/zero ends at once (before:
+// it hashed /dev/zero forever).
+func TestDatasetsProfileDevZeroEnds(t *testing.T) {
+	r := runChild(t, 30*time.Second, nil, "datasets", "profile", "/dev/zero")
+	assert.Equal(t, 1, r.code, r.stderr)
+	assert.Contains(t, r.stderr, "byte 0x00")
+	assert.Less(t, r.peakRSS, int64(rssBound))
+}
+
+func TestConformUsageCheckedFirst(t *testing.T) {
+	for _, tt := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--sizes", "200,200"}, "size 200 given twice"},
+		{[]string{"--sizes", "0"}, "not a positive number"},
+		{[]string{"--seeds", "1,1"}, "seed 1 given twice"},
+		{[]string{"--shapes", "dense,dense"}, `"dense" given twice`},
+		{[]string{"--max-depth", "4,4"}, "4 given twice"},
+		{[]string{"--timeout", "0s"}, "--timeout 0s: must be positive"},
+		{[]string{"--timeout", "-1s"}, "--timeout -1s: must be positive"},
+		{[]string{"--shrink-budget", "-1s"}, "must be 0"},
+		{[]string{"--max-output", "0"}, "--max-output 0"},
+	} {
+		_, _, code, err := pathsRunCLI(append([]string{"conform", "--report", ""}, tt.args...)...)
+		assert.Equal(t, 2, code, "%v: %v", tt.args, err)
+		require.Error(t, err)
+		assert.Contains(t, err.Error(), tt.want, "%v", tt.args)
+	}
+}
+
+// TestConformHostileEngineAndInput: a flooding engine is cut at
+// --max-output, an error document with exit 0 is an engine failure, and
+// --dataset /dev/zero is a one-byte case; all within bounded memory.
+func TestConformHostileEngineAndInput(t *testing.T) {
+	gen := []string{"--no-vectors", "--case", "gen/realistic/n=200/seed=1/d=4/k=20"}
+	for _, tt := range []struct {
+		name string
+		args []string
+		want []string
+	}{
+		{"flood", append([]string{"--engines", "go,exec:" + os.Args[0] + " fake-flood", "--max-output", "10000000"}, gen...),
+			[]string{"output exceeds 10000000 bytes", "engine-failure"}},
+		{"error-exit0", append([]string{"--engines", "go,exec:" + os.Args[0] + " fake-error-exit0"}, gen...),
+			[]string{"exited 0 but wrote an error document", "engine-failure"}},
+		{"dev-zero", []string{"--engines", "go,go-naive", "--no-vectors", "--sizes", "200", "--shapes", "realistic", "--seeds", "1", "--dataset", "/dev/zero"},
+			[]string{"dataset/zero/d=4/k=20"}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			report := filepath.Join(t.TempDir(), "CONFORMANCE.md")
+			r := runChild(t, 120*time.Second, nil, append([]string{"conform", "--report", report, "--shrink-budget", "0"}, tt.args...)...)
+			md, err := os.ReadFile(report)
+			require.NoError(t, err, r.stderr)
+			for _, w := range tt.want {
+				assert.Contains(t, r.stdout+string(md), w)
+			}
+			if tt.name == "dev-zero" {
+				assert.Equal(t, 0, r.code, r.stdout)
+			} else {
+				assert.Equal(t, 1, r.code, r.stdout)
+			}
+			assert.Less(t, r.peakRSS, int64(rssBound), "peak RSS %d", r.peakRSS)
+			t.Logf("conform %s: exit %d in %s, peak RSS %.1f MB", tt.name, r.code, r.took.Round(time.Millisecond), float64(r.peakRSS)/(1<<20))
+		})
+	}
+}
+
+// TestConformInterruptedWritesReport: SIGINT stops conform, which writes
+// the report of the cases it finished and exits 130.
+func TestConformInterruptedWritesReport(t *testing.T) {
+	report := filepath.Join(t.TempDir(), "CONFORMANCE.md")
+	tmp := t.TempDir()
+	cmd := exec.Command(os.Args[0], "conform", "--engines", "go,go-naive", "--no-vectors", "--sizes", "2000",
+		"--shapes", "realistic", "--seeds", "1..400", "--jobs", "1", "--report", report)
+	cmd.Env = append(os.Environ(), childEnv+"=1", "TMPDIR="+tmp)
+	var out, errb bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &errb
+	require.NoError(t, cmd.Start())
+	time.Sleep(3 * time.Second)
+	require.NoError(t, cmd.Process.Signal(syscall.SIGINT))
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	select {
+	case <-done:
+	case <-time.After(30 * time.Second):
+		_ = cmd.Process.Kill()
+		t.Fatal("SIGINT did not stop conform")
+	}
+	assert.Equal(t, 130, cmd.ProcessState.ExitCode(), errb.String())
+	md, err := os.ReadFile(report)
+	require.NoError(t, err, "the report of the finished cases is written")
+	assert.Contains(t, string(md), "INTERRUPTED")
+	assert.Contains(t, errb.String(), "cases finished")
+	left, _ := os.ReadDir(tmp)
+	assert.Empty(t, left, "temporary files left")
+}
