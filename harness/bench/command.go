@@ -7,6 +7,8 @@ import (
 	"os"
 	"os/exec"
 	"strings"
+
+	"github.com/aegisbench/aegisbench/internal/procgroup"
 )
 
 // Command is one process the runner starts: a program, its arguments, the
@@ -87,6 +89,7 @@ type ExecRunner struct{}
 // error that carries the tail of stderr.
 func (ExecRunner) Run(ctx context.Context, c Command) (Output, error) {
 	cmd := exec.CommandContext(ctx, c.Path, c.Args...)
+	procgroup.Fence(cmd) // an interrupted run kills go test's and cargo's children too
 	cmd.Dir = c.Dir
 	if len(c.Env) > 0 {
 		cmd.Env = append(os.Environ(), c.Env...)
@@ -95,6 +98,7 @@ func (ExecRunner) Run(ctx context.Context, c Command) (Output, error) {
 	cmd.Stdout = &stdout
 	cmd.Stderr = &stderr
 	err := cmd.Run()
+	_ = procgroup.Kill(cmd)
 	out := Output{Stdout: stdout.Bytes(), Stderr: stderr.Bytes()}
 	if cmd.ProcessState != nil {
 		if rss := peakRSS(cmd.ProcessState); rss > selfPeakRSS() {

@@ -37,6 +37,11 @@ type Options struct {
 	// goes on with the others, instead of stopping at the first failure.
 	KeepGoing bool
 	Progress  Progress
+	// Resume, when set, skips the sample and profile steps before
+	// Resume.Step (an interrupted run took them; its measurements are in
+	// Resume.Measurements and come first in the results). Setup steps
+	// always run: the builds live in the work directory.
+	Resume *Resume
 }
 
 // Failure is an arm that failed and stopped being measured.
@@ -55,6 +60,25 @@ func (f Failure) String() string {
 type Results struct {
 	Measurements []Measurement
 	Failures     []Failure
+	// Interrupted is set when the context ended during the run: the
+	// measurements taken before are kept, and the run can be resumed at
+	// Interrupted.Step.
+	Interrupted *Interruption
+}
+
+// Interruption says where a run stopped: the index of the first step not
+// done (0-based) and what it was.
+type Interruption struct {
+	Step  int
+	Total int
+	What  string // the step, as in --dry-run
+	Err   error  // the context's error
+}
+
+// String is the "interrupted:" config value of the results file:
+// "step=K/N at [sample 3] go engine=go n=2000".
+func (i Interruption) String() string {
+	return fmt.Sprintf("step=%d/%d at %s", i.Step, i.Total, i.What)
 }
 
 // ErrFailures is returned (wrapped) by Execute with KeepGoing when some
@@ -73,12 +97,22 @@ func Execute(ctx context.Context, p *Plan, r Runner, opt Options) (*Results, err
 	prog.Start(len(p.Steps))
 	defer prog.Done()
 	res := &Results{}
+	if opt.Resume != nil {
+		res.Measurements = append(res.Measurements, opt.Resume.Measurements...)
+	}
 	failed := map[string]bool{}
+	interrupted := func(i int, err error) (*Results, error) {
+		res.Interrupted = &Interruption{Step: i, Total: len(p.Steps), What: p.Steps[i].String(), Err: err}
+		return res, fmt.Errorf("interrupted at step %d of %d (%s): %w", i+1, len(p.Steps), p.Steps[i], err)
+	}
 	for i, s := range p.Steps {
 		if err := ctx.Err(); err != nil {
-			return nil, err
+			return interrupted(i, err)
 		}
 		if s.Phase == PhaseSample && failed[s.Arm] {
+			continue
+		}
+		if opt.Resume != nil && s.Phase != PhaseSetup && i < opt.Resume.Step {
 			continue
 		}
 		prog.Step(i, s)
@@ -94,6 +128,9 @@ func Execute(ctx context.Context, p *Plan, r Runner, opt Options) (*Results, err
 			if err != nil {
 				err = fmt.Errorf("%s: %w", s.Cmd, err)
 			}
+		}
+		if err != nil && ctx.Err() != nil {
+			return interrupted(i, ctx.Err()) // the step was cut short: not a failure, not a sample
 		}
 		if err != nil {
 			if s.Phase != PhaseSample || !opt.KeepGoing {

@@ -1,15 +1,11 @@
 package cli
 
 import (
-	"context"
-	"errors"
 	"fmt"
 	"os"
 	"os/exec"
-	"os/signal"
 	"path/filepath"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 
@@ -19,6 +15,8 @@ import (
 	"github.com/aegisbench/aegisbench/datasets"
 	"github.com/aegisbench/aegisbench/generators"
 	"github.com/aegisbench/aegisbench/harness/bench"
+	"github.com/aegisbench/aegisbench/internal/argval"
+	"github.com/aegisbench/aegisbench/internal/safeio"
 )
 
 func init() {
@@ -30,7 +28,7 @@ func init() {
 }
 
 const benchUsage = `[--sizes 200,2000,20000] [--count N] [--engines go,rust-ffi,rust-cli] [--only go,criterion,hyperfine]
-       [--dataset FILE]... [-o results.txt] [--profile-dir DIR] [--dry-run] [flags]
+       [--dataset FILE]... [-o results.txt] [--profile-dir DIR] [--dry-run] [--resume FILE] [flags]
 
 Runs, --count times and interleaved (every engine and tool once per round), the
 Go benchmarks (go test -bench, one process per sample), the Criterion benches of
@@ -42,7 +40,14 @@ file with config lines (platform, versions, commit, dataset digests) that
 benchstat and aegisbench report read.
 
 By default every engine and tool whose programs are installed is used (cargo for
-Rust, hyperfine for processes); one named explicitly must be available.`
+Rust, hyperfine for processes); one named explicitly must be available.
+--dataset needs hyperfine.
+
+SIGINT or SIGTERM stops the run: every sample taken so far is written to the
+results file with the config lines "interrupted: step=K/N at STEP" and
+"plan: DIGEST", the work directory is removed, and the exit status is 130 or
+143. "bench --resume FILE" with the same flags continues that run at step K
+and writes the whole run (the earlier samples first) to FILE, or to -o.`
 
 // listFlag collects a repeatable flag.
 type listFlag []string
@@ -57,6 +62,7 @@ type benchFlags struct {
 	critWarmUp, critMeasure                                   time.Duration
 	critSamples, hfWarmup, hfRuns                             int
 	dryRun, keepGoing                                         bool
+	resume                                                    string
 }
 
 func runBench(env Env, args []string) error {
@@ -81,12 +87,25 @@ func runBench(env Env, args []string) error {
 	fs.IntVar(&f.topK, "top-k", def.TopK, "top_k of the process runs")
 	fs.BoolVar(&f.dryRun, "dry-run", false, "print the plan (every command, in order) and exit")
 	fs.BoolVar(&f.keepGoing, "keep-going", false, "on a failing benchmark, record it, skip its remaining samples and go on (exit 1 at the end)")
+	fs.StringVar(&f.resume, "resume", "", "continue the interrupted run whose results are in `file` (same flags); -o defaults to it")
 	rest, err := parseFlags(fs, args)
 	if err != nil {
 		return err
 	}
 	if len(rest) > 0 {
 		return usageError("bench: unexpected arguments %q", rest)
+	}
+	if err := f.check(); err != nil {
+		return err
+	}
+	var resume *bench.Resume
+	if f.resume != "" {
+		if resume, err = bench.ReadResume(f.resume); err != nil {
+			return &ExitError{Code: 1, Err: fmt.Errorf("bench: --resume: %w", err)}
+		}
+		if f.out == "" {
+			f.out = f.resume
+		}
 	}
 
 	cfg := def
@@ -96,12 +115,14 @@ func runBench(env Env, args []string) error {
 	cfg.Hyperfine = bench.HyperfineSettings{Warmup: f.hfWarmup, Runs: f.hfRuns}
 	cfg.MaxDepth, cfg.TopK = f.maxDepth, f.topK
 	cfg.ProfileDir = f.profileDir
-	if cfg.Sizes, err = parseSizes(f.sizes); err != nil {
-		return usageError("bench: --sizes: %v", err)
-	}
+	cfg.Sizes, _ = argval.Sizes(f.sizes) // checked by f.check
 	var skipped []string
 	if cfg.Engines, cfg.Tools, skipped, err = selectBenchTargets(f.engines, f.only, cfg.Programs, exec.LookPath); err != nil {
 		return usageError("bench: %v", err)
+	}
+	if len(f.datasets) > 0 && !slices.Contains(cfg.Tools, bench.ToolHyperfine) {
+		return usageError("bench: --dataset files are timed as whole processes by hyperfine, which this run does not use (%s): install hyperfine or drop --dataset",
+			strings.Join(skipped, "; "))
 	}
 	for _, s := range skipped {
 		fmt.Fprintf(env.Stderr, "bench: skipping %s\n", s)
@@ -146,19 +167,31 @@ func runBench(env Env, args []string) error {
 		}
 		return nil
 	}
+	if resume != nil {
+		if err := resume.Check(plan); err != nil {
+			return usageError("bench: --resume: %v", err)
+		}
+	}
 
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	ctx, interrupted, stop := interruptible()
 	defer stop()
 	runner := bench.ExecRunner{}
 	platform := bench.DetectPlatform(ctx, runner, cfg.Root, cfg.Programs, time.Now())
-	opt := bench.Options{KeepGoing: f.keepGoing, Progress: progressFor(env)}
+	opt := bench.Options{KeepGoing: f.keepGoing, Progress: progressFor(env), Resume: resume}
 	start := time.Now()
 	res, runErr := bench.Execute(ctx, plan, runner, opt)
 	if res == nil {
-		return fmt.Errorf("bench: %w", runErr)
+		return interrupted(fmt.Errorf("bench: %w", runErr))
 	}
 	header := platform.Config(append(slices.Clone(cfg.Standard), cfg.Extra...)...)
-	header = append(header, benchfmt.Config{Key: "bench", Value: []byte(benchSettings(cfg)), File: true})
+	header = append(header, benchfmt.Config{Key: "bench", Value: []byte(benchSettings(cfg)), File: true},
+		benchfmt.Config{Key: bench.ConfigPlan, Value: []byte(plan.PlanDigest()), File: true})
+	if resume != nil {
+		header = append(header, benchfmt.Config{Key: bench.ConfigResumed, Value: []byte(fmt.Sprintf("%d samples from %s, continued at step %d", len(resume.Measurements), resume.Path, resume.Step)), File: true})
+	}
+	if res.Interrupted != nil {
+		header = append(header, benchfmt.Config{Key: bench.ConfigInterrupted, Value: []byte(res.Interrupted.String()), File: true})
+	}
 	if len(skipped) > 0 {
 		header = append(header, benchfmt.Config{Key: "skipped", Value: []byte(strings.Join(skipped, "; ")), File: true})
 	}
@@ -181,10 +214,48 @@ func runBench(env Env, args []string) error {
 		fmt.Fprintf(env.Stderr, " -> %s", f.out)
 	}
 	fmt.Fprintln(env.Stderr)
+	if res.Interrupted != nil && f.out != "" {
+		fmt.Fprintf(env.Stderr, "bench: interrupted; continue with: aegisbench bench --resume %s (and the same flags)\n", f.out)
+	}
 	if runErr != nil {
-		return fmt.Errorf("bench: %w", runErr)
+		return interrupted(fmt.Errorf("bench: %w", runErr))
 	}
 	return nil
+}
+
+// Upper bounds of bench's counts, checked before anything is planned.
+const (
+	maxBenchCount = 10000
+	maxRuns       = 1000
+)
+
+// check validates every flag before any dataset is generated or anything
+// built.
+func (f *benchFlags) check() error {
+	if _, err := argval.Sizes(f.sizes); err != nil {
+		return usageError("bench: --sizes: %v", err)
+	}
+	for _, c := range []struct {
+		flag      string
+		v, lo, hi int
+	}{
+		{"--count", f.count, 1, maxBenchCount},
+		{"--criterion-sample-size", f.critSamples, 10, maxRuns * 10},
+		{"--hyperfine-warmup", f.hfWarmup, 0, maxRuns},
+		{"--hyperfine-runs", f.hfRuns, 1, maxRuns},
+	} {
+		if err := argval.InRange(c.flag, c.v, c.lo, c.hi); err != nil {
+			return usageError("bench: %v", err)
+		}
+	}
+	if err := argval.Distinct(f.datasets); err != nil {
+		return usageError("bench: --dataset: %v", err)
+	}
+	var ins []safeio.File
+	for _, d := range f.datasets {
+		ins = append(ins, safeio.File{Flag: "--dataset", Path: d})
+	}
+	return distinctFiles("bench", ins, []safeio.File{{Flag: "-o", Path: f.out}})
 }
 
 // benchSettings is the "bench:" config line: how the samples were taken.
@@ -204,32 +275,6 @@ func progressFor(env Env) bench.Progress {
 		return &bench.BarProgress{W: env.Stderr}
 	}
 	return &bench.LogProgress{W: env.Stderr}
-}
-
-// parseSizes parses "200,2000,20000" (also "20k", "1M").
-func parseSizes(s string) ([]int, error) {
-	var out []int
-	for _, item := range splitList(s) {
-		mult := 1
-		switch {
-		case strings.HasSuffix(item, "k"), strings.HasSuffix(item, "K"):
-			mult, item = 1000, item[:len(item)-1]
-		case strings.HasSuffix(item, "M"):
-			mult, item = 1000000, item[:len(item)-1]
-		}
-		n, err := strconv.Atoi(item)
-		if err != nil || n <= 0 {
-			return nil, fmt.Errorf("%q is not a positive number of findings", item)
-		}
-		if slices.Contains(out, n*mult) {
-			return nil, fmt.Errorf("size %d given twice", n*mult)
-		}
-		out = append(out, n*mult)
-	}
-	if len(out) == 0 {
-		return nil, errors.New("no sizes")
-	}
-	return out, nil
 }
 
 // selectBenchTargets resolves --engines and --only. Empty means every

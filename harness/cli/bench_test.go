@@ -54,8 +54,14 @@ func TestBenchUsageErrors(t *testing.T) {
 		{[]string{"bench", "--sizes", "200,200", "--dry-run"}, "size 200 given twice"},
 		{[]string{"bench", "--engines", "java", "--dry-run"}, `--engines: unknown "java"`},
 		{[]string{"bench", "--only", "perf", "--dry-run"}, `--only: unknown "perf"`},
-		{[]string{"bench", "--count", "0", "--only", "go", "--engines", "go", "--dry-run"}, "count 0: must be at least 1"},
+		{[]string{"bench", "--count", "0", "--only", "go", "--engines", "go", "--dry-run"}, "--count 0: must be in 1..10000"},
 		{[]string{"bench", "extra"}, "unexpected arguments"},
+		{[]string{"bench", "--dry-run", "--count", "1000000000"}, "--count 1000000000: must be in 1..10000"},
+		{[]string{"bench", "--dry-run", "--sizes", ""}, "no sizes"},
+		{[]string{"bench", "--dry-run", "--sizes", "100M"}, "more than 10000000 findings"},
+		{[]string{"bench", "--dry-run", "--hyperfine-runs", "0"}, "--hyperfine-runs 0"},
+		{[]string{"bench", "--dry-run", "--only", "go", "--dataset", "x.json"}, "--dataset files are timed as whole processes by hyperfine"},
+		{[]string{"bench", "--dry-run", "--dataset", "x.json", "--dataset", "x.json"}, `"x.json" given twice`},
 	}
 	for _, tt := range tests {
 		_, stderr, code := runCLI(tt.args...)

@@ -4,11 +4,13 @@ import (
 	"errors"
 	"fmt"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/aegisbench/aegisbench/engines"
+	"github.com/aegisbench/aegisbench/internal/argval"
 )
 
 func init() {
@@ -42,18 +44,18 @@ func runMainJob(env Env, args []string) error {
 	if _, err := parseFlags(fs, args); err != nil {
 		return err
 	}
-	maxN := 0
-	for _, s := range splitList(*sizes) {
-		n, err := strconv.Atoi(s)
-		if err != nil || n <= 0 {
-			return usageError("--sizes: %q is not a positive number of findings", s)
-		}
-		maxN = max(maxN, n)
+	// Every flag is checked here, before any dataset is generated.
+	sizeList, err := argval.Sizes(*sizes)
+	if err != nil {
+		return usageError("run: --sizes: %v", err)
 	}
-	if *count < 1 {
-		return usageError("--count must be at least 1")
+	if _, err := argval.Sizes(*conformSizes); err != nil {
+		return usageError("run: --conform-sizes: %v", err)
 	}
-
+	if err := argval.InRange("--count", *count, 1, maxBenchCount); err != nil {
+		return usageError("run: %v", err)
+	}
+	maxN := slices.Max(sizeList)
 	var have, lack []string
 	for _, name := range mainJobEngines {
 		if err := engines.Available(name); err != nil {

@@ -16,7 +16,10 @@ func TestRunMainJobUsageErrors(t *testing.T) {
 	}{
 		{[]string{"run", "--sizes", "200,x"}, `--sizes: "x" is not a positive number`},
 		{[]string{"run", "--sizes", "0"}, `--sizes: "0" is not a positive number`},
-		{[]string{"run", "--count", "0"}, "--count must be at least 1"},
+		{[]string{"run", "--count", "0"}, "--count 0: must be in 1..10000"},
+		{[]string{"run", "--sizes", ""}, "--sizes: no sizes"},
+		{[]string{"run", "--sizes", "200,200"}, "size 200 given twice"},
+		{[]string{"run", "--conform-sizes", "200,200"}, "--conform-sizes: size 200 given twice"},
 		{[]string{"run", "--no-such-flag"}, "flag provided but not defined"},
 	}
 	for _, tt := range tests {
