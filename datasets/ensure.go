@@ -16,13 +16,47 @@ import (
 
 // stamp is the sidecar "<file>.stamp" written next to a cached dataset. It
 // records the digest computed when the file was generated or last hashed,
-// with the file's size and modification time, so that Ensure can skip
-// re-hashing a multi-GB file that has not changed. Verify always re-hashes.
+// with the file's size, modification time and inode change time, and a
+// digest of sampled blocks of its content, so that Ensure can skip
+// re-hashing a multi-GB file that has not changed. Any write to the file
+// moves its change time (which, unlike the modification time, cannot be
+// set back), and the sampled blocks are read again on every use; either
+// difference means a full hash. Verify always re-hashes.
 type stamp struct {
 	Generator string `json:"generator"`
 	Bytes     int64  `json:"bytes"`
 	ModTimeNS int64  `json:"mtime_ns"`
+	CTimeNS   int64  `json:"ctime_ns"`
+	Sample    string `json:"sample_sha256"`
 	SHA256    string `json:"sha256"`
+}
+
+// Sampled blocks: sampleBlocks blocks of sampleBlock bytes spread evenly
+// over the file (the first and the last included), 64 KiB read per use
+// whatever the file's size.
+const (
+	sampleBlocks = 16
+	sampleBlock  = 4096
+)
+
+// sampleDigest hashes the sampled blocks of the file at path.
+func sampleDigest(path string, size int64) (string, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return "", err
+	}
+	defer f.Close()
+	h := sha256.New()
+	buf := make([]byte, sampleBlock)
+	for i := range int64(sampleBlocks) {
+		off := max(0, (size-sampleBlock)*i/(sampleBlocks-1))
+		n, err := f.ReadAt(buf, off)
+		if err != nil && !errors.Is(err, io.EOF) {
+			return "", err
+		}
+		h.Write(buf[:n])
+	}
+	return hex.EncodeToString(h.Sum(nil)), nil
 }
 
 func stampPath(path string) string { return path + ".stamp" }
@@ -37,7 +71,11 @@ func readStamp(path string) (stamp, fs.FileInfo, bool) {
 		return stamp{}, fi, false
 	}
 	var s stamp
-	if json.Unmarshal(raw, &s) != nil || s.Bytes != fi.Size() || s.ModTimeNS != fi.ModTime().UnixNano() {
+	if json.Unmarshal(raw, &s) != nil || s.Bytes != fi.Size() || s.ModTimeNS != fi.ModTime().UnixNano() ||
+		s.CTimeNS != changeTime(fi) || s.Sample == "" {
+		return stamp{}, fi, false
+	}
+	if sum, err := sampleDigest(path, fi.Size()); err != nil || sum != s.Sample {
 		return stamp{}, fi, false
 	}
 	return s, fi, true
@@ -48,7 +86,12 @@ func writeStamp(path, sum string) error {
 	if err != nil {
 		return err
 	}
-	raw, err := json.Marshal(stamp{Generator: generators.Version, Bytes: fi.Size(), ModTimeNS: fi.ModTime().UnixNano(), SHA256: sum})
+	sample, err := sampleDigest(path, fi.Size())
+	if err != nil {
+		return err
+	}
+	raw, err := json.Marshal(stamp{Generator: generators.Version, Bytes: fi.Size(), ModTimeNS: fi.ModTime().UnixNano(),
+		CTimeNS: changeTime(fi), Sample: sample, SHA256: sum})
 	if err != nil {
 		return err
 	}

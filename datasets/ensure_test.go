@@ -66,6 +66,38 @@ func TestEnsureRepairsCorruptCache(t *testing.T) {
 	assert.Equal(t, generated(t, e), raw)
 }
 
+// TestEnsureCatchesSameSizeSameMtimeCorruption: a cached file changed in
+// place, its size and modification time put back, is caught (by its
+// change time and sampled blocks) and regenerated.
+func TestEnsureCatchesSameSizeSameMtimeCorruption(t *testing.T) {
+	for _, where := range []string{"middle", "first", "last"} {
+		t.Run(where, func(t *testing.T) {
+			cache := t.TempDir()
+			e := entryFor(t, "realistic", 40, 5)
+			path, err := Ensure(e, cache)
+			require.NoError(t, err)
+			want := generated(t, e)
+			fi, err := os.Stat(path)
+			require.NoError(t, err)
+			corrupt := bytes.Clone(want)
+			i := map[string]int{"middle": len(want) / 2, "first": 1, "last": len(want) - 2}[where]
+			corrupt[i] ^= 0x01
+			require.NoError(t, os.WriteFile(path, corrupt, 0o644))
+			require.NoError(t, os.Chtimes(path, fi.ModTime(), fi.ModTime()))
+			fi2, err := os.Stat(path)
+			require.NoError(t, err)
+			require.Equal(t, fi.Size(), fi2.Size())
+			require.True(t, fi.ModTime().Equal(fi2.ModTime()))
+
+			_, err = Ensure(e, cache)
+			require.NoError(t, err)
+			raw, err := os.ReadFile(path)
+			require.NoError(t, err)
+			assert.Equal(t, want, raw, "the corrupted cache was trusted")
+		})
+	}
+}
+
 func TestEnsureMismatchLeavesNoFile(t *testing.T) {
 	cache := t.TempDir()
 	e := entryFor(t, "chain", 30, 2)

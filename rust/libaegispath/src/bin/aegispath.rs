@@ -7,13 +7,18 @@
 //! ```
 //!
 //! Writes the output document to --out (atomically) or stdout and exits 0.
+//! --out may not be the input file (same device and inode): refused, exit 2,
+//! before reading. The input is refused when larger than --max-input bytes
+//! (default: a quarter of the machine's memory, at least 1 GiB) and read
+//! only up to the first byte no JSON document can hold there (so
+//! /dev/zero is one byte of invalid_json).
 //! On bad input writes the error document there instead, a message naming
 //! the file, finding index and field on stderr, and exits 1. Other failures
 //! (unreadable file, unwritable output) exit 1 with a message only; usage
 //! errors exit 2.
 
 use std::fs;
-use std::io::Write;
+use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -21,13 +26,14 @@ use aegispath::types::{DEFAULT_MAX_DEPTH, DEFAULT_TOP_K};
 use aegispath::{ErrorDoc, attack_paths, list_findings};
 
 const USAGE: &str = "\
-usage: aegispath --in FILE [--out FILE] [--max-depth N] [--top-k K]
-       aegispath list --in FILE [--query JSON] [--out FILE]
+usage: aegispath --in FILE [--out FILE] [--max-depth N] [--top-k K] [--max-input BYTES]
+       aegispath list --in FILE [--query JSON] [--out FILE] [--max-input BYTES]
 
 Computes attack paths (default max-depth 4, top-k 20) or runs the list
 operation over a findings document. The output document goes to --out or
 stdout (exit 0); on bad input the error document goes there instead, a
-message to stderr, and the exit status is 1. Usage errors exit 2.";
+message to stderr, and the exit status is 1. Usage errors exit 2 (also
+--out naming the input file).";
 
 /// What the command line asks for.
 #[derive(Debug, PartialEq)]
@@ -39,11 +45,13 @@ enum Command {
         out: Option<PathBuf>,
         max_depth: i64,
         top_k: i64,
+        max_input: Option<u64>,
     },
     List {
         input: PathBuf,
         out: Option<PathBuf>,
         query: String,
+        max_input: Option<u64>,
     },
 }
 
@@ -57,6 +65,7 @@ fn parse_args(args: &[String]) -> Result<Command, String> {
     let mut max_depth = DEFAULT_MAX_DEPTH;
     let mut top_k = DEFAULT_TOP_K;
     let mut query = String::new();
+    let mut max_input = None;
     let mut i = 0;
     while i < rest.len() {
         let arg = rest[i].as_str();
@@ -68,7 +77,7 @@ fn parse_args(args: &[String]) -> Result<Command, String> {
         match flag {
             "-h" | "--help" => return Ok(Command::Help),
             "--version" => return Ok(Command::Version),
-            "--in" | "--out" | "--max-depth" | "--top-k" | "--query" => {}
+            "--in" | "--out" | "--max-depth" | "--top-k" | "--query" | "--max-input" => {}
             _ => return Err(format!("unknown argument {arg:?}")),
         }
         let value = match inline {
@@ -89,6 +98,14 @@ fn parse_args(args: &[String]) -> Result<Command, String> {
             ("--max-depth", false) => max_depth = int(&value)?,
             ("--top-k", false) => top_k = int(&value)?,
             ("--query", true) => query = value,
+            ("--max-input", _) => match value.parse::<u64>() {
+                Ok(n) if n > 0 => max_input = Some(n),
+                _ => {
+                    return Err(format!(
+                        "--max-input wants a positive number of bytes, got {value:?}"
+                    ));
+                }
+            },
             _ => {
                 let op = if list { "list" } else { "attack paths" };
                 return Err(format!("{flag} does not apply to {op}"));
@@ -97,13 +114,19 @@ fn parse_args(args: &[String]) -> Result<Command, String> {
     }
     let input = input.ok_or("--in FILE is required")?;
     Ok(if list {
-        Command::List { input, out, query }
+        Command::List {
+            input,
+            out,
+            query,
+            max_input,
+        }
     } else {
         Command::Paths {
             input,
             out,
             max_depth,
             top_k,
+            max_input,
         }
     })
 }
@@ -165,13 +188,19 @@ fn run(cmd: Command) -> Result<(), (u8, String)> {
             out,
             max_depth,
             top_k,
+            max_input,
         } => {
-            let data = fs::read(&input).map_err(|e| (1, format!("{}: {e}", input.display())))?;
+            let data = read_input(&input, out.as_deref(), max_input)?;
             let result = attack_paths(&data, max_depth, top_k);
             (input, out, "option", result)
         }
-        Command::List { input, out, query } => {
-            let data = fs::read(&input).map_err(|e| (1, format!("{}: {e}", input.display())))?;
+        Command::List {
+            input,
+            out,
+            query,
+            max_input,
+        } => {
+            let data = read_input(&input, out.as_deref(), max_input)?;
             let result = list_findings(&data, query.as_bytes());
             (input, out, "query member", result)
         }
@@ -182,6 +211,158 @@ fn run(cmd: Command) -> Result<(), (u8, String)> {
             write_output(out.as_deref(), &e.to_json()).map_err(|m| (1, m))?;
             Err((1, describe(&input, option, &e)))
         }
+    }
+}
+
+/// Refuses an output that is the input file (exit 2), then reads the input
+/// under the size limit, stopping after the first byte no JSON document can
+/// hold (a note on stderr says so; the engine answers invalid_json on it).
+fn read_input(
+    input: &Path,
+    out: Option<&Path>,
+    max_input: Option<u64>,
+) -> Result<Vec<u8>, (u8, String)> {
+    if let Some(out) = out
+        && same_file(input, out)
+    {
+        return Err((
+            2,
+            format!(
+                "--out {} is the same file as the input --in {}: refusing to overwrite an input",
+                out.display(),
+                input.display()
+            ),
+        ));
+    }
+    let limit = max_input.unwrap_or_else(default_limit);
+    let (data, stopped) =
+        read_document(input, limit).map_err(|e| (1, format!("{}: {e}", input.display())))?;
+    if let Some(at) = stopped {
+        eprintln!(
+            "aegispath: {}: reading stopped: byte {at} ({:#04x}) cannot start or continue a JSON document",
+            input.display(),
+            data[data.len() - 1]
+        );
+    }
+    Ok(data)
+}
+
+/// Whether two paths name the same existing regular file (device and inode
+/// on Unix).
+fn same_file(a: &Path, b: &Path) -> bool {
+    let (Ok(ma), Ok(mb)) = (fs::metadata(a), fs::metadata(b)) else {
+        return false;
+    };
+    if !ma.is_file() || !mb.is_file() {
+        return false;
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        ma.dev() == mb.dev() && ma.ino() == mb.ino()
+    }
+    #[cfg(not(unix))]
+    {
+        fs::canonicalize(a).ok() == fs::canonicalize(b).ok()
+    }
+}
+
+/// The default input limit: a quarter of physical memory (Linux's
+/// /proc/meminfo), at least 1 GiB; 4 GiB where memory is unknown.
+fn default_limit() -> u64 {
+    const GIB: u64 = 1 << 30;
+    let total_kib = fs::read_to_string("/proc/meminfo").ok().and_then(|m| {
+        m.lines()
+            .find_map(|l| l.strip_prefix("MemTotal:"))
+            .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<u64>().ok())
+    });
+    match total_kib {
+        Some(kib) => (kib * 1024 / 4).max(GIB),
+        None => 4 * GIB,
+    }
+}
+
+/// Reads the document at `path`: a regular file over `limit` bytes is
+/// refused before reading, anything else past `limit`. Reading stops just
+/// after the first byte the lexer refuses; its offset is returned.
+fn read_document(path: &Path, limit: u64) -> Result<(Vec<u8>, Option<u64>), String> {
+    let mut f = fs::File::open(path).map_err(|e| e.to_string())?;
+    let mut data = Vec::new();
+    if let Ok(m) = f.metadata()
+        && m.is_file()
+    {
+        if m.len() > limit {
+            return Err(format!(
+                "input of {} bytes exceeds the limit of {limit} bytes (raise it with --max-input)",
+                m.len()
+            ));
+        }
+        data.reserve_exact(m.len() as usize + 1);
+    }
+    let mut lexer = Lexer::default();
+    let mut chunk = vec![0u8; 64 << 10];
+    loop {
+        let n = f.read(&mut chunk).map_err(|e| e.to_string())?;
+        if n == 0 {
+            return Ok((data, None));
+        }
+        let ok = lexer.feed(&chunk[..n]);
+        let take = if ok < n { ok + 1 } else { n };
+        if (data.len() + take) as u64 > limit {
+            return Err(format!("input exceeds {limit} bytes"));
+        }
+        data.extend_from_slice(&chunk[..take]);
+        if ok < n {
+            let at = data.len() as u64 - 1;
+            return Ok((data, Some(at)));
+        }
+    }
+}
+
+/// The cheap, prefix-closed JSON lexical check of the Go harness
+/// (internal/safeio.Lexer): it accepts every prefix of every JSON text and
+/// stops at a byte no JSON text can hold at that place (a NUL outside a
+/// string, a control character inside one, a bad escape).
+#[derive(Default)]
+struct Lexer {
+    in_string: bool,
+    escape: bool,
+    hex: u8,
+}
+
+impl Lexer {
+    /// Feeds `p`; returns how many bytes were accepted (the index of the
+    /// first refused byte, or `p.len()`).
+    fn feed(&mut self, p: &[u8]) -> usize {
+        for (i, &c) in p.iter().enumerate() {
+            let ok = if self.hex > 0 {
+                self.hex -= 1;
+                c.is_ascii_hexdigit()
+            } else if self.escape {
+                self.escape = false;
+                if c == b'u' {
+                    self.hex = 4;
+                }
+                matches!(
+                    c,
+                    b'"' | b'\\' | b'/' | b'b' | b'f' | b'n' | b'r' | b't' | b'u'
+                )
+            } else if self.in_string {
+                match c {
+                    b'"' => self.in_string = false,
+                    b'\\' => self.escape = true,
+                    _ => {}
+                }
+                c >= 0x20
+            } else {
+                self.in_string = c == b'"';
+                c.is_ascii_digit() || b" \t\r\n{}[],:\"+-.eEtrufalsn".contains(&c)
+            };
+            if !ok {
+                return i;
+            }
+        }
+        p.len()
     }
 }
 
@@ -219,7 +400,8 @@ mod tests {
                 input: "f.json".into(),
                 out: None,
                 max_depth: 6,
-                top_k: 0
+                top_k: 0,
+                max_input: None,
             })
         );
         assert_eq!(
@@ -232,7 +414,8 @@ mod tests {
             Ok(Command::List {
                 input: "f".into(),
                 out: Some("o".into()),
-                query: "{}".into()
+                query: "{}".into(),
+                max_input: None,
             })
         );
         for bad in [
@@ -242,6 +425,8 @@ mod tests {
             "--in f --bogus 1",
             "--in f --query {}",
             "list --in f --top-k 1",
+            "--in f --max-input 0",
+            "--in f --max-input x",
         ] {
             assert!(parse_args(&args(bad)).is_err(), "{bad}");
         }
@@ -263,5 +448,41 @@ mod tests {
             describe(Path::new("d.json"), "option", &e),
             "d.json, finding 12, field \"epss_e5\": invalid_field: epss_e5 must be an integer in 0..100000"
         );
+    }
+
+    #[test]
+    fn lexer_accepts_prefixes_and_stops_at_impossible_bytes() {
+        let doc = br#" [ {"a": "b\u00e9\n\"", "n": -1.5e+3, "t": true, "z": null} ] "#;
+        for i in 0..=doc.len() {
+            assert_eq!(Lexer::default().feed(&doc[..i]), i);
+        }
+        for (bad, at) in [
+            (&b"\x00"[..], 0),
+            (b"[\x00]", 1),
+            (b"[\"a\x01", 3),
+            (br#"["\x"]"#, 3),
+            (br#"["\u12G4"]"#, 6),
+            (b"[x]", 1),
+        ] {
+            assert_eq!(Lexer::default().feed(bad), at, "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn reads_dev_zero_one_byte_and_refuses_the_input_as_output() {
+        let (data, stopped) = read_document(Path::new("/dev/zero"), 1 << 30).unwrap();
+        assert_eq!(data, vec![0]);
+        assert_eq!(stopped, Some(0));
+        let dir = std::env::temp_dir().join(format!("aegispath-test-{}", std::process::id()));
+        fs::create_dir_all(&dir).unwrap();
+        let f = dir.join("in.json");
+        fs::write(&f, b"[]").unwrap();
+        let err = read_input(&f, Some(&dir.join(".").join("in.json")), None).unwrap_err();
+        assert_eq!(err.0, 2);
+        assert!(err.1.contains("is the same file as the input"), "{}", err.1);
+        let err = read_document(&f, 1).unwrap_err();
+        assert!(err.contains("exceeds the limit of 1 bytes"), "{err}");
+        assert_eq!(fs::read(&f).unwrap(), b"[]");
+        fs::remove_dir_all(&dir).unwrap();
     }
 }
