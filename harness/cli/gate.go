@@ -17,6 +17,7 @@ import (
 	"github.com/aegisbench/aegisbench/engines"
 	"github.com/aegisbench/aegisbench/harness/bench"
 	"github.com/aegisbench/aegisbench/harness/gate"
+	"github.com/aegisbench/aegisbench/harness/results"
 )
 
 func init() {
@@ -32,7 +33,8 @@ const gateUsage = `--base BASE.txt --head HEAD.txt [flags]
        aegisbench gate --calibrate [--trials 20] [--slowdowns 2%,5%,10%,20%] [--modes time,instructions]
 
 Compares head with base per benchmark and unit: a regression is a median change
-worse than --threshold that the Mann-Whitney U test finds significant at --alpha;
+worse than --threshold that the Mann-Whitney U test finds significant at --alpha
+after Holm's correction across all the run's tests (--correction none: each alone);
 exact units (allocs/op, B/op, instructions/op, or declared "Unit X assume=exact")
 are compared directly. Too few samples, or a benchmark on one side only, is
 "cannot decide", never a pass. Exit 0 pass, 1 regression (or failed
@@ -95,7 +97,8 @@ func runGate(env Env, args []string) error {
 	fs.StringVar(&f.head, "head", "", "head results `file` (Go benchmark format)")
 	fs.StringVar(&f.baseRef, "base-ref", "", "build git `ref` in a worktree and run it interleaved with the working tree")
 	fs.Var(gatePercentFlag{&f.thresholds.Change}, "threshold", "median change a statistical unit must exceed to regress")
-	fs.Float64Var(&f.thresholds.Alpha, "alpha", f.thresholds.Alpha, "significance level of the Mann-Whitney U test")
+	fs.Float64Var(&f.thresholds.Alpha, "alpha", f.thresholds.Alpha, "significance level of the Mann-Whitney U test (family-wise, across the run, with --correction holm)")
+	fs.StringVar(&f.thresholds.Correction, "correction", f.thresholds.Correction, "multiple-comparison correction across the run's U tests: holm or none")
 	fs.Float64Var(&f.thresholds.Allocs, "alloc-threshold", f.thresholds.Allocs, "allocs/op increase tolerated (absolute)")
 	fs.Var(gatePercentFlag{&f.thresholds.Instructions}, "instructions-threshold", "instructions/op change tolerated")
 	fs.Var(gatePercentFlag{&f.thresholds.Exact}, "exact-threshold", "change tolerated for other exact units (B/op)")
@@ -156,17 +159,13 @@ func runGate(env Env, args []string) error {
 
 // gateFiles judges two results files and writes the summary.
 func gateFiles(env Env, f gateFlags, basePath, headPath string) error {
-	g, err := gate.NewGrouper()
+	base, err := gateLoad(basePath)
 	if err != nil {
 		return err
 	}
-	base, err := g.ReadFiles(basePath)
+	head, err := gateLoad(headPath)
 	if err != nil {
-		return &ExitError{Code: 2, Err: err}
-	}
-	head, err := g.ReadFiles(headPath)
-	if err != nil {
-		return &ExitError{Code: 2, Err: err}
+		return err
 	}
 	rep := gate.Judge(base, head, f.thresholds)
 	if f.conformance != "" {
@@ -192,6 +191,19 @@ func gateFiles(env Env, f gateFlags, basePath, headPath string) error {
 		return &ExitError{Code: code, Err: errors.New("gate: " + rep.Headline())}
 	}
 	return nil
+}
+
+// gateLoad reads one side: a file without results cannot be decided
+// (exit 3), an unreadable or malformed one is a usage error (exit 2).
+func gateLoad(path string) (*results.Set, error) {
+	set, err := results.Load(path)
+	switch {
+	case errors.Is(err, results.ErrNoResults):
+		return nil, &ExitError{Code: 3, Err: fmt.Errorf("gate: cannot decide: %w", err)}
+	case err != nil:
+		return nil, &ExitError{Code: 2, Err: fmt.Errorf("gate: %w", err)}
+	}
+	return set, nil
 }
 
 func gateSizes(s string) ([]int, error) {

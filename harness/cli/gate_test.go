@@ -2,12 +2,16 @@ package cli
 
 import (
 	"bytes"
+	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/aegisbench/aegisbench/harness/results"
 )
 
 // gateData is the gate package's stored results files.
@@ -32,6 +36,8 @@ func TestGateExitCodes(t *testing.T) {
 	require.NoError(t, os.WriteFile(status, []byte("1\n"), 0o644))
 	noVerdict := filepath.Join(dir, "empty.log")
 	require.NoError(t, os.WriteFile(noVerdict, []byte("nothing here\n"), 0o644))
+	empty := filepath.Join(dir, "empty.txt")
+	require.NoError(t, os.WriteFile(empty, nil, 0o644))
 	badResults := filepath.Join(dir, "bad.txt")
 	require.NoError(t, os.WriteFile(badResults, []byte("BenchmarkX 1 fast ns/op\n"), 0o644))
 
@@ -43,7 +49,7 @@ func TestGateExitCodes(t *testing.T) {
 		stderr string // substring
 	}{
 		{"A/A passes", []string{"--base", gateData("base.txt"), "--head", gateData("head-aa.txt")}, 0, "PASS: no regression in 9 comparisons", ""},
-		{"20% slowdown fails", []string{"--base", gateData("base.txt"), "--head", gateData("head-slow20.txt")}, 1, "| Pipeline/engine=go/n=2000-2 | sec/op | 24.47m | 29.32m | +19.8% | 0.000 | 10+10 | **regression** |", "REGRESSION: 1 of 9"},
+		{"20% slowdown fails", []string{"--base", gateData("base.txt"), "--head", gateData("head-slow20.txt")}, 1, "| Pipeline/engine=go/n=2000 | sec/op | 24.47m | 29.32m | +19.8% | 1.08e-05 | 3.25e-05 | 10+10 | **regression** |", "REGRESSION: 1 of 9"},
 		{"extra allocation fails", []string{"--base", gateData("base.txt"), "--head", gateData("head-alloc.txt")}, 1, "allocs/op: regression: exact unit increased: 21345 -> 21346", ""},
 		{"extra allocation tolerated by flag", []string{"--base", gateData("base.txt"), "--head", gateData("head-alloc.txt"), "--alloc-threshold", "1", "--exact-threshold", "0.1%"}, 0, "PASS", ""},
 		{"3 samples cannot decide", []string{"--base", gateData("base-3.txt"), "--head", gateData("head-3.txt")}, 3, "need >= 4 per side", "CANNOT DECIDE"},
@@ -61,6 +67,8 @@ func TestGateExitCodes(t *testing.T) {
 		{"usage: base-ref with files", []string{"--base-ref", "main", "--base", gateData("base.txt")}, 2, "", "cannot be combined"},
 		{"usage: bad mode", []string{"--base-ref", "HEAD", "--mode", "cycles"}, 2, "", `--mode "cycles"`},
 		{"missing file", []string{"--base", filepath.Join(dir, "absent.txt"), "--head", gateData("head-aa.txt")}, 2, "", "absent.txt"},
+		{"file without results cannot decide", []string{"--base", gateData("base.txt"), "--head", empty}, 3, "", empty + " holds no benchmark results"},
+		{"usage: bad correction", []string{"--base", gateData("base.txt"), "--head", gateData("head-aa.txt"), "--correction", "bonferroni"}, 2, "", `correction "bonferroni"`},
 		{"malformed file names line", []string{"--base", badResults, "--head", gateData("head-aa.txt")}, 2, "", badResults + ":1:"},
 		{"missing conformance file", []string{"--base", gateData("base.txt"), "--head", gateData("head-aa.txt"), "--conformance", filepath.Join(dir, "nope")}, 2, "", "nope"},
 		{"calibrate: bad slowdown", []string{"--calibrate", "--slowdowns", "-5%"}, 2, "", "--slowdowns"},
@@ -110,4 +118,31 @@ func TestGateParsePercent(t *testing.T) {
 		_, err := gateParsePercent(bad)
 		assert.Error(t, err, bad)
 	}
+}
+
+// TestGateAcrossCoreCounts is the -12 / -2 case: the committed baseline
+// against itself with every GOMAXPROCS suffix -2 rewritten to -12 (what a
+// 12-core machine writes). Every series is compared (none "missing"), the
+// A/A passes, and the summary says the core counts differ.
+func TestGateAcrossCoreCounts(t *testing.T) {
+	base := filepath.Join("..", "..", "reports", "baselines", "linux-amd64", "results.txt")
+	data, err := os.ReadFile(base)
+	require.NoError(t, err)
+	suffix := regexp.MustCompile(`(?m)^(Benchmark\S+)-2(\s)`)
+	rewritten := suffix.ReplaceAll(data, []byte("${1}-12${2}"))
+	require.NotEqual(t, string(data), string(rewritten), "the baseline has -2 suffixes to rewrite")
+	head := filepath.Join(t.TempDir(), "H.txt")
+	require.NoError(t, os.WriteFile(head, rewritten, 0o644))
+
+	stdout, stderr, code := runGateCLI("gate", "--base", base, "--head", head)
+	assert.Equal(t, 0, code, "stdout:\n%s\nstderr:\n%s", stdout, stderr)
+	assert.Contains(t, stdout, "PASS: no regression in ")
+	assert.NotContains(t, stdout, "missing in")
+	assert.NotContains(t, stdout, "cannot decide**")
+	assert.Contains(t, stdout, "- gomaxprocs: base 2, head 12")
+	assert.Contains(t, stdout, "core counts differ: base ran with GOMAXPROCS 2, head with 12")
+
+	set, err := results.Load(base)
+	require.NoError(t, err)
+	assert.Contains(t, stdout, fmt.Sprintf("no regression in %d comparisons", len(set.Series)), "every series compared")
 }

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/aegisbench/aegisbench/engines"
+	"github.com/aegisbench/aegisbench/harness/results"
 )
 
 // Measurer takes samples of one benchmark for calibration.
@@ -168,15 +169,11 @@ func calibrationTrial(ctx context.Context, m Measurer, cfg CalibrationConfig, sl
 		base.WriteString(b)
 		head.WriteString(h)
 	}
-	g, err := NewGrouper()
+	br, err := results.Read(strings.NewReader(base.String()), "base")
 	if err != nil {
 		return Trial{}, err
 	}
-	br, err := g.Read(strings.NewReader(base.String()), "base")
-	if err != nil {
-		return Trial{}, err
-	}
-	hr, err := g.Read(strings.NewReader(head.String()), "head")
+	hr, err := results.Read(strings.NewReader(head.String()), "head")
 	if err != nil {
 		return Trial{}, err
 	}

@@ -177,13 +177,17 @@ func TestPipelineMeasurerSample(t *testing.T) {
 	m := &PipelineMeasurer{Engine: "gate-test-sleep", N: 1, Input: []byte("[]"), Options: engines.DefaultOptions(), Benchtime: 5 * time.Millisecond}
 	line, err := m.Measure(context.Background(), 0.1)
 	require.NoError(t, err)
-	res := results(t, m.Header()+line)
-	require.Equal(t, []Series{
-		{"Pipeline/engine=gate-test-sleep/n=1", "sec/op"},
-		{"Pipeline/engine=gate-test-sleep/n=1", "B/op"},
-		{"Pipeline/engine=gate-test-sleep/n=1", "allocs/op"},
-	}, res.Order, "the slowed engine is named like the plain one")
-	assert.GreaterOrEqual(t, res.Values[res.Order[0]][0], 2.2e-3, "sleep 2ms + 10%")
+	res := readSet(t, m.Header()+line)
+	var keys []string
+	for _, s := range res.Series {
+		keys = append(keys, s.Name+" "+s.Unit)
+	}
+	require.Equal(t, []string{
+		"Pipeline/engine=gate-test-sleep/n=1 sec/op",
+		"Pipeline/engine=gate-test-sleep/n=1 B/op",
+		"Pipeline/engine=gate-test-sleep/n=1 allocs/op",
+	}, keys, "the slowed engine is named like the plain one")
+	assert.GreaterOrEqual(t, res.Series[0].Values[0], 2.2e-3, "sleep 2ms + 10%")
 }
 
 func TestInstructionMeasurerSetupAndSpin(t *testing.T) {

@@ -14,6 +14,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/aegisbench/aegisbench/engines"
+	"github.com/aegisbench/aegisbench/harness/results"
 )
 
 func TestParseCallgrind(t *testing.T) {
@@ -177,11 +178,12 @@ func TestMeasureInstructions(t *testing.T) {
 	assert.Equal(t, []string{"paths", "--engine", "go"}, targets[0].Command.Args, "targets not modified")
 
 	// The output reads back as an exact, lower-is-better unit.
-	res := results(t, out.String())
-	s := Series{"Instructions/engine=go/n=2000", "instructions/op"}
-	assert.Equal(t, []float64{10000, 10000}, res.Values[s])
-	assert.True(t, IsExact(res.Units, "instructions/op"))
-	assert.Equal(t, -1, Better(res.Units, "instructions/op"))
+	res := readSet(t, out.String())
+	s := res.Lookup("Instructions/engine=go/n=2000", "instructions/op")
+	require.NotNil(t, s)
+	assert.Equal(t, []float64{10000, 10000}, s.Values)
+	assert.True(t, res.Exact("instructions/op"))
+	assert.Equal(t, -1, results.Better("instructions/op", res.Units))
 
 	// A user's dataset (--dataset) is named in the benchmark name.
 	cfg.Count, cfg.Targets = 1, targets[:1]
@@ -234,11 +236,9 @@ func TestInstructionSampleWritesResultsFile(t *testing.T) {
 	}
 	assert.Equal(t, []string{"base", "head", "base", "head"}, order, "interleaved")
 
-	g, err := NewGrouper()
+	base, err := results.Load(files.Base)
 	require.NoError(t, err)
-	base, err := g.ReadFiles(files.Base)
-	require.NoError(t, err)
-	head, err := g.ReadFiles(files.Head)
+	head, err := results.Load(files.Head)
 	require.NoError(t, err)
 	rep := Judge(base, head, DefaultThresholds())
 	require.Len(t, rep.Rows, 1)

@@ -46,30 +46,41 @@ func (r *Report) WriteMarkdown(w io.Writer) error {
 	t := r.Thresholds
 	fmt.Fprintf(&b, "%d regressed, %d cannot decide, %d improved, %d unchanged, %d not gated. ",
 		r.Count(Regression), r.Count(CannotDecide), r.Count(Improved), r.Count(Unchanged), r.Count(NotGated))
-	fmt.Fprintf(&b, "A regression is a median change worse than %s with Mann-Whitney p < %v; exact units are compared directly on their mode (tolerated: allocs/op %+g, instructions/op %s, other exact units %s).\n\n",
-		pct(t.Change), t.Alpha, t.Allocs, pct(t.Instructions), pct(t.Exact))
+	corr := "no multiple-comparison correction"
+	if t.Correction == CorrectionHolm {
+		corr = fmt.Sprintf("p-values Holm-adjusted across the run's %d U tests", r.Tests)
+	}
+	fmt.Fprintf(&b, "A regression is a median change worse than %s with Mann-Whitney p < %v (%s); exact units are compared directly on their mode (tolerated: allocs/op %+g, instructions/op %s, other exact units %s).\n\n",
+		pct(t.Change), t.Alpha, corr, t.Allocs, pct(t.Instructions), pct(t.Exact))
+	if len(r.ConfigDiffs) > 0 {
+		b.WriteString("Configuration differs between base and head:\n\n")
+		for _, d := range r.ConfigDiffs {
+			fmt.Fprintf(&b, "- %s: base %s, head %s\n", d.Key, orNone(d.A), orNone(d.B))
+		}
+		b.WriteString("\n")
+	}
 	if c := r.Conformance; c != nil {
 		state := map[ConformanceVerdict]string{ConformancePassed: "passed", ConformanceFailed: "**FAILED**", ConformanceUnknown: "unknown"}[c.Verdict]
 		fmt.Fprintf(&b, "Conformance: %s (`%s`)\n\n", state, c.Line)
 	}
 	if len(r.Rows) > 0 {
-		b.WriteString("| benchmark | unit | base | head | change | p | n (base+head) | verdict |\n")
-		b.WriteString("|---|---|---:|---:|---:|---:|---:|---|\n")
+		b.WriteString("| benchmark | unit | base | head | change | p | p adjusted | n (base+head) | verdict |\n")
+		b.WriteString("|---|---|---:|---:|---:|---:|---:|---:|---|\n")
 		for _, row := range r.Rows {
-			p := "-"
+			p, padj := "-", "-"
 			switch {
 			case row.Exact:
-				p = "exact"
+				p, padj = "exact", "exact"
 			case !math.IsNaN(row.P):
-				p = fmt.Sprintf("%.3f", row.P)
+				p, padj = fmt.Sprintf("%.3g", row.P), fmt.Sprintf("%.3g", row.PAdj)
 			}
 			verdict := row.Verdict.String()
 			if row.Verdict == Regression || row.Verdict == CannotDecide {
 				verdict = "**" + verdict + "**"
 			}
-			fmt.Fprintf(&b, "| %s | %s | %s | %s | %s | %s | %d+%d | %s |\n",
+			fmt.Fprintf(&b, "| %s | %s | %s | %s | %s | %s | %s | %d+%d | %s |\n",
 				mdEscape(row.Name), row.Unit, scale(row.BaseCenter, row.Unit), scale(row.HeadCenter, row.Unit),
-				changeString(row.Change), p, row.BaseN, row.HeadN, verdict)
+				changeString(row.Change), p, padj, row.BaseN, row.HeadN, verdict)
 		}
 		b.WriteString("\n")
 	}

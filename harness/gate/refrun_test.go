@@ -12,6 +12,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/aegisbench/aegisbench/harness/results"
 )
 
 // fakeRunner records every command and answers with a handler.
@@ -90,11 +92,9 @@ func TestRunRefInterleavedPlan(t *testing.T) {
 	assert.Equal(t, "side: base\nBenchmarkPipeline/engine=go/n=2000 1 1001 ns/op\n"+
 		"side: base\nBenchmarkPipeline/engine=go/n=2000 1 1003 ns/op\n"+
 		"side: base\nBenchmarkPipeline/engine=go/n=2000 1 1005 ns/op\n", string(base))
-	g, err := NewGrouper()
+	head, err := results.Load(files.Head)
 	require.NoError(t, err)
-	head, err := g.ReadFiles(files.Head)
-	require.NoError(t, err)
-	assert.Equal(t, []float64{1002e-9, 1004e-9, 1006e-9}, head.Values[Series{"Pipeline/engine=go/n=2000", "sec/op"}])
+	assert.Equal(t, []float64{1002e-9, 1004e-9, 1006e-9}, head.Lookup("Pipeline/engine=go/n=2000", "sec/op").Values)
 }
 
 func TestRunRefBuildsRustWithRustffiTag(t *testing.T) {

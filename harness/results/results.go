@@ -31,6 +31,7 @@
 //	Diff(a, b *Set) []ConfigDiff               // config lines and GOMAXPROCS that differ
 //	StripProcs(name string) (string, int)      // "X/n=2-12" -> "X/n=2", 12
 //	ErrNoResults                               // errors.Is: a file holds no benchmark results
+//	Records(r io.Reader, name string) ([]*benchfmt.Result, error) // raw records, for writers
 package results
 
 import (
@@ -335,4 +336,25 @@ func StripProcs(name string) (string, int) {
 		return name, 0
 	}
 	return name[:len(name)-len(last)], p
+}
+
+// Records reads the raw result records of a stream (go test -bench
+// output, for a writer that keeps names, iterations and configuration as
+// they are); each is a copy. A syntax error names the stream and line; a
+// stream without results gives none and no error.
+func Records(r io.Reader, name string) ([]*benchfmt.Result, error) {
+	reader := benchfmt.NewReader(r, name)
+	var out []*benchfmt.Result
+	for reader.Scan() {
+		switch rec := reader.Result().(type) {
+		case *benchfmt.SyntaxError:
+			return nil, rec
+		case *benchfmt.Result:
+			out = append(out, rec.Clone())
+		}
+	}
+	if err := reader.Err(); err != nil {
+		return nil, fmt.Errorf("reading %s: %w", name, err)
+	}
+	return out, nil
 }

@@ -154,3 +154,16 @@ func TestDiff(t *testing.T) {
 	}, Diff(a, b))
 	assert.Empty(t, Diff(a, a))
 }
+
+func TestRecords(t *testing.T) {
+	recs, err := Records(strings.NewReader("pkg: p\nBenchmarkX/n=2-8 100 12 ns/op 3 allocs/op\nPASS\n"), "go test output")
+	require.NoError(t, err)
+	require.Len(t, recs, 1)
+	assert.Equal(t, "X/n=2-8", recs[0].Name.String())
+	assert.Equal(t, 100, recs[0].Iters)
+	assert.Equal(t, "p", recs[0].GetConfig("pkg"))
+	assert.Len(t, recs[0].Values, 2)
+
+	_, err = Records(strings.NewReader("BenchmarkX 1 q ns/op\n"), "go test output")
+	assert.ErrorContains(t, err, "go test output:1:")
+}
