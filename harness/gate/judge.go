@@ -1,3 +1,15 @@
+// Package gate judges whether a change regressed performance: it
+// compares a base and a head results set (harness/results), series by
+// series, with a Mann-Whitney U test whose p-values are corrected across
+// the whole run (Holm) and a threshold on the median change (both must
+// agree before a change counts as a regression), compares exact units
+// (allocs/op, B/op, instructions/op) directly, and says "cannot decide"
+// rather than pass when the samples cannot support a verdict. A failed
+// conformance verdict (harness/conform's Summary) fails the gate.
+//
+// Running the sides is harness/refrun's (git worktree) and
+// harness/instructions' (instruction counts); measuring the gate is
+// harness/calibrate's; its markdown is reports.WriteGate.
 package gate
 
 import (
@@ -263,18 +275,13 @@ func values(set *results.Set, k Key) []float64 {
 	return nil
 }
 
-// WithConformance folds a conformance result into the report: a failed
-// conformance run fails the gate, an unreadable one cannot be decided.
+// WithConformance folds a conformance verdict into the report: a failed
+// conformance run fails the gate.
 func (r *Report) WithConformance(c *Conformance) {
 	r.Conformance = c
-	switch {
-	case c == nil:
-	case c.Verdict == ConformanceFailed:
+	if c != nil && !c.Passed() {
 		r.Verdict = Regression
-		r.Notes = append(r.Notes, "conformance FAILED: "+c.Line)
-	case c.Verdict == ConformanceUnknown:
-		r.Verdict = max(r.Verdict, CannotDecide)
-		r.Notes = append(r.Notes, "conformance result unknown: "+c.Line)
+		r.Notes = append(r.Notes, "conformance FAILED: "+c.Path+": "+c.Summary.Line)
 	}
 }
 

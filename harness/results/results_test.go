@@ -167,3 +167,13 @@ func TestRecords(t *testing.T) {
 	_, err = Records(strings.NewReader("BenchmarkX 1 q ns/op\n"), "go test output")
 	assert.ErrorContains(t, err, "go test output:1:")
 }
+
+func TestClone(t *testing.T) {
+	set, err := Read(strings.NewReader(sample), "sample.txt")
+	require.NoError(t, err)
+	c := set.Clone()
+	c.Lookup("Load/n=200", "sec/op").Values[0] = 1
+	assert.InDelta(t, 1000e-9, set.Lookup("Load/n=200", "sec/op").Values[0], 1e-18, "the original is untouched")
+	assert.Equal(t, 1.0, c.Series[0].Values[0], "Lookup and Series share the copy")
+	assert.Equal(t, set.ConfigValues("date"), c.ConfigValues("date"))
+}

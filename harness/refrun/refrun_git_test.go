@@ -1,4 +1,4 @@
-package gate
+package refrun
 
 import (
 	"context"
@@ -11,6 +11,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/aegisbench/aegisbench/harness/gate"
 	"github.com/aegisbench/aegisbench/harness/results"
 )
 
@@ -77,8 +78,8 @@ func TestRunRefWithGitAndGo(t *testing.T) {
 	const name, unit = "Pipeline/engine=go/n=2000", "sec/op"
 	assert.InDeltaSlice(t, []float64{1e-6, 1e-6, 1e-6, 1e-6, 1e-6}, base.Lookup(name, unit).Values, 1e-15)
 	assert.InDeltaSlice(t, []float64{1.2e-6, 1.2e-6, 1.2e-6, 1.2e-6, 1.2e-6}, head.Lookup(name, unit).Values, 1e-15)
-	rep := Judge(base, head, DefaultThresholds())
-	assert.Equal(t, Regression, rep.Verdict)
+	rep := gate.Judge(base, head, gate.DefaultThresholds())
+	assert.Equal(t, gate.Regression, rep.Verdict)
 
 	_, err = os.Stat(filepath.Join(work, "base"))
 	assert.ErrorIs(t, err, os.ErrNotExist, "worktree directory removed")
