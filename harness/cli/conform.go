@@ -77,6 +77,7 @@ type conformOptions struct {
 	expectedExplicit bool
 	report           string
 	digestsOut       string
+	verdictOut       string
 	shrinkDir        string
 	shrinkBudget     time.Duration
 	jobs             int
@@ -106,6 +107,7 @@ func parseConformFlags(env Env, args []string) (*conformOptions, error) {
 	fs.StringVar(&o.expectedFailures, "expected-failures", "", "expected-failures `FILE` (default <repo>/conformance/expected-failures.txt when present)")
 	fs.StringVar(&o.report, "report", filepath.Join("out", "report", "CONFORMANCE.md"), `markdown report FILE ("" for none)`)
 	fs.StringVar(&o.digestsOut, "digests-out", "", "write the digest of every input and outcome to `FILE`")
+	fs.StringVar(&o.verdictOut, "verdict", "", "write the verdict as JSON to `FILE` (what gate --conformance reads)")
 	fs.StringVar(&o.shrinkDir, "shrink-dir", "", "where shrunk divergences become vectors (default <repo>/datasets/vectors/regressions)")
 	fs.DurationVar(&o.shrinkBudget, "shrink-budget", 2*time.Minute, "total time for shrinking divergences (0 disables shrinking)")
 	fs.IntVar(&o.jobs, "jobs", runtime.GOMAXPROCS(0), "cases run at once")
@@ -175,7 +177,7 @@ func parseConformFlags(env Env, args []string) (*conformOptions, error) {
 	for _, d := range o.datasets {
 		inputs = append(inputs, safeio.File{Flag: "--dataset", Path: d})
 	}
-	if err := distinctFiles("conform", inputs, []safeio.File{{Flag: "--report", Path: o.report}, {Flag: "--digests-out", Path: o.digestsOut}}); err != nil {
+	if err := distinctFiles("conform", inputs, []safeio.File{{Flag: "--report", Path: o.report}, {Flag: "--digests-out", Path: o.digestsOut}, {Flag: "--verdict", Path: o.verdictOut}}); err != nil {
 		return nil, err
 	}
 	if o.jobs < 1 {
@@ -337,7 +339,12 @@ func runConform(env Env, args []string) error {
 		result.Wall.Round(time.Millisecond), shrinkSpent.Round(time.Millisecond))
 	fmt.Fprintln(env.Stdout, verdict.SummaryLine())
 	if runErr != nil {
-		return interrupted(runErr)
+		return interrupted(runErr) // no verdict file: an interrupted run proves nothing
+	}
+	if o.verdictOut != "" {
+		if err := conform.WriteSummary(o.verdictOut, verdict.Summary()); err != nil {
+			return fmt.Errorf("conform: verdict: %w", err)
+		}
 	}
 	if !verdict.OK() {
 		return &ExitError{Code: 1, Err: errors.New("conformance failed")}
