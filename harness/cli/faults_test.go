@@ -395,3 +395,31 @@ func TestConformInterruptedWritesReport(t *testing.T) {
 	left, _ := os.ReadDir(tmp)
 	assert.Empty(t, left, "temporary files left")
 }
+
+// TestReportRefusesMixedPlatforms: files of a 2-core and a 12-core machine
+// are not merged into one platform unless --mixed says so.
+func TestReportRefusesMixedPlatforms(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name, cores string) string {
+		p := filepath.Join(dir, name)
+		body := "goos: linux\ngoarch: amd64\ncores: " + cores + "\npkg: github.com/aegisbench/aegisbench/engines/goengine\n" +
+			"BenchmarkLoad/n=200-" + cores + " 10 100 ns/op\nBenchmarkLoad/n=200-" + cores + " 10 110 ns/op\n"
+		require.NoError(t, os.WriteFile(p, []byte(body), 0o644))
+		return p
+	}
+	a, b := write("a.txt", "2"), write("b.txt", "12")
+	_, stderr, code := runCLI("report", a, b, "-o", filepath.Join(dir, "out"))
+	assert.Equal(t, 1, code)
+	assert.Contains(t, stderr, `has cores "2" but `+b+` has "12": not one platform`)
+	assert.NoFileExists(t, filepath.Join(dir, "out", "BASELINE.md"))
+	_, stderr, code = runCLI("report", a, b, "-o", filepath.Join(dir, "out"), "--mixed")
+	assert.Equal(t, 0, code, stderr)
+
+	empty := filepath.Join(dir, "empty.txt")
+	require.NoError(t, os.WriteFile(empty, nil, 0o644))
+	for _, cmd := range [][]string{{"report", empty, "-o", filepath.Join(dir, "o2")}, {"gate", "--base", empty, "--head", a}} {
+		_, stderr, code = runCLI(cmd...)
+		assert.NotEqual(t, 0, code, "%v", cmd)
+		assert.Contains(t, stderr, empty+" holds no benchmark results", "%v", cmd)
+	}
+}

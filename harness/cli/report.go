@@ -25,13 +25,18 @@ DIR/plots/*.png|svg: the Go and Criterion tables, Go vs Rust at every size with
 speedups, confidence intervals and Mann-Whitney p-values, fitted scaling
 exponents, FFI overhead, process timings, where the time goes, memory, and with
 --profile-dir the Go engine's hot paths from its pprof profiles. Whatever was
-not measured is listed as such.`
+not measured is listed as such.
+
+Files from different platforms (goos, goarch, cpu) or core counts are not
+samples of one platform: report refuses to merge them unless --mixed is
+given (compare platforms with compare-platforms instead).`
 
 func runReport(env Env, args []string) error {
 	fs := newFlagSet(env, "report", reportUsage)
 	out := fs.String("o", "", "output `dir` (BASELINE.md, plots/)")
 	profiles := fs.String("profile-dir", "", "`dir` holding cpu.pprof and mem.pprof of the Go engine (bench --profile-dir)")
 	title := fs.String("title", "", "report title (default \"Performance Baseline\")")
+	mixed := fs.Bool("mixed", false, "merge files from different platforms or core counts anyway")
 	files, err := parseFlagsAnywhere(fs, args)
 	if err != nil {
 		return err
@@ -48,6 +53,9 @@ func runReport(env Env, args []string) error {
 	}
 	if len(set.Series) == 0 {
 		return fmt.Errorf("report: no benchmark results in %v", files)
+	}
+	if err := samePlatform(set); err != nil && !*mixed {
+		return &ExitError{Code: 1, Err: fmt.Errorf("report: %w (give --mixed to merge them anyway)", err)}
 	}
 	if _, err := reports.WriteBaseline(*out, set, reports.Options{Title: *title, ProfileDir: *profiles}); err != nil {
 		return fmt.Errorf("report: %w", err)
@@ -77,4 +85,20 @@ func parseFlagsAnywhere(fs *flag.FlagSet, args []string) ([]string, error) {
 		pos = append(pos, rest[0])
 		args = rest[1:]
 	}
+}
+
+// platformKeys are the configuration keys that tell platforms apart.
+var platformKeys = []string{"goos", "goarch", "cpu", "cores"}
+
+// samePlatform returns an error naming the first platform key on which the
+// set's files differ.
+func samePlatform(set *results.Set) error {
+	for _, k := range platformKeys {
+		for _, f := range set.Files[1:] {
+			if a, b := set.Files[0].Get(k), f.Get(k); a != b {
+				return fmt.Errorf("%s has %s %q but %s has %q: not one platform", set.Files[0].Path, k, a, f.Path, b)
+			}
+		}
+	}
+	return nil
 }

@@ -35,6 +35,7 @@
 package results
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"io"
@@ -171,7 +172,8 @@ func (s *Set) read(r io.Reader, name string) error {
 		return err
 	}
 	file := File{Path: name}
-	reader := benchfmt.NewReader(r, name)
+	tail := &lastLine{r: r}
+	reader := benchfmt.NewReader(tail, name)
 	n := 0
 	for reader.Scan() {
 		switch rec := reader.Result().(type) {
@@ -198,10 +200,45 @@ func (s *Set) read(r io.Reader, name string) error {
 	if n == 0 {
 		return fmt.Errorf("%s %w", name, ErrNoResults)
 	}
+	if err := tail.truncated(name); err != nil {
+		return err
+	}
 	for k, v := range reader.Units() {
 		s.Units[k] = v
 	}
 	s.Files = append(s.Files, file)
+	return nil
+}
+
+// lastLine passes a stream through and keeps its last line, so a file cut
+// short in a result line ("BenchmarkX-2 5 123 n", which would otherwise
+// read as a result in a new unit) is refused.
+type lastLine struct {
+	r     io.Reader
+	line  []byte // since the last newline (at most 256 bytes kept)
+	lines int
+}
+
+func (l *lastLine) Read(p []byte) (int, error) {
+	n, err := l.r.Read(p)
+	b := p[:n]
+	if i := bytes.LastIndexByte(b, '\n'); i >= 0 {
+		l.lines += bytes.Count(b, []byte{'\n'})
+		l.line = l.line[:0]
+		b = b[i+1:]
+	}
+	if room := 256 - len(l.line); room > 0 {
+		l.line = append(l.line, b[:min(len(b), room)]...)
+	}
+	return n, err
+}
+
+// truncated returns an error naming the file and line when the stream
+// ended in the middle of a result line (no final newline).
+func (l *lastLine) truncated(name string) error {
+	if bytes.HasPrefix(l.line, []byte("Benchmark")) {
+		return fmt.Errorf("%s:%d: the last line has no newline: the file was cut short in a result line (%.60q)", name, l.lines+1, l.line)
+	}
 	return nil
 }
 
