@@ -15,7 +15,7 @@ PERF_VERSION := $(shell $(GO) list -m -f '{{.Version}}' golang.org/x/perf)
 LIBDIGEST     = $(shell sha256sum target/release/libaegispath.a 2>/dev/null | cut -c1-16)
 export CGO_CFLAGS = -O2 -g -DAEGISPATH_LIB_DIGEST=$(LIBDIGEST)
 
-.PHONY: all build rust go run test check conform conform-arm64 bench bench-check bench-scale baseline seed-baseline calibrate clean
+.PHONY: all build rust go run test check fuzz conform conform-arm64 bench bench-check bench-scale baseline seed-baseline calibrate clean
 
 all: build
 
@@ -35,6 +35,11 @@ run: build
 ## test: everything CI checks (formatting, vet, clippy, Rust and Go tests).
 test:
 	bash ci/check.sh
+
+## fuzz: every Go fuzz target for FUZZTIME each (Rust through rust-ffi beside Go); crashers land in testdata/fuzz/.
+FUZZTIME ?= 10m
+fuzz: rust
+	FUZZTIME=$(FUZZTIME) bash ci/fuzz.sh
 
 ## conform: the full conformance run (all shapes, 5 seeds, 200..20000, every vector).
 conform: build

@@ -37,3 +37,6 @@ CGO_ENABLED=0 go build -o /dev/null ./cmd/aegisbench
 
 step "go test -tags rustffi"
 go test -tags rustffi -count=1 -timeout 20m ./...
+
+step "fuzz (every Go fuzz target, 2s each, on the corpus plus new inputs)"
+FUZZTIME=2s bash ci/fuzz.sh

@@ -14,6 +14,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/aegisbench/aegisbench/engines"
 )
 
 // childEnv makes the test binary run the command line instead of the
@@ -131,8 +133,23 @@ func TestNoInputOverwritten(t *testing.T) {
 // (before: it read until the machine ran out of memory).
 func TestDevZeroIsBounded(t *testing.T) {
 	engines := []string{"go", "go-naive"}
+	if enginesAvailable("rust-ffi") {
+		engines = append(engines, "rust-ffi")
+	}
 	if bin := rustCLIBinary(); bin != "" {
 		engines = append(engines, "rust-cli")
+		// The aegispath program itself.
+		cmd := exec.Command(bin, "--in", "/dev/zero")
+		var out bytes.Buffer
+		cmd.Stdout = &out
+		err := cmd.Run()
+		var ee *exec.ExitError
+		require.ErrorAs(t, err, &ee)
+		assert.Equal(t, 1, ee.ExitCode())
+		assert.Contains(t, out.String(), `"code":"invalid_json"`)
+		ru := cmd.ProcessState.SysUsage().(*syscall.Rusage)
+		assert.Less(t, int64(ru.Maxrss)*1024, int64(rssBound))
+		t.Logf("aegispath --in /dev/zero: exit 1, peak RSS %.1f MB", float64(ru.Maxrss)/1024)
 	}
 	for _, eng := range engines {
 		for _, cmd := range []string{"paths", "list"} {
@@ -148,6 +165,9 @@ func TestDevZeroIsBounded(t *testing.T) {
 		}
 	}
 }
+
+// enginesAvailable reports whether this build and machine run the engine.
+func enginesAvailable(name string) bool { return engines.Available(name) == nil }
 
 // rustCLIBinary is the aegispath program when it was built.
 func rustCLIBinary() string {
