@@ -224,6 +224,10 @@ func Build(set *results.Set, opt Options) (*Baseline, error) {
 			for _, v := range c.Values {
 				b.NotMeasured = append(b.NotMeasured, "Failed during the run: "+v+".")
 			}
+		case c.Key == "interrupted":
+			for _, v := range c.Values {
+				b.NotMeasured = append(b.NotMeasured, "The run was interrupted ("+v+"): the later samples were not taken (bench --resume continues it).")
+			}
 		case c.Key == "skipped":
 			for _, v := range c.Values {
 				b.NotMeasured = append(b.NotMeasured, "Skipped by the run (program not installed): "+v+".")

@@ -42,6 +42,9 @@ type Options struct {
 	// Resume.Measurements and come first in the results). Setup steps
 	// always run: the builds live in the work directory.
 	Resume *Resume
+	// Precision, when set, samples each arm only until its medians are
+	// known to Precision.Width (the plan's Count rounds at most).
+	Precision *Precision
 }
 
 // Failure is an arm that failed and stopped being measured.
@@ -64,6 +67,8 @@ type Results struct {
 	// measurements taken before are kept, and the run can be resumed at
 	// Interrupted.Step.
 	Interrupted *Interruption
+	// Precision is each arm's precision when Options.Precision was set.
+	Precision []ArmPrecision
 }
 
 // Interruption says where a run stopped: the index of the first step not
@@ -101,6 +106,11 @@ func Execute(ctx context.Context, p *Plan, r Runner, opt Options) (*Results, err
 		res.Measurements = append(res.Measurements, opt.Resume.Measurements...)
 	}
 	failed := map[string]bool{}
+	var track *tracker
+	if opt.Precision != nil {
+		track = newTracker(opt.Precision, p.Steps)
+		defer func() { res.Precision = track.report() }()
+	}
 	interrupted := func(i int, err error) (*Results, error) {
 		res.Interrupted = &Interruption{Step: i, Total: len(p.Steps), What: p.Steps[i].String(), Err: err}
 		return res, fmt.Errorf("interrupted at step %d of %d (%s): %w", i+1, len(p.Steps), p.Steps[i], err)
@@ -109,7 +119,10 @@ func Execute(ctx context.Context, p *Plan, r Runner, opt Options) (*Results, err
 		if err := ctx.Err(); err != nil {
 			return interrupted(i, err)
 		}
-		if s.Phase == PhaseSample && failed[s.Arm] {
+		if i > 0 && p.Steps[i-1].Phase == PhaseSample && (s.Phase != PhaseSample || s.Round != p.Steps[i-1].Round) {
+			track.roundEnded()
+		}
+		if s.Phase == PhaseSample && (failed[s.Arm] || track.stopped(s.Arm)) {
 			continue
 		}
 		if opt.Resume != nil && s.Phase != PhaseSetup && i < opt.Resume.Step {
@@ -143,6 +156,7 @@ func Execute(ctx context.Context, p *Plan, r Runner, opt Options) (*Results, err
 		switch s.Phase {
 		case PhaseSample:
 			res.Measurements = append(res.Measurements, ms...)
+			track.add(s.Arm, ms)
 		case PhaseProfile:
 			path := filepath.Join(p.Config.ProfileDir, ProfileBenchmark)
 			if err := atomicfile.WriteFileMkdirAll(path, out.Stdout); err != nil {

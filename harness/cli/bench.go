@@ -6,6 +6,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -62,7 +63,8 @@ type benchFlags struct {
 	critWarmUp, critMeasure                                   time.Duration
 	critSamples, hfWarmup, hfRuns                             int
 	dryRun, keepGoing                                         bool
-	resume                                                    string
+	resume, ciWidth                                           string
+	maxCount                                                  int
 }
 
 func runBench(env Env, args []string) error {
@@ -87,6 +89,8 @@ func runBench(env Env, args []string) error {
 	fs.IntVar(&f.topK, "top-k", def.TopK, "top_k of the process runs")
 	fs.BoolVar(&f.dryRun, "dry-run", false, "print the plan (every command, in order) and exit")
 	fs.BoolVar(&f.keepGoing, "keep-going", false, "on a failing benchmark, record it, skip its remaining samples and go on (exit 1 at the end)")
+	fs.StringVar(&f.ciWidth, "ci-width", "", "sample each arm until the 95% CI of its medians is within ±`W` (e.g. 5%), at least --count (and 6) samples, at most --max-count")
+	fs.IntVar(&f.maxCount, "max-count", 30, "with --ci-width: the most samples an arm gets")
 	fs.StringVar(&f.resume, "resume", "", "continue the interrupted run whose results are in `file` (same flags); -o defaults to it")
 	rest, err := parseFlags(fs, args)
 	if err != nil {
@@ -110,6 +114,12 @@ func runBench(env Env, args []string) error {
 
 	cfg := def
 	cfg.Count = f.count
+	var precision *bench.Precision
+	if f.ciWidth != "" {
+		w, _ := parseWidth(f.ciWidth) // checked by f.check
+		precision = &bench.Precision{Width: w, MinRounds: max(f.count, 6)}
+		cfg.Count = f.maxCount
+	}
 	cfg.Benchtime = f.benchtime
 	cfg.Criterion = bench.CriterionSettings{WarmUp: f.critWarmUp, Measurement: f.critMeasure, SampleSize: f.critSamples}
 	cfg.Hyperfine = bench.HyperfineSettings{Warmup: f.hfWarmup, Runs: f.hfRuns}
@@ -177,7 +187,7 @@ func runBench(env Env, args []string) error {
 	defer stop()
 	runner := bench.ExecRunner{}
 	platform := bench.DetectPlatform(ctx, runner, cfg.Root, cfg.Programs, time.Now())
-	opt := bench.Options{KeepGoing: f.keepGoing, Progress: progressFor(env), Resume: resume}
+	opt := bench.Options{KeepGoing: f.keepGoing, Progress: progressFor(env), Resume: resume, Precision: precision}
 	start := time.Now()
 	res, runErr := bench.Execute(ctx, plan, runner, opt)
 	if res == nil {
@@ -188,6 +198,11 @@ func runBench(env Env, args []string) error {
 		benchfmt.Config{Key: bench.ConfigPlan, Value: []byte(plan.PlanDigest()), File: true})
 	if resume != nil {
 		header = append(header, benchfmt.Config{Key: bench.ConfigResumed, Value: []byte(fmt.Sprintf("%d samples from %s, continued at step %d", len(resume.Measurements), resume.Path, resume.Step)), File: true})
+	}
+	if precision != nil {
+		note := res.PrecisionNote(*precision)
+		fmt.Fprintln(env.Stderr, "bench:", note)
+		header = append(header, benchfmt.Config{Key: "note-ci-width", Value: []byte(note), File: true})
 	}
 	if res.Interrupted != nil {
 		header = append(header, benchfmt.Config{Key: bench.ConfigInterrupted, Value: []byte(res.Interrupted.String()), File: true})
@@ -251,11 +266,35 @@ func (f *benchFlags) check() error {
 	if err := argval.Distinct(f.datasets); err != nil {
 		return usageError("bench: --dataset: %v", err)
 	}
+	if f.ciWidth != "" {
+		if _, err := parseWidth(f.ciWidth); err != nil {
+			return usageError("bench: --ci-width: %v", err)
+		}
+		if err := argval.InRange("--max-count", f.maxCount, max(f.count, 6), maxBenchCount); err != nil {
+			return usageError("bench: %v (at least --count and 6, the fewest samples with a 95%% CI of the median)", err)
+		}
+		if f.resume != "" {
+			return usageError("bench: --ci-width and --resume cannot be combined (the samples' arms are not in the results file)")
+		}
+	}
 	var ins []safeio.File
 	for _, d := range f.datasets {
 		ins = append(ins, safeio.File{Flag: "--dataset", Path: d})
 	}
 	return distinctFiles("bench", ins, []safeio.File{{Flag: "-o", Path: f.out}})
+}
+
+// parseWidth parses a relative width: "5%" or "0.05", in (0, 1).
+func parseWidth(s string) (float64, error) {
+	v, pct := strings.CutSuffix(strings.TrimSpace(s), "%")
+	w, err := strconv.ParseFloat(v, 64)
+	if pct {
+		w /= 100
+	}
+	if err != nil || !(w > 0 && w < 1) {
+		return 0, fmt.Errorf("%q is not a width such as 5%% or 0.05", s)
+	}
+	return w, nil
 }
 
 // benchSettings is the "bench:" config line: how the samples were taken.

@@ -62,6 +62,9 @@ func TestBenchUsageErrors(t *testing.T) {
 		{[]string{"bench", "--dry-run", "--hyperfine-runs", "0"}, "--hyperfine-runs 0"},
 		{[]string{"bench", "--dry-run", "--only", "go", "--dataset", "x.json"}, "--dataset files are timed as whole processes by hyperfine"},
 		{[]string{"bench", "--dry-run", "--dataset", "x.json", "--dataset", "x.json"}, `"x.json" given twice`},
+		{[]string{"bench", "--dry-run", "--ci-width", "150%"}, `"150%" is not a width`},
+		{[]string{"bench", "--dry-run", "--ci-width", "5%", "--max-count", "3"}, "--max-count 3: must be in 6..10000"},
+		{[]string{"bench", "--dry-run", "--ci-width", "5%", "--resume", "r.txt"}, "cannot be combined"},
 	}
 	for _, tt := range tests {
 		_, stderr, code := runCLI(tt.args...)
