@@ -1,6 +1,7 @@
 package datasets
 
 import (
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -118,6 +119,12 @@ func HashFile(path string) (int64, string, error) {
 // is not nil it sees the size and digest first; when it returns an error the
 // temporary file is removed and path is left untouched.
 func GenerateFile(path string, cfg generators.Config, check func(size int64, sha string) error) (int64, string, error) {
+	return GenerateFileContext(context.Background(), path, cfg, check)
+}
+
+// GenerateFileContext is GenerateFile stopping when ctx ends (an
+// interruption): the temporary file is removed and path left as it was.
+func GenerateFileContext(ctx context.Context, path string, cfg generators.Config, check func(size int64, sha string) error) (int64, string, error) {
 	if err := cfg.Validate(); err != nil {
 		return 0, "", err
 	}
@@ -136,7 +143,7 @@ func GenerateFile(path string, cfg generators.Config, check func(size int64, sha
 		return 0, "", err
 	}
 	h := sha256.New()
-	cw := &countingWriter{w: io.MultiWriter(f, h)}
+	cw := &countingWriter{w: io.MultiWriter(f, h), ctx: ctx}
 	if err := generators.Generate(cw, cfg); err != nil {
 		return fail(fmt.Errorf("generating %s: %w", path, err))
 	}
@@ -159,11 +166,15 @@ func GenerateFile(path string, cfg generators.Config, check func(size int64, sha
 }
 
 type countingWriter struct {
-	w io.Writer
-	n int64
+	w   io.Writer
+	n   int64
+	ctx context.Context
 }
 
 func (c *countingWriter) Write(p []byte) (int, error) {
+	if c.ctx != nil && c.ctx.Err() != nil {
+		return 0, c.ctx.Err()
+	}
 	n, err := c.w.Write(p)
 	c.n += int64(n)
 	return n, err
@@ -183,6 +194,12 @@ func Ensure(e Entry, cacheDir string) (string, error) {
 // EnsureProgress is Ensure with a progress callback for generation (see
 // generators.Config.Progress).
 func EnsureProgress(e Entry, cacheDir string, progress func(done int)) (string, error) {
+	return EnsureContext(context.Background(), e, cacheDir, progress)
+}
+
+// EnsureContext is EnsureProgress stopping when ctx ends: a dataset being
+// generated is abandoned, its temporary file removed.
+func EnsureContext(ctx context.Context, e Entry, cacheDir string, progress func(done int)) (string, error) {
 	if e.SHA256 == "" {
 		return "", fmt.Errorf("dataset %s: no sha256 in the manifest entry", e.Name)
 	}
@@ -200,7 +217,7 @@ func EnsureProgress(e Entry, cacheDir string, progress func(done int)) (string, 
 	// the new one is verified.
 	cfg := e.Config()
 	cfg.Progress = progress
-	_, sum, err := GenerateFile(path, cfg, func(size int64, sum string) error {
+	_, sum, err := GenerateFileContext(ctx, path, cfg, func(size int64, sum string) error {
 		if size != e.Bytes || sum != e.SHA256 {
 			return fmt.Errorf("%w: %s: generated %d bytes with sha256 %s, manifest says %d bytes with sha256 %s "+
 				"(if the generator changed on purpose, bump generators.Version and run `aegisbench datasets update-manifest`)",

@@ -152,10 +152,12 @@ func datasetsList(env Env, entries []datasets.Entry, cache string) error {
 }
 
 func datasetsEnsure(env Env, entries []datasets.Entry, cache string) error {
+	ctx, interrupted, stop := interruptible()
+	defer stop()
 	for _, e := range entries {
-		path, err := datasets.EnsureProgress(e, cache, findingsProgressBar(env, e.Findings, e.Name, false))
+		path, err := datasets.EnsureContext(ctx, e, cache, findingsProgressBar(env, e.Findings, e.Name, false))
 		if err != nil {
-			return err
+			return interrupted(err)
 		}
 		fmt.Fprintf(env.Stdout, "OK  %s  %s\n", e.Name, path)
 	}

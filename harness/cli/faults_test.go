@@ -443,3 +443,25 @@ func TestReportRefusesMixedPlatforms(t *testing.T) {
 		assert.Contains(t, stderr, empty+" holds no benchmark results", "%v", cmd)
 	}
 }
+
+// TestGenerateInterruptedLeavesNothing: SIGTERM during generate removes
+// the temporary file and exits 143.
+func TestGenerateInterruptedLeavesNothing(t *testing.T) {
+	dir := t.TempDir()
+	cmd := exec.Command(os.Args[0], "generate", "--findings", "2000000", "-o", filepath.Join(dir, "big.json"))
+	cmd.Env = append(os.Environ(), childEnv+"=1")
+	require.NoError(t, cmd.Start())
+	waitForFile(t, dir)
+	require.NoError(t, cmd.Process.Signal(syscall.SIGTERM))
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	select {
+	case <-done:
+	case <-time.After(20 * time.Second):
+		_ = cmd.Process.Kill()
+		t.Fatal("SIGTERM did not stop generate")
+	}
+	assert.Equal(t, 143, cmd.ProcessState.ExitCode())
+	left, _ := os.ReadDir(dir)
+	assert.Empty(t, left, "generate left files behind")
+}

@@ -106,9 +106,11 @@ func runGenerate(env Env, args []string) error {
 		}
 		return err
 	}
-	size, sum, err := datasets.GenerateFile(out, cfg, nil)
+	ctx, interrupted, stop := interruptible()
+	defer stop()
+	size, sum, err := datasets.GenerateFileContext(ctx, out, cfg, nil)
 	if err != nil {
-		return err
+		return interrupted(err)
 	}
 	fmt.Fprintf(env.Stderr, "wrote %s: %d findings (%s, seed %d), %d bytes, sha256 %s\n", out, cfg.Findings, label, cfg.Seed, size, sum)
 	return nil
