@@ -1,10 +1,9 @@
 package cli
 
 import (
-	"bytes"
+	"context"
 	"errors"
 	"flag"
-	"fmt"
 	"io"
 	"os"
 	"path/filepath"
@@ -12,19 +11,16 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/schollz/progressbar/v3"
 	"golang.org/x/term"
 
-	"github.com/aegisbench/aegisbench/datasets"
 	"github.com/aegisbench/aegisbench/engines"
 	"github.com/aegisbench/aegisbench/generators"
-	"github.com/aegisbench/aegisbench/harness/bench"
 	"github.com/aegisbench/aegisbench/harness/conform"
+	"github.com/aegisbench/aegisbench/harness/conformrun"
 	"github.com/aegisbench/aegisbench/internal/argval"
-	"github.com/aegisbench/aegisbench/internal/atomicfile"
 	"github.com/aegisbench/aegisbench/internal/safeio"
 )
 
@@ -196,422 +192,50 @@ func runConform(env Env, args []string) error {
 	}
 	ctx, interrupted, stop := interruptible()
 	defer stop()
-	start := time.Now()
-	var notes []string
-
-	engs, skipped, err := conformOpenEngines(o)
-	if err != nil {
-		return err
-	}
-	for _, s := range skipped {
-		note := fmt.Sprintf("engine %s skipped: %s (name it in --engines to require it)", s.name, s.why)
-		fmt.Fprintln(env.Stderr, "conform: note:", note)
-		notes = append(notes, note)
-	}
-	if len(engs) == 1 {
-		notes = append(notes, "only one engine: generated cases are digested, not compared; vectors are compared with their expectations")
-	}
-
-	root, rootErr := datasets.RepoRoot()
-	inRoot := func(parts ...string) string {
-		if rootErr != nil {
-			return filepath.Join(parts...)
-		}
-		return filepath.Join(append([]string{root}, parts...)...)
-	}
-	if o.vectorsDir == "" {
-		o.vectorsDir = inRoot("datasets", "vectors")
-	}
-	if o.shrinkDir == "" {
-		o.shrinkDir = inRoot("datasets", "vectors", "regressions")
-	}
-
-	expected, err := conformLoadExpected(o, inRoot("conformance", "expected-failures.txt"))
-	if err != nil {
-		return err
-	}
-	source, err := conformSource()
-	if err != nil {
-		return err
-	}
-	cases, err := conformCases(o, source)
-	if err != nil {
-		return err
-	}
-	if len(cases) == 0 {
-		return usageError("conform: no cases to run")
-	}
-
-	runner := conform.Runner{Engines: engs, Jobs: o.jobs, Timeout: o.limits.timeout, Compare: o.compare}
-	names := make([]string, len(engs))
-	for i, e := range engs {
-		names[i] = e.Name()
-	}
-	fmt.Fprintf(env.Stdout, "conform: %d cases on %s (reference %s), %d jobs\n", len(cases), strings.Join(names, ", "), names[0], o.jobs)
-	bar := conformProgressBar(env.Stderr, len(cases))
+	suite := o.suite()
+	suite.Args = args
+	bar := conformProgressBar(env.Stderr)
 	if bar != nil {
-		runner.Progress = func(done, total int) { _ = bar.Set(done) }
-	}
-	result, runErr := runner.Run(ctx, cases)
-	if bar != nil {
-		_ = bar.Finish()
-	}
-	if result == nil {
-		return runErr
-	}
-	if runErr != nil {
-		// Interrupted: report the finished cases, shrink nothing.
-		note := fmt.Sprintf("INTERRUPTED: %d of %d cases finished, %d not run; the verdict covers the finished ones only",
-			len(result.Cases), len(cases), result.Unfinished)
-		fmt.Fprintln(env.Stderr, "conform:", note)
-		notes = append(notes, note)
-		o.shrinkBudget = 0
-	}
-	verdict := expected.Judge(result.Cases)
-
-	replay := func(caseName, ref, cand string) string {
-		args := []string{"aegisbench", "conform", "--engines", strings.Join(conform.ReplayEngines(ref, cand), ","), "--case", caseName}
-		for i, c := range cases {
-			if c.Name != caseName {
-				continue
-			}
-			args = append(args, cases[i].ReplayFlags...)
-			if c.Kind == conform.KindVector && o.vectorsExplicit {
-				args = append(args, "--vectors", o.vectorsDir)
-			}
-			break
+		suite.Progress = func(done, total int) {
+			bar.ChangeMax(total)
+			_ = bar.Set(done)
 		}
-		return conformShellJoin(args)
+		defer bar.Finish()
 	}
-
-	// Shrink the unexpected failures, within the budget.
-	var shrinks []conform.ShrinkReport
-	deadline := time.Now().Add(o.shrinkBudget)
-	for i, c := range result.Cases {
-		if o.shrinkBudget <= 0 || verdict.Status[c.Name] != conform.StatusFailed {
-			continue
-		}
-		left := time.Until(deadline)
-		if left <= 0 {
-			shrinks = append(shrinks, conform.ShrinkReport{Case: c.Name, Err: errors.New("the shrink budget was spent on earlier cases")})
-			continue
-		}
-		d := c.Divergences()
-		rep := ""
-		if len(d) > 0 {
-			rep = replay(c.Name, d[0].Reference, d[0].Candidate)
-		}
-		shrinks = append(shrinks, runner.ShrinkCase(ctx, cases[i], c, conform.ShrinkOptions{Budget: left}, o.shrinkDir, rep))
-	}
-
-	var shrinkSpent time.Duration
-	for _, s := range shrinks {
-		shrinkSpent += s.Result.Elapsed
-	}
-	conformPrintResults(env.Stdout, result, verdict, shrinks, replay, expected)
-
-	command := conformShellJoin(append([]string{"aegisbench", "conform"}, args...))
-	if o.report != "" {
-		var b bytes.Buffer
-		err := conform.WriteMarkdown(&b, conform.Report{
-			Command: command, Platform: conform.CurrentPlatform(), Engines: conform.DescribeEngines(engs),
-			Result: result, Verdict: verdict, Shrinks: shrinks, ExpectedFailures: conformListPath(expected), Replay: replay, Notes: notes,
-		})
-		if err == nil {
-			err = atomicfile.WriteFileMkdirAll(o.report, b.Bytes())
-		}
-		if err != nil {
-			return fmt.Errorf("conform: report: %w", err)
-		}
-		fmt.Fprintf(env.Stdout, "report: %s\n", o.report)
-	}
-	if o.digestsOut != "" {
-		var b bytes.Buffer
-		if err := conform.WriteDigests(&b, conform.CurrentPlatform(), result); err != nil {
-			return err
-		}
-		if err := atomicfile.WriteFileMkdirAll(o.digestsOut, b.Bytes()); err != nil {
-			return fmt.Errorf("conform: digests: %w", err)
-		}
-		fmt.Fprintf(env.Stdout, "digests: %s\n", o.digestsOut)
-	}
-	fmt.Fprintf(env.Stdout, "wall time: %s (cases %s, shrinking %s)\n", time.Since(start).Round(time.Millisecond),
-		result.Wall.Round(time.Millisecond), shrinkSpent.Round(time.Millisecond))
-	fmt.Fprintln(env.Stdout, verdict.SummaryLine())
-	if runErr != nil {
-		return interrupted(runErr) // no verdict file: an interrupted run proves nothing
-	}
-	if o.verdictOut != "" {
-		if err := conform.WriteSummary(o.verdictOut, verdict.Summary()); err != nil {
-			return fmt.Errorf("conform: verdict: %w", err)
-		}
-	}
-	if !verdict.OK() {
-		return &ExitError{Code: 1, Err: errors.New("conformance failed")}
-	}
-	return nil
+	return conformExit(interrupted, conformrun.Run(ctx, suite, env.Stdout, env.Stderr))
 }
 
-func conformListPath(ef *conform.ExpectedFailures) string {
-	if ef == nil {
-		return ""
+// suite is the conformance run the flags ask for.
+func (o *conformOptions) suite() conformrun.Suite {
+	return conformrun.Suite{
+		EngineNames: o.engineNames, EnginesExplicit: o.enginesExplicit,
+		Sizes: o.sizes, Shapes: o.shapes, Seeds: o.seeds, Depths: o.depths, TopKs: o.topKs,
+		VectorsDir: o.vectorsDir, VectorsExplicit: o.vectorsExplicit, NoVectors: o.noVectors,
+		Datasets: o.datasets, Cases: o.cases, ExpectedFailures: o.expectedFailures, ExpectedExplicit: o.expectedExplicit,
+		Report: o.report, DigestsOut: o.digestsOut, VerdictOut: o.verdictOut,
+		ShrinkDir: o.shrinkDir, ShrinkBudget: o.shrinkBudget, Jobs: o.jobs,
+		Timeout: o.limits.timeout, MaxInput: o.limits.maxInput, LimitEngine: o.limits.limitEngine, Compare: o.compare,
 	}
-	return ef.Path
 }
 
-type conformSkipped struct{ name, why string }
-
-// conformOpenEngines opens the engines: unknown names are usage errors,
-// an unavailable engine fails the run when named explicitly and is
-// skipped (reported) when it comes from the default list.
-func conformOpenEngines(o *conformOptions) ([]engines.Engine, []conformSkipped, error) {
-	var engs []engines.Engine
-	var skipped []conformSkipped
-	seen := map[string]bool{}
-	for _, name := range o.engineNames {
-		if seen[name] {
-			return nil, nil, usageError("conform: engine %q listed twice", name)
-		}
-		seen[name] = true
-		if name == conform.ExpectedEngine {
-			return nil, nil, usageError("conform: %q is the name vectors' expectations use, not an engine", name)
-		}
-		e, err := engines.Open(name)
-		switch {
-		case err == nil:
-			engs = append(engs, o.limits.limitEngine(e))
-		case errors.Is(err, engines.ErrUnavailable) && !o.enginesExplicit:
-			skipped = append(skipped, conformSkipped{name, err.Error()})
-		case errors.Is(err, engines.ErrUnavailable):
-			return nil, nil, &ExitError{Code: 1, Err: fmt.Errorf("conform: %w (this build lacks it: build with `make build`, or leave it out of --engines)", err)}
-		case strings.HasPrefix(err.Error(), "unknown engine"):
-			return nil, nil, usageError("conform: %v", err)
-		default:
-			return nil, nil, &ExitError{Code: 1, Err: fmt.Errorf("conform: %w", err)}
-		}
-	}
-	if len(engs) == 0 {
-		return nil, nil, &ExitError{Code: 1, Err: errors.New("conform: no engine available")}
-	}
-	return engs, skipped, nil
-}
-
-func conformLoadExpected(o *conformOptions, defaultPath string) (*conform.ExpectedFailures, error) {
-	path := o.expectedFailures
-	if path == "" {
-		if _, err := os.Stat(defaultPath); err != nil {
-			return nil, nil // no list: every failure is unexpected
-		}
-		path = defaultPath
-	}
-	ef, err := conform.LoadExpectedFailures(path)
-	if err != nil {
-		if o.expectedExplicit {
-			return nil, usageError("conform: --expected-failures: %v", err)
-		}
-		return nil, &ExitError{Code: 1, Err: fmt.Errorf("conform: %w", err)}
-	}
-	return ef, nil
-}
-
-// conformSource produces generated inputs: from the dataset cache for
-// datasets the manifest lists (verified by sha256), in memory otherwise.
-func conformSource() (conform.Source, error) {
-	var manifest *datasets.Manifest
-	if path, err := datasets.DefaultManifestPath(); err == nil {
-		if _, statErr := os.Stat(path); statErr == nil {
-			if manifest, err = datasets.LoadManifest(path); err != nil {
-				return nil, &ExitError{Code: 1, Err: fmt.Errorf("conform: %w", err)}
-			}
-		}
-	}
-	var ensureMu sync.Mutex // one cache write at a time (cases may share a dataset)
-	return func(shape string, n int, seed uint64) ([]byte, error) {
-		if manifest != nil {
-			if e, ok := manifest.Lookup(shape, n, seed); ok {
-				cacheDir, err := datasets.CacheDir()
-				if err != nil {
-					return nil, err
-				}
-				ensureMu.Lock()
-				path, err := datasets.Ensure(e, cacheDir)
-				ensureMu.Unlock()
-				if err != nil {
-					return nil, err
-				}
-				return os.ReadFile(path)
-			}
-		}
-		var b bytes.Buffer
-		b.Grow(n * 2200)
-		if err := generators.Generate(&b, generators.Config{Findings: n, Seed: seed, Shape: shape}); err != nil {
-			return nil, err
-		}
-		return b.Bytes(), nil
-	}, nil
-}
-
-// conformCases builds the cases: --case names when given, else the
-// vectors, the generated cross product and the dataset files.
-func conformCases(o *conformOptions, source conform.Source) ([]conform.Case, error) {
-	var vectorCases []conform.Case
-	if !o.noVectors {
-		vs, err := datasets.LoadVectors(o.vectorsDir)
-		if err != nil {
-			return nil, &ExitError{Code: 1, Err: fmt.Errorf("conform: %w", err)}
-		}
-		for _, v := range vs {
-			vectorCases = append(vectorCases, conform.VectorCase(v.Name, v.Input, v.Options, v.Expected, v.ExpectedError))
-		}
-	}
-	var datasetCases []conform.Case
-	for _, path := range o.datasets {
-		if _, err := os.Stat(path); err != nil {
-			return nil, usageError("conform: --dataset: %v", err)
-		}
-		for _, d := range o.depths {
-			for _, k := range o.topKs {
-				datasetCases = append(datasetCases, conform.DatasetCase(path, engines.Options{MaxDepth: d, TopK: k}, o.limits.maxInput))
-			}
-		}
-	}
-
-	if len(o.cases) > 0 {
-		var out []conform.Case
-		for _, name := range o.cases {
-			c, err := conformFindCase(name, vectorCases, datasetCases, source, o)
-			if err != nil {
-				return nil, err
-			}
-			out = append(out, c)
-		}
-		return out, nil
-	}
-
-	out := append([]conform.Case{}, vectorCases...)
-	for _, shape := range o.shapes {
-		for _, n := range o.sizes {
-			for _, seed := range o.seeds {
-				for _, d := range o.depths {
-					for _, k := range o.topKs {
-						g := conform.Generated{Shape: shape, Findings: n, Seed: seed, Options: engines.Options{MaxDepth: d, TopK: k}}
-						out = append(out, g.Case(source))
-					}
-				}
-			}
-		}
-	}
-	return append(out, datasetCases...), nil
-}
-
-func conformFindCase(name string, vectorCases, datasetCases []conform.Case, source conform.Source, o *conformOptions) (conform.Case, error) {
+// conformExit maps a conformance run's error to the exit status: 2 for a
+// usage error, 130/143 when interrupted, 1 for a failed verdict or run.
+func conformExit(interrupted func(error) error, err error) error {
+	var ue *conformrun.UsageError
 	switch {
-	case strings.HasPrefix(name, "gen/"):
-		g, err := conform.ParseGenerated(name)
-		if err != nil {
-			return conform.Case{}, usageError("conform: --case: %v", err)
-		}
-		if !slices.Contains(generators.ShapeNames(), g.Shape) {
-			return conform.Case{}, usageError("conform: --case %s: unknown shape %q", name, g.Shape)
-		}
-		return g.Case(source), nil
-	case strings.HasPrefix(name, "vector/"):
-		if o.noVectors {
-			return conform.Case{}, usageError("conform: --case %s needs the vectors (drop --no-vectors)", name)
-		}
-		for _, c := range vectorCases {
-			if c.Name == name {
-				return c, nil
-			}
-		}
-		return conform.Case{}, usageError("conform: --case %s: no such vector in %s", name, o.vectorsDir)
-	case strings.HasPrefix(name, "dataset/"):
-		for _, c := range datasetCases {
-			if c.Name == name {
-				return c, nil
-			}
-		}
-		return conform.Case{}, usageError("conform: --case %s: give the file with --dataset FILE (and its --max-depth/--top-k)", name)
+	case err == nil:
+		return nil
+	case errors.As(err, &ue):
+		return &ExitError{Code: 2, Err: err}
+	case errors.Is(err, context.Canceled):
+		return interrupted(err)
 	}
-	return conform.Case{}, usageError("conform: --case %q: names start with gen/, vector/ or dataset/", name)
-}
-
-func conformPrintResults(w io.Writer, res *conform.Result, v conform.Verdict, shrinks []conform.ShrinkReport,
-	replay func(string, string, string) string, ef *conform.ExpectedFailures) {
-	byCase := map[string]conform.ShrinkReport{}
-	for _, s := range shrinks {
-		byCase[s.Case] = s
-	}
-	for _, c := range res.Cases {
-		st := v.Status[c.Name]
-		if c.Failed() && st == conform.StatusFailed {
-			fmt.Fprintf(w, "FAIL %s\n", c.Name)
-			if c.LoadError != "" {
-				fmt.Fprintf(w, "  input: %s\n", c.LoadError)
-			}
-			for _, e := range c.Engines {
-				if e.Kind == conform.KindFailure {
-					fmt.Fprintf(w, "  engine %s failed: %s\n", e.Engine, e.Failure)
-				}
-			}
-			for _, d := range c.Divergences() {
-				fmt.Fprintf(w, "  %s vs %s: %s\n", d.Reference, d.Candidate, d.Class)
-				for _, n := range d.Notes {
-					fmt.Fprintf(w, "    %s\n", n)
-				}
-				for _, op := range d.Diff {
-					fmt.Fprintf(w, "    %s\n", op)
-				}
-				if d.DiffTotal > len(d.Diff) {
-					fmt.Fprintf(w, "    (first %d of %d diff operations)\n", len(d.Diff), d.DiffTotal)
-				}
-				fmt.Fprintf(w, "    replay: %s\n", replay(c.Name, d.Reference, d.Candidate))
-			}
-			if s, ok := byCase[c.Name]; ok {
-				conformPrintShrink(w, s)
-			}
-		}
-		if st == conform.StatusExpectedFailure {
-			fmt.Fprintf(w, "expected failure %s\n", c.Name)
-		}
-		for _, in := range c.Infos() {
-			fmt.Fprintf(w, "info %s: %s vs %s: %s: %s\n", c.Name, in.Reference, in.Candidate, in.Class, strings.Join(in.Notes, "; "))
-		}
-	}
-	for _, s := range v.Stale {
-		fmt.Fprintf(w, "STALE expected failure %s: it passes now; remove it from %s\n", s, conformListPath(ef))
-	}
-}
-
-func conformPrintShrink(w io.Writer, s conform.ShrinkReport) {
-	r := s.Result
-	switch {
-	case !s.Shrunk():
-		fmt.Fprintf(w, "    not shrunk: %v\n", s.Err)
-		return
-	case s.Err != nil:
-		fmt.Fprintf(w, "    shrinking stopped: %v\n", s.Err)
-	}
-	state := "1-minimal"
-	if !r.Minimal {
-		state = "NOT 1-minimal"
-		if r.BudgetExhausted {
-			state += " (shrink budget ran out)"
-		}
-	}
-	fmt.Fprintf(w, "    shrunk (%s vs %s, %s): %d findings (from %d), %s, %d tests in %s", s.Reference, s.Candidate, s.Class,
-		r.Findings, r.OriginalFindings, state, r.Tests, r.Elapsed.Round(time.Millisecond))
-	if s.Dir != "" {
-		fmt.Fprintf(w, " -> %s", s.Dir)
-	}
-	fmt.Fprintln(w)
-	for _, n := range r.Notes {
-		fmt.Fprintf(w, "    %s\n", n)
-	}
+	return &ExitError{Code: 1, Err: err}
 }
 
 // conformProgressBar returns a progress bar on a terminal, nil otherwise.
-func conformProgressBar(w io.Writer, total int) *progressbar.ProgressBar {
+func conformProgressBar(w io.Writer) *progressbar.ProgressBar {
+	total := -1
 	f, ok := w.(*os.File)
 	if !ok || !term.IsTerminal(int(f.Fd())) {
 		return nil
@@ -624,14 +248,4 @@ func conformProgressBar(w io.Writer, total int) *progressbar.ProgressBar {
 		progressbar.OptionThrottle(100*time.Millisecond),
 		progressbar.OptionClearOnFinish(),
 	)
-}
-
-// conformShellJoin renders args (program first) as a command line, quoting
-// for a POSIX shell where needed, the way the benchmark runner shows its
-// commands.
-func conformShellJoin(args []string) string {
-	if len(args) == 0 {
-		return ""
-	}
-	return bench.Command{Path: args[0], Args: args[1:]}.String()
 }

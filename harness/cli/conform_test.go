@@ -220,12 +220,6 @@ func TestConformUnavailableEngine(t *testing.T) {
 	assert.Contains(t, stderr, "engine rust-ffi skipped")
 }
 
-func TestConformShellJoin(t *testing.T) {
-	assert.Equal(t, `aegisbench conform --engines go,rust-ffi --case gen/realistic/n=200/seed=1/d=4/k=20`,
-		conformShellJoin([]string{"aegisbench", "conform", "--engines", "go,rust-ffi", "--case", "gen/realistic/n=200/seed=1/d=4/k=20"}))
-	assert.Equal(t, `'exec:./my engine --x' 'it'\''s'`, conformShellJoin([]string{"exec:./my engine --x", "it's"}))
-}
-
 func conformTestFile(t *testing.T, dir, name, content string) string {
 	t.Helper()
 	p := filepath.Join(dir, name)
