@@ -67,6 +67,14 @@ type benchFlags struct {
 	maxCount                                                  int
 }
 
+// defaultBenchFlags are bench's defaults (the main job starts from them).
+func defaultBenchFlags() benchFlags {
+	def := bench.DefaultConfig()
+	return benchFlags{sizes: "200,2000,20000", count: def.Count, critWarmUp: def.Criterion.WarmUp, critMeasure: def.Criterion.Measurement,
+		critSamples: def.Criterion.SampleSize, hfWarmup: def.Hyperfine.Warmup, hfRuns: def.Hyperfine.Runs,
+		maxDepth: def.MaxDepth, topK: def.TopK, maxCount: 30}
+}
+
 func runBench(env Env, args []string) error {
 	def := bench.DefaultConfig()
 	var f benchFlags
@@ -99,9 +107,16 @@ func runBench(env Env, args []string) error {
 	if len(rest) > 0 {
 		return usageError("bench: unexpected arguments %q", rest)
 	}
+	return f.run(env)
+}
+
+// run is the benchmark run the flags ask for (checked first).
+func (f benchFlags) run(env Env) error {
 	if err := f.check(); err != nil {
 		return err
 	}
+	def := bench.DefaultConfig()
+	var err error
 	var resume *bench.Resume
 	if f.resume != "" {
 		if resume, err = bench.ReadResume(f.resume); err != nil {

@@ -47,6 +47,11 @@ func runReport(env Env, args []string) error {
 	if *out == "" {
 		return usageError("report: -o DIR is required")
 	}
+	return writeReport(env, files, *out, *profiles, *title, *mixed)
+}
+
+// writeReport writes BASELINE.md and its plots into out from results files.
+func writeReport(env Env, files []string, out, profiles, title string, mixed bool) error {
 	set, err := results.Load(files...)
 	if err != nil {
 		return fmt.Errorf("report: %w", err)
@@ -54,13 +59,13 @@ func runReport(env Env, args []string) error {
 	if len(set.Series) == 0 {
 		return fmt.Errorf("report: no benchmark results in %v", files)
 	}
-	if err := samePlatform(set); err != nil && !*mixed {
+	if err := samePlatform(set); err != nil && !mixed {
 		return &ExitError{Code: 1, Err: fmt.Errorf("report: %w (give --mixed to merge them anyway)", err)}
 	}
-	if _, err := reports.WriteBaseline(*out, set, reports.Options{Title: *title, ProfileDir: *profiles}); err != nil {
+	if _, err := reports.WriteBaseline(out, set, reports.Options{Title: title, ProfileDir: profiles}); err != nil {
 		return fmt.Errorf("report: %w", err)
 	}
-	fmt.Fprintf(env.Stderr, "report: wrote %s\n", filepath.Join(*out, reports.BaselineFile))
+	fmt.Fprintf(env.Stderr, "report: wrote %s\n", filepath.Join(out, reports.BaselineFile))
 	return nil
 }
 

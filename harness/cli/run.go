@@ -1,16 +1,22 @@
 package cli
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"path/filepath"
+	"runtime"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 
+	"github.com/aegisbench/aegisbench/datasets"
 	"github.com/aegisbench/aegisbench/engines"
+	"github.com/aegisbench/aegisbench/generators"
+	"github.com/aegisbench/aegisbench/harness/conform"
+	"github.com/aegisbench/aegisbench/harness/conformrun"
 	"github.com/aegisbench/aegisbench/internal/argval"
+	"github.com/aegisbench/aegisbench/internal/safeio"
 )
 
 func init() {
@@ -21,19 +27,22 @@ func init() {
 	})
 }
 
-// mainJobEngines are the engines the main job uses when they are available.
-var mainJobEngines = []string{"go", "rust-ffi", "rust-cli"}
+// mainJobEngineNames are the engines the main job uses when they are available.
+var mainJobEngineNames = []string{"go", "rust-ffi", "rust-cli"}
 
-// mainJobStep is one subcommand of the main job.
+// mainJobStep is one step of the main job: a title, the equivalent
+// command line (shown), and the library calls that do it.
 type mainJobStep struct {
-	title string
-	args  []string
+	title, command string
+	do             func(ctx context.Context) error
 }
 
-// runMainJob chains the other subcommands in-process: datasets ensure,
-// conform (quick: every shape, the two smaller sizes, seed 1, every vector),
-// bench and report. Each step's own output goes to env; a step that fails
-// stops the job.
+// runMainJob runs, in-process: datasets ensure, conform (quick: every
+// shape, the two smaller sizes, seed 1, every vector), bench and report.
+// Every flag of every step is checked before the first step starts; each
+// step calls its library with values (the command shown is for people).
+// A step that fails stops the job; SIGINT or SIGTERM stops it after the
+// running step kept what it had (exit 130/143).
 func runMainJob(env Env, args []string) error {
 	fs := newFlagSet(env, "run", "[--sizes 200,2000,20000] [--count 5] [-o out]")
 	sizes := fs.String("sizes", "200,2000,20000", "realistic dataset sizes to benchmark")
@@ -49,15 +58,59 @@ func runMainJob(env Env, args []string) error {
 	if err != nil {
 		return usageError("run: --sizes: %v", err)
 	}
-	if _, err := argval.Sizes(*conformSizes); err != nil {
+	confSizes, err := argval.Sizes(*conformSizes)
+	if err != nil {
 		return usageError("run: --conform-sizes: %v", err)
 	}
-	if err := argval.InRange("--count", *count, 1, maxBenchCount); err != nil {
-		return usageError("run: %v", err)
+	report := filepath.Join(*out, "report")
+	bf := defaultBenchFlags()
+	bf.sizes, bf.count = *sizes, *count
+	bf.out, bf.profileDir = filepath.Join(*out, "results.txt"), filepath.Join(*out, "profiles")
+	if err := bf.check(); err != nil {
+		return err
 	}
+
+	have, err := mainJobEngines(env)
+	if err != nil {
+		return err
+	}
+	bf.engines = strings.Join(have, ",")
+	var lim limitFlags
+	lim.maxInput, lim.maxOutput = safeio.DefaultLimit(), safeio.DefaultLimit()
+	suite := conformrun.Suite{
+		EngineNames: have, EnginesExplicit: true, Sizes: confSizes, Shapes: generators.ShapeNames(), Seeds: []uint64{1},
+		Depths: []int{engines.DefaultMaxDepth}, TopKs: []int{engines.DefaultTopK},
+		Report: filepath.Join(report, "CONFORMANCE.md"), ShrinkBudget: 2 * time.Minute, Jobs: runtime.GOMAXPROCS(0),
+		Timeout: 10 * time.Minute, MaxInput: lim.maxInput, LimitEngine: lim.limitEngine, Compare: conform.DefaultCompareOptions(),
+	}
+	suite.Args = []string{"--engines", strings.Join(have, ","), "--sizes", *conformSizes, "--shapes", "all", "--seeds", "1", "--report", suite.Report}
 	maxN := slices.Max(sizeList)
+	steps := []mainJobStep{
+		{"datasets", fmt.Sprintf("aegisbench datasets ensure --max-findings %d", maxN), func(ctx context.Context) error {
+			return mainJobDatasets(ctx, env, maxN)
+		}},
+		{"conformance", "aegisbench conform " + strings.Join(suite.Args, " "), func(ctx context.Context) error {
+			return conformrun.Run(ctx, suite, env.Stdout, env.Stderr)
+		}},
+	}
+	if !*skipBench {
+		steps = append(steps,
+			mainJobStep{"benchmarks", fmt.Sprintf("aegisbench bench --sizes %s --count %d --engines %s -o %s --profile-dir %s",
+				*sizes, *count, bf.engines, bf.out, bf.profileDir), func(context.Context) error { return bf.run(env) }},
+			mainJobStep{"report", fmt.Sprintf("aegisbench report %s --profile-dir %s -o %s", bf.out, bf.profileDir, report),
+				func(context.Context) error {
+					return writeReport(env, []string{bf.out}, report, bf.profileDir, "", false)
+				}},
+		)
+	}
+	return runSteps(env, steps, *out, report, *skipBench)
+}
+
+// mainJobEngines are the main job's engines that this build and machine
+// can run; the Go engine must be one.
+func mainJobEngines(env Env) ([]string, error) {
 	var have, lack []string
-	for _, name := range mainJobEngines {
+	for _, name := range mainJobEngineNames {
 		if err := engines.Available(name); err != nil {
 			lack = append(lack, fmt.Sprintf("%s (%v)", name, err))
 			continue
@@ -65,42 +118,68 @@ func runMainJob(env Env, args []string) error {
 		have = append(have, name)
 	}
 	if len(have) == 0 || have[0] != "go" {
-		return errors.New("the Go engine is not available: nothing to run")
+		return nil, errors.New("the Go engine is not available: nothing to run")
 	}
 	fmt.Fprintf(env.Stdout, "engines: %s\n", strings.Join(have, ", "))
 	for _, l := range lack {
 		fmt.Fprintf(env.Stdout, "engine not available: %s\n", l)
 	}
+	return have, nil
+}
 
-	report := filepath.Join(*out, "report")
-	steps := []mainJobStep{
-		{"datasets", []string{"datasets", "ensure", "--max-findings", strconv.Itoa(maxN)}},
-		{"conformance", []string{"conform", "--engines", strings.Join(have, ","), "--sizes", *conformSizes,
-			"--shapes", "all", "--seeds", "1", "--report", filepath.Join(report, "CONFORMANCE.md")}},
+// mainJobDatasets ensures the manifest's datasets of at most maxN
+// findings in the cache.
+func mainJobDatasets(ctx context.Context, env Env, maxN int) error {
+	mp, err := datasets.DefaultManifestPath()
+	if err != nil {
+		return err
 	}
-	if !*skipBench {
-		steps = append(steps,
-			mainJobStep{"benchmarks", []string{"bench", "--sizes", *sizes, "--count", strconv.Itoa(*count),
-				"--engines", strings.Join(have, ","), "-o", filepath.Join(*out, "results.txt"),
-				"--profile-dir", filepath.Join(*out, "profiles")}},
-			mainJobStep{"report", []string{"report", filepath.Join(*out, "results.txt"),
-				"--profile-dir", filepath.Join(*out, "profiles"), "-o", report}},
-		)
+	m, err := datasets.LoadManifest(mp)
+	if err != nil {
+		return err
 	}
+	cache, err := datasets.CacheDir()
+	if err != nil {
+		return err
+	}
+	var entries []datasets.Entry
+	for _, e := range m.Datasets {
+		if e.Findings <= maxN {
+			entries = append(entries, e)
+		}
+	}
+	for _, e := range entries {
+		path, err := datasets.EnsureContext(ctx, e, cache, findingsProgressBar(env, e.Findings, e.Name, false))
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(env.Stdout, "OK  %s  %s\n", e.Name, path)
+	}
+	return nil
+}
+
+// runSteps runs the main job's steps in order, stopping at the first
+// failure or interruption.
+func runSteps(env Env, steps []mainJobStep, out, report string, skipBench bool) error {
+	ctx, interrupted, stop := interruptible()
+	defer stop()
 	start := time.Now()
 	for i, s := range steps {
-		fmt.Fprintf(env.Stdout, "\n== step %d/%d: %s: aegisbench %s\n", i+1, len(steps), s.title, strings.Join(s.args, " "))
+		fmt.Fprintf(env.Stdout, "\n== step %d/%d: %s: %s\n", i+1, len(steps), s.title, s.command)
 		t0 := time.Now()
-		if err := Run(env.Stdout, env.Stderr, s.args); err != nil {
-			return fmt.Errorf("main job step %q failed: %w", s.title, err)
+		if err := s.do(ctx); err != nil {
+			return interrupted(fmt.Errorf("main job step %q failed: %w", s.title, err))
+		}
+		if err := ctx.Err(); err != nil {
+			return interrupted(fmt.Errorf("main job stopped after step %q: %w", s.title, err))
 		}
 		fmt.Fprintf(env.Stdout, "== %s done in %s\n", s.title, time.Since(t0).Round(time.Second))
 	}
 	fmt.Fprintf(env.Stdout, "\nmain job done in %s\n", time.Since(start).Round(time.Second))
 	fmt.Fprintf(env.Stdout, "conformance report: %s\n", filepath.Join(report, "CONFORMANCE.md"))
-	if !*skipBench {
+	if !skipBench {
 		fmt.Fprintf(env.Stdout, "baseline report:    %s (plots in %s)\n", filepath.Join(report, "BASELINE.md"), filepath.Join(report, "plots"))
-		fmt.Fprintf(env.Stdout, "results file:       %s (benchstat %s)\n", filepath.Join(*out, "results.txt"), filepath.Join(*out, "results.txt"))
+		fmt.Fprintf(env.Stdout, "results file:       %s (benchstat %s)\n", filepath.Join(out, "results.txt"), filepath.Join(out, "results.txt"))
 	}
 	return nil
 }
