@@ -3,8 +3,9 @@ package datasets
 import (
 	"fmt"
 	"os"
-	"strconv"
 	"strings"
+
+	"github.com/aegisbench/aegisbench/internal/argval"
 )
 
 // BenchSizesEnv names the environment variable that sets the sizes of the
@@ -18,20 +19,18 @@ const BenchSizesEnv = "AEGISBENCH_BENCH_SIZES"
 var DefaultBenchSizes = []int{200, 2000, 20000}
 
 // BenchSizes returns the benchmark sizes from BenchSizesEnv, or
-// DefaultBenchSizes when it is unset or empty. A malformed value is an error
-// naming the variable, so a typo never silently benchmarks the wrong sizes.
+// DefaultBenchSizes when it is unset or empty, in the grammar of every
+// --sizes flag (argval.Sizes: "200,20k,1M", no duplicates). A malformed
+// value is an error naming the variable, so a typo never silently
+// benchmarks the wrong sizes.
 func BenchSizes() ([]int, error) {
 	v := strings.TrimSpace(os.Getenv(BenchSizesEnv))
 	if v == "" {
 		return append([]int(nil), DefaultBenchSizes...), nil
 	}
-	var sizes []int
-	for _, f := range strings.Split(v, ",") {
-		n, err := strconv.Atoi(strings.TrimSpace(f))
-		if err != nil || n <= 0 {
-			return nil, fmt.Errorf("%s=%q: %q is not a positive number of findings", BenchSizesEnv, v, f)
-		}
-		sizes = append(sizes, n)
+	sizes, err := argval.Sizes(v)
+	if err != nil {
+		return nil, fmt.Errorf("%s=%q: %w", BenchSizesEnv, v, err)
 	}
 	return sizes, nil
 }

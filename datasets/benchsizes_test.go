@@ -18,6 +18,8 @@ func TestBenchSizes(t *testing.T) {
 		{env: " 5 , 7 ", want: []int{5, 7}},
 		{env: "200,x", wantErr: `"x" is not a positive number`},
 		{env: "0", wantErr: `"0" is not a positive number`},
+		{env: "20k,1M", want: []int{20000, 1000000}},
+		{env: "200,200", wantErr: "size 200 given twice"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.env, func(t *testing.T) {

@@ -21,19 +21,41 @@ use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_m
 /// The sizes benchmarked when `AEGISBENCH_BENCH_SIZES` is unset.
 const DEFAULT_SIZES: [usize; 3] = [200, 2000, 20000];
 
-/// The benchmark sizes: `$AEGISBENCH_BENCH_SIZES` or DEFAULT_SIZES. A
-/// malformed value stops the bench (a typo must not benchmark other sizes).
+/// The most findings a size may name (the Go side's argval.MaxFindings).
+const MAX_FINDINGS: usize = 10_000_000;
+
+/// The benchmark sizes: `$AEGISBENCH_BENCH_SIZES` or DEFAULT_SIZES, in the
+/// grammar of every `--sizes` flag (internal/argval.Sizes): positive
+/// numbers with an optional k or M suffix, no duplicates, at most
+/// MAX_FINDINGS. A malformed value stops the bench (a typo must not
+/// benchmark other sizes).
 fn sizes() -> Vec<usize> {
-    match std::env::var("AEGISBENCH_BENCH_SIZES") {
-        Ok(v) if !v.trim().is_empty() => v
-            .split(',')
-            .map(|f| match f.trim().parse::<usize>() {
-                Ok(n) if n > 0 => n,
-                _ => panic!("AEGISBENCH_BENCH_SIZES={v:?}: {f:?} is not a positive number"),
-            })
-            .collect(),
-        _ => DEFAULT_SIZES.to_vec(),
+    let v = match std::env::var("AEGISBENCH_BENCH_SIZES") {
+        Ok(v) if !v.trim().is_empty() => v,
+        _ => return DEFAULT_SIZES.to_vec(),
+    };
+    let mut out = Vec::new();
+    for f in v.split(',').map(str::trim) {
+        let (num, mult) = match f.strip_suffix(['k', 'K']) {
+            Some(n) => (n, 1000),
+            None => match f.strip_suffix('M') {
+                Some(n) => (n, 1_000_000),
+                None => (f, 1),
+            },
+        };
+        let n = match num.parse::<usize>() {
+            Ok(n) if n > 0 && n <= MAX_FINDINGS / mult => n * mult,
+            _ => panic!(
+                "AEGISBENCH_BENCH_SIZES={v:?}: {f:?} is not a positive number of findings (at most {MAX_FINDINGS})"
+            ),
+        };
+        assert!(
+            !out.contains(&n),
+            "AEGISBENCH_BENCH_SIZES={v:?}: size {n} given twice"
+        );
+        out.push(n);
     }
+    out
 }
 
 fn dataset_path(n: usize) -> PathBuf {
