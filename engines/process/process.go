@@ -64,22 +64,23 @@ func open(arg string) (engines.Engine, error) {
 // any fixed arguments) with the contract's flags appended. The input is
 // written to a temporary file, removed when the call returns. The program
 // runs in a process group of its own, killed whole when the call's
-// context ends or its output passes the limit (safeio.DefaultLimit, or
-// WithMaxOutput's).
+// context ends or its output passes the limit (safeio.DefaultOutputLimit
+// of the input, or WithMaxOutput's).
 func New(name string, argv []string) engines.Engine {
-	return &engine{name: name, argv: slices.Clone(argv), maxOutput: safeio.DefaultLimit()}
+	return &engine{name: name, argv: slices.Clone(argv)}
 }
 
 // NewLister is New for a program that also serves the list operation:
 // the engine implements engines.Lister by running
 // COMMAND list --in FILE --query QUERY.
 func NewLister(name string, argv []string) engines.Engine {
-	return &listEngine{engine{name: name, argv: slices.Clone(argv), maxOutput: safeio.DefaultLimit()}}
+	return &listEngine{engine{name: name, argv: slices.Clone(argv)}}
 }
 
 // OutputLimiter is implemented by the engines of this package: the copy
 // it returns fails a call whose stdout passes n bytes ("output exceeds n
-// bytes", an engine failure) and kills the program.
+// bytes", an engine failure) and kills the program; n 0 is the default,
+// safeio.DefaultOutputLimit of the input's size.
 type OutputLimiter interface {
 	WithMaxOutput(n int64) engines.Engine
 }
@@ -87,7 +88,7 @@ type OutputLimiter interface {
 type engine struct {
 	name      string
 	argv      []string
-	maxOutput int64
+	maxOutput int64 // 0: safeio.DefaultOutputLimit of the input
 }
 
 type listEngine struct{ engine }
@@ -124,7 +125,7 @@ func (e *engine) AttackPaths(ctx context.Context, findings []byte, opt engines.O
 		"--in", in,
 		"--max-depth", strconv.Itoa(opt.MaxDepth),
 		"--top-k", strconv.Itoa(opt.TopK))
-	return e.run(ctx, args, engines.SchemaAttackPaths)
+	return e.run(ctx, args, engines.SchemaAttackPaths, len(findings))
 }
 
 // List runs the program's list operation on findings with the query
@@ -139,7 +140,7 @@ func (e *listEngine) List(ctx context.Context, findings []byte, query []byte) ([
 	}
 	defer os.Remove(in)
 	args := append(slices.Clone(e.argv[1:]), "list", "--in", in, "--query", string(query))
-	return e.run(ctx, args, engines.SchemaFindings)
+	return e.run(ctx, args, engines.SchemaFindings, len(findings))
 }
 
 // run executes the program with args and maps its outcome to the Engine
@@ -147,10 +148,14 @@ func (e *listEngine) List(ctx context.Context, findings []byte, query []byte) ([
 // error document with exit 1; anything else (another exit, an error
 // document with exit 0, bytes after the document, output over the limit,
 // the context ending) is the engine's failure.
-func (e *engine) run(ctx context.Context, args []string, want string) ([]byte, error) {
+func (e *engine) run(ctx context.Context, args []string, want string, inputSize int) ([]byte, error) {
 	cmd := exec.CommandContext(ctx, e.argv[0], args...)
 	procgroup.Fence(cmd)
-	stdout := &safeio.LimitedBuffer{Name: "engine " + e.name, Limit: e.maxOutput, OnOverflow: func() { _ = procgroup.Kill(cmd) }}
+	limit := e.maxOutput
+	if limit <= 0 {
+		limit = safeio.DefaultOutputLimit(inputSize)
+	}
+	stdout := &safeio.LimitedBuffer{Name: "engine " + e.name, Limit: limit, OnOverflow: func() { _ = procgroup.Kill(cmd) }}
 	stderr := &tailBuffer{limit: stderrTail}
 	cmd.Stdout = stdout
 	cmd.Stderr = stderr

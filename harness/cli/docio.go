@@ -24,7 +24,7 @@ type limitFlags struct {
 func (l *limitFlags) register(fs *flag.FlagSet, defTimeout time.Duration) {
 	def := safeio.DefaultLimit()
 	fs.Int64Var(&l.maxInput, "max-input", def, "refuse a findings `file` larger than this many bytes before reading it (default: a quarter of this machine's memory, at least 1 GiB)")
-	fs.Int64Var(&l.maxOutput, "max-output", def, "an engine run as a process that writes more than this many `bytes` is killed (engine failure)")
+	fs.Int64Var(&l.maxOutput, "max-output", 0, "an engine run as a process that writes more than this many `bytes` is killed (engine failure); 0: 64 MiB plus 16 times the input, at most a quarter of memory")
 	fs.DurationVar(&l.timeout, "timeout", defTimeout, "bound on one engine call (the engine's whole process group is killed)")
 }
 
@@ -33,8 +33,8 @@ func (l *limitFlags) check(cmd string) error {
 	switch {
 	case l.maxInput <= 0:
 		return usageError("%s: --max-input %d: must be positive", cmd, l.maxInput)
-	case l.maxOutput <= 0:
-		return usageError("%s: --max-output %d: must be positive", cmd, l.maxOutput)
+	case l.maxOutput < 0:
+		return usageError("%s: --max-output %d: must be 0 (the default) or positive", cmd, l.maxOutput)
 	case l.timeout <= 0:
 		return usageError("%s: --timeout %s: must be positive", cmd, l.timeout)
 	}

@@ -341,7 +341,7 @@ func TestConformUsageCheckedFirst(t *testing.T) {
 		{[]string{"--timeout", "0s"}, "--timeout 0s: must be positive"},
 		{[]string{"--timeout", "-1s"}, "--timeout -1s: must be positive"},
 		{[]string{"--shrink-budget", "-1s"}, "must be 0"},
-		{[]string{"--max-output", "0"}, "--max-output 0"},
+		{[]string{"--max-output", "-1"}, "--max-output -1"},
 	} {
 		_, _, code, err := pathsRunCLI(append([]string{"conform", "--report", ""}, tt.args...)...)
 		assert.Equal(t, 2, code, "%v: %v", tt.args, err)

@@ -76,7 +76,7 @@ func runMainJob(env Env, args []string) error {
 	}
 	bf.engines = strings.Join(have, ",")
 	var lim limitFlags
-	lim.maxInput, lim.maxOutput = safeio.DefaultLimit(), safeio.DefaultLimit()
+	lim.maxInput = safeio.DefaultLimit()
 	suite := conformrun.Suite{
 		EngineNames: have, EnginesExplicit: true, Sizes: confSizes, Shapes: generators.ShapeNames(), Seeds: []uint64{1},
 		Depths: []int{engines.DefaultMaxDepth}, TopKs: []int{engines.DefaultTopK},

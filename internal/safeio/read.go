@@ -55,3 +55,11 @@ func ReadDocument(path string, limit int64) (data []byte, stopped string, err er
 		}
 	}
 }
+
+// DefaultOutputLimit is the default limit of an engine's answer to an input
+// of inputSize bytes: 64 MiB plus 16 times the input (outputs are a tenth
+// of their input or less: a few top paths per account), at most
+// DefaultLimit. A program flooding its stdout is stopped there.
+func DefaultOutputLimit(inputSize int) int64 {
+	return min(DefaultLimit(), 64<<20+16*int64(inputSize))
+}

@@ -141,3 +141,19 @@ func TestLimitedBuffer(t *testing.T) {
 func TestDefaultLimit(t *testing.T) {
 	assert.GreaterOrEqual(t, DefaultLimit(), int64(1<<30))
 }
+
+func TestLimitedBufferChunks(t *testing.T) {
+	b := &LimitedBuffer{Limit: 4 << 20}
+	var want []byte
+	for i := 0; len(want) < 3<<20; i++ {
+		p := []byte(strings.Repeat(string(rune('a'+i%26)), 1+i*7919%100000))
+		n, err := b.Write(p)
+		require.NoError(t, err)
+		require.Equal(t, len(p), n)
+		want = append(want, p...)
+	}
+	assert.Equal(t, want, b.Bytes())
+	_, err := b.Write([]byte("tail"))
+	require.NoError(t, err)
+	assert.Equal(t, append(want, "tail"...), b.Bytes())
+}
