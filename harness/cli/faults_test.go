@@ -258,18 +258,26 @@ func TestPathsInterrupted(t *testing.T) {
 		cmd.Stderr = &errb
 		require.NoError(t, cmd.Start())
 		waitForFile(t, tmp)
-		require.NoError(t, cmd.Process.Signal(tt.sig))
-		done := make(chan error, 1)
-		go func() { done <- cmd.Wait() }()
-		select {
-		case <-done:
-		case <-time.After(10 * time.Second):
-			_ = cmd.Process.Kill()
-			t.Fatalf("%v did not stop paths", tt.sig)
-		}
+		signalAndWait(t, cmd, tt.sig, 10*time.Second)
 		assert.Equal(t, tt.code, cmd.ProcessState.ExitCode(), errb.String())
 		left, _ := os.ReadDir(tmp)
 		assert.Empty(t, left, "temporary files left after %v", tt.sig)
+	}
+}
+
+// signalAndWait sends sig to the started cmd and waits for it to end,
+// failing (and killing it) after limit.
+func signalAndWait(t *testing.T, cmd *exec.Cmd, sig syscall.Signal, limit time.Duration) {
+	t.Helper()
+	require.NoError(t, cmd.Process.Signal(sig))
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	select {
+	case <-done:
+	case <-time.After(limit):
+		_ = cmd.Process.Kill()
+		<-done
+		t.Fatalf("%v did not stop %v within %s", sig, cmd.Args[1:], limit)
 	}
 }
 
@@ -398,15 +406,7 @@ func TestConformInterruptedWritesReport(t *testing.T) {
 	cmd.Stdout, cmd.Stderr = &out, &errb
 	require.NoError(t, cmd.Start())
 	time.Sleep(3 * time.Second)
-	require.NoError(t, cmd.Process.Signal(syscall.SIGINT))
-	done := make(chan error, 1)
-	go func() { done <- cmd.Wait() }()
-	select {
-	case <-done:
-	case <-time.After(30 * time.Second):
-		_ = cmd.Process.Kill()
-		t.Fatal("SIGINT did not stop conform")
-	}
+	signalAndWait(t, cmd, syscall.SIGINT, 30*time.Second)
 	assert.Equal(t, 130, cmd.ProcessState.ExitCode(), errb.String())
 	md, err := os.ReadFile(report)
 	require.NoError(t, err, "the report of the finished cases is written")
@@ -452,15 +452,7 @@ func TestGenerateInterruptedLeavesNothing(t *testing.T) {
 	cmd.Env = append(os.Environ(), childEnv+"=1")
 	require.NoError(t, cmd.Start())
 	waitForFile(t, dir)
-	require.NoError(t, cmd.Process.Signal(syscall.SIGTERM))
-	done := make(chan error, 1)
-	go func() { done <- cmd.Wait() }()
-	select {
-	case <-done:
-	case <-time.After(20 * time.Second):
-		_ = cmd.Process.Kill()
-		t.Fatal("SIGTERM did not stop generate")
-	}
+	signalAndWait(t, cmd, syscall.SIGTERM, 20*time.Second)
 	assert.Equal(t, 143, cmd.ProcessState.ExitCode())
 	left, _ := os.ReadDir(dir)
 	assert.Empty(t, left, "generate left files behind")
