@@ -1,6 +1,7 @@
 package safeio
 
 import (
+	"encoding/binary"
 	"fmt"
 	"io"
 )
@@ -14,6 +15,24 @@ var outsideOK = func() (t [256]bool) {
 	for _, c := range []byte(" \t\r\n{}[],:\"0123456789+-.eEtrufalsn") {
 		t[c] = true
 	}
+	return t
+}()
+
+// stringStop are the bytes that end a run of plain string contents: the
+// quote, the backslash and the control characters (impossible there).
+var stringStop = func() (t [256]bool) {
+	for c := range 0x20 {
+		t[c] = true
+	}
+	t['"'], t['\\'] = true, true
+	return t
+}()
+
+// outsidePlain are the bytes outside strings that need no state change:
+// every allowed one but the quote.
+var outsidePlain = func() (t [256]bool) {
+	t = outsideOK
+	t['"'] = false
 	return t
 }()
 
@@ -51,44 +70,89 @@ type Lexer struct {
 }
 
 // Write feeds p and returns how many bytes were accepted: len(p) when all
-// were, else the index of the bad byte (Stopped then reports it).
+// were, else the index of the bad byte (Stopped then reports it). The
+// common runs (string contents, structure between strings) are skipped by
+// table lookups; the per-byte state machine handles quotes, escapes and
+// bad bytes.
 func (l *Lexer) Write(p []byte) int {
 	if l.stopped {
 		return 0
 	}
-	for i, c := range p {
-		switch {
-		case l.hex > 0:
-			if !hexOK[c] {
-				return l.stop(i, c)
+	for i := 0; i < len(p); i++ {
+		if l.inString && !l.escape && l.hex == 0 {
+			i = skipString(p, i)
+		} else if !l.inString {
+			for i < len(p) && outsidePlain[p[i]] {
+				i++
 			}
-			l.hex--
-		case l.escape:
-			if !escapeOK[c] {
-				return l.stop(i, c)
-			}
-			l.escape = false
-			if c == 'u' {
-				l.hex = 4
-			}
-		case l.inString:
-			switch {
-			case c == '"':
-				l.inString = false
-			case c == '\\':
-				l.escape = true
-			case c < 0x20:
-				return l.stop(i, c)
-			}
-		default:
-			if !outsideOK[c] {
-				return l.stop(i, c)
-			}
-			l.inString = c == '"'
+		}
+		if i == len(p) {
+			break
+		}
+		if !l.step(p[i]) {
+			return l.stop(i, p[i])
 		}
 	}
 	l.off += int64(len(p))
 	return len(p)
+}
+
+// Word-at-a-time masks (the "has a zero byte" and "has a byte less
+// than n" bit tricks).
+const (
+	ones  = 0x0101010101010101
+	highs = 0x8080808080808080
+)
+
+// skipString returns the index of the first byte at or after i that ends
+// a run of plain string contents (stringStop), eight bytes at a time.
+func skipString(p []byte, i int) int {
+	for ; i+8 <= len(p); i += 8 {
+		w := binary.LittleEndian.Uint64(p[i:])
+		quote, backslash := w^(ones*'"'), w^(ones*'\\')
+		if ((w-ones*0x20)&^w|(quote-ones)&^quote|(backslash-ones)&^backslash)&highs != 0 {
+			break
+		}
+	}
+	for i < len(p) && !stringStop[p[i]] {
+		i++
+	}
+	return i
+}
+
+// step advances the state machine by one byte; false when the byte is
+// impossible there.
+func (l *Lexer) step(c byte) bool {
+	switch {
+	case l.hex > 0:
+		if !hexOK[c] {
+			return false
+		}
+		l.hex--
+	case l.escape:
+		if !escapeOK[c] {
+			return false
+		}
+		l.escape = false
+		if c == 'u' {
+			l.hex = 4
+		}
+	case l.inString:
+		switch {
+		case c == '"':
+			l.inString = false
+		case c == '\\':
+			l.escape = true
+		case c < 0x20:
+			return false
+		}
+	default:
+		if !outsideOK[c] {
+			return false
+		}
+		l.inString = c == '"'
+	}
+	return true
 }
 
 func (l *Lexer) stop(i int, c byte) int {

@@ -157,3 +157,56 @@ func TestLimitedBufferChunks(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, append(want, "tail"...), b.Bytes())
 }
+
+// BenchmarkReadDocument measures the guarded read of a findings file
+// (AEGISBENCH_LEXER_FILE, default the 2000-finding cached dataset), the
+// cost the guard adds to every command that reads findings.
+func BenchmarkReadDocument(b *testing.B) {
+	path := os.Getenv("AEGISBENCH_LEXER_FILE")
+	if path == "" {
+		path = filepath.Join("..", "..", "datasets", "cache", "realistic-2000-s1.json")
+	}
+	fi, err := os.Stat(path)
+	if err != nil {
+		b.Skipf("no dataset: %v", err)
+	}
+	b.SetBytes(fi.Size())
+	for b.Loop() {
+		if _, _, err := ReadDocument(path, 1<<40); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkReadFile is os.ReadFile of the same file, for comparison.
+func BenchmarkReadFile(b *testing.B) {
+	path := os.Getenv("AEGISBENCH_LEXER_FILE")
+	if path == "" {
+		path = filepath.Join("..", "..", "datasets", "cache", "realistic-2000-s1.json")
+	}
+	fi, err := os.Stat(path)
+	if err != nil {
+		b.Skipf("no dataset: %v", err)
+	}
+	b.SetBytes(fi.Size())
+	for b.Loop() {
+		if _, err := os.ReadFile(path); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkLexer is the lexical check alone, in memory.
+func BenchmarkLexer(b *testing.B) {
+	data, err := os.ReadFile(filepath.Join("..", "..", "datasets", "cache", "realistic-2000-s1.json"))
+	if err != nil {
+		b.Skipf("no dataset: %v", err)
+	}
+	b.SetBytes(int64(len(data)))
+	for b.Loop() {
+		var l Lexer
+		if l.Write(data) != len(data) {
+			b.Fatal(l.Reason())
+		}
+	}
+}
