@@ -457,3 +457,21 @@ func TestGenerateInterruptedLeavesNothing(t *testing.T) {
 	left, _ := os.ReadDir(dir)
 	assert.Empty(t, left, "generate left files behind")
 }
+
+// TestGateUsageCheckedFirst: gate answers a usage error at once for
+// duplicate sizes (before: it built both sides, then said "cannot
+// decide") and refuses -o naming an input.
+func TestGateUsageCheckedFirst(t *testing.T) {
+	start := time.Now()
+	_, stderr, code := runCLI("gate", "--base-ref", "HEAD", "--sizes", "200,200")
+	assert.Equal(t, 2, code, stderr)
+	assert.Contains(t, stderr, "size 200 given twice")
+	assert.Less(t, time.Since(start), 5*time.Second, "nothing was built")
+	_, stderr, code = runCLI("gate", "--base-ref", "HEAD", "--count", "1000000000")
+	assert.Equal(t, 2, code, stderr)
+	f := filepath.Join(t.TempDir(), "r.txt")
+	require.NoError(t, os.WriteFile(f, []byte("BenchmarkX 1 1 ns/op\n"), 0o644))
+	_, stderr, code = runCLI("gate", "--base", f, "--head", f, "-o", f)
+	assert.Equal(t, 2, code, stderr)
+	assert.Contains(t, stderr, "is the same file as the input")
+}

@@ -21,7 +21,9 @@ import (
 	"github.com/aegisbench/aegisbench/harness/instructions"
 	"github.com/aegisbench/aegisbench/harness/refrun"
 	"github.com/aegisbench/aegisbench/harness/results"
+	"github.com/aegisbench/aegisbench/internal/argval"
 	"github.com/aegisbench/aegisbench/internal/atomicfile"
+	"github.com/aegisbench/aegisbench/internal/safeio"
 	"github.com/aegisbench/aegisbench/reports"
 )
 
@@ -137,6 +139,17 @@ func runGate(env Env, args []string) error {
 	if err := f.thresholds.Validate(); err != nil {
 		return usageError("gate: %v", err)
 	}
+	// Every flag is checked before anything is built.
+	if _, err := gateSizes(f.sizes); err != nil {
+		return usageError("gate: --sizes: %v", err)
+	}
+	if err := argval.InRange("--count", f.count, 0, maxBenchCount); err != nil {
+		return usageError("gate: %v", err)
+	}
+	if err := distinctFiles("gate", []safeio.File{{Flag: "--base", Path: f.base}, {Flag: "--head", Path: f.head}},
+		[]safeio.File{{Flag: "-o", Path: f.out}}); err != nil {
+		return err
+	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	switch {
@@ -203,20 +216,8 @@ func gateLoad(path string) (*results.Set, error) {
 	return set, nil
 }
 
-func gateSizes(s string) ([]int, error) {
-	var out []int
-	for _, p := range splitList(s) {
-		n, err := strconv.Atoi(p)
-		if err != nil || n < 1 {
-			return nil, fmt.Errorf("size %q is not a positive integer", p)
-		}
-		out = append(out, n)
-	}
-	if len(out) == 0 {
-		return nil, errors.New("no sizes given")
-	}
-	return out, nil
-}
+// gateSizes parses --sizes in the one sizes grammar.
+func gateSizes(s string) ([]int, error) { return argval.Sizes(s) }
 
 // gateBaseRef runs base (a git ref) and head (the working tree)
 // interleaved, then judges them.
