@@ -16,6 +16,7 @@ package anonymize
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -39,6 +40,9 @@ type Options struct {
 	// Mapping, if set, receives "kind<TAB>original<TAB>pseudonym" lines
 	// (Go-quoted): the key to re-identification. Keep it private.
 	Mapping io.Writer
+	// Context, when set, stops File when it ends (an interruption): the
+	// temporary output is removed and nothing is written.
+	Context context.Context
 
 	tokenHex int // hex digits of wide tokens (0: 24); tests shrink it to force collisions
 }
@@ -86,7 +90,11 @@ func File(in, out string, opt Options) (Stats, error) {
 		os.Remove(tmp)
 		return Stats{}, err
 	}
-	if err := a.pass(in, f); err != nil {
+	var w io.Writer = f
+	if opt.Context != nil {
+		w = ctxWriter{opt.Context, f}
+	}
+	if err := a.pass(in, w); err != nil {
 		return fail(err)
 	}
 	if err := f.Close(); err != nil {
@@ -131,6 +139,19 @@ func Stream(r io.Reader, w io.Writer, opt Options) (Stats, error) {
 		}
 	}
 	return a.stats(), nil
+}
+
+// ctxWriter fails its writes once ctx has ended.
+type ctxWriter struct {
+	ctx context.Context
+	w   io.Writer
+}
+
+func (c ctxWriter) Write(p []byte) (int, error) {
+	if err := c.ctx.Err(); err != nil {
+		return 0, err
+	}
+	return c.w.Write(p)
 }
 
 type anonymizer struct {

@@ -280,14 +280,16 @@ func datasetsAnonymize(env Env, args []string) error {
 			return usageError("datasets anonymize: --key-file %s is empty", keyFile)
 		}
 	}
-	opt := anonymize.Options{Key: []byte(key), KeepOrder: *keepOrder}
+	ctx, interrupted, stop := interruptible()
+	defer stop()
+	opt := anonymize.Options{Key: []byte(key), KeepOrder: *keepOrder, Context: ctx}
 	var mapBuf bytes.Buffer
 	if mapping != "" {
 		opt.Mapping = &mapBuf
 	}
 	st, err := anonymize.File(pos[0], out, opt)
 	if err != nil {
-		return &ExitError{Code: 1, Err: err}
+		return interrupted(&ExitError{Code: 1, Err: err})
 	}
 	if mapping != "" {
 		if err := writeFileReplacing(mapping, mapBuf.Bytes()); err != nil {

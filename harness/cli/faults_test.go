@@ -475,3 +475,24 @@ func TestGateUsageCheckedFirst(t *testing.T) {
 	assert.Equal(t, 2, code, stderr)
 	assert.Contains(t, stderr, "is the same file as the input")
 }
+
+// TestAnonymizeInterruptedLeavesNothing: SIGTERM during anonymize removes
+// its temporary output and exits 143.
+func TestAnonymizeInterruptedLeavesNothing(t *testing.T) {
+	in := filepath.Join(t.TempDir(), "in.json")
+	_, _, code, err := pathsRunCLI("generate", "--findings", "50000", "-o", in)
+	require.NoError(t, err)
+	require.Equal(t, 0, code)
+	outDir := t.TempDir()
+	cmd := exec.Command(os.Args[0], "datasets", "anonymize", in, "-o", filepath.Join(outDir, "anon.json"), "--key", "k")
+	cmd.Env = append(os.Environ(), childEnv+"=1")
+	require.NoError(t, cmd.Start())
+	waitForFile(t, outDir)
+	signalAndWait(t, cmd, syscall.SIGTERM, 20*time.Second)
+	if code := cmd.ProcessState.ExitCode(); code == 0 {
+		t.Skip("anonymize finished before the signal")
+	}
+	assert.Equal(t, 143, cmd.ProcessState.ExitCode())
+	left, _ := os.ReadDir(outDir)
+	assert.Empty(t, left, "anonymize left files behind")
+}
