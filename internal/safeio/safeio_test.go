@@ -162,15 +162,7 @@ func TestLimitedBufferChunks(t *testing.T) {
 // (AEGISBENCH_LEXER_FILE, default the 2000-finding cached dataset), the
 // cost the guard adds to every command that reads findings.
 func BenchmarkReadDocument(b *testing.B) {
-	path := os.Getenv("AEGISBENCH_LEXER_FILE")
-	if path == "" {
-		path = filepath.Join("..", "..", "datasets", "cache", "realistic-2000-s1.json")
-	}
-	fi, err := os.Stat(path)
-	if err != nil {
-		b.Skipf("no dataset: %v", err)
-	}
-	b.SetBytes(fi.Size())
+	path := benchFile(b)
 	for b.Loop() {
 		if _, _, err := ReadDocument(path, 1<<40); err != nil {
 			b.Fatal(err)
@@ -180,15 +172,7 @@ func BenchmarkReadDocument(b *testing.B) {
 
 // BenchmarkReadFile is os.ReadFile of the same file, for comparison.
 func BenchmarkReadFile(b *testing.B) {
-	path := os.Getenv("AEGISBENCH_LEXER_FILE")
-	if path == "" {
-		path = filepath.Join("..", "..", "datasets", "cache", "realistic-2000-s1.json")
-	}
-	fi, err := os.Stat(path)
-	if err != nil {
-		b.Skipf("no dataset: %v", err)
-	}
-	b.SetBytes(fi.Size())
+	path := benchFile(b)
 	for b.Loop() {
 		if _, err := os.ReadFile(path); err != nil {
 			b.Fatal(err)
@@ -198,15 +182,29 @@ func BenchmarkReadFile(b *testing.B) {
 
 // BenchmarkLexer is the lexical check alone, in memory.
 func BenchmarkLexer(b *testing.B) {
-	data, err := os.ReadFile(filepath.Join("..", "..", "datasets", "cache", "realistic-2000-s1.json"))
+	data, err := os.ReadFile(benchFile(b))
 	if err != nil {
-		b.Skipf("no dataset: %v", err)
+		b.Fatal(err)
 	}
-	b.SetBytes(int64(len(data)))
 	for b.Loop() {
 		var l Lexer
 		if l.Write(data) != len(data) {
 			b.Fatal(l.Reason())
 		}
 	}
+}
+
+// benchFile is the file the read benchmarks read ($AEGISBENCH_LEXER_FILE,
+// default the 2000-finding cached dataset); it sets the bytes per op.
+func benchFile(b *testing.B) string {
+	path := os.Getenv("AEGISBENCH_LEXER_FILE")
+	if path == "" {
+		path = filepath.Join("..", "..", "datasets", "cache", "realistic-2000-s1.json")
+	}
+	fi, err := os.Stat(path)
+	if err != nil {
+		b.Skipf("no dataset: %v", err)
+	}
+	b.SetBytes(fi.Size())
+	return path
 }
