@@ -8,6 +8,8 @@ import (
 	"strings"
 
 	"golang.org/x/perf/benchfmt"
+
+	"github.com/aegisbench/aegisbench/harness/platformcal"
 )
 
 // The platform calibration benchmark (harness/platformcal): one Go and one
@@ -17,9 +19,6 @@ const (
 	calibrationPkg       = "harness/platformcal"
 	calibrationBenchName = "calibration_bench"
 	calibrationGroup     = "platform_calibration"
-	// GoCalibrationName and RustCalibrationName are the result names.
-	GoCalibrationName   = "Calibration/engine=go"
-	RustCalibrationName = "Criterion/stage=calibration/engine=" + CriterionEngine
 )
 
 // goCalibrationArm runs BenchmarkCalibration/engine=go.
@@ -27,7 +26,7 @@ func goCalibrationArm(cfg Config) arm {
 	return arm{
 		label:   "go calibration",
 		cmd:     goBenchCommand(cfg, calibrationPkg, "", "^BenchmarkCalibration$"),
-		collect: goCollector([]string{GoCalibrationName}),
+		collect: goCollector([]string{platformcal.GoName}),
 	}
 }
 
@@ -57,7 +56,7 @@ func parseCalibrationBencher(stdout []byte) ([]Measurement, error) {
 		if err != nil {
 			return nil, fmt.Errorf("cargo bench output line %d: %w", line, err)
 		}
-		res := &benchfmt.Result{Name: benchfmt.Name(RustCalibrationName), Iters: 1, Values: []benchfmt.Value{{Value: ns, Unit: "ns/op"}}}
+		res := &benchfmt.Result{Name: benchfmt.Name(platformcal.RustName), Iters: 1, Values: []benchfmt.Value{{Value: ns, Unit: "ns/op"}}}
 		return []Measurement{{Pkg: CriterionPkg, Result: res}}, nil
 	}
 	if err := sc.Err(); err != nil {

@@ -10,6 +10,13 @@ package platformcal
 
 import "math/bits"
 
+// The result names of the calibration benchmark in results files (without
+// "Benchmark"): the Go benchmark and the Criterion bench.
+const (
+	GoName   = "Calibration/engine=go"
+	RustName = "Criterion/stage=calibration/engine=rust"
+)
+
 // Iterations is the loop length of one operation (about a millisecond on an idle 2 GHz core).
 const Iterations = 1 << 18
 
