@@ -87,7 +87,7 @@ func TestScanRejects(t *testing.T) {
 		want   []string
 	}{
 		{"missing file", map[string]string{
-			"baseline-linux-amd64/results.txt": fakeResults("linux", "amd64", 1),
+			"baseline-linux-amd64/results.txt":  fakeResults("linux", "amd64", 1),
 			"baseline-darwin-arm64/BASELINE.md": "no results here\n",
 		}, []string{"linux-amd64", "darwin-arm64"}, []string{"no results file for darwin-arm64"}},
 		{"two files for one platform", map[string]string{
