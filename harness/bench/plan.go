@@ -317,13 +317,13 @@ func setupCommands(cfg Config) []labelled {
 		out = append(out, labelled{"build criterion benches", Command{Dir: cfg.Root, Path: cfg.Programs.Cargo,
 			Args: []string{"bench", "--locked", "-p", criterionPkg, "--bench", criterionName, "--bench", calibrationBenchName, "--no-run"}}})
 	}
-	if goTool {
-		out = append(out, labelled{"build " + calibrationPkg + " tests", goTestBuild(cfg, calibrationPkg, "")})
-	}
 	if goTool && cfg.has(cfg.Engines, EngineGo) {
 		out = append(out,
 			labelled{"build " + goEnginePkg + " tests", goTestBuild(cfg, goEnginePkg, "")},
 			labelled{"build " + generatorsPkg + " tests", goTestBuild(cfg, generatorsPkg, "")})
+	}
+	if goTool {
+		out = append(out, labelled{"build " + calibrationPkg + " tests", goTestBuild(cfg, calibrationPkg, "")})
 	}
 	if goTool && cfg.has(cfg.Engines, EngineRustFFI) {
 		out = append(out, labelled{"build " + rustEnginePkg + " tests", goTestBuild(cfg, rustEnginePkg, rustFFITag)})
