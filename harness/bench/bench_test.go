@@ -16,6 +16,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"golang.org/x/perf/benchfmt"
+	"golang.org/x/perf/benchmath"
 
 	"github.com/aegisbench/aegisbench/harness/results"
 )
@@ -325,21 +326,15 @@ func TestExecute(t *testing.T) {
 	require.NoError(t, err)
 	assert.Contains(t, string(prof), "BenchmarkAttackPaths/engine=go/n=2000-2")
 
-	// The file reads back with benchfmt: same number of results, exact units declared.
-	rd := benchfmt.NewReader(bytes.NewReader(buf.Bytes()), "results")
-	results, units := 0, map[string]string{}
-	for rd.Scan() {
-		switch rec := rd.Result().(type) {
-		case *benchfmt.Result:
-			results++
-		case *benchfmt.UnitMetadata:
-			units[rec.Unit] = rec.Value
-		case *benchfmt.SyntaxError:
-			t.Fatal(rec)
-		}
-	}
-	assert.Equal(t, len(res.Measurements), results)
-	assert.Equal(t, map[string]string{"allocs/op": "exact", "B/op": "exact"}, units)
+	// The file reads back: same number of results, exact units declared.
+	recs, err := results.Records(bytes.NewReader(buf.Bytes()), "results")
+	require.NoError(t, err)
+	assert.Len(t, recs, len(res.Measurements))
+	set, err := results.Read(bytes.NewReader(buf.Bytes()), "results")
+	require.NoError(t, err)
+	assert.Equal(t, benchmath.AssumeExact, set.Assumption("allocs/op"))
+	assert.Equal(t, benchmath.AssumeExact, set.Assumption("B/op"))
+	assert.Equal(t, benchmath.AssumeNothing, set.Assumption("sec/op"))
 }
 
 func TestExecuteFailures(t *testing.T) {
