@@ -79,18 +79,20 @@ var errBudget = errors.New("shrink budget exhausted")
 // strings (see ShrinkOptions.NoRename), then over the findings once more.
 // Every document it keeps has been tested to fail.
 func Shrink(ctx context.Context, doc []byte, fails Predicate, opt ShrinkOptions) (ShrinkResult, error) {
+	// Split before the clock starts: the budget is for tests, and a
+	// shrink stopped early still knows the input's size.
+	items, splitErr := splitArray(doc)
 	s := &shrinker{ctx: ctx, fails: fails, start: time.Now(), cache: map[[32]byte]bool{}}
 	if opt.Budget > 0 {
 		s.deadline = s.start.Add(opt.Budget)
 	}
-	res, err := s.shrink(doc, opt)
+	res, err := s.shrink(doc, items, splitErr, opt)
 	res.Tests, res.Elapsed = s.tests, time.Since(s.start)
 	return res, err
 }
 
-func (s *shrinker) shrink(doc []byte, opt ShrinkOptions) (ShrinkResult, error) {
+func (s *shrinker) shrink(doc []byte, items [][]byte, splitErr error, opt ShrinkOptions) (ShrinkResult, error) {
 	res := ShrinkResult{Input: doc}
-	items, splitErr := splitArray(doc)
 	if splitErr == nil {
 		// Known before any test, so a shrink stopped early reports the
 		// input's size, never "0 findings".

@@ -240,3 +240,24 @@ func TestSlug(t *testing.T) {
 	assert.Equal(t, "vector-edge-reason-precedence", Slug("vector/edge-reason-precedence"))
 	assert.Equal(t, "dataset-my-file.v2-d4-k0", Slug("dataset/My File.v2/d=4/k=0"))
 }
+
+// TestShrinkStoppedOnFirstTestKnowsItsInput: a budget spent on the first
+// test gives an error and a result that still counts the input's findings,
+// reported as not shrunk (before: "0 findings (from 0)").
+func TestShrinkStoppedOnFirstTestKnowsItsInput(t *testing.T) {
+	doc := testFindings(200, 3)
+	slow := func(ctx context.Context, _ []byte) (bool, error) {
+		<-ctx.Done()
+		return false, ctx.Err()
+	}
+	res, err := Shrink(context.Background(), doc, slow, ShrinkOptions{Budget: 20 * time.Millisecond})
+	require.Error(t, err)
+	assert.Equal(t, 200, res.OriginalFindings)
+	assert.Equal(t, 200, res.Findings)
+	rep := ShrinkReport{Result: res, Err: err}
+	assert.False(t, rep.Shrunk(), "nothing was removed: not a shrink result")
+	var b strings.Builder
+	writeShrink(&b, rep)
+	assert.Contains(t, b.String(), "Not shrunk: ")
+	assert.NotContains(t, b.String(), "to 0")
+}
