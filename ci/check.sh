@@ -25,8 +25,8 @@ cargo build --release --locked -p libaegispath
 # CGO_CFLAGS so a changed library forces a relink.
 export CGO_CFLAGS="-O2 -g -DAEGISPATH_LIB_DIGEST=$(sha256sum target/release/libaegispath.a | cut -c1-16)"
 
-step "cargo test"
-cargo test --locked -p libaegispath
+step "cargo test (with the test-only exports of the test-hooks feature)"
+cargo test --locked -p libaegispath --features test-hooks
 
 step "go vet (with and without the rustffi tag)"
 go vet ./...
