@@ -63,14 +63,15 @@ func ParseSpec(s string) (Spec, error) {
 
 // DeriveLabel makes an engine's text usable as a label: lower case, each
 // run of other characters than letters, digits, '.', '_' and '-' becomes
-// one '_', and "KIND:" becomes "KIND-" ("ffi:base/libaegispath.so" is
-// "ffi-base_libaegispath.so").
+// one '_' (trimmed at the ends), and "KIND:" becomes "KIND-"
+// ("ffi:/b/libaegispath.so" is "ffi-b_libaegispath.so").
 func DeriveLabel(text string) string {
 	text = strings.ToLower(text)
-	if kind, arg, ok := strings.Cut(text, ":"); ok {
-		text = kind + "-" + arg
+	kind, arg, ok := strings.Cut(text, ":")
+	if !ok {
+		return strings.Trim(unsafeLabel.ReplaceAllString(text, "_"), "_")
 	}
-	return strings.Trim(unsafeLabel.ReplaceAllString(text, "_"), "_")
+	return kind + "-" + strings.Trim(unsafeLabel.ReplaceAllString(arg, "_"), "_")
 }
 
 // ParseSpecs parses a comma-separated list of engines. Two engines with

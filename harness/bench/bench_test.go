@@ -455,39 +455,33 @@ func TestHyperfinePeakRSS(t *testing.T) {
 	cfg.Count = 1
 	cfg.Tools = []string{ToolHyperfine}
 	cfg.Engines = []string{EngineRustCLI}
-	cfg.Programs.Time = "/usr/bin/time"
 	p, err := NewPlan(cfg)
 	require.NoError(t, err)
 	var cmds []Command
+	export := `{"results":[{"command":"x","times":[0.1],"exit_codes":[0],"memory_usage_byte":[2097152]}]}`
 	runner := runnerFunc(func(c Command) (Output, error) {
 		cmds = append(cmds, c)
-		return Output{Stdout: []byte(`{"results":[{"command":"x","times":[0.1],"exit_codes":[0]}]}`),
-			Stderr: []byte("hyperfine noise\naegisbench-peak-rss-kib=2048\n")}, nil
+		return Output{Stdout: []byte(export)}, nil
 	})
 	res, err := Execute(context.Background(), p, runner, Options{})
 	require.NoError(t, err)
 	require.Len(t, cmds, 2, "the build of aegispath, then hyperfine")
-	assert.Equal(t, "/usr/bin/time", cmds[1].Path)
-	assert.Equal(t, []string{"-f", "aegisbench-peak-rss-kib=%M", cfg.Programs.Hyperfine}, cmds[1].Args[:3])
+	assert.Equal(t, cfg.Programs.Hyperfine, cmds[1].Path, "hyperfine runs directly: no GNU time")
 	require.Len(t, res.Measurements, 1)
 	v := res.Measurements[0].Result.Values
 	require.Len(t, v, 2)
 	assert.Equal(t, UnitPeakRSS, v[1].Unit)
 	assert.Equal(t, float64(2<<20), v[1].Value)
 
-	// Without GNU time: no peak RSS, and hyperfine runs directly.
-	cfg.Programs.Time = ""
-	p, err = NewPlan(cfg)
-	require.NoError(t, err)
-	cmds = nil
-	res, err = Execute(context.Background(), p, runner, Options{})
-	require.NoError(t, err)
-	require.Len(t, cmds, 2)
-	assert.Equal(t, cfg.Programs.Hyperfine, cmds[1].Path)
-	assert.Len(t, res.Measurements[0].Result.Values, 1)
-
-	_, err = parsePeakRSS([]byte("no line\n"))
-	assert.ErrorContains(t, err, "GNU time wrote no")
+	// hyperfine before 1.19 (no memory_usage_byte), or a zero: no peak RSS.
+	for _, old := range []string{
+		`{"results":[{"command":"x","times":[0.1],"exit_codes":[0]}]}`,
+		`{"results":[{"command":"x","times":[0.1],"exit_codes":[0],"memory_usage_byte":[0]}]}`,
+	} {
+		ms, err := ParseHyperfineJSON([]byte(old), "x")
+		require.NoError(t, err)
+		assert.Len(t, ms[0].Result.Values, 1, old)
+	}
 }
 
 func TestParseGoTestErrors(t *testing.T) {
