@@ -16,6 +16,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/aegisbench/aegisbench/harness/bench"
 	"github.com/aegisbench/aegisbench/harness/stats"
 	"golang.org/x/perf/benchmath"
 )
@@ -162,6 +163,9 @@ type Baseline struct {
 	FFIRows       []FFIRow
 	FFICalls      []GoRow
 	Processes     []ProcessRow
+	Engines       []bench.EngineInfo // engine-LABEL config lines, in order
+	EngineRows    []EngineRow
+	ABRows        []ABRow
 	Breakdowns    []Breakdown
 	HotPath       *HotPath
 	NotMeasured   []string
@@ -237,6 +241,7 @@ func Build(set *stats.Set, opt Options) (*Baseline, error) {
 	b.buildExponents()
 	b.buildFFI()
 	b.buildProcesses()
+	b.buildEngines()
 	b.buildBreakdowns()
 	if opt.ProfileDir != "" {
 		hp, err := LoadHotPath(opt.ProfileDir)
@@ -614,7 +619,7 @@ func (b *Baseline) buildNotMeasured() {
 			rss = rss || p.GoRSS != nil || p.RustRSS != nil
 		}
 		if !rss {
-			nm("Peak RSS of the processes: not measured (it needs GNU time, /usr/bin/time, and one timed run per hyperfine invocation).")
+			nm("Peak RSS of the processes: not measured (it needs hyperfine %s or later, whose JSON export has each run's memory usage: `make tools`).", bench.MinHyperfine)
 		}
 	}
 	switch {
