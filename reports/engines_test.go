@@ -8,7 +8,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/aegisbench/aegisbench/harness/stats"
+	"github.com/aegisbench/aegisbench/harness/results"
 )
 
 // TestEnginesAsGiven: two builds of the port as ffi: engines (B 30%
@@ -25,7 +25,7 @@ func TestEnginesAsGiven(t *testing.T) {
 		fmt.Fprintf(&sb, "BenchmarkPipeline/engine=ffi-b_lib.so/n=2000 10 %d ns/op\n", 1300000+i*1000)
 		fmt.Fprintf(&sb, "BenchmarkProcess/engine=exec-my_engine/n=2000 1 %d ns/op %d peak-RSS-B\n", 5000000+i*1000, 3<<20)
 	}
-	set, err := stats.Read(strings.NewReader(sb.String()), "ab.txt")
+	set, err := results.Read(strings.NewReader(sb.String()), "ab.txt")
 	require.NoError(t, err)
 	b, err := Build(set, Options{})
 	require.NoError(t, err)
