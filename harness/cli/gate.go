@@ -14,6 +14,7 @@ import (
 
 	"github.com/aegisbench/aegisbench/datasets"
 	"github.com/aegisbench/aegisbench/engines"
+	"github.com/aegisbench/aegisbench/engines/ffiengine"
 	"github.com/aegisbench/aegisbench/harness/bench"
 	"github.com/aegisbench/aegisbench/harness/calibrate"
 	"github.com/aegisbench/aegisbench/harness/conform"
@@ -44,7 +45,12 @@ exact units (allocs/op, B/op, instructions/op, or declared "Unit X assume=exact"
 are compared directly. Too few samples, or a benchmark on one side only, is
 "cannot decide", never a pass. Exit 0 pass, 1 regression (or failed
 conformance, or a head that does not build), 2 usage error or unreadable
-input, 3 cannot decide.`
+input, 3 cannot decide.
+
+--base-ref REF --engines rust-ffi compares the Rust port of REF with the port of
+the working tree: both builds' shared libraries (ffi:PATH, named rust-ffi in the
+results) run under the working tree's harness, interleaved; any other --engines
+runs each side's own aegisbench bench.`
 
 // gatePercentFlag parses "5%" as 0.05 and a bare number as a fraction.
 type gatePercentFlag struct{ v *float64 }
@@ -245,7 +251,7 @@ func gateBaseRef(ctx context.Context, env Env, f gateFlags) error {
 		if len(f.datasets) > 0 && !slices.Contains(splitList(only), "hyperfine") {
 			only += ",hyperfine" // bench times user datasets as whole processes
 		}
-		args := []string{"--engines", f.engines, "--only", only, "--sizes", f.sizes}
+		args := []string{"--only", only, "--sizes", f.sizes}
 		for _, d := range f.datasets {
 			abs, err := filepath.Abs(d)
 			if err != nil {
@@ -254,7 +260,16 @@ func gateBaseRef(ctx context.Context, env Env, f gateFlags) error {
 			args = append(args, "--dataset", abs)
 		}
 		args = append(args, strings.Fields(f.benchArgs)...)
-		cfg.Sample = refrun.BenchSample(args)
+		if f.engines == bench.EngineRustFFI {
+			// The port alone: both builds' shared libraries under the
+			// working tree's harness (refrun.PortSample).
+			if !slices.Contains(strings.Split(cfg.Tags, ","), "rustffi") {
+				cfg.Tags = strings.TrimPrefix(cfg.Tags+",rustffi", ",")
+			}
+			cfg.Sample = refrun.PortSample(refrun.HeadSide(cfg), ffiengine.LibraryFile("aegispath"), args)
+		} else {
+			cfg.Sample = refrun.BenchSample(append([]string{"--engines", f.engines}, args...))
+		}
 	case "instructions":
 		if cfg.Rounds == 0 {
 			cfg.Rounds = 3
