@@ -35,5 +35,11 @@ go vet -tags rustffi ./...
 step "go build without cgo (the stub)"
 CGO_ENABLED=0 go build -o /dev/null ./cmd/aegisbench
 
+# The bench tests time exec: engines under hyperfine: the pinned one of
+# ci/hyperfine.sh (built into tools/ when PATH has none recent enough).
+step "hyperfine (ci/hyperfine.sh)"
+bash ci/hyperfine.sh
+export PATH="$PWD/tools/bin:$PATH"
+
 step "go test -tags rustffi"
 go test -tags rustffi -count=1 -timeout 20m ./...

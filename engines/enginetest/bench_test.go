@@ -2,7 +2,6 @@ package enginetest_test
 
 import (
 	"bytes"
-	"context"
 	"fmt"
 	"os"
 	"testing"
@@ -47,25 +46,7 @@ func BenchmarkPipeline(b *testing.B) {
 	}
 	b.Run("engine="+sp.Label, func(b *testing.B) {
 		for _, n := range sizes {
-			b.Run(fmt.Sprintf("n=%d", n), func(b *testing.B) {
-				path, err := datasets.EnsureStandard("realistic", n, datasets.StandardSeed)
-				if err != nil {
-					b.Fatal(err)
-				}
-				input, err := os.ReadFile(path)
-				if err != nil {
-					b.Fatal(err)
-				}
-				opt := engines.DefaultOptions()
-				ctx := context.Background()
-				b.SetBytes(int64(len(input)))
-				b.ReportAllocs()
-				for b.Loop() {
-					if _, err := e.AttackPaths(ctx, input, opt); err != nil {
-						b.Fatal(err)
-					}
-				}
-			})
+			b.Run(fmt.Sprintf("n=%d", n), func(b *testing.B) { enginetest.Pipeline(b, e, n) })
 		}
 	})
 }

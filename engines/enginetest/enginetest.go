@@ -11,6 +11,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"os"
 	"testing"
 
 	"github.com/gowebpki/jcs"
@@ -83,6 +84,31 @@ func Check(t *testing.T, v datasets.Vector, out []byte, err error) {
 	require.NoError(t, err, "%s: the engine's output is not canonicalisable JSON: %.300s", v.Dir, out)
 	if !bytes.Equal(want, got) {
 		assert.Equal(t, indent(t, want), indent(t, got), "output differs from %s/expected.json", v.Dir)
+	}
+}
+
+// Pipeline is the body of every engine's pipeline benchmark: one
+// attack-path call of e, findings bytes in to output bytes out, on the
+// realistic dataset of n findings (seed 1, generated into the cache when
+// missing) with the default options. SetBytes is the input size, so MB/s
+// is input throughput.
+func Pipeline(b *testing.B, e engines.Engine, n int) {
+	path, err := datasets.EnsureStandard("realistic", n, datasets.StandardSeed)
+	if err != nil {
+		b.Fatal(err)
+	}
+	input, err := os.ReadFile(path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	opt := engines.DefaultOptions()
+	ctx := context.Background()
+	b.SetBytes(int64(len(input)))
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := e.AttackPaths(ctx, input, opt); err != nil {
+			b.Fatal(err)
+		}
 	}
 }
 

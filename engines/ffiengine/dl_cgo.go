@@ -119,10 +119,10 @@ func load(abs string) (*Library, error) {
 	// The handle stays open on failure too: dlclose could run a broken
 	// library's destructors, and a few leaked mappings are harmless.
 	if len(missing) > 0 {
-		return nil, fmt.Errorf("does not export %s (required by the engine C ABI, engines/SPEC.md section 8)", strings.Join(missing, ", "))
+		return nil, fmt.Errorf("does not export %s (required by the engine C ABI, engines/SPEC.md section 9)", strings.Join(missing, ", "))
 	}
 	if v := uint32(C.ab_abi(lib.syms["aegis_abi_version"])); v != ABIVersion {
-		return nil, fmt.Errorf("implements engine C ABI version %d, this harness speaks version %d (engines/SPEC.md section 8)", v, ABIVersion)
+		return nil, fmt.Errorf("implements engine C ABI version %d, this harness speaks version %d (engines/SPEC.md section 9)", v, ABIVersion)
 	}
 	return lib, nil
 }

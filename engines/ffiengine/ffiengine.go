@@ -1,6 +1,6 @@
 // Package ffiengine registers the engine "ffi": "ffi:PATH" loads, at run
 // time, a shared library exporting the engine C ABI of engines/SPEC.md
-// section 8 (rust/libaegispath/include/aegispath.h) and calls it
+// section 9 (rust/libaegispath/include/aegispath.h) and calls it
 // in-process over cgo, exactly as the linked "rust-ffi" engine calls
 // libaegispath.
 //
@@ -52,7 +52,7 @@ var ErrNotExported = errors.New("the library does not export this optional call"
 
 func init() {
 	engines.Register("ffi",
-		"any shared library exporting the engine C ABI (engines/SPEC.md section 8), loaded at run time: ffi:PATH",
+		"any shared library exporting the engine C ABI (engines/SPEC.md section 9), loaded at run time: ffi:PATH",
 		func(arg string) (engines.Engine, error) {
 			if strings.TrimSpace(arg) == "" {
 				return nil, errors.New(`engine "ffi" needs a library: ffi:PATH`)

@@ -49,7 +49,7 @@ func TestLoadErrors(t *testing.T) {
 		{"directory", dir, []string{"not a regular file"}},
 		{"not a library", text, []string{"not a shared library this system can load"}},
 		{"missing symbol", buildFake(t, dir, "nofree.so", "-DOMIT_FREE"),
-			[]string{"does not export aegis_free", "engines/SPEC.md section 8"}},
+			[]string{"does not export aegis_free", "engines/SPEC.md section 9"}},
 		{"wrong ABI version", buildFake(t, dir, "abi2.so", "-DABI=2"),
 			[]string{"implements engine C ABI version 2, this harness speaks version 1"}},
 	}
