@@ -2,10 +2,7 @@
 
 package ffiengine
 
-import (
-	"errors"
-	"unsafe"
-)
+import "errors"
 
 // errNoCgo is why a build without cgo cannot load libraries.
 var errNoCgo = errors.New("ffi:PATH engines need a build with cgo (CGO_ENABLED=1)")
@@ -16,8 +13,7 @@ func available() error { return errNoCgo }
 // Library is a loaded engine library; a build without cgo cannot load
 // one, so its calls are never reached.
 type Library struct {
-	path   string
-	handle unsafe.Pointer
+	path string
 }
 
 func load(string) (*Library, error) { return nil, errNoCgo }

@@ -1,6 +1,6 @@
 /* libaegispath: the aegisbench attack-path engine in Rust, C ABI.
  *
- * This header is also the engine C ABI (engines/SPEC.md section 8), ABI
+ * This header is also the engine C ABI (engines/SPEC.md section 9), ABI
  * version AEGIS_ABI_VERSION: any shared library exporting
  * aegis_abi_version, aegis_attack_paths, aegis_free and aegis_version with
  * these signatures can be run as the engine ffi:PATH (loaded at run time).
