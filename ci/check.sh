@@ -17,6 +17,7 @@ cargo fmt --all -- --check
 
 step "cargo clippy"
 cargo clippy --locked --all-targets -- -D warnings
+cargo clippy --locked --all-targets --features test-hooks -- -D warnings
 
 step "cargo build (release: static library and aegispath CLI)"
 cargo build --release --locked -p libaegispath
