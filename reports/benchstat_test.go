@@ -16,7 +16,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/aegisbench/aegisbench/harness/bench"
+	"github.com/aegisbench/aegisbench/harness/results"
 	"github.com/aegisbench/aegisbench/harness/stats"
 )
 
@@ -49,14 +49,14 @@ func TestBenchstatAgrees(t *testing.T) {
 			cmd.Stdout, cmd.Stderr = &stdout, &stderr
 			require.NoError(t, cmd.Run(), stderr.String())
 
-			set, err := stats.Load(file)
+			set, err := results.Load(file)
 			require.NoError(t, err)
 			medians := parseBenchstatCSV(t, stdout.Bytes())
 			require.NotEmpty(t, medians)
 			for key, v := range medians {
 				s := set.Lookup(key[0], key[1])
 				require.NotNil(t, s, "benchstat row %v not in the set", key)
-				got := set.Summary(s, stats.Confidence).Center
+				got := stats.Of(set, s, stats.Confidence).Center
 				assert.InDelta(t, v, got, 1e-12*max(1, v), "%v", key)
 			}
 			// Every time series of the set was in benchstat's output.
@@ -106,8 +106,13 @@ func parseBenchstatCSV(t *testing.T, out []byte) map[[2]string]float64 {
 		default:
 			v, err := strconv.ParseFloat(rec[1], 64)
 			require.NoError(t, err, line)
-			res[[2]string{bench.StripGOMAXPROCS(rec[0]), unit}] = v
+			res[[2]string{stripProcs(rec[0]), unit}] = v
 		}
 	}
 	return res
+}
+
+func stripProcs(name string) string {
+	n, _ := results.StripProcs(name)
+	return n
 }
