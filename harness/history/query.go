@@ -13,6 +13,8 @@ type Filter struct {
 	// (hashes or prefixes). Runs of a dirty tree ("-dirty") are then left
 	// out: they are not that commit.
 	Commits []string
+	// IDs selects runs by ID.
+	IDs []int64
 }
 
 func (f Filter) where() (string, []any) {
@@ -33,6 +35,13 @@ func (f Filter) where() (string, []any) {
 			args = append(args, likeEscape(c)+"%")
 		}
 		conds = append(conds, "("+strings.Join(or, " OR ")+")")
+	}
+	if len(f.IDs) > 0 {
+		marks := strings.TrimSuffix(strings.Repeat("?,", len(f.IDs)), ",")
+		conds = append(conds, "r.id IN ("+marks+")")
+		for _, id := range f.IDs {
+			args = append(args, id)
+		}
 	}
 	if len(conds) == 0 {
 		return "", nil

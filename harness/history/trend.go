@@ -87,10 +87,7 @@ func (s *Store) Trends(f Filter, match func(string) bool, o changepoint.Options)
 	out := make([]*Trend, len(order))
 	for i, k := range order {
 		t := trends[k]
-		var a benchmath.Assumption = benchmath.AssumeNothing
-		if t.Exact {
-			a = benchmath.AssumeExact
-		}
+		a := Assumption(t.Exact)
 		for j := range t.Points {
 			t.Points[j].Summary = stats.Summarize(t.Points[j].Values, a, stats.Confidence)
 		}
@@ -98,6 +95,16 @@ func (s *Store) Trends(f Filter, match func(string) bool, o changepoint.Options)
 	}
 	Analyze(out, o)
 	return out, nil
+}
+
+// Assumption is how samples of a unit are summarized: exact (every value
+// the same, compared directly) or nothing (distribution-free median and
+// interval, Mann-Whitney U), as benchstat does.
+func Assumption(exact bool) benchmath.Assumption {
+	if exact {
+		return benchmath.AssumeExact
+	}
+	return benchmath.AssumeNothing
 }
 
 func cmpKeys(a, b Key) int {
