@@ -305,4 +305,3 @@ func gitTags() map[string][]string {
 	}
 	return tags
 }
-
