@@ -2,67 +2,28 @@ package history
 
 import (
 	"fmt"
-	"math/rand/v2"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/aegisbench/aegisbench/harness/changepoint"
+	"github.com/aegisbench/aegisbench/harness/history/historytest"
 )
 
-// fakeRun describes a synthetic results file.
-type fakeRun struct {
-	commit, branch string
-	commitDate     time.Time
-	goarch         string
-	// level is the sec/op of AttackPaths; samples vary it by 1%.
-	level   float64
-	samples int
-	seed    uint64
-}
-
-// text renders the run as bench writes it.
-func (r fakeRun) text() string {
-	goarch := r.goarch
-	if goarch == "" {
-		goarch = "amd64"
-	}
-	var b strings.Builder
-	fmt.Fprintf(&b, "Unit allocs/op assume=exact\ngoos: linux\ngoarch: %s\ncpu: Test CPU\ncores: 2\ncommit: %s\n", goarch, r.commit)
-	fmt.Fprintf(&b, "commit-date: %s\nbranch: %s\ndate: %s\npkg: github.com/aegisbench/aegisbench/engines/goengine\n",
-		r.commitDate.UTC().Format(time.RFC3339), r.branch, r.commitDate.Add(time.Hour).UTC().Format(time.RFC3339))
-	rng := rand.New(rand.NewPCG(r.seed, 1))
-	for range max(r.samples, 1) {
-		ns := r.level * 1e9 * (1 + 0.01*rng.NormFloat64())
-		fmt.Fprintf(&b, "BenchmarkAttackPaths/engine=go/n=200-2 100 %.0f ns/op 4096 B/op 7 allocs/op\n", ns)
-		fmt.Fprintf(&b, "BenchmarkLoad/n=200-2 100 %.0f ns/op\n", ns/2)
-	}
-	return b.String()
-}
-
-func writeRun(t testing.TB, dir string, i int, r fakeRun) string {
+func writeRun(t testing.TB, dir string, i int, r historytest.Run) string {
 	t.Helper()
-	require.NoError(t, os.MkdirAll(dir, 0o755))
-	p := filepath.Join(dir, fmt.Sprintf("run-%03d.txt", i))
-	require.NoError(t, os.WriteFile(p, []byte(r.text()), 0o644))
+	p, err := historytest.Write(dir, i, r)
+	require.NoError(t, err)
 	return p
 }
 
-// history returns n runs of consecutive commits on main.
-func history(n int, level func(i int) float64) []fakeRun {
-	start := time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)
-	out := make([]fakeRun, n)
-	for i := range out {
-		out[i] = fakeRun{commit: fmt.Sprintf("%040x", i+1), branch: "main", commitDate: start.Add(time.Duration(i) * time.Hour),
-			level: level(i), samples: 5, seed: uint64(i)}
-	}
-	return out
+func history(n int, level func(i int) float64) []historytest.Run {
+	return historytest.History(n, "main", level)
 }
 
 func openStore(t *testing.T) *Store {
@@ -99,7 +60,7 @@ func TestImportIdempotent(t *testing.T) {
 
 func TestBadInput(t *testing.T) {
 	dir := t.TempDir()
-	good := history(1, func(int) float64 { return 1e-4 })[0].text()
+	good := history(1, func(int) float64 { return 1e-4 })[0].Text()
 	noConfig := "BenchmarkX-2 10 100 ns/op\nBenchmarkX-2 10 101 ns/op\n"
 	cases := []struct {
 		name, content, want string
@@ -207,7 +168,7 @@ func TestTrendsAndPlatforms(t *testing.T) {
 	// The same commits on arm64, without the step.
 	for _, r := range runs[:30] {
 		arm := r
-		arm.goarch, arm.level = "arm64", 2e-4
+		arm.GOARCH, arm.Level = "arm64", 2e-4
 		runs = append(runs, arm)
 	}
 	for i, r := range runs {
@@ -226,7 +187,7 @@ func TestTrendsAndPlatforms(t *testing.T) {
 	require.Len(t, step.Changes, 1)
 	c := step.Changes[0]
 	assert.Equal(t, 18, c.Index)
-	assert.Equal(t, fmt.Sprintf("%040x", 19), c.Commit)
+	assert.Equal(t, historytest.Commit(18), c.Commit)
 	assert.InDelta(t, 0.10, c.Rel, 0.01)
 	assert.InDelta(t, 1e-4, c.Before, 2e-6)
 	assert.LessOrEqual(t, c.P, 0.01)

@@ -73,8 +73,9 @@ var ErrNoRuns = errors.New("no runs")
 
 // Resolve finds the commit a ref names among the runs on platform ("" for
 // any): the commit revParse gives it (a tag, branch or commit of the
-// repository, when revParse is not nil and knows it), else the latest
-// commit of a branch of that name in the store, else the commits starting
+// repository, when revParse is not nil and knows it) when it has runs,
+// else the latest commit of a branch of that name in the store (a store
+// rebuilt from another machine's data branch), else the commits starting
 // with it. It returns the commit hashes (full, as stored).
 func (s *Store) Resolve(ref, platform string, revParse func(string) (string, error)) ([]string, error) {
 	runs, err := s.Runs(Filter{Platform: platform})
@@ -85,6 +86,7 @@ func (s *Store) Resolve(ref, platform string, revParse func(string) (string, err
 	if platform != "" {
 		where += " on " + platform
 	}
+	gitCommit := ""
 	if revParse != nil {
 		if full, err := revParse(ref); err == nil {
 			for _, r := range runs {
@@ -92,7 +94,7 @@ func (s *Store) Resolve(ref, platform string, revParse func(string) (string, err
 					return []string{full}, nil
 				}
 			}
-			return nil, fmt.Errorf("%s is commit %s, which has %w %s", ref, full, ErrNoRuns, where)
+			gitCommit = full
 		}
 	}
 	var latest string
@@ -111,6 +113,9 @@ func (s *Store) Resolve(ref, platform string, revParse func(string) (string, err
 				commits = append(commits, r.Commit)
 			}
 		}
+	}
+	if len(commits) == 0 && gitCommit != "" {
+		return nil, fmt.Errorf("%s is commit %s, which has %w %s", ref, gitCommit, ErrNoRuns, where)
 	}
 	if len(commits) == 0 {
 		return nil, fmt.Errorf("%s: not a git ref here, nor a branch or commit with %w %s", ref, ErrNoRuns, where)
