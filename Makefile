@@ -38,7 +38,7 @@ test:
 
 ## conform: the full conformance run (all shapes, 5 seeds, 200..20000, every vector).
 conform: build
-	$(BIN)/aegisbench conform --engines go,rust-ffi,rust-cli --sizes 200,2000,20000 --shapes all --seeds 1..5 --report $(OUT)/report/CONFORMANCE.md
+	$(BIN)/aegisbench conform --engines go,rust-ffi,rust-cli --sizes 200,2000,20000 --shapes all --seeds 1..5 --report $(OUT)/report/CONFORMANCE.md --verdict $(OUT)/conform-verdict.json
 
 ## conform-arm64: the Go engine's digests under qemu-user (arm64) against amd64.
 conform-arm64:
@@ -76,9 +76,12 @@ seed-baseline:
 	$(GO) run ./cmd/aegisbench report reports/baselines/darwin-arm64/results.txt \
 	    -o reports/baselines/darwin-arm64 --title "Performance Baseline: darwin-arm64 (Apple M2 Max), as reported by the seed"
 
-## calibrate: the gate's false-positive and detection rates on this machine (A/A and injected slowdowns).
+## calibrate: the whole gate on this machine: A/A false alarms over 20 runs of the whole default
+## benchmark set (with and without Holm), a slowdown injected into one benchmark, per-series power.
+## CPU-heavy (40 bench runs); CALIBRATE_ARGS narrows it, e.g. CALIBRATE_ARGS='--bench-args "--sizes 200 --only go"'.
+CALIBRATE_ARGS ?=
 calibrate: build
-	$(BIN)/aegisbench gate --calibrate -o $(OUT)/report/calibration.md
+	$(BIN)/aegisbench gate --calibrate $(CALIBRATE_ARGS) -o $(OUT)/report/calibration.md
 
 clean:
 	rm -rf $(BIN) $(OUT) target

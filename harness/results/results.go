@@ -25,12 +25,13 @@
 //	Series{Name, Unit, Base string; Parts map[string]string; Pkg string; Values []float64; Procs []int}
 //	File{Path string; Config []ConfigValue}   // File.Get(key) string
 //	Set.Lookup(name, unit) *Series; Set.ConfigValues(key) []string; Set.ConfigString(key) string
-//	Set.Procs() []int; Set.Exact(unit) bool; Set.Check() error
+//	Set.Procs() []int; Set.Exact(unit) bool; Set.Check() error; Set.Clone() *Set
 //	Set.Assumption(unit) benchmath.Assumption // benchstat's summary rule (declared assume=exact only)
 //	Exact(unit, meta) bool; Better(unit, meta) int
 //	Diff(a, b *Set) []ConfigDiff               // config lines and GOMAXPROCS that differ
 //	StripProcs(name string) (string, int)      // "X/n=2-12" -> "X/n=2", 12
 //	ErrNoResults                               // errors.Is: a file holds no benchmark results
+//	Records(r io.Reader, name string) ([]*benchfmt.Result, error) // raw records, for writers
 package results
 
 import (
@@ -335,4 +336,45 @@ func StripProcs(name string) (string, int) {
 		return name, 0
 	}
 	return name[:len(name)-len(last)], p
+}
+
+// Records reads the raw result records of a stream (go test -bench
+// output, for a writer that keeps names, iterations and configuration as
+// they are); each is a copy. A syntax error names the stream and line; a
+// stream without results gives none and no error.
+func Records(r io.Reader, name string) ([]*benchfmt.Result, error) {
+	reader := benchfmt.NewReader(r, name)
+	var out []*benchfmt.Result
+	for reader.Scan() {
+		switch rec := reader.Result().(type) {
+		case *benchfmt.SyntaxError:
+			return nil, rec
+		case *benchfmt.Result:
+			out = append(out, rec.Clone())
+		}
+	}
+	if err := reader.Err(); err != nil {
+		return nil, fmt.Errorf("reading %s: %w", name, err)
+	}
+	return out, nil
+}
+
+// Clone returns a deep copy of s (series values, config, files), for a
+// caller that modifies samples, such as a calibration injecting a
+// slowdown.
+func (s *Set) Clone() *Set {
+	c := newSet()
+	c.Files = slices.Clone(s.Files)
+	c.Config = slices.Clone(s.Config)
+	for k, v := range s.Units {
+		c.Units[k] = v
+	}
+	for _, sr := range s.Series {
+		cp := *sr
+		cp.Values = slices.Clone(sr.Values)
+		cp.Procs = slices.Clone(sr.Procs)
+		c.index[[2]string{cp.Name, cp.Unit}] = &cp
+		c.Series = append(c.Series, &cp)
+	}
+	return c
 }

@@ -154,3 +154,26 @@ func TestDiff(t *testing.T) {
 	}, Diff(a, b))
 	assert.Empty(t, Diff(a, a))
 }
+
+func TestRecords(t *testing.T) {
+	recs, err := Records(strings.NewReader("pkg: p\nBenchmarkX/n=2-8 100 12 ns/op 3 allocs/op\nPASS\n"), "go test output")
+	require.NoError(t, err)
+	require.Len(t, recs, 1)
+	assert.Equal(t, "X/n=2-8", recs[0].Name.String())
+	assert.Equal(t, 100, recs[0].Iters)
+	assert.Equal(t, "p", recs[0].GetConfig("pkg"))
+	assert.Len(t, recs[0].Values, 2)
+
+	_, err = Records(strings.NewReader("BenchmarkX 1 q ns/op\n"), "go test output")
+	assert.ErrorContains(t, err, "go test output:1:")
+}
+
+func TestClone(t *testing.T) {
+	set, err := Read(strings.NewReader(sample), "sample.txt")
+	require.NoError(t, err)
+	c := set.Clone()
+	c.Lookup("Load/n=200", "sec/op").Values[0] = 1
+	assert.InDelta(t, 1000e-9, set.Lookup("Load/n=200", "sec/op").Values[0], 1e-18, "the original is untouched")
+	assert.Equal(t, 1.0, c.Series[0].Values[0], "Lookup and Series share the copy")
+	assert.Equal(t, set.ConfigValues("date"), c.ConfigValues("date"))
+}
