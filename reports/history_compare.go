@@ -83,7 +83,7 @@ func compareRow(k history.Key, from, to []float64, exact bool, alpha float64) []
 		return f(s.Center)
 	}
 	change, p := "~", "exact"
-	delta := relChange(b.Center/a.Center - 1)
+	delta := RelChange(b.Center/a.Center - 1)
 	if exact {
 		if a.Center != b.Center {
 			change = delta

@@ -64,7 +64,7 @@ func trendFigure(t *history.Trend, tags map[string][]string) (*Figure, error) {
 		line.Color = changeColor
 		line.Width = vg.Points(1.2)
 		line.Dashes = []vg.Length{vg.Points(4), vg.Points(3)}
-		labels, err := plotter.NewLabels(plotter.XYLabels{XYs: plotter.XYs{{X: x, Y: hi}}, Labels: []string{" " + relChange(ch.Rel)}})
+		labels, err := plotter.NewLabels(plotter.XYLabels{XYs: plotter.XYs{{X: x, Y: hi}}, Labels: []string{" " + RelChange(ch.Rel)}})
 		if err != nil {
 			return nil, err
 		}

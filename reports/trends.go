@@ -109,7 +109,7 @@ func WriteTrendsMarkdown(w io.Writer, in TrendsInput, plots []string) error {
 		f := formatterFor(t.Unit)
 		for _, c := range t.Changes {
 			rows = append(rows, []string{"`" + t.Name + "`", t.Unit, t.Platform, "`" + shortCommit(c.Commit) + "`" + tagSuffix(in.Tags, c.Commit),
-				f(c.Before), f(c.After), relChange(c.Rel), fmt.Sprintf("%.3f", c.P)})
+				f(c.Before), f(c.After), RelChange(c.Rel), fmt.Sprintf("%.3f", c.P)})
 		}
 	}
 	if len(rows) == 0 {
@@ -129,16 +129,16 @@ func WriteTrendsMarkdown(w io.Writer, in TrendsInput, plots []string) error {
 			plot = fmt.Sprintf("[png](%s.png) [svg](%s.svg)", plots[i], plots[i])
 		}
 		rows = append(rows, []string{"`" + t.Name + "`", t.Unit, t.Platform, fmt.Sprint(len(t.Points)),
-			f(first.Center), f(last.Center) + " " + pctCI(last), relChange(last.Center/first.Center - 1),
+			f(first.Center), f(last.Center) + " " + pctCI(last), RelChange(last.Center/first.Center - 1),
 			fmt.Sprint(len(t.Changes)), plot})
 	}
 	m.table([]string{"series", "unit", "platform", "commits", "first", "last (95% CI)", "first → last", "change points", "plot"}, rows)
 	return m.err
 }
 
-// relChange formats a relative change: "+5.2%", "-0.0031%" (small
+// RelChange formats a relative change: "+5.2%", "-0.0031%" (small
 // changes of exact units keep two significant digits), "0%".
-func relChange(r float64) string {
+func RelChange(r float64) string {
 	switch {
 	case r == 0:
 		return "0%"
@@ -147,6 +147,10 @@ func relChange(r float64) string {
 	}
 	return fmt.Sprintf("%+.1f%%", 100*r)
 }
+
+// FormatValue formats v for people in the scale of unit ("120µs",
+// "4KiB", "7").
+func FormatValue(v float64, unit string) string { return formatterFor(unit)(v) }
 
 func tagSuffix(tags map[string][]string, commit string) string {
 	if ts := tags[commit]; len(ts) > 0 {

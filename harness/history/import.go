@@ -27,6 +27,8 @@ type Run struct {
 	CommitDate string // RFC 3339; the run date when the file has no commit-date line
 	Branch     string // "unknown" when the file has no branch line
 	Date       string // when the run started
+	// Config is every config line of the file, "key: value" per line.
+	Config string
 }
 
 // requiredConfig are the config lines a results file must have to be a
@@ -133,6 +135,11 @@ func parseRun(data []byte, name string) (Run, *results.Set, error) {
 		Date:       f.Get("date"),
 	}
 	run.Cores, _ = strconv.Atoi(f.Get("cores"))
+	var config strings.Builder
+	for _, c := range f.Config {
+		fmt.Fprintf(&config, "%s: %s\n", c.Key, strings.Join(c.Values, ", "))
+	}
+	run.Config = config.String()
 	if _, err := time.Parse(time.RFC3339, run.Date); err != nil {
 		return Run{}, nil, fmt.Errorf("%s: config line date: %w", name, err)
 	}
@@ -150,14 +157,10 @@ func orUnknown(s string) string {
 }
 
 func insertRun(tx *sql.Tx, run *Run, set *results.Set) error {
-	var config strings.Builder
-	for _, c := range set.Files[0].Config {
-		fmt.Fprintf(&config, "%s: %s\n", c.Key, strings.Join(c.Values, ", "))
-	}
 	res, err := tx.Exec(`INSERT INTO runs (digest, file, platform, cpu, cores, commit_hash, commit_date, branch, run_date, config, imported_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		run.Digest, run.File, run.Platform, run.CPU, run.Cores, run.Commit, run.CommitDate, run.Branch, run.Date,
-		config.String(), time.Now().UTC().Format(time.RFC3339))
+		run.Config, time.Now().UTC().Format(time.RFC3339))
 	if err != nil {
 		return err
 	}
@@ -169,7 +172,7 @@ func insertRun(tx *sql.Tx, run *Run, set *results.Set) error {
 		return err
 	}
 	defer upsert.Close()
-	insert, err := tx.Prepare(`INSERT INTO samples (run_id, series_id, exact, vals) VALUES (?, ?, ?, ?)`)
+	insert, err := tx.Prepare(`INSERT INTO samples (run_id, series_id, exact, procs, vals) VALUES (?, ?, ?, ?, ?)`)
 	if err != nil {
 		return err
 	}
@@ -179,7 +182,11 @@ func insertRun(tx *sql.Tx, run *Run, set *results.Set) error {
 		if err := upsert.QueryRow(sr.Name, sr.Unit).Scan(&id); err != nil {
 			return fmt.Errorf("series %s %s: %w", sr.Name, sr.Unit, err)
 		}
-		if _, err := insert.Exec(run.ID, id, set.Exact(sr.Unit), formatValues(sr.Values)); err != nil {
+		procs := 0
+		if len(sr.Procs) > 0 {
+			procs = sr.Procs[0]
+		}
+		if _, err := insert.Exec(run.ID, id, set.Exact(sr.Unit), procs, formatValues(sr.Values)); err != nil {
 			return fmt.Errorf("series %s %s: %w", sr.Name, sr.Unit, err)
 		}
 	}

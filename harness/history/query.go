@@ -59,7 +59,7 @@ const runOrder = " ORDER BY r.commit_date, r.run_date, r.id"
 // Runs returns the runs f selects, in commit order.
 func (s *Store) Runs(f Filter) ([]Run, error) {
 	where, args := f.where()
-	rows, err := s.db.Query(`SELECT r.id, r.digest, r.file, r.platform, r.cpu, r.cores, r.commit_hash, r.commit_date, r.branch, r.run_date
+	rows, err := s.db.Query(`SELECT r.id, r.digest, r.file, r.platform, r.cpu, r.cores, r.commit_hash, r.commit_date, r.branch, r.run_date, r.config
 		FROM runs r`+where+runOrder, args...)
 	if err != nil {
 		return nil, fmt.Errorf("history store %s: %w", s.path, err)
@@ -68,7 +68,7 @@ func (s *Store) Runs(f Filter) ([]Run, error) {
 	var out []Run
 	for rows.Next() {
 		var r Run
-		if err := rows.Scan(&r.ID, &r.Digest, &r.File, &r.Platform, &r.CPU, &r.Cores, &r.Commit, &r.CommitDate, &r.Branch, &r.Date); err != nil {
+		if err := rows.Scan(&r.ID, &r.Digest, &r.File, &r.Platform, &r.CPU, &r.Cores, &r.Commit, &r.CommitDate, &r.Branch, &r.Date, &r.Config); err != nil {
 			return nil, fmt.Errorf("history store %s: %w", s.path, err)
 		}
 		out = append(out, r)
@@ -84,6 +84,7 @@ type Samples struct {
 	RunID      int64
 	Name, Unit string
 	Exact      bool
+	Procs      int // GOMAXPROCS suffix (0: none)
 	Values     []float64
 }
 
@@ -91,7 +92,7 @@ type Samples struct {
 // order, series in name order; match (nil: all) selects series by name.
 func (s *Store) Samples(f Filter, match func(name string) bool) ([]Samples, error) {
 	where, args := f.where()
-	rows, err := s.db.Query(`SELECT r.id, se.name, se.unit, sa.exact, sa.vals
+	rows, err := s.db.Query(`SELECT r.id, se.name, se.unit, sa.exact, sa.procs, sa.vals
 		FROM runs r JOIN samples sa ON sa.run_id = r.id JOIN series se ON se.id = sa.series_id`+where+runOrder+`, se.name, se.unit`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("history store %s: %w", s.path, err)
@@ -101,7 +102,7 @@ func (s *Store) Samples(f Filter, match func(name string) bool) ([]Samples, erro
 	for rows.Next() {
 		var sm Samples
 		var vals string
-		if err := rows.Scan(&sm.RunID, &sm.Name, &sm.Unit, &sm.Exact, &vals); err != nil {
+		if err := rows.Scan(&sm.RunID, &sm.Name, &sm.Unit, &sm.Exact, &sm.Procs, &vals); err != nil {
 			return nil, fmt.Errorf("history store %s: %w", s.path, err)
 		}
 		if match != nil && !match(sm.Name) {

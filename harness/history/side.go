@@ -15,6 +15,7 @@ type Side struct {
 	Order  []Key // series in name order
 	Values map[Key][]float64
 	Exact  map[Key]bool
+	Procs  map[Key]int // GOMAXPROCS suffix of the series' first run (0: none)
 }
 
 // Side pools the samples of the runs f selects (match, nil for all,
@@ -24,7 +25,7 @@ func (s *Store) Side(f Filter, match func(string) bool) (*Side, error) {
 	if err != nil {
 		return nil, err
 	}
-	side := &Side{Runs: runs, Values: map[Key][]float64{}, Exact: map[Key]bool{}}
+	side := &Side{Runs: runs, Values: map[Key][]float64{}, Exact: map[Key]bool{}, Procs: map[Key]int{}}
 	if len(runs) == 0 {
 		return side, nil
 	}
@@ -40,6 +41,7 @@ func (s *Store) Side(f Filter, match func(string) bool) (*Side, error) {
 		k := Key{Name: sm.Name, Unit: sm.Unit, Platform: platform[sm.RunID]}
 		if _, ok := side.Values[k]; !ok {
 			side.Order = append(side.Order, k)
+			side.Procs[k] = sm.Procs
 		}
 		side.Values[k] = append(side.Values[k], sm.Values...)
 		side.Exact[k] = side.Exact[k] || sm.Exact

@@ -58,6 +58,7 @@ CREATE TABLE IF NOT EXISTS samples (
 	run_id    INTEGER NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
 	series_id INTEGER NOT NULL REFERENCES series (id),
 	exact     INTEGER NOT NULL,        -- the unit is exact in this file
+	procs     INTEGER NOT NULL,        -- GOMAXPROCS suffix of the series (its first; 0: none)
 	vals      TEXT NOT NULL,           -- the samples in file order, space-separated, round-trip exact
 	PRIMARY KEY (run_id, series_id)
 ) WITHOUT ROWID;
