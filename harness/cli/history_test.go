@@ -95,3 +95,42 @@ func TestHistoryErrors(t *testing.T) {
 		assert.Contains(t, errOut, c.want, "%v", c.args)
 	}
 }
+
+// TestReportStanding: the report of a run imported into a store with
+// previous runs of the same machine says where it stands.
+func TestReportStanding(t *testing.T) {
+	runs := historytest.History(7, "main", func(i int) float64 {
+		if i == 6 {
+			return 0.8e-4 // the new run is 20% faster
+		}
+		return 1e-4
+	})
+	files, err := historytest.WriteAll(t.TempDir(), runs)
+	require.NoError(t, err)
+	store := filepath.Join(t.TempDir(), "h.db")
+	_, errOut, code := runGateCLI(append([]string{"history", "import", "--store", store}, files...)...)
+	require.Equal(t, 0, code, errOut)
+
+	dir := t.TempDir()
+	_, errOut, code = runGateCLI("report", files[6], "--history-store", store, "-o", dir)
+	require.Equal(t, 0, code, errOut)
+	md, err := os.ReadFile(filepath.Join(dir, "BASELINE.md"))
+	require.NoError(t, err)
+	assert.Contains(t, string(md), "## Against previous runs on this machine")
+	assert.Contains(t, string(md), "against the previous 6 runs of linux-amd64 (Test CPU)")
+	assert.Contains(t, string(md), "2 of 2 timed benchmarks are below the previous median.")
+	assert.Contains(t, string(md), "| `AttackPaths/engine=go/n=200` | 80.2µs | 99.9µs [98.8µs, 100µs] | -19.7% | 1 of 7 |")
+
+	// The first run has no previous runs: no section.
+	_, errOut, code = runGateCLI("report", files[0], "--history-store", store, "-o", dir)
+	require.Equal(t, 0, code, errOut)
+	md, err = os.ReadFile(filepath.Join(dir, "BASELINE.md"))
+	require.NoError(t, err)
+	assert.NotContains(t, string(md), "Against previous runs")
+
+	other := filepath.Join(t.TempDir(), "other.txt")
+	require.NoError(t, os.WriteFile(other, []byte(strings.Replace(runs[0].Text(), "Test CPU", "Other CPU", 1)), 0o644))
+	_, errOut, code = runGateCLI("report", other, "--history-store", store, "-o", dir)
+	assert.Equal(t, 1, code)
+	assert.Contains(t, errOut, "is not in the history store")
+}
