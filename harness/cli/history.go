@@ -171,15 +171,19 @@ func detectorFlags(fs interface {
 	}
 }
 
-func matcher(expr string) (func(string) bool, error) {
-	if expr == "" {
-		return nil, nil
+// openMatching compiles the --benchmark expression (nil matches all) and
+// opens the store.
+func openMatching(store, expr string) (*history.Store, func(string) bool, error) {
+	var match func(string) bool
+	if expr != "" {
+		re, err := regexp.Compile(expr)
+		if err != nil {
+			return nil, nil, usageError("--benchmark: %v", err)
+		}
+		match = re.MatchString
 	}
-	re, err := regexp.Compile(expr)
-	if err != nil {
-		return nil, usageError("--benchmark: %v", err)
-	}
-	return re.MatchString, nil
+	s, err := history.Open(store)
+	return s, match, err
 }
 
 func historyTrend(env Env, args []string) error {
@@ -195,11 +199,7 @@ func historyTrend(env Env, args []string) error {
 	if *out == "" {
 		return usageError("history trend: -o DIR is required")
 	}
-	match, err := matcher(*expr)
-	if err != nil {
-		return err
-	}
-	s, err := history.Open(*store)
+	s, match, err := openMatching(*store, *expr)
 	if err != nil {
 		return err
 	}
@@ -242,11 +242,7 @@ func historyCompare(env Env, args []string) error {
 	if *from == "" || *to == "" {
 		return usageError("history compare: --from and --to are required")
 	}
-	match, err := matcher(*expr)
-	if err != nil {
-		return err
-	}
-	s, err := history.Open(*store)
+	s, match, err := openMatching(*store, *expr)
 	if err != nil {
 		return err
 	}
