@@ -9,7 +9,6 @@ OUT     ?= out
 SIZES   ?= 200,2000,20000
 COUNT   ?= 5
 PLATFORM     := $(shell $(GO) env GOOS)-$(shell $(GO) env GOARCH)
-PERF_VERSION := $(shell $(GO) list -m -f '{{.Version}}' golang.org/x/perf)
 # A digest of the Rust static library in CGO_CFLAGS makes the Go build cache
 # relink when the library changes (the cache does not track -l archives).
 LIBDIGEST     = $(shell sha256sum target/release/libaegispath.a 2>/dev/null | cut -c1-16)
@@ -51,8 +50,8 @@ bench: build
 
 ## bench-check: benchstat itself on the results, and the test that its medians equal the report's.
 bench-check:
-	$(GO) run golang.org/x/perf/cmd/benchstat@$(PERF_VERSION) $(OUT)/results.txt
-	AEGISBENCH_BENCHSTAT=1 AEGISBENCH_BENCHSTAT_FILES=$(OUT)/results.txt $(GO) test -count=1 -run TestBenchstatAgrees ./reports/
+	$(GO) tool benchstat $(OUT)/results.txt
+	AEGISBENCH_BENCHSTAT_FILES=$(OUT)/results.txt $(GO) test -count=1 -run TestBenchstatAgrees ./reports/
 
 ## bench-scale: the realistic ladder up to 1,000,000 findings, one op per sample, 3 samples.
 bench-scale: build

@@ -20,17 +20,12 @@ import (
 	"github.com/aegisbench/aegisbench/harness/stats"
 )
 
-// TestBenchstatAgrees runs benchstat itself (golang.org/x/perf/cmd/benchstat
-// at the version go.mod requires) on results files and checks that every
-// median it prints is the one the report computes. It needs the Go module
-// proxy or a module cache holding benchstat, so it runs only when
-// AEGISBENCH_BENCHSTAT=1 (make bench-check sets it); results files of real
-// runs can be added in AEGISBENCH_BENCHSTAT_FILES (a path list).
+// TestBenchstatAgrees runs benchstat itself (`go tool benchstat`: go.mod
+// declares golang.org/x/perf/cmd/benchstat as a tool, at the version the
+// harness links) on results files and checks that every median it prints
+// is the one the report computes. Results files of real runs can be added
+// in AEGISBENCH_BENCHSTAT_FILES (a path list; make bench-check sets it).
 func TestBenchstatAgrees(t *testing.T) {
-	if os.Getenv("AEGISBENCH_BENCHSTAT") != "1" {
-		t.Skip("set AEGISBENCH_BENCHSTAT=1 to run benchstat itself (needs the Go module proxy or cache)")
-	}
-	version := perfVersion(t)
 	files := []string{
 		"testdata/synthetic-linux-amd64.txt",
 		"../harness/bench/testdata/results.golden",
@@ -44,7 +39,7 @@ func TestBenchstatAgrees(t *testing.T) {
 		t.Run(filepath.Base(file), func(t *testing.T) {
 			ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 			defer cancel()
-			cmd := exec.CommandContext(ctx, "go", "run", "golang.org/x/perf/cmd/benchstat@"+version, "-format", "csv", file)
+			cmd := exec.CommandContext(ctx, "go", "tool", "benchstat", "-format", "csv", file)
 			var stdout, stderr bytes.Buffer
 			cmd.Stdout, cmd.Stderr = &stdout, &stderr
 			require.NoError(t, cmd.Run(), stderr.String())
@@ -70,19 +65,6 @@ func TestBenchstatAgrees(t *testing.T) {
 	}
 }
 
-// perfVersion reads the golang.org/x/perf version from ../go.mod.
-func perfVersion(t *testing.T) string {
-	raw, err := os.ReadFile("../go.mod")
-	require.NoError(t, err)
-	for _, line := range strings.Split(string(raw), "\n") {
-		f := strings.Fields(line)
-		if len(f) >= 2 && f[0] == "golang.org/x/perf" {
-			return f[1]
-		}
-	}
-	t.Fatal("golang.org/x/perf not in go.mod")
-	return ""
-}
 
 // parseBenchstatCSV reads benchstat's CSV tables into (name, unit) ->
 // center. A table starts with ",FILE," and ",UNIT,CI" lines; names lose
