@@ -65,7 +65,6 @@ func TestBenchstatAgrees(t *testing.T) {
 	}
 }
 
-
 // parseBenchstatCSV reads benchstat's CSV tables into (name, unit) ->
 // center. A table starts with ",FILE," and ",UNIT,CI" lines; names lose
 // their GOMAXPROCS suffix.

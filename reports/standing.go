@@ -36,7 +36,7 @@ func (b *Baseline) mdStanding(m *mdWriter) {
 			rows = append(rows, []string{"`" + r.Name + "`", f(r.This), fmt.Sprintf("%s [%s, %s]", f(r.Previous), f(r.Lowest), f(r.Highest)),
 				RelChange(r.This/r.Previous - 1), fmt.Sprintf("%d of %d", r.Rank, r.Of)})
 		case r.Exact && r.This != r.Previous:
-			changedExact = append(changedExact, fmt.Sprintf("`%s` %s %s → %s", r.Name, r.Unit, f(r.Previous), f(r.This)))
+			changedExact = append(changedExact, fmt.Sprintf("`%s` %s %s → %s (%s)", r.Name, r.Unit, f(r.Previous), f(r.This), RelChange(r.This/r.Previous-1)))
 		}
 	}
 	if len(rows) > 0 {
