@@ -109,8 +109,18 @@ func TestBadStore(t *testing.T) {
 	_, statErr := os.Stat(notSQLite + "-wal")
 	assert.True(t, os.IsNotExist(statErr), "no WAL file beside it")
 
+	other := filepath.Join(dir, "other.db")
+	s, err := Open(other)
+	require.NoError(t, err)
+	_, err = s.db.Exec("PRAGMA user_version = 0; CREATE TABLE accounts (id INTEGER)")
+	require.NoError(t, err)
+	require.NoError(t, s.Close())
+	_, err = Open(other)
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), other+`: a SQLite database of something else (table "accounts")`)
+
 	newer := filepath.Join(dir, "newer.db")
-	s, err := Open(newer)
+	s, err = Open(newer)
 	require.NoError(t, err)
 	_, err = s.db.Exec(fmt.Sprintf("PRAGMA user_version = %d", SchemaVersion+1))
 	require.NoError(t, err)
@@ -262,4 +272,54 @@ func TestConcurrentImporters(t *testing.T) {
 	assert.Equal(t, 100, runs, "every file stored exactly once")
 	assert.Equal(t, 100, distinct)
 	assert.Equal(t, 400, samples, "4 series per run, none lost")
+}
+
+func TestResolve(t *testing.T) {
+	s := openStore(t)
+	dir := t.TempDir()
+	runs := history(6, func(int) float64 { return 1e-4 })
+	runs[5].Branch = "feature"
+	dirty := runs[4]
+	dirty.Commit += "-dirty"
+	dirty.Seed = 77
+	for i, r := range append(runs, dirty) {
+		_, err := s.Import(writeRun(t, dir, i, r))
+		require.NoError(t, err)
+	}
+	git := func(ref string) (string, error) {
+		switch ref {
+		case "v1.0":
+			return historytest.Commit(2), nil
+		case "v0.9":
+			return strings.Repeat("f", 40), nil
+		}
+		return "", fmt.Errorf("unknown revision %s", ref)
+	}
+	for _, c := range []struct {
+		ref  string
+		want []string
+		err  string
+	}{
+		{ref: "v1.0", want: []string{historytest.Commit(2)}},
+		{ref: "main", want: []string{historytest.Commit(4)}, err: ""},
+		{ref: "feature", want: []string{historytest.Commit(5)}},
+		{ref: historytest.Commit(1)[:8], want: []string{historytest.Commit(1)}},
+		{ref: "v0.9", err: "v0.9 is commit ffffffffffffffffffffffffffffffffffffffff, which has no runs in "},
+		{ref: "nosuch", err: "nosuch: not a git ref here, nor a branch or commit with no runs in "},
+	} {
+		got, err := s.Resolve(c.ref, "linux-amd64", git)
+		if c.err != "" {
+			require.Error(t, err, c.ref)
+			assert.Contains(t, err.Error(), c.err)
+			assert.ErrorIs(t, err, ErrNoRuns)
+			continue
+		}
+		require.NoError(t, err, c.ref)
+		assert.Equal(t, c.want, got, c.ref)
+	}
+	// A dirty tree's run is not its commit.
+	side, err := s.Side(Filter{Commits: []string{historytest.Commit(4)}}, nil)
+	require.NoError(t, err)
+	require.Len(t, side.Runs, 1)
+	assert.Equal(t, historytest.Commit(4), side.Runs[0].Commit)
 }

@@ -142,6 +142,14 @@ func (s *Store) migrate() error {
 	case v == SchemaVersion:
 		return nil
 	}
+	var foreign string
+	err = tx.QueryRow(`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT IN ('runs', 'series', 'samples') LIMIT 1`).Scan(&foreign)
+	if err == nil {
+		return fmt.Errorf("a SQLite database of something else (table %q), not an aegisbench history store", foreign)
+	}
+	if !errors.Is(err, sql.ErrNoRows) {
+		return err
+	}
 	if _, err := tx.Exec(schema); err != nil {
 		return fmt.Errorf("creating tables: %w", err)
 	}
