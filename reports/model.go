@@ -287,17 +287,6 @@ func isHex(s string) bool {
 	return true
 }
 
-func sizes(set *results.Set) []int {
-	var out []int
-	for _, s := range set.Series {
-		if n := s.N(); n > 0 && !slices.Contains(out, n) {
-			out = append(out, n)
-		}
-	}
-	slices.Sort(out)
-	return out
-}
-
 func sampleRange(set *results.Set) string {
 	lo, hi := math.MaxInt, 0
 	for _, s := range set.Series {
