@@ -85,7 +85,8 @@ seed-baseline:
 
 ## calibrate: the whole gate on this machine: A/A false alarms over 20 runs of the whole default
 ## benchmark set (with and without Holm), a slowdown injected into one benchmark, per-series power.
-## CPU-heavy (40 bench runs); CALIBRATE_ARGS narrows it, e.g. CALIBRATE_ARGS='--bench-args "--sizes 200 --only go"'.
+## CPU-heavy: 20 pairs x 2 sides x 10 rounds = 400 `bench --count 1` runs of the default set (hours);
+## CALIBRATE_ARGS narrows it, e.g. CALIBRATE_ARGS='--count 6 --bench-args "--only go --engines go --sizes 200"'.
 CALIBRATE_ARGS ?=
 calibrate: build
 	$(BIN)/aegisbench gate --calibrate $(CALIBRATE_ARGS) -o $(OUT)/report/calibration.md

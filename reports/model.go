@@ -17,6 +17,7 @@ import (
 	"strings"
 
 	"github.com/aegisbench/aegisbench/harness/bench"
+	"github.com/aegisbench/aegisbench/harness/history"
 	"github.com/aegisbench/aegisbench/harness/results"
 	"github.com/aegisbench/aegisbench/harness/stats"
 	"golang.org/x/perf/benchmath"
@@ -47,6 +48,9 @@ const (
 type Options struct {
 	Title      string // default "Performance Baseline"
 	ProfileDir string // pprof profiles of the Go engine (cpu.pprof, mem.pprof)
+	// Standing is where the run stands against the previous runs of this
+	// machine in the history store (nil: not asked).
+	Standing *history.Standing
 }
 
 // Platform is the machine and toolchains, from the results' config lines.
@@ -150,6 +154,7 @@ type Breakdown struct {
 // Baseline is everything BASELINE.md and its plots show.
 type Baseline struct {
 	Title         string
+	Standing      *history.Standing
 	Source        string // "source" config: who produced the figures ("" when measured by aegisbench bench)
 	Settings      string // "bench" config: how aegisbench bench took the samples
 	Platform      Platform
@@ -202,7 +207,7 @@ func Build(set *results.Set, opt Options) (*Baseline, error) {
 	if err := set.Check(); err != nil {
 		return nil, err
 	}
-	b := &Baseline{Title: opt.Title, set: set}
+	b := &Baseline{Title: opt.Title, Standing: opt.Standing, set: set}
 	for _, f := range set.Files {
 		b.Files = append(b.Files, filepath.Base(f.Path))
 	}
@@ -285,17 +290,6 @@ func isHex(s string) bool {
 		}
 	}
 	return true
-}
-
-func sizes(set *results.Set) []int {
-	var out []int
-	for _, s := range set.Series {
-		if n := s.N(); n > 0 && !slices.Contains(out, n) {
-			out = append(out, n)
-		}
-	}
-	slices.Sort(out)
-	return out
 }
 
 func sampleRange(set *results.Set) string {

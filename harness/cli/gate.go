@@ -36,6 +36,7 @@ func init() {
 
 const gateUsage = `--base BASE.txt --head HEAD.txt [flags]
        aegisbench gate --base-ref REF [--mode time|instructions] [--count N] [--sizes 2000] [flags]
+       aegisbench gate --history [--window 10] [--branch main] --head HEAD.txt [flags]
        aegisbench gate --calibrate [--trials 20] [--detect-trials 10] [--slowdowns 2%,5%,10%,20%] [--modes time,instructions] [--bench-args ARGS]
 
 Compares head with base per benchmark and unit: a regression is a median change
@@ -95,6 +96,7 @@ type gateFlags struct {
 	calibrate                             bool
 	trials, detectTrials                  int
 	slowdowns, modes                      string
+	history                               historyGateFlags
 }
 
 func runGate(env Env, args []string) error {
@@ -133,6 +135,7 @@ func runGate(env Env, args []string) error {
 	fs.StringVar(&f.slowdowns, "slowdowns", "2%,5%,10%,20%", "injected slowdowns (--calibrate)")
 	fs.StringVar(&f.modes, "modes", "time,instructions", "modes to calibrate")
 	fs.IntVar(&f.instrCount, "instr-count", 1, "instruction counts per side per comparison (--calibrate)")
+	f.history.register(fs)
 	pos, err := parseFlags(fs, args)
 	if err != nil {
 		return err
@@ -146,6 +149,8 @@ func runGate(env Env, args []string) error {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	switch {
+	case f.history.on:
+		return gateHistory(env, f)
 	case f.calibrate:
 		return gateCalibrate(ctx, env, f)
 	case f.baseRef != "":
@@ -170,7 +175,14 @@ func gateFiles(env Env, f gateFlags, basePath, headPath string) error {
 	if err != nil {
 		return err
 	}
+	return gateJudge(env, f, base, head, nil)
+}
+
+// gateJudge judges head against base, adds notes to the report and writes
+// the summary.
+func gateJudge(env Env, f gateFlags, base, head *results.Set, notes []string) error {
 	rep := gate.Judge(base, head, f.thresholds)
+	rep.Notes = append(rep.Notes, notes...)
 	if f.conformance != "" {
 		v, err := conform.ReadSummary(f.conformance)
 		if err != nil {
@@ -351,10 +363,11 @@ func gateCalibrate(ctx context.Context, env Env, f gateFlags) error {
 	var cals []*calibrate.Calibration
 	var method []string
 	for _, mode := range modes {
-		src, how, err := gateCalibrationSource(ctx, env, f, mode, root, self, scratch)
+		src, rounds, how, err := gateCalibrationSource(ctx, f, mode, root, self, scratch)
 		if err != nil {
 			return err
 		}
+		cfg.Rounds = rounds
 		cal, err := calibrate.Run(ctx, src, cfg)
 		if err != nil {
 			return err
@@ -395,9 +408,9 @@ func gateCalibrationConfig(env Env, f gateFlags) (calibrate.Config, []string, er
 	return cfg, modes, nil
 }
 
-// gateCalibrationSource returns the sampler of one mode and a sentence
-// saying how it samples.
-func gateCalibrationSource(ctx context.Context, env Env, f gateFlags, mode, root, self, scratch string) (calibrate.Source, string, error) {
+// gateCalibrationSource returns the sampler of one mode, its rounds per
+// side and a sentence saying how it samples.
+func gateCalibrationSource(ctx context.Context, f gateFlags, mode, root, self, scratch string) (calibrate.Source, int, string, error) {
 	runner := bench.ExecRunner{}
 	if mode == "time" {
 		count := f.count
@@ -405,30 +418,30 @@ func gateCalibrationSource(ctx context.Context, env Env, f gateFlags, mode, root
 			count = 10 // as --base-ref's default, so the figures describe the gate CI runs
 		}
 		args := strings.Fields(f.benchArgs)
-		how := fmt.Sprintf("Time: each side is `aegisbench bench %s --count %d` (the whole set, %d samples per benchmark).", strings.Join(args, " "), count, count)
-		return &calibrate.BenchSource{Runner: runner, Binary: self, Dir: root, Args: args, Count: count, Scratch: scratch}, how, nil
+		how := fmt.Sprintf("Time: each side is %d rounds of `aegisbench bench %s --count 1` (the whole set), interleaved with the other side's.", count, strings.Join(args, " "))
+		return &calibrate.BenchSource{Runner: runner, Binary: self, Dir: root, Args: args, Count: 1, Scratch: scratch}, count, how, nil
 	}
 	counter, err := instructions.DetectCounter(ctx, runner, scratch, f.counter)
 	if err != nil {
-		return nil, "", &ExitError{Code: 3, Err: err}
+		return nil, 0, "", &ExitError{Code: 3, Err: err}
 	}
 	sizes, err := gateSizes(f.sizes)
 	if err != nil {
-		return nil, "", usageError("gate: --sizes: %v", err)
+		return nil, 0, "", usageError("gate: --sizes: %v", err)
 	}
 	var inputs []instructions.InstrInput
 	for _, n := range sizes {
 		p, err := datasets.EnsureStandard(f.shape, n, f.seed)
 		if err != nil {
-			return nil, "", fmt.Errorf("gate: dataset %s n=%d: %w", f.shape, n, err)
+			return nil, 0, "", fmt.Errorf("gate: dataset %s n=%d: %w", f.shape, n, err)
 		}
 		inputs = append(inputs, instructions.InstrInput{N: n, Path: p})
 	}
 	targets, err := instructions.PathsTargets(self, root, splitList(f.engines))
 	if err != nil {
-		return nil, "", err
+		return nil, 0, "", err
 	}
-	cfg := instructions.InstrConfig{Counter: counter, Targets: targets, Inputs: inputs, Options: engines.Options{MaxDepth: f.maxDepth, TopK: f.topK}, Count: f.instrCount, Scratch: scratch}
-	how := fmt.Sprintf("Instructions: each side counts engines %s on %s n=%s (seed %d) with %s, %d count(s) per side.", f.engines, f.shape, f.sizes, f.seed, counter.Name(), f.instrCount)
-	return &calibrate.InstructionSource{Runner: runner, Config: cfg}, how, nil
+	cfg := instructions.InstrConfig{Counter: counter, Targets: targets, Inputs: inputs, Options: engines.Options{MaxDepth: f.maxDepth, TopK: f.topK}, Count: 1, Scratch: scratch}
+	how := fmt.Sprintf("Instructions: each side counts engines %s on %s n=%s (seed %d) with %s, %d count(s) per side, interleaved with the other side's.", f.engines, f.shape, f.sizes, f.seed, counter.Name(), f.instrCount)
+	return &calibrate.InstructionSource{Runner: runner, Config: cfg}, f.instrCount, how, nil
 }

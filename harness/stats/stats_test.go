@@ -96,3 +96,15 @@ func TestFitPowerLaw(t *testing.T) {
 		assert.Contains(t, err.Error(), bad.want)
 	}
 }
+
+func TestRelHalfWidth(t *testing.T) {
+	ten := []float64{10, 12, 11, 13, 9, 10, 14, 11, 12, 10}
+	s := Summarize(ten, benchmath.AssumeNothing, Confidence)
+	// benchmath's distribution-free 95% interval of these ten is [10, 13]
+	// around the median 11: the larger side is 2/11.
+	assert.Equal(t, 11.0, s.Center)
+	assert.InDelta(t, 2.0/11, s.RelHalfWidth(), 1e-12)
+	assert.Equal(t, "18%", s.PctRange(), "the same figure as benchstat's ±")
+	assert.True(t, math.IsInf(Summarize(ten[:5], benchmath.AssumeNothing, Confidence).RelHalfWidth(), 1), "5 samples: no 95% interval")
+	assert.True(t, math.IsInf(Summarize([]float64{1, 1, 1}, benchmath.AssumeExact, Confidence).RelHalfWidth(), 1), "exact: no interval")
+}
