@@ -1,5 +1,6 @@
 # aegisbench: the two set-up commands are `make run` (the main job) and `make test`.
-# Every target installs nothing system-wide; .ci/run installs what CI needs first.
+# Every target installs nothing system-wide: hyperfine, when missing or too old,
+# is built from crates.io into tools/ (git-ignored), which comes first on PATH.
 
 GO      ?= go
 CARGO   ?= cargo
@@ -13,8 +14,11 @@ PLATFORM     := $(shell $(GO) env GOOS)-$(shell $(GO) env GOARCH)
 # relink when the library changes (the cache does not track -l archives).
 LIBDIGEST     = $(shell sha256sum target/release/libaegispath.a 2>/dev/null | cut -c1-16)
 export CGO_CFLAGS = -O2 -g -DAEGISPATH_LIB_DIGEST=$(LIBDIGEST)
+# The pinned hyperfine of ci/hyperfine.sh (>= 1.19: per-run peak RSS in its JSON export).
+export HYPERFINE_VERSION ?= 1.20.0
+export PATH := $(CURDIR)/tools/bin:$(PATH)
 
-.PHONY: all build rust go run test check fuzz conform conform-arm64 bench bench-check bench-scale baseline seed-baseline calibrate clean
+.PHONY: all build rust go tools run test check fuzz conform conform-arm64 bench bench-check bench-scale baseline seed-baseline calibrate clean
 
 all: build
 
@@ -27,8 +31,12 @@ rust:
 go: rust
 	$(GO) build -tags $(TAGS) -o $(BIN)/aegisbench ./cmd/aegisbench
 
+## tools: a hyperfine >= 1.19 (the one on PATH, else the pinned one built into tools/).
+tools:
+	bash ci/hyperfine.sh
+
 ## run: the main job on the small ladder: generate, check conformance, benchmark, report.
-run: build
+run: build tools
 	$(BIN)/aegisbench run --sizes $(SIZES) --count $(COUNT) -o $(OUT)
 
 ## test: everything CI checks (formatting, vet, clippy, Rust and Go tests).
@@ -49,7 +57,7 @@ conform-arm64:
 	bash ci/conform-arm64.sh
 
 ## bench: the benchmark ladder into one results file, then the report.
-bench: build
+bench: build tools
 	$(BIN)/aegisbench bench --sizes $(SIZES) --count $(COUNT) -o $(OUT)/results.txt --profile-dir $(OUT)/profiles
 	$(BIN)/aegisbench report $(OUT)/results.txt --profile-dir $(OUT)/profiles -o $(OUT)/report
 
@@ -59,7 +67,7 @@ bench-check:
 	AEGISBENCH_BENCHSTAT_FILES=$(OUT)/results.txt $(GO) test -count=1 -run TestBenchstatAgrees ./reports/
 
 ## bench-scale: the realistic ladder up to 1,000,000 findings, one op per sample, 3 samples.
-bench-scale: build
+bench-scale: build tools
 	$(BIN)/aegisbench datasets ensure
 	$(BIN)/aegisbench bench --sizes 200,2000,20000,200000,1000000 --count 3 --benchtime 1x --keep-going \
 	    --criterion-sample-size 10 -o $(OUT)/results-scale.txt
@@ -67,7 +75,7 @@ bench-scale: build
 
 ## baseline: the committed per-platform baseline (run on a quiet machine): each arm sampled until the
 ## 95% CI of its medians is within +-5% (7 to 30 samples); the report names the arms that did not get there.
-baseline: build
+baseline: build tools
 	$(BIN)/aegisbench bench --sizes 200,2000,20000 --count 7 --ci-width 5% --max-count 30 --keep-going \
 	    --profile-dir $(OUT)/baseline-profiles -o reports/baselines/$(PLATFORM)/results.txt
 	$(BIN)/aegisbench report reports/baselines/$(PLATFORM)/results.txt \

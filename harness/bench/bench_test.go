@@ -458,39 +458,33 @@ func TestHyperfinePeakRSS(t *testing.T) {
 	cfg.Count = 1
 	cfg.Tools = []string{ToolHyperfine}
 	cfg.Engines = []string{EngineRustCLI}
-	cfg.Programs.Time = "/usr/bin/time"
 	p, err := NewPlan(cfg)
 	require.NoError(t, err)
 	var cmds []Command
+	export := `{"results":[{"command":"x","times":[0.1],"exit_codes":[0],"memory_usage_byte":[2097152]}]}`
 	runner := runnerFunc(func(c Command) (Output, error) {
 		cmds = append(cmds, c)
-		return Output{Stdout: []byte(`{"results":[{"command":"x","times":[0.1],"exit_codes":[0]}]}`),
-			Stderr: []byte("hyperfine noise\naegisbench-peak-rss-kib=2048\n")}, nil
+		return Output{Stdout: []byte(export)}, nil
 	})
 	res, err := Execute(context.Background(), p, runner, Options{})
 	require.NoError(t, err)
 	require.Len(t, cmds, 2, "the build of aegispath, then hyperfine")
-	assert.Equal(t, "/usr/bin/time", cmds[1].Path)
-	assert.Equal(t, []string{"-f", "aegisbench-peak-rss-kib=%M", cfg.Programs.Hyperfine}, cmds[1].Args[:3])
+	assert.Equal(t, cfg.Programs.Hyperfine, cmds[1].Path, "hyperfine runs directly: no GNU time")
 	require.Len(t, res.Measurements, 1)
 	v := res.Measurements[0].Result.Values
 	require.Len(t, v, 2)
 	assert.Equal(t, UnitPeakRSS, v[1].Unit)
 	assert.Equal(t, float64(2<<20), v[1].Value)
 
-	// Without GNU time: no peak RSS, and hyperfine runs directly.
-	cfg.Programs.Time = ""
-	p, err = NewPlan(cfg)
-	require.NoError(t, err)
-	cmds = nil
-	res, err = Execute(context.Background(), p, runner, Options{})
-	require.NoError(t, err)
-	require.Len(t, cmds, 2)
-	assert.Equal(t, cfg.Programs.Hyperfine, cmds[1].Path)
-	assert.Len(t, res.Measurements[0].Result.Values, 1)
-
-	_, err = parsePeakRSS([]byte("no line\n"))
-	assert.ErrorContains(t, err, "GNU time wrote no")
+	// hyperfine before 1.19 (no memory_usage_byte), or a zero: no peak RSS.
+	for _, old := range []string{
+		`{"results":[{"command":"x","times":[0.1],"exit_codes":[0]}]}`,
+		`{"results":[{"command":"x","times":[0.1],"exit_codes":[0],"memory_usage_byte":[0]}]}`,
+	} {
+		ms, err := ParseHyperfineJSON([]byte(old), "x")
+		require.NoError(t, err)
+		assert.Len(t, ms[0].Result.Values, 1, old)
+	}
 }
 
 func TestParseGoTestErrors(t *testing.T) {
@@ -520,6 +514,10 @@ func TestDetectPlatform(t *testing.T) {
 			return Output{Stdout: []byte("0123abcd\n")}, nil
 		case "git status --porcelain --untracked-files=no":
 			return Output{Stdout: []byte(" M go.mod\n")}, nil
+		case "git show -s --format=%ct HEAD":
+			return Output{Stdout: []byte("1773824400\n")}, nil
+		case "git rev-parse --abbrev-ref HEAD":
+			return Output{Stdout: []byte("main\n")}, nil
 		}
 		return Output{}, errors.New("not found")
 	})
@@ -528,13 +526,18 @@ func TestDetectPlatform(t *testing.T) {
 	assert.Equal(t, "1.95.0 (59807616e 2026-04-14)", p.Rustc)
 	assert.Equal(t, "0123abcd-dirty", p.Commit)
 	assert.Equal(t, "2026-03-18T09:00:00Z", p.Date)
+	assert.Equal(t, "2026-03-18T09:00:00Z", p.CommitDate)
+	assert.Equal(t, "main", p.Branch)
 	assert.Positive(t, p.Cores)
+	t.Setenv("AEGISBENCH_BRANCH", "feature/x")
+	assert.Equal(t, "feature/x", DetectPlatform(context.Background(), r, "/repo", DefaultConfig().Programs, time.Now()).Branch)
 
 	none := runnerFunc(func(Command) (Output, error) { return Output{}, errors.New("no") })
 	p = DetectPlatform(context.Background(), none, "/repo", DefaultConfig().Programs, time.Now())
 	assert.Equal(t, Unknown, p.Go)
 	assert.Equal(t, Unknown, p.Rustc)
 	assert.Equal(t, Unknown, p.Commit)
+	assert.Equal(t, Unknown, p.CommitDate)
 }
 
 func TestCommandString(t *testing.T) {

@@ -55,7 +55,7 @@ func TestBenchUsageErrors(t *testing.T) {
 	}{
 		{[]string{"bench", "--sizes", "abc", "--dry-run"}, `"abc" is not a positive number`},
 		{[]string{"bench", "--sizes", "200,200", "--dry-run"}, "size 200 given twice"},
-		{[]string{"bench", "--engines", "java", "--dry-run"}, `--engines: unknown "java"`},
+		{[]string{"bench", "--engines", "java", "--dry-run"}, `unknown engine "java"`},
 		{[]string{"bench", "--only", "perf", "--dry-run"}, `--only: unknown "perf"`},
 		{[]string{"bench", "--count", "0", "--only", "go", "--engines", "go", "--dry-run"}, "--count 0: must be in 1..10000"},
 		{[]string{"bench", "extra"}, "unexpected arguments"},

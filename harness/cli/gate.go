@@ -14,6 +14,7 @@ import (
 
 	"github.com/aegisbench/aegisbench/datasets"
 	"github.com/aegisbench/aegisbench/engines"
+	"github.com/aegisbench/aegisbench/engines/ffiengine"
 	"github.com/aegisbench/aegisbench/harness/bench"
 	"github.com/aegisbench/aegisbench/harness/calibrate"
 	"github.com/aegisbench/aegisbench/harness/conform"
@@ -37,6 +38,7 @@ func init() {
 
 const gateUsage = `--base BASE.txt --head HEAD.txt [flags]
        aegisbench gate --base-ref REF [--mode time|instructions] [--count N] [--sizes 2000] [flags]
+       aegisbench gate --history [--window 10] [--branch main] --head HEAD.txt [flags]
        aegisbench gate --calibrate [--trials 20] [--detect-trials 10] [--slowdowns 2%,5%,10%,20%] [--modes time,instructions] [--bench-args ARGS]
 
 Compares head with base per benchmark and unit: a regression is a median change
@@ -46,7 +48,12 @@ exact units (allocs/op, B/op, instructions/op, or declared "Unit X assume=exact"
 are compared directly. Too few samples, or a benchmark on one side only, is
 "cannot decide", never a pass. Exit 0 pass, 1 regression (or failed
 conformance, or a head that does not build), 2 usage error or unreadable
-input, 3 cannot decide.`
+input, 3 cannot decide.
+
+--base-ref REF --engines rust-ffi compares the Rust port of REF with the port of
+the working tree: both builds' shared libraries (ffi:PATH, named rust-ffi in the
+results) run under the working tree's harness, interleaved; any other --engines
+runs each side's own aegisbench bench.`
 
 // gatePercentFlag parses "5%" as 0.05 and a bare number as a fraction.
 type gatePercentFlag struct{ v *float64 }
@@ -91,6 +98,7 @@ type gateFlags struct {
 	calibrate                             bool
 	trials, detectTrials                  int
 	slowdowns, modes                      string
+	history                               historyGateFlags
 }
 
 func runGate(env Env, args []string) error {
@@ -129,6 +137,7 @@ func runGate(env Env, args []string) error {
 	fs.StringVar(&f.slowdowns, "slowdowns", "2%,5%,10%,20%", "injected slowdowns (--calibrate)")
 	fs.StringVar(&f.modes, "modes", "time,instructions", "modes to calibrate")
 	fs.IntVar(&f.instrCount, "instr-count", 1, "instruction counts per side per comparison (--calibrate)")
+	f.history.register(fs)
 	pos, err := parseFlags(fs, args)
 	if err != nil {
 		return err
@@ -153,6 +162,8 @@ func runGate(env Env, args []string) error {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	switch {
+	case f.history.on:
+		return gateHistory(env, f)
 	case f.calibrate:
 		return gateCalibrate(ctx, env, f)
 	case f.baseRef != "":
@@ -177,7 +188,14 @@ func gateFiles(env Env, f gateFlags, basePath, headPath string) error {
 	if err != nil {
 		return err
 	}
+	return gateJudge(env, f, base, head, nil)
+}
+
+// gateJudge judges head against base, adds notes to the report and writes
+// the summary.
+func gateJudge(env Env, f gateFlags, base, head *results.Set, notes []string) error {
 	rep := gate.Judge(base, head, f.thresholds)
+	rep.Notes = append(rep.Notes, notes...)
 	if f.conformance != "" {
 		v, err := conform.ReadSummary(f.conformance)
 		if err != nil {
@@ -246,7 +264,7 @@ func gateBaseRef(ctx context.Context, env Env, f gateFlags) error {
 		if len(f.datasets) > 0 && !slices.Contains(splitList(only), "hyperfine") {
 			only += ",hyperfine" // bench times user datasets as whole processes
 		}
-		args := []string{"--engines", f.engines, "--only", only, "--sizes", f.sizes}
+		args := []string{"--only", only, "--sizes", f.sizes}
 		for _, d := range f.datasets {
 			abs, err := filepath.Abs(d)
 			if err != nil {
@@ -255,7 +273,16 @@ func gateBaseRef(ctx context.Context, env Env, f gateFlags) error {
 			args = append(args, "--dataset", abs)
 		}
 		args = append(args, strings.Fields(f.benchArgs)...)
-		cfg.Sample = refrun.BenchSample(args)
+		if f.engines == bench.EngineRustFFI {
+			// The port alone: both builds' shared libraries under the
+			// working tree's harness (refrun.PortSample).
+			if !slices.Contains(strings.Split(cfg.Tags, ","), "rustffi") {
+				cfg.Tags = strings.TrimPrefix(cfg.Tags+",rustffi", ",")
+			}
+			cfg.Sample = refrun.PortSample(refrun.HeadSide(cfg), ffiengine.LibraryFile("aegispath"), args)
+		} else {
+			cfg.Sample = refrun.BenchSample(append([]string{"--engines", f.engines}, args...))
+		}
 	case "instructions":
 		if cfg.Rounds == 0 {
 			cfg.Rounds = 3

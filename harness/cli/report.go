@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"path/filepath"
 
+	"github.com/aegisbench/aegisbench/harness/history"
 	"github.com/aegisbench/aegisbench/harness/results"
 	"github.com/aegisbench/aegisbench/reports"
 )
@@ -37,6 +38,7 @@ func runReport(env Env, args []string) error {
 	profiles := fs.String("profile-dir", "", "`dir` holding cpu.pprof and mem.pprof of the Go engine (bench --profile-dir)")
 	title := fs.String("title", "", "report title (default \"Performance Baseline\")")
 	mixed := fs.Bool("mixed", false, "merge files from different platforms or core counts anyway")
+	store := fs.String("history-store", "", "history store `file` holding this (one) results file: add where the run stands against the previous runs of this machine")
 	files, err := parseFlagsAnywhere(fs, args)
 	if err != nil {
 		return err
@@ -47,11 +49,19 @@ func runReport(env Env, args []string) error {
 	if *out == "" {
 		return usageError("report: -o DIR is required")
 	}
-	return writeReport(env, files, *out, *profiles, *title, *mixed)
+	return writeReport(env, reportArgs{files: files, out: *out, profiles: *profiles, title: *title, store: *store, mixed: *mixed})
 }
 
-// writeReport writes BASELINE.md and its plots into out from results files.
-func writeReport(env Env, files []string, out, profiles, title string, mixed bool) error {
+// reportArgs are report's settings.
+type reportArgs struct {
+	files                       []string
+	out, profiles, title, store string
+	mixed                       bool
+}
+
+// writeReport writes BASELINE.md and its plots into a.out from results files.
+func writeReport(env Env, a reportArgs) error {
+	files, out := a.files, a.out
 	set, err := results.Load(files...)
 	if err != nil {
 		return fmt.Errorf("report: %w", err)
@@ -59,14 +69,35 @@ func writeReport(env Env, files []string, out, profiles, title string, mixed boo
 	if len(set.Series) == 0 {
 		return fmt.Errorf("report: no benchmark results in %v", files)
 	}
-	if err := samePlatform(set); err != nil && !mixed {
+	if err := samePlatform(set); err != nil && !a.mixed {
 		return &ExitError{Code: 1, Err: fmt.Errorf("report: %w (give --mixed to merge them anyway)", err)}
 	}
-	if _, err := reports.WriteBaseline(out, set, reports.Options{Title: title, ProfileDir: profiles}); err != nil {
+	opt := reports.Options{Title: a.title, ProfileDir: a.profiles}
+	if a.store != "" {
+		if len(files) != 1 {
+			return usageError("report: --history-store takes one results file")
+		}
+		if opt.Standing, err = reportStanding(a.store, files[0]); err != nil {
+			return fmt.Errorf("report: %w", err)
+		}
+	}
+	if _, err := reports.WriteBaseline(out, set, opt); err != nil {
 		return fmt.Errorf("report: %w", err)
 	}
 	fmt.Fprintf(env.Stderr, "report: wrote %s\n", filepath.Join(out, reports.BaselineFile))
 	return nil
+}
+
+// standingRuns is how many previous runs the report compares with.
+const standingRuns = 10
+
+func reportStanding(store, file string) (*history.Standing, error) {
+	s, err := history.Open(store)
+	if err != nil {
+		return nil, err
+	}
+	defer s.Close()
+	return s.StandingOf(file, standingRuns)
 }
 
 // parseFlagsAnywhere is parseFlags for commands whose flags may follow

@@ -15,6 +15,7 @@ import (
 	"github.com/aegisbench/aegisbench/generators"
 	"github.com/aegisbench/aegisbench/harness/conform"
 	"github.com/aegisbench/aegisbench/harness/conformrun"
+	"github.com/aegisbench/aegisbench/harness/history"
 	"github.com/aegisbench/aegisbench/internal/argval"
 	"github.com/aegisbench/aegisbench/internal/safeio"
 )
@@ -50,6 +51,7 @@ func runMainJob(env Env, args []string) error {
 	out := fs.String("o", "out", "output `dir`: results.txt, profiles/, report/ (BASELINE.md, CONFORMANCE.md, plots)")
 	conformSizes := fs.String("conform-sizes", "200,2000", "sizes of the quick conformance run")
 	skipBench := fs.Bool("skip-bench", false, "stop after conformance (no benchmarks, no report)")
+	store := fs.String("store", defaultStore(), "history store the results are imported into (\"\": none); the report says where the run stands against the previous runs of this machine")
 	if _, err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -96,12 +98,15 @@ func runMainJob(env Env, args []string) error {
 	if !*skipBench {
 		steps = append(steps,
 			mainJobStep{"benchmarks", fmt.Sprintf("aegisbench bench --sizes %s --count %d --engines %s -o %s --profile-dir %s",
-				*sizes, *count, bf.engines, bf.out, bf.profileDir), func(context.Context) error { return bf.run(env) }},
-			mainJobStep{"report", fmt.Sprintf("aegisbench report %s --profile-dir %s -o %s", bf.out, bf.profileDir, report),
-				func(context.Context) error {
-					return writeReport(env, []string{bf.out}, report, bf.profileDir, "", false)
-				}},
-		)
+				*sizes, *count, bf.engines, bf.out, bf.profileDir), func(context.Context) error { return bf.run(env) }})
+		ra := reportArgs{files: []string{bf.out}, out: report, profiles: bf.profileDir, store: *store}
+		cmd := fmt.Sprintf("aegisbench report %s --profile-dir %s -o %s", bf.out, bf.profileDir, report)
+		if *store != "" {
+			steps = append(steps, mainJobStep{"history", fmt.Sprintf("aegisbench history import --store %s %s", *store, bf.out),
+				func(context.Context) error { return mainJobHistory(env, *store, bf.out) }})
+			cmd += " --history-store " + *store
+		}
+		steps = append(steps, mainJobStep{"report", cmd, func(context.Context) error { return writeReport(env, ra) }})
 	}
 	return runSteps(env, steps, *out, report, *skipBench)
 }
@@ -155,6 +160,25 @@ func mainJobDatasets(ctx context.Context, env Env, maxN int) error {
 		}
 		fmt.Fprintf(env.Stdout, "OK  %s  %s\n", e.Name, path)
 	}
+	return nil
+}
+
+// mainJobHistory imports the run's results file into the history store.
+func mainJobHistory(env Env, store, results string) error {
+	s, err := history.Open(store)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	imp, err := s.Import(results)
+	if err != nil {
+		return err
+	}
+	if imp.Already {
+		fmt.Fprintf(env.Stdout, "already stored: %s (run %d)\n", results, imp.Run.ID)
+		return nil
+	}
+	fmt.Fprintf(env.Stdout, "stored run %d: %s (%s, commit %s, %d series)\n", imp.Run.ID, results, imp.Run.Platform, shortHash(imp.Run.Commit), imp.Series)
 	return nil
 }
 

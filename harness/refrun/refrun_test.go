@@ -120,3 +120,18 @@ func TestRunRefFailuresNameTheSideAndRemoveTheWorktree(t *testing.T) {
 		})
 	}
 }
+
+// TestPortSample: both sides run under the working tree's harness, each
+// with its own build's shared library named rust-ffi.
+func TestPortSample(t *testing.T) {
+	work := t.TempDir()
+	r := &fakerun.Runner{Handler: func(Command) (Output, error) { return Output{}, nil }}
+	cfg := RefConfig{Root: "/h", Ref: "v1", WorkDir: work, Rounds: 1, Tags: "rustffi"}
+	cfg.Sample = PortSample(HeadSide(cfg), "libaegispath.so", []string{"--only", "go"})
+	_, err := RunRef(context.Background(), r, cfg)
+	require.Error(t, err, "the fake runner writes no sample files")
+	tree := filepath.Join(work, "base")
+	want := fmt.Sprintf("cd /h && %s/bin/head/aegisbench bench --engines rust-ffi=ffi:%s/target/release/libaegispath.so --only go --count 1 -o %s/samples/base-001.txt",
+		work, tree, work)
+	assert.Contains(t, r.Plan(), want)
+}
