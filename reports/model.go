@@ -16,6 +16,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/aegisbench/aegisbench/harness/history"
 	"github.com/aegisbench/aegisbench/harness/results"
 	"github.com/aegisbench/aegisbench/harness/stats"
 	"golang.org/x/perf/benchmath"
@@ -46,6 +47,9 @@ const (
 type Options struct {
 	Title      string // default "Performance Baseline"
 	ProfileDir string // pprof profiles of the Go engine (cpu.pprof, mem.pprof)
+	// Standing is where the run stands against the previous runs of this
+	// machine in the history store (nil: not asked).
+	Standing *history.Standing
 }
 
 // Platform is the machine and toolchains, from the results' config lines.
@@ -149,6 +153,7 @@ type Breakdown struct {
 // Baseline is everything BASELINE.md and its plots show.
 type Baseline struct {
 	Title         string
+	Standing      *history.Standing
 	Source        string // "source" config: who produced the figures ("" when measured by aegisbench bench)
 	Settings      string // "bench" config: how aegisbench bench took the samples
 	Platform      Platform
@@ -198,7 +203,7 @@ func Build(set *results.Set, opt Options) (*Baseline, error) {
 	if err := set.Check(); err != nil {
 		return nil, err
 	}
-	b := &Baseline{Title: opt.Title, set: set}
+	b := &Baseline{Title: opt.Title, Standing: opt.Standing, set: set}
 	for _, f := range set.Files {
 		b.Files = append(b.Files, filepath.Base(f.Path))
 	}

@@ -520,6 +520,10 @@ func TestDetectPlatform(t *testing.T) {
 			return Output{Stdout: []byte("0123abcd\n")}, nil
 		case "git status --porcelain --untracked-files=no":
 			return Output{Stdout: []byte(" M go.mod\n")}, nil
+		case "git show -s --format=%ct HEAD":
+			return Output{Stdout: []byte("1773824400\n")}, nil
+		case "git rev-parse --abbrev-ref HEAD":
+			return Output{Stdout: []byte("main\n")}, nil
 		}
 		return Output{}, errors.New("not found")
 	})
@@ -528,13 +532,18 @@ func TestDetectPlatform(t *testing.T) {
 	assert.Equal(t, "1.95.0 (59807616e 2026-04-14)", p.Rustc)
 	assert.Equal(t, "0123abcd-dirty", p.Commit)
 	assert.Equal(t, "2026-03-18T09:00:00Z", p.Date)
+	assert.Equal(t, "2026-03-18T09:00:00Z", p.CommitDate)
+	assert.Equal(t, "main", p.Branch)
 	assert.Positive(t, p.Cores)
+	t.Setenv("AEGISBENCH_BRANCH", "feature/x")
+	assert.Equal(t, "feature/x", DetectPlatform(context.Background(), r, "/repo", DefaultConfig().Programs, time.Now()).Branch)
 
 	none := runnerFunc(func(Command) (Output, error) { return Output{}, errors.New("no") })
 	p = DetectPlatform(context.Background(), none, "/repo", DefaultConfig().Programs, time.Now())
 	assert.Equal(t, Unknown, p.Go)
 	assert.Equal(t, Unknown, p.Rustc)
 	assert.Equal(t, Unknown, p.Commit)
+	assert.Equal(t, Unknown, p.CommitDate)
 }
 
 func TestCommandString(t *testing.T) {

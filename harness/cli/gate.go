@@ -35,6 +35,7 @@ func init() {
 
 const gateUsage = `--base BASE.txt --head HEAD.txt [flags]
        aegisbench gate --base-ref REF [--mode time|instructions] [--count N] [--sizes 2000] [flags]
+       aegisbench gate --history [--window 10] [--branch main] --head HEAD.txt [flags]
        aegisbench gate --calibrate [--trials 20] [--detect-trials 10] [--slowdowns 2%,5%,10%,20%] [--modes time,instructions] [--bench-args ARGS]
 
 Compares head with base per benchmark and unit: a regression is a median change
@@ -89,6 +90,7 @@ type gateFlags struct {
 	calibrate                             bool
 	trials, detectTrials                  int
 	slowdowns, modes                      string
+	history                               historyGateFlags
 }
 
 func runGate(env Env, args []string) error {
@@ -127,6 +129,7 @@ func runGate(env Env, args []string) error {
 	fs.StringVar(&f.slowdowns, "slowdowns", "2%,5%,10%,20%", "injected slowdowns (--calibrate)")
 	fs.StringVar(&f.modes, "modes", "time,instructions", "modes to calibrate")
 	fs.IntVar(&f.instrCount, "instr-count", 1, "instruction counts per side per comparison (--calibrate)")
+	f.history.register(fs)
 	pos, err := parseFlags(fs, args)
 	if err != nil {
 		return err
@@ -140,6 +143,8 @@ func runGate(env Env, args []string) error {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	switch {
+	case f.history.on:
+		return gateHistory(env, f)
 	case f.calibrate:
 		return gateCalibrate(ctx, env, f)
 	case f.baseRef != "":
@@ -164,7 +169,14 @@ func gateFiles(env Env, f gateFlags, basePath, headPath string) error {
 	if err != nil {
 		return err
 	}
+	return gateJudge(env, f, base, head, nil)
+}
+
+// gateJudge judges head against base, adds notes to the report and writes
+// the summary.
+func gateJudge(env Env, f gateFlags, base, head *results.Set, notes []string) error {
 	rep := gate.Judge(base, head, f.thresholds)
+	rep.Notes = append(rep.Notes, notes...)
 	if f.conformance != "" {
 		v, err := conform.ReadSummary(f.conformance)
 		if err != nil {
