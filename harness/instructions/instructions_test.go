@@ -14,10 +14,10 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/aegisbench/aegisbench/engines"
+	"github.com/aegisbench/aegisbench/harness/bench/benchtest"
 	"github.com/aegisbench/aegisbench/harness/gate"
 	"github.com/aegisbench/aegisbench/harness/refrun"
 	"github.com/aegisbench/aegisbench/harness/results"
-	"github.com/aegisbench/aegisbench/harness/bench/benchtest"
 )
 
 func TestParseCallgrind(t *testing.T) {

@@ -12,8 +12,8 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/aegisbench/aegisbench/harness/results"
 	"github.com/aegisbench/aegisbench/harness/bench/benchtest"
+	"github.com/aegisbench/aegisbench/harness/results"
 )
 
 // benchHandler plays `aegisbench bench ... -o OUT`: it writes one result
