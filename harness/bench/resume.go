@@ -3,14 +3,14 @@ package bench
 import (
 	"crypto/sha256"
 	"encoding/hex"
-	"errors"
 	"fmt"
-	"io"
 	"os"
 	"strconv"
 	"strings"
 
 	"golang.org/x/perf/benchfmt"
+
+	"github.com/aegisbench/aegisbench/harness/results"
 )
 
 // Config keys of the results file that make a run resumable.
@@ -56,21 +56,16 @@ func ReadResume(path string) (*Resume, error) {
 		return nil, err
 	}
 	defer f.Close()
-	r := &Resume{Path: path, Step: -1}
-	rd := benchfmt.NewReader(f, path)
-	for rd.Scan() {
-		switch rec := rd.Result(); rec := rec.(type) {
-		case *benchfmt.SyntaxError:
-			return nil, rec
-		case *benchfmt.Result:
-			if err := r.take(rec); err != nil {
-				_, line := rec.Pos()
-				return nil, fmt.Errorf("%s:%d: %w", path, line, err)
-			}
-		}
-	}
-	if err := rd.Err(); err != nil && !errors.Is(err, io.EOF) {
+	recs, err := results.Records(f, path)
+	if err != nil {
 		return nil, err
+	}
+	r := &Resume{Path: path, Step: -1}
+	for _, rec := range recs {
+		if err := r.take(rec); err != nil {
+			_, line := rec.Pos()
+			return nil, fmt.Errorf("%s:%d: %w", path, line, err)
+		}
 	}
 	if len(r.Measurements) == 0 {
 		return nil, fmt.Errorf("%s holds no benchmark results: nothing to resume (run again without --resume)", path)
