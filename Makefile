@@ -15,7 +15,7 @@ PERF_VERSION := $(shell $(GO) list -m -f '{{.Version}}' golang.org/x/perf)
 LIBDIGEST     = $(shell sha256sum target/release/libaegispath.a 2>/dev/null | cut -c1-16)
 export CGO_CFLAGS = -O2 -g -DAEGISPATH_LIB_DIGEST=$(LIBDIGEST)
 
-.PHONY: all build rust go run test check conform conform-arm64 bench bench-check bench-scale baseline seed-baseline calibrate clean
+.PHONY: all build rust go run test check conform conform-arm64 bench bench-check bench-scale baseline seed-baseline calibrate clean profile-ladder
 
 all: build
 
@@ -70,6 +70,20 @@ baseline: build
 	    --title "Performance Baseline: $(PLATFORM)"
 	$(BIN)/aegisbench compare-platforms reports/baselines/darwin-arm64 reports/baselines/$(PLATFORM) \
 	    -o reports/baselines/COMPARISON.md
+
+## profile-ladder: the size-invariant figures of the realistic ladder (seed 1, generator
+## version GEN) at LADDER_SIZES, each within 5% of the smallest (the test covers up to 20000).
+GEN          ?= 2
+LADDER_SIZES ?= 2000 20000 200000 1000000
+profile-ladder: go
+	mkdir -p $(OUT)/ladder
+	set -e; files=""; for n in $(LADDER_SIZES); do \
+	    f=$(OUT)/ladder/realistic-$$n-g$(GEN).profile.json; \
+	    $(BIN)/aegisbench generate --findings $$n --seed 1 --generator-version $(GEN) -o $(OUT)/ladder/data.json; \
+	    $(BIN)/aegisbench datasets profile $(OUT)/ladder/data.json --engine-max-bytes 8589934592 --json $$f; \
+	    files="$$files $$f"; done; rm -f $(OUT)/ladder/data.json; \
+	$(BIN)/aegisbench datasets ladder $$files > $(OUT)/ladder/LADDER-g$(GEN).md || st=$$?; \
+	cat $(OUT)/ladder/LADDER-g$(GEN).md; exit $${st:-0}
 
 ## seed-baseline: re-render the seed's darwin-arm64 baseline (a test pins it).
 seed-baseline:

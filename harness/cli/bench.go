@@ -286,9 +286,13 @@ func standardDatasets(sizes []int, dry bool) ([]bench.Dataset, error) {
 	if mp, err := datasets.DefaultManifestPath(); err == nil {
 		manifest, _ = datasets.LoadManifest(mp)
 	}
+	version := generators.DefaultVersion
+	if manifest != nil {
+		version = manifest.Version()
+	}
 	var out []bench.Dataset
 	for _, n := range sizes {
-		e := datasets.NewEntry(generators.DefaultShape, n, datasets.StandardSeed)
+		e := datasets.NewEntry(generators.DefaultShape, n, datasets.StandardSeed, version)
 		if manifest != nil {
 			if listed, ok := manifest.Lookup(e.Shape, n, e.Seed); ok {
 				e = listed

@@ -422,8 +422,9 @@ func conformLoadExpected(o *conformOptions, defaultPath string) (*conform.Expect
 	return ef, nil
 }
 
-// conformSource produces generated inputs: from the dataset cache for
-// datasets the manifest lists (verified by sha256), in memory otherwise.
+// conformSource produces generated inputs of the manifest's generator
+// version: from the dataset cache for datasets the manifest lists (verified
+// by sha256), in memory otherwise.
 func conformSource() (conform.Source, error) {
 	var manifest *datasets.Manifest
 	if path, err := datasets.DefaultManifestPath(); err == nil {
@@ -432,6 +433,10 @@ func conformSource() (conform.Source, error) {
 				return nil, &ExitError{Code: 1, Err: fmt.Errorf("conform: %w", err)}
 			}
 		}
+	}
+	version := generators.DefaultVersion // the manifest's, when there is one
+	if manifest != nil {
+		version = manifest.Version()
 	}
 	var ensureMu sync.Mutex // one cache write at a time (cases may share a dataset)
 	return func(shape string, n int, seed uint64) ([]byte, error) {
@@ -452,7 +457,7 @@ func conformSource() (conform.Source, error) {
 		}
 		var b bytes.Buffer
 		b.Grow(n * 2200)
-		if err := generators.Generate(&b, generators.Config{Findings: n, Seed: seed, Shape: shape}); err != nil {
+		if err := generators.Generate(&b, generators.Config{Findings: n, Seed: seed, Shape: shape, Version: version}); err != nil {
 			return nil, err
 		}
 		return b.Bytes(), nil
