@@ -4,6 +4,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/aegisbench/aegisbench/internal/schema"
 )
 
 // gen writes findings one at a time into buf.
@@ -117,7 +119,14 @@ func gcd(a, b int) int {
 
 // JSON member writers.
 
-func (g *gen) key(k string) {
+// key writes the member name of field f, which must be of type t (a
+// writer used for the wrong field panics: the schema table is the one
+// place field names and types are declared).
+func (g *gen) key(f int, t schema.Type) {
+	if schema.Fields[f].Type != t {
+		panic("generators: " + schema.Fields[f].Name + " written as " + t.Rule())
+	}
+	k := schema.Fields[f].Name
 	if !g.first {
 		g.buf = append(g.buf, ',')
 		g.buf = append(g.buf, g.sep...)
@@ -143,23 +152,23 @@ func (g *gen) mode() escapeMode {
 	return escapeMode(g.r.weighted([]int{60, 20, 8, 12}))
 }
 
-func (g *gen) str(k, v string) {
-	g.key(k)
+func (g *gen) str(f int, v string) {
+	g.key(f, schema.String)
 	g.buf = appendJSONString(g.buf, v, g.mode())
 }
 
-func (g *gen) int(k string, v int) {
-	g.key(k)
+func (g *gen) int(f int, v int) {
+	g.key(f, schema.Integer)
 	g.buf = strconv.AppendInt(g.buf, int64(v), 10)
 }
 
-func (g *gen) bool(k string, v bool) {
-	g.key(k)
+func (g *gen) bool(f int, v bool) {
+	g.key(f, schema.Bool)
 	g.buf = strconv.AppendBool(g.buf, v)
 }
 
-func (g *gen) num(k string, d decimal) {
-	g.key(k)
+func (g *gen) num(f int, d decimal) {
+	g.key(f, schema.Number)
 	if g.st.adversarial && g.r.pct(30) {
 		g.buf = appendOddNumber(g.buf, d, g.r)
 		return
@@ -167,8 +176,8 @@ func (g *gen) num(k string, d decimal) {
 	g.buf = appendDecimal(g.buf, d)
 }
 
-func (g *gen) strs(k string, vs ...string) {
-	g.key(k)
+func (g *gen) strs(f int, vs ...string) {
+	g.key(f, schema.StringArray)
 	g.buf = append(g.buf, '[')
 	for i, v := range vs {
 		if i > 0 {
@@ -180,8 +189,8 @@ func (g *gen) strs(k string, vs ...string) {
 	g.buf = append(g.buf, ']')
 }
 
-func (g *gen) ints(k string, vs []int) {
-	g.key(k)
+func (g *gen) ints(f int, vs []int) {
+	g.key(f, schema.IntegerArray)
 	g.buf = append(g.buf, '[')
 	for i, v := range vs {
 		if i > 0 {
@@ -464,79 +473,79 @@ func (g *gen) finding(i int, s *slot) {
 	}
 	g.first = true
 	g.buf = append(g.buf, '{')
-	g.str("schema_version", "2018-10-08")
-	g.str("id", id)
-	g.str("product_arn", "arn:aws:securityhub:"+region+"::product/"+products[prod].arnSuffix)
-	g.str("product_name", products[prod].name)
-	g.str("company_name", products[prod].company)
-	g.str("generator_id", generatorID)
-	g.str("aws_account_id", acct.id)
-	g.str("aws_account_name", acct.name)
-	g.str("region", region)
-	g.strs("types", types...)
-	g.time("first_observed_at", firstMs)
-	g.time("last_observed_at", lastMs)
-	g.time("created_at", createdMs)
-	g.time("updated_at", updatedMs)
-	g.str("severity_label", severityLabels[band])
-	g.int("severity_normalized", s.severity)
-	g.num("severity_product", sevProduct)
-	g.int("confidence", r.between(40, 100))
-	g.int("criticality", r.between(crit[0], crit[1]))
-	g.str("title", title)
-	g.str("description", string(desc))
-	g.str("remediation_text", string(rem))
-	g.str("remediation_url", remURL)
-	g.str("source_url", srcURL)
-	g.str("compliance_status", complianceNames[compliance])
-	g.str("security_control_id", controlID)
-	g.strs("related_requirements", reqs...)
-	g.str("workflow_status", statusNames[status])
-	g.str("record_state", recordState)
-	g.str("verification_state", verification)
-	g.str("resource_id", res.id)
-	g.str("resource_type", kind.typ)
-	g.str("resource_name", res.name)
-	g.str("resource_partition", "aws")
-	g.str("resource_region", region)
+	g.str(schema.SchemaVersion, "2018-10-08")
+	g.str(schema.ID, id)
+	g.str(schema.ProductARN, "arn:aws:securityhub:"+region+"::product/"+products[prod].arnSuffix)
+	g.str(schema.ProductName, products[prod].name)
+	g.str(schema.CompanyName, products[prod].company)
+	g.str(schema.GeneratorID, generatorID)
+	g.str(schema.AWSAccountID, acct.id)
+	g.str(schema.AWSAccountName, acct.name)
+	g.str(schema.Region, region)
+	g.strs(schema.Types, types...)
+	g.time(schema.FirstObservedAt, firstMs)
+	g.time(schema.LastObservedAt, lastMs)
+	g.time(schema.CreatedAt, createdMs)
+	g.time(schema.UpdatedAt, updatedMs)
+	g.str(schema.SeverityLabel, severityLabels[band])
+	g.int(schema.SeverityNormalized, s.severity)
+	g.num(schema.SeverityProduct, sevProduct)
+	g.int(schema.Confidence, r.between(40, 100))
+	g.int(schema.Criticality, r.between(crit[0], crit[1]))
+	g.str(schema.Title, title)
+	g.str(schema.Description, string(desc))
+	g.str(schema.RemediationText, string(rem))
+	g.str(schema.RemediationURL, remURL)
+	g.str(schema.SourceURL, srcURL)
+	g.str(schema.ComplianceStatus, complianceNames[compliance])
+	g.str(schema.SecurityControlID, controlID)
+	g.strs(schema.RelatedRequirements, reqs...)
+	g.str(schema.WorkflowStatus, statusNames[status])
+	g.str(schema.RecordState, recordState)
+	g.str(schema.VerificationState, verification)
+	g.str(schema.ResourceID, res.id)
+	g.str(schema.ResourceType, kind.typ)
+	g.str(schema.ResourceName, res.name)
+	g.str(schema.ResourcePartition, "aws")
+	g.str(schema.ResourceRegion, region)
 	g.tags(s.wl.tags, res.name, r.pct(5))
-	g.str("vpc_id", s.vpc)
-	g.str("subnet_id", s.subnet)
-	g.str("network_exposure", exposureNames[s.exposure])
-	g.str("public_ip", publicIP)
-	g.ints("open_ports", ports)
-	g.str("iam_role_arn", s.role)
-	g.str("data_classification", classNames[s.class])
-	g.bool("encrypted_at_rest", r.pct(65+20*(s.class/2)))
-	g.str("vuln_id", vulnID)
-	g.num("cvss_base_score", cvss)
-	g.str("cvss_vector", cvssVec)
-	g.int("epss_e5", s.epss)
-	g.bool("exploit_available", exploit)
-	g.str("fix_available", fixAvail)
-	g.str("package_name", pkgName)
-	g.str("package_version", pkgVer)
-	g.str("mitre_tactic_id", tac.id)
-	g.str("mitre_technique_id", tech.id)
+	g.str(schema.VPCID, s.vpc)
+	g.str(schema.SubnetID, s.subnet)
+	g.str(schema.NetworkExposure, exposureNames[s.exposure])
+	g.str(schema.PublicIP, publicIP)
+	g.ints(schema.OpenPorts, ports)
+	g.str(schema.IAMRoleARN, s.role)
+	g.str(schema.DataClassification, classNames[s.class])
+	g.bool(schema.EncryptedAtRest, r.pct(65+20*(s.class/2)))
+	g.str(schema.VulnID, vulnID)
+	g.num(schema.CVSSBaseScore, cvss)
+	g.str(schema.CVSSVector, cvssVec)
+	g.int(schema.EPSSE5, s.epss)
+	g.bool(schema.ExploitAvailable, exploit)
+	g.str(schema.FixAvailable, fixAvail)
+	g.str(schema.PackageName, pkgName)
+	g.str(schema.PackageVersion, pkgVer)
+	g.str(schema.MITRETacticID, tac.id)
+	g.str(schema.MITRETechniqueID, tech.id)
 	if prod == prodGuardDuty {
-		g.strs("categories", products[prod].ocsfClass, products[prod].category)
+		g.strs(schema.Categories, products[prod].ocsfClass, products[prod].category)
 	} else {
-		g.strs("categories", products[prod].ocsfClass)
+		g.strs(schema.Categories, products[prod].ocsfClass)
 	}
-	g.strs("related_finding_ids", s.related...)
+	g.strs(schema.RelatedFindingIDs, s.related...)
 	g.buf = append(g.buf, '}')
 	s.wl.addID(id)
 }
 
-func (g *gen) time(k string, ms int64) {
-	g.key(k)
+func (g *gen) time(f int, ms int64) {
+	g.key(f, schema.String)
 	g.buf = append(g.buf, '"')
 	g.buf = time.UnixMilli(ms).UTC().AppendFormat(g.buf, "2006-01-02T15:04:05.000Z")
 	g.buf = append(g.buf, '"')
 }
 
 func (g *gen) tags(wlTags []string, name string, withName bool) {
-	g.key("resource_tags")
+	g.key(schema.ResourceTags, schema.StringArray)
 	g.buf = append(g.buf, '[')
 	for i, t := range wlTags {
 		if i > 0 {

@@ -46,14 +46,6 @@ func run(t *testing.T, path string, opt profile.Options) *profile.Profile {
 
 func withEngine() profile.Options { return profile.Options{Engine: goengine.New()} }
 
-func TestFieldTableMatchesTheEngine(t *testing.T) {
-	want := make([]string, len(goengine.FullFields))
-	for i, f := range goengine.FullFields {
-		want[i] = f.Name
-	}
-	assert.Equal(t, want, profile.FieldNames())
-}
-
 // engineTotals runs the go engine on a file.
 func engineTotals(t *testing.T, path string) profile.Counts {
 	t.Helper()
