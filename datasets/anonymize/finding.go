@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/aegisbench/aegisbench/datasets/internal/findingsjson"
+	"github.com/aegisbench/aegisbench/internal/jsontext"
 	"github.com/aegisbench/aegisbench/internal/schema"
 )
 
@@ -74,7 +75,7 @@ func (a *anonymizer) finding(members []findingsjson.Member, collect bool) error 
 			a.out = append(a.out, ',')
 		}
 		first = false
-		a.out = appendString(a.out, name)
+		a.out = jsontext.AppendQuoted(a.out, name)
 		a.out = append(a.out, ':')
 		if err := a.value(name, rule, v); err != nil {
 			return err
@@ -190,7 +191,7 @@ func (a *anonymizer) value(name string, rule fieldRule, v findingsjson.Value) er
 		if err != nil {
 			return fmt.Errorf("field %s: %w", name, err)
 		}
-		a.out = appendString(a.out, ps)
+		a.out = jsontext.AppendQuoted(a.out, ps)
 	case text:
 		ok, err := wantString(name, v)
 		if err != nil {
@@ -204,7 +205,7 @@ func (a *anonymizer) value(name string, rule fieldRule, v findingsjson.Value) er
 		if s != "" {
 			a.st.Texts++
 		}
-		a.out = appendString(a.out, a.lorem(s))
+		a.out = jsontext.AppendQuoted(a.out, a.lorem(s))
 	case idList, tagList:
 		ok, err := wantStrings(name, v)
 		if err != nil {
@@ -223,7 +224,7 @@ func (a *anonymizer) value(name string, rule fieldRule, v findingsjson.Value) er
 			if err != nil {
 				return fmt.Errorf("field %s[%d]: %w", name, k, err)
 			}
-			a.out = appendString(a.out, s)
+			a.out = jsontext.AppendQuoted(a.out, s)
 		}
 		a.out = append(a.out, ']')
 	}
@@ -311,33 +312,4 @@ func (a *anonymizer) lorem(s string) string {
 	}
 	a.scratch = b
 	return string(b)
-}
-
-// appendString appends s as a JSON string (s is valid UTF-8).
-func appendString(dst []byte, s string) []byte {
-	const hexDigits = "0123456789abcdef"
-	dst = append(dst, '"')
-	start := 0
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if c >= 0x20 && c != '"' && c != '\\' {
-			continue
-		}
-		dst = append(dst, s[start:i]...)
-		switch c {
-		case '"', '\\':
-			dst = append(dst, '\\', c)
-		case '\n':
-			dst = append(dst, '\\', 'n')
-		case '\r':
-			dst = append(dst, '\\', 'r')
-		case '\t':
-			dst = append(dst, '\\', 't')
-		default:
-			dst = append(dst, '\\', 'u', '0', '0', hexDigits[c>>4], hexDigits[c&15])
-		}
-		start = i + 1
-	}
-	dst = append(dst, s[start:]...)
-	return append(dst, '"')
 }
