@@ -7,7 +7,6 @@ package datasets
 import (
 	"bytes"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -16,10 +15,8 @@ import (
 
 	"github.com/aegisbench/aegisbench/generators"
 	"github.com/aegisbench/aegisbench/internal/atomicfile"
+	"github.com/aegisbench/aegisbench/internal/reporoot"
 )
-
-// ModulePath is the Go module RepoRoot looks for.
-const ModulePath = "github.com/aegisbench/aegisbench"
 
 // CacheEnv names the environment variable that overrides the cache directory.
 const CacheEnv = "AEGISBENCH_CACHE"
@@ -204,38 +201,9 @@ func (m *Manifest) ByName(name string) (Entry, bool) {
 	return Entry{}, false
 }
 
-// RepoRoot returns the directory holding the aegisbench go.mod, searched
-// upward from the working directory.
-func RepoRoot() (string, error) {
-	dir, err := os.Getwd()
-	if err != nil {
-		return "", err
-	}
-	for {
-		raw, err := os.ReadFile(filepath.Join(dir, "go.mod"))
-		if err == nil && isModule(raw) {
-			return dir, nil
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			return "", errors.New("repository root not found: no go.mod of module " + ModulePath + " in the working directory or above")
-		}
-		dir = parent
-	}
-}
-
-func isModule(gomod []byte) bool {
-	for _, line := range strings.Split(string(gomod), "\n") {
-		if f := strings.Fields(line); len(f) == 2 && f[0] == "module" {
-			return f[1] == ModulePath
-		}
-	}
-	return false
-}
-
 // DefaultManifestPath returns <repo root>/datasets/manifest.json.
 func DefaultManifestPath() (string, error) {
-	root, err := RepoRoot()
+	root, err := reporoot.Find()
 	if err != nil {
 		return "", err
 	}
@@ -248,7 +216,7 @@ func CacheDir() (string, error) {
 	if d := os.Getenv(CacheEnv); d != "" {
 		return d, nil
 	}
-	root, err := RepoRoot()
+	root, err := reporoot.Find()
 	if err != nil {
 		return "", err
 	}

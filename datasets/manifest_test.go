@@ -13,6 +13,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/aegisbench/aegisbench/generators"
+	"github.com/aegisbench/aegisbench/internal/reporoot"
 )
 
 // digestOf generates a dataset in memory and returns its size and SHA-256.
@@ -33,20 +34,6 @@ func entryFor(t testing.TB, shape string, n int, seed uint64) Entry {
 	return e
 }
 
-func TestRepoRoot(t *testing.T) {
-	root, err := RepoRoot()
-	require.NoError(t, err)
-	gomod, err := os.ReadFile(filepath.Join(root, "go.mod"))
-	require.NoError(t, err)
-	assert.True(t, isModule(gomod))
-	assert.FileExists(t, filepath.Join(root, "datasets", "manifest.go"))
-
-	t.Chdir(t.TempDir())
-	_, err = RepoRoot()
-	require.Error(t, err)
-	assert.Contains(t, err.Error(), "repository root not found")
-}
-
 func TestCacheDir(t *testing.T) {
 	t.Setenv(CacheEnv, "/some/where")
 	d, err := CacheDir()
@@ -56,7 +43,7 @@ func TestCacheDir(t *testing.T) {
 	t.Setenv(CacheEnv, "")
 	d, err = CacheDir()
 	require.NoError(t, err)
-	root, _ := RepoRoot()
+	root, _ := reporoot.Find()
 	assert.Equal(t, filepath.Join(root, "datasets", "cache"), d)
 }
 

@@ -8,6 +8,7 @@ import (
 
 	"github.com/aegisbench/aegisbench/datasets"
 	"github.com/aegisbench/aegisbench/engines"
+	"github.com/aegisbench/aegisbench/internal/benchsizes"
 )
 
 // benchData returns the path and bytes of the realistic dataset of n
@@ -32,7 +33,7 @@ var sink []byte
 // forSizes runs f as sub-benchmarks PREFIXn=N for every size of
 // datasets.BenchSizes (realistic shape, seed 1).
 func forSizes(b *testing.B, prefix string, f func(b *testing.B, n int)) {
-	sizes, err := datasets.BenchSizes()
+	sizes, err := benchsizes.FromEnv()
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -107,4 +107,3 @@ func appendPath(dst []byte, p *Path) []byte {
 	}
 	return append(dst, "]}"...)
 }
-

@@ -10,6 +10,7 @@ import (
 
 	"github.com/aegisbench/aegisbench/datasets"
 	"github.com/aegisbench/aegisbench/engines"
+	"github.com/aegisbench/aegisbench/internal/benchsizes"
 	aegispath "github.com/aegisbench/aegisbench/rust"
 )
 
@@ -24,7 +25,7 @@ func BenchmarkPipeline(b *testing.B) {
 		{"rust-ffi", func() (engines.Engine, error) { return NewFFI(), nil }},
 		{"rust-cli", NewCLI},
 	}
-	sizes, err := datasets.BenchSizes()
+	sizes, err := benchsizes.FromEnv()
 	if err != nil {
 		b.Fatal(err)
 	}

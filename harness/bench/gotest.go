@@ -8,7 +8,7 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/aegisbench/aegisbench/datasets"
+	"github.com/aegisbench/aegisbench/internal/benchsizes"
 	"golang.org/x/perf/benchfmt"
 )
 
@@ -199,5 +199,5 @@ func benchSizesEnv(cfg Config) string {
 	for i, n := range cfg.Sizes {
 		parts[i] = strconv.Itoa(n)
 	}
-	return datasets.BenchSizesEnv + "=" + strings.Join(parts, ",")
+	return benchsizes.Env + "=" + strings.Join(parts, ",")
 }

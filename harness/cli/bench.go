@@ -19,6 +19,7 @@ import (
 	"github.com/aegisbench/aegisbench/datasets"
 	"github.com/aegisbench/aegisbench/generators"
 	"github.com/aegisbench/aegisbench/harness/bench"
+	"github.com/aegisbench/aegisbench/internal/reporoot"
 )
 
 func init() {
@@ -111,7 +112,7 @@ func runBench(env Env, args []string) error {
 	if p, err := exec.LookPath("/usr/bin/time"); err == nil {
 		cfg.Programs.Time = p
 	}
-	if cfg.Root, err = datasets.RepoRoot(); err != nil {
+	if cfg.Root, err = reporoot.Find(); err != nil {
 		return fmt.Errorf("bench: %w", err)
 	}
 	if cfg.WorkDir = f.workDir; cfg.WorkDir == "" {
@@ -331,7 +332,7 @@ func userDataset(path string, dry bool) (bench.Dataset, error) {
 	if dry {
 		return d, nil
 	}
-	info, err := datasets.DescribeFile(abs)
+	info, err := describeDataset(abs)
 	if err != nil {
 		return d, fmt.Errorf("%s: %w", path, err)
 	}

@@ -24,6 +24,7 @@ import (
 	"github.com/aegisbench/aegisbench/harness/bench"
 	"github.com/aegisbench/aegisbench/harness/conform"
 	"github.com/aegisbench/aegisbench/internal/atomicfile"
+	"github.com/aegisbench/aegisbench/internal/reporoot"
 )
 
 func init() {
@@ -236,7 +237,7 @@ func runConform(env Env, args []string) error {
 		notes = append(notes, "only one engine: generated cases are digested, not compared; vectors are compared with their expectations")
 	}
 
-	root, rootErr := datasets.RepoRoot()
+	root, rootErr := reporoot.Find()
 	inRoot := func(parts ...string) string {
 		if rootErr != nil {
 			return filepath.Join(parts...)

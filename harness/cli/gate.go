@@ -17,6 +17,7 @@ import (
 	"github.com/aegisbench/aegisbench/engines"
 	"github.com/aegisbench/aegisbench/harness/bench"
 	"github.com/aegisbench/aegisbench/harness/gate"
+	"github.com/aegisbench/aegisbench/internal/reporoot"
 )
 
 func init() {
@@ -212,7 +213,7 @@ func gateSizes(s string) ([]int, error) {
 // gateBaseRef runs base (a git ref) and head (the working tree)
 // interleaved, then judges them.
 func gateBaseRef(ctx context.Context, env Env, f gateFlags) error {
-	root, err := datasets.RepoRoot()
+	root, err := reporoot.Find()
 	if err != nil {
 		return usageError("gate: %v", err)
 	}
@@ -264,7 +265,7 @@ func gateBaseRef(ctx context.Context, env Env, f gateFlags) error {
 			inputs = append(inputs, gate.InstrInput{N: n, Path: p})
 		}
 		for _, d := range f.datasets {
-			info, err := datasets.DescribeFile(d)
+			info, err := describeDataset(d)
 			if err != nil {
 				return fmt.Errorf("gate: --dataset %w", err)
 			}
