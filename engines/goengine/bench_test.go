@@ -95,6 +95,33 @@ func BenchmarkAttackPaths(b *testing.B) {
 	})
 }
 
+// BenchmarkComputeOps is BenchmarkAttackPaths reporting the engine's
+// operation counts (ComputeStats) per finding: BFS runs, nodes dequeued,
+// edges scanned, nodes discovered and paths scored, each as "<op>/finding"
+// (the harness does not run it; reports/ uses it to explain growth).
+func BenchmarkComputeOps(b *testing.B) {
+	forSizes(b, "engine=go/", func(b *testing.B, n int) {
+		_, data := benchData(b, n)
+		decoded, err := Decode(data)
+		if err != nil {
+			b.Fatal(err)
+		}
+		var st Stats
+		for b.Loop() {
+			if _, st, err = ComputeStats(decoded, engines.DefaultOptions()); err != nil {
+				b.Fatal(err)
+			}
+		}
+		per := func(x int64) float64 { return float64(x) / float64(len(decoded)) }
+		b.ReportMetric(per(st.GroupKeys), "groups/finding")
+		b.ReportMetric(per(st.BFSRuns), "bfs/finding")
+		b.ReportMetric(per(st.Dequeued), "dequeued/finding")
+		b.ReportMetric(per(st.EdgesScanned), "edges-scanned/finding")
+		b.ReportMetric(per(st.Discovered), "discovered/finding")
+		b.ReportMetric(per(st.PathsScored), "paths-scored/finding")
+	})
+}
+
 // BenchmarkSerializePaths is the seed's ListAttackPaths: encode a computed
 // result.
 func BenchmarkSerializePaths(b *testing.B) {
