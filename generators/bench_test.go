@@ -18,7 +18,7 @@ func (c *byteCounter) Write(p []byte) (int, error) {
 }
 
 // BenchmarkGenerate measures the realistic shape written to io.Discard at
-// every size of datasets.BenchSizes; MB/s is output throughput.
+// every size of benchsizes.FromEnv; MB/s is output throughput.
 func BenchmarkGenerate(b *testing.B) {
 	sizes, err := benchsizes.FromEnv()
 	if err != nil {

@@ -8,13 +8,14 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/aegisbench/aegisbench/harness/results"
 	"github.com/aegisbench/aegisbench/harness/stats"
 )
 
 // Side is one platform of a comparison: its results and a label.
 type Side struct {
 	Label string
-	Set   *stats.Set
+	Set   *results.Set
 }
 
 // CompareRow is one benchmark and unit present on both sides.
@@ -74,7 +75,7 @@ func ComparePlatforms(a, b Side) *PlatformComparison {
 		}
 		names[s.Name] = true
 		row := CompareRow{Name: s.Name, Unit: s.Unit, N: s.N(),
-			A: a.Set.Summary(s, stats.Confidence), B: b.Set.Summary(sb, stats.Confidence)}
+			A: stats.Of(a.Set, s, stats.Confidence), B: stats.Of(b.Set, sb, stats.Confidence)}
 		row.Ratio = row.B.Center / row.A.Center
 		if row.A.Center == 0 && row.B.Center == 0 {
 			row.Ratio = 1
@@ -103,7 +104,7 @@ func appendOnce(list []string, s string) []string {
 }
 
 // datasetsByN indexes a set's dataset config lines by number of findings.
-func datasetsByN(set *stats.Set) map[int][]DatasetInfo {
+func datasetsByN(set *results.Set) map[int][]DatasetInfo {
 	out := map[int][]DatasetInfo{}
 	for _, c := range set.Config {
 		if !strings.HasPrefix(c.Key, "dataset-") {
@@ -162,7 +163,7 @@ func WriteComparison(w io.Writer, c *PlatformComparison) error {
 	for _, s := range []Side{c.A, c.B} {
 		var files []string
 		for _, f := range s.Set.Files {
-			files = append(files, filepath.Base(f))
+			files = append(files, filepath.Base(f.Path))
 		}
 		cpu := orUnknown(s.Set.ConfigString("cpu"))
 		if cores := s.Set.ConfigString("cores"); cores != "" {

@@ -13,7 +13,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/aegisbench/aegisbench/harness/stats"
+	"github.com/aegisbench/aegisbench/harness/results"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
@@ -108,7 +108,7 @@ func checkPlots(t *testing.T, dir string, names ...string) {
 // of benchmarks (7 samples each, so every interval is finite) and
 // profiles.
 func TestBaselineFull(t *testing.T) {
-	set, err := stats.Load("testdata/synthetic-linux-amd64.txt")
+	set, err := results.Load("testdata/synthetic-linux-amd64.txt")
 	require.NoError(t, err)
 	prof := t.TempDir()
 	writeProfiles(t, prof)
@@ -145,7 +145,7 @@ func TestBaselineFull(t *testing.T) {
 // TestBaselinePartial states what is missing instead of inventing it: a
 // file with only the Go engine's benchmarks, three samples each.
 func TestBaselinePartial(t *testing.T) {
-	set, err := stats.Load("testdata/go-only.txt")
+	set, err := results.Load("testdata/go-only.txt")
 	require.NoError(t, err)
 	out := t.TempDir()
 	b, err := WriteBaseline(out, set, Options{})
@@ -164,12 +164,12 @@ func TestBaselinePartial(t *testing.T) {
 }
 
 func TestBaselineErrors(t *testing.T) {
-	set, err := stats.Read(strings.NewReader("goarch: amd64\nBenchmarkA 1 1 ns/op\ngoarch: arm64\nBenchmarkA 1 1 ns/op\n"), "mixed")
+	set, err := results.Read(strings.NewReader("goarch: amd64\nBenchmarkA 1 1 ns/op\ngoarch: arm64\nBenchmarkA 1 1 ns/op\n"), "mixed")
 	require.NoError(t, err)
 	_, err = Build(set, Options{})
 	assert.ErrorContains(t, err, "mix platforms")
 
-	set, err = stats.Load("testdata/go-only.txt")
+	set, err = results.Load("testdata/go-only.txt")
 	require.NoError(t, err)
 	empty := t.TempDir()
 	b, err := Build(set, Options{ProfileDir: empty})
@@ -210,7 +210,7 @@ const SeedTitle = "Performance Baseline: darwin-arm64 (Apple M2 Max), as reporte
 // seed's figures are in it.
 func TestSeedBaselineCommitted(t *testing.T) {
 	dir := filepath.Join("baselines", "darwin-arm64")
-	set, err := stats.Load(filepath.Join(dir, "results.txt"))
+	set, err := results.Load(filepath.Join(dir, "results.txt"))
 	require.NoError(t, err)
 	out := t.TempDir()
 	b, err := WriteBaseline(out, set, Options{Title: SeedTitle})
@@ -233,9 +233,9 @@ func TestSeedBaselineCommitted(t *testing.T) {
 // with the seed's reported darwin figures: every row is marked not
 // comparable, with its reasons.
 func TestComparePlatforms(t *testing.T) {
-	linux, err := stats.Load("testdata/synthetic-linux-amd64.txt")
+	linux, err := results.Load("testdata/synthetic-linux-amd64.txt")
 	require.NoError(t, err)
-	seed, err := stats.Load(filepath.Join("baselines", "darwin-arm64", "results.txt"))
+	seed, err := results.Load(filepath.Join("baselines", "darwin-arm64", "results.txt"))
 	require.NoError(t, err)
 	c := ComparePlatforms(Side{Label: "darwin-arm64", Set: seed}, Side{Label: "linux-amd64", Set: linux})
 	var buf bytes.Buffer

@@ -31,7 +31,7 @@ func benchData(b *testing.B, n int) (string, []byte) {
 var sink []byte
 
 // forSizes runs f as sub-benchmarks PREFIXn=N for every size of
-// datasets.BenchSizes (realistic shape, seed 1).
+// benchsizes.FromEnv (realistic shape, seed 1).
 func forSizes(b *testing.B, prefix string, f func(b *testing.B, n int)) {
 	sizes, err := benchsizes.FromEnv()
 	if err != nil {

@@ -16,6 +16,8 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"golang.org/x/perf/benchfmt"
+
+	"github.com/aegisbench/aegisbench/harness/results"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
@@ -496,18 +498,6 @@ func TestParseGoTestErrors(t *testing.T) {
 	assert.Contains(t, err.Error(), "go test output:1:")
 }
 
-func TestStripGOMAXPROCS(t *testing.T) {
-	for in, want := range map[string]string{
-		"Load/n=200-2":   "Load/n=200",
-		"Load/n=200":     "Load/n=200",
-		"FFI/echo=1KB-8": "FFI/echo=1KB",
-		"X/a-b":          "X/a-b",
-		"X-":             "X-",
-	} {
-		assert.Equal(t, want, StripGOMAXPROCS(in), in)
-	}
-}
-
 func TestExactUnits(t *testing.T) {
 	mk := func(name string, b, allocs float64) Measurement {
 		return Measurement{Result: &benchfmt.Result{Name: benchfmt.Name(name), Values: []benchfmt.Value{
@@ -597,7 +587,8 @@ func TestGoPatternsRealGoTest(t *testing.T) {
 		require.NoError(t, err, "%s:\n%s", a.label, out.Stdout)
 		var got []string
 		for _, m := range ms {
-			got = append(got, StripGOMAXPROCS(m.Result.Name.String()))
+			name, _ := results.StripProcs(m.Result.Name.String())
+			got = append(got, name)
 		}
 		assert.Equal(t, want[i], got, a.label)
 	}

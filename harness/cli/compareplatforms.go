@@ -9,7 +9,7 @@ import (
 	"path/filepath"
 	"strings"
 
-	"github.com/aegisbench/aegisbench/harness/stats"
+	"github.com/aegisbench/aegisbench/harness/results"
 	"github.com/aegisbench/aegisbench/internal/atomicfile"
 	"github.com/aegisbench/aegisbench/reports"
 )
@@ -49,7 +49,7 @@ func runComparePlatforms(env Env, args []string) error {
 		if err != nil {
 			return fmt.Errorf("compare-platforms: %w", err)
 		}
-		set, err := stats.Load(path)
+		set, err := results.Load(path)
 		if err != nil {
 			return fmt.Errorf("compare-platforms: %w", err)
 		}

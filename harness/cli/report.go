@@ -5,7 +5,7 @@ import (
 	"fmt"
 	"path/filepath"
 
-	"github.com/aegisbench/aegisbench/harness/stats"
+	"github.com/aegisbench/aegisbench/harness/results"
 	"github.com/aegisbench/aegisbench/reports"
 )
 
@@ -42,7 +42,7 @@ func runReport(env Env, args []string) error {
 	if *out == "" {
 		return usageError("report: -o DIR is required")
 	}
-	set, err := stats.Load(files...)
+	set, err := results.Load(files...)
 	if err != nil {
 		return fmt.Errorf("report: %w", err)
 	}

@@ -1,3 +1,10 @@
+// Package stats computes the statistics of the reports on top of the
+// results model (harness/results reads and groups the files), with
+// golang.org/x/perf/benchmath as a library: it summarizes samples (median
+// and its confidence interval, or the exact value when the files declare
+// the unit exact) and compares them (Mann-Whitney U). On top of those it
+// computes ratios of medians with a confidence interval and fits power
+// laws (time ∝ n^k) by least squares on log-log.
 package stats
 
 import (
@@ -7,6 +14,8 @@ import (
 	"slices"
 
 	"golang.org/x/perf/benchmath"
+
+	"github.com/aegisbench/aegisbench/harness/results"
 )
 
 // Confidence is the confidence level of every interval in the reports.
@@ -153,4 +162,10 @@ func FitPowerLaw(xs, ys []float64) (Fit, error) {
 		f.R2 = sxy * sxy / (sxx * syy)
 	}
 	return f, nil
+}
+
+// Of summarizes a series of set as benchstat would (set.Assumption: exact
+// only when the files declare the unit exact).
+func Of(set *results.Set, s *results.Series, confidence float64) Summary {
+	return Summarize(s.Values, set.Assumption(s.Unit), confidence)
 }

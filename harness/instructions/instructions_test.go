@@ -1,4 +1,4 @@
-package gate
+package instructions
 
 import (
 	"bytes"
@@ -14,6 +14,10 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/aegisbench/aegisbench/engines"
+	"github.com/aegisbench/aegisbench/harness/gate"
+	"github.com/aegisbench/aegisbench/harness/refrun"
+	"github.com/aegisbench/aegisbench/harness/results"
+	"github.com/aegisbench/aegisbench/internal/fakerun"
 )
 
 func TestParseCallgrind(t *testing.T) {
@@ -70,40 +74,39 @@ func TestParsePerfStat(t *testing.T) {
 func TestCallgrindCountWrapsAndRetries(t *testing.T) {
 	scratch := t.TempDir()
 	attempts, failAll := 0, false
-	r := &fakeRunner{handler: func(c Command) (Output, error) {
+	r := &fakerun.Runner{Handler: func(c Command) (Output, error) {
 		attempts++
 		if attempts == 1 || failAll {
 			return Output{}, errors.New("valgrind: the 'impossible' happened")
 		}
-		return Output{}, os.WriteFile(argAfter(c.Args, "--callgrind-out-file"), []byte("events: Ir\ntotals: 777\n"), 0o644)
+		return Output{}, os.WriteFile(fakerun.ArgAfter(c.Args, "--callgrind-out-file"), []byte("events: Ir\ntotals: 777\n"), 0o644)
 	}}
 	n, err := Callgrind{Retries: 1}.Count(context.Background(), r, Command{Dir: "/d", Path: "/bin/aegisbench", Args: []string{"paths"}, Env: []string{"GOMAXPROCS=1"}}, scratch)
 	require.NoError(t, err)
 	assert.Equal(t, uint64(777), n)
-	require.Len(t, r.plan, 2)
-	assert.Regexp(t, `^cd /d && GOMAXPROCS=1 valgrind --tool=callgrind --callgrind-out-file=\S+callgrind\.out\.\S+ -q -- /bin/aegisbench paths$`, r.plan[0])
+	require.Len(t, r.Plan(), 2)
+	assert.Regexp(t, `^cd /d && GOMAXPROCS=1 valgrind --tool=callgrind --callgrind-out-file=\S+callgrind\.out\.\S+ -q -- /bin/aegisbench paths$`, r.Plan()[0])
 	left, err := os.ReadDir(scratch)
 	require.NoError(t, err)
 	assert.Empty(t, left, "output file removed")
 
 	failAll = true
-	r.plan = nil
 	_, err = Callgrind{Retries: 1}.Count(context.Background(), r, Command{Path: "x"}, scratch)
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "impossible")
-	assert.Len(t, r.plan, 2, "one retry, then the error")
+	assert.Len(t, r.Plan(), 4, "one retry, then the error")
 }
 
 func TestDetectCounter(t *testing.T) {
 	perfOK := func(c Command) (Output, error) {
 		if c.Path == "perf" {
-			return Output{}, os.WriteFile(argAfter(c.Args, "-o"), []byte("100,,instructions:u,1,100.00,,\n"), 0o644)
+			return Output{}, os.WriteFile(fakerun.ArgAfter(c.Args, "-o"), []byte("100,,instructions:u,1,100.00,,\n"), 0o644)
 		}
 		return Output{}, nil
 	}
 	perfUnsupported := func(c Command) (Output, error) {
 		if c.Path == "perf" {
-			return Output{}, os.WriteFile(argAfter(c.Args, "-o"), []byte("<not supported>,,instructions:u,0,100.00,,\n"), 0o644)
+			return Output{}, os.WriteFile(fakerun.ArgAfter(c.Args, "-o"), []byte("<not supported>,,instructions:u,0,100.00,,\n"), 0o644)
 		}
 		return Output{}, nil
 	}
@@ -123,7 +126,7 @@ func TestDetectCounter(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			c, err := DetectCounter(context.Background(), &fakeRunner{handler: tc.handler}, t.TempDir(), tc.want)
+			c, err := DetectCounter(context.Background(), &fakerun.Runner{Handler: tc.handler}, t.TempDir(), tc.want)
 			if tc.err != "" {
 				require.Error(t, err)
 				assert.Contains(t, err.Error(), tc.err)
@@ -154,7 +157,7 @@ func TestMeasureInstructions(t *testing.T) {
 		if c.Path == "/r/target/release/aegispath" {
 			n = 400
 		}
-		if strings.HasSuffix(argAfter(c.Args, "--in"), "2000.json") {
+		if strings.HasSuffix(fakerun.ArgAfter(c.Args, "--in"), "2000.json") {
 			n *= 10
 		}
 		return n
@@ -177,11 +180,13 @@ func TestMeasureInstructions(t *testing.T) {
 	assert.Equal(t, []string{"paths", "--engine", "go"}, targets[0].Command.Args, "targets not modified")
 
 	// The output reads back as an exact, lower-is-better unit.
-	res := results(t, out.String())
-	s := Series{"Instructions/engine=go/n=2000", "instructions/op"}
-	assert.Equal(t, []float64{10000, 10000}, res.Values[s])
-	assert.True(t, IsExact(res.Units, "instructions/op"))
-	assert.Equal(t, -1, Better(res.Units, "instructions/op"))
+	res, err := results.Read(strings.NewReader(out.String()), "counts")
+	require.NoError(t, err)
+	s := res.Lookup("Instructions/engine=go/n=2000", "instructions/op")
+	require.NotNil(t, s)
+	assert.Equal(t, []float64{10000, 10000}, s.Values)
+	assert.True(t, res.Exact("instructions/op"))
+	assert.Equal(t, -1, results.Better("instructions/op", res.Units))
 
 	// A user's dataset (--dataset) is named in the benchmark name.
 	cfg.Count, cfg.Targets = 1, targets[:1]
@@ -224,9 +229,8 @@ func TestInstructionSampleWritesResultsFile(t *testing.T) {
 	}}
 	work := t.TempDir()
 	sample := InstructionSample(fc, []string{"go"}, []InstrInput{{N: 2000, Path: "/c/in.json"}}, engines.DefaultOptions(), work)
-	calls := 0
-	r := &fakeRunner{handler: benchHandler(&calls)}
-	files, err := RunRef(context.Background(), r, RefConfig{Root: "/h", Ref: "main", WorkDir: work, Rounds: 2, Sample: sample})
+	r := &fakerun.Runner{}
+	files, err := refrun.RunRef(context.Background(), r, refrun.RefConfig{Root: "/h", Ref: "main", WorkDir: work, Rounds: 2, Sample: sample})
 	require.NoError(t, err)
 	var order []string
 	for _, c := range fc.cmds {
@@ -234,14 +238,12 @@ func TestInstructionSampleWritesResultsFile(t *testing.T) {
 	}
 	assert.Equal(t, []string{"base", "head", "base", "head"}, order, "interleaved")
 
-	g, err := NewGrouper()
+	base, err := results.Load(files.Base)
 	require.NoError(t, err)
-	base, err := g.ReadFiles(files.Base)
+	head, err := results.Load(files.Head)
 	require.NoError(t, err)
-	head, err := g.ReadFiles(files.Head)
-	require.NoError(t, err)
-	rep := Judge(base, head, DefaultThresholds())
+	rep := gate.Judge(base, head, gate.DefaultThresholds())
 	require.Len(t, rep.Rows, 1)
-	assert.Equal(t, Regression, rep.Rows[0].Verdict, "3%% more instructions is beyond the 1%% threshold")
+	assert.Equal(t, gate.Regression, rep.Rows[0].Verdict, "3%% more instructions is beyond the 1%% threshold")
 	assert.InDelta(t, 0.03, rep.Rows[0].Change, 1e-9)
 }

@@ -1,4 +1,4 @@
-package gate
+package refrun
 
 import "github.com/aegisbench/aegisbench/harness/bench"
 

@@ -1,4 +1,10 @@
-package gate
+// Package instructions counts the instructions an engine run executes
+// (callgrind, or perf stat where the kernel allows), for a regression
+// gate that noise on shared runners cannot move: one process per count,
+// under an environment that makes repeated counts of one build agree to
+// about 0.1% (DeterministicEnv), written as "instructions/op" results
+// (an exact unit, lower better).
+package instructions
 
 import (
 	"bufio"
@@ -13,6 +19,16 @@ import (
 	"strings"
 
 	"github.com/aegisbench/aegisbench/engines"
+	"github.com/aegisbench/aegisbench/harness/refrun"
+	"github.com/aegisbench/aegisbench/internal/atomicfile"
+)
+
+// Command, Output and Runner are the benchmark runner's: a counter runs
+// its processes through a Runner, so tests substitute a fake.
+type (
+	Command = refrun.Command
+	Output  = refrun.Output
+	Runner  = refrun.Runner
 )
 
 // InstructionsUnit is the unit of instruction-count results.
@@ -337,8 +353,8 @@ func MeasureInstructions(ctx context.Context, r Runner, cfg InstrConfig, w io.Wr
 // each side's own `aegisbench paths --engine E` (its aegispath CLI for
 // rust-cli) counted once on every input. Both sides read the same input
 // files, so only the code differs.
-func InstructionSample(counter Counter, engineNames []string, inputs []InstrInput, opt engines.Options, scratch string) SampleFunc {
-	return func(ctx context.Context, r Runner, side Side, out string) error {
+func InstructionSample(counter Counter, engineNames []string, inputs []InstrInput, opt engines.Options, scratch string) refrun.SampleFunc {
+	return func(ctx context.Context, r Runner, side refrun.Side, out string) error {
 		targets, err := PathsTargets(side.Binary, side.Dir, engineNames)
 		if err != nil {
 			return err
@@ -348,6 +364,6 @@ func InstructionSample(counter Counter, engineNames []string, inputs []InstrInpu
 		if err := MeasureInstructions(ctx, r, cfg, &buf); err != nil {
 			return err
 		}
-		return WriteFileAtomic(out, buf.Bytes())
+		return atomicfile.WriteFile(out, buf.Bytes())
 	}
 }

@@ -1,4 +1,4 @@
-package gate
+package refrun
 
 import (
 	"context"
@@ -7,42 +7,14 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/aegisbench/aegisbench/harness/results"
+	"github.com/aegisbench/aegisbench/internal/fakerun"
 )
-
-// fakeRunner records every command and answers with a handler.
-type fakeRunner struct {
-	mu      sync.Mutex
-	plan    []string
-	handler func(c Command) (Output, error)
-}
-
-func (f *fakeRunner) Run(ctx context.Context, c Command) (Output, error) {
-	f.mu.Lock()
-	f.plan = append(f.plan, c.String())
-	f.mu.Unlock()
-	if f.handler == nil {
-		return Output{}, nil
-	}
-	return f.handler(c)
-}
-
-// argAfter returns the argument following flag in args.
-func argAfter(args []string, flag string) string {
-	for i, a := range args {
-		if a == flag && i+1 < len(args) {
-			return args[i+1]
-		}
-		if v, ok := strings.CutPrefix(a, flag+"="); ok {
-			return v
-		}
-	}
-	return ""
-}
 
 // benchHandler plays `aegisbench bench ... -o OUT`: it writes one result
 // line naming the side (from the binary's directory) and a running count.
@@ -52,7 +24,7 @@ func benchHandler(calls *int) func(c Command) (Output, error) {
 			*calls++
 			side := filepath.Base(filepath.Dir(c.Path))
 			line := fmt.Sprintf("BenchmarkPipeline/engine=go/n=2000 1 %d ns/op\n", 1000+*calls)
-			return Output{}, os.WriteFile(argAfter(c.Args, "-o"), []byte("side: "+side+"\n"+line), 0o644)
+			return Output{}, os.WriteFile(fakerun.ArgAfter(c.Args, "-o"), []byte("side: "+side+"\n"+line), 0o644)
 		}
 		return Output{}, nil
 	}
@@ -61,7 +33,7 @@ func benchHandler(calls *int) func(c Command) (Output, error) {
 func TestRunRefInterleavedPlan(t *testing.T) {
 	work := t.TempDir()
 	calls := 0
-	r := &fakeRunner{handler: benchHandler(&calls)}
+	r := &fakerun.Runner{Handler: benchHandler(&calls)}
 	cfg := RefConfig{Root: "/src/head", Ref: "origin/main", WorkDir: work, Rounds: 3,
 		Sample: BenchSample([]string{"--engines", "go", "--sizes", "2000"})}
 	files, err := RunRef(context.Background(), r, cfg)
@@ -83,31 +55,29 @@ func TestRunRefInterleavedPlan(t *testing.T) {
 		sample("base", tree, 3), sample("head", "/src/head", 3),
 		"cd /src/head && git worktree remove --force " + tree,
 	}
-	assert.Equal(t, want, r.plan)
+	assert.Equal(t, want, r.Plan())
 
 	base, err := os.ReadFile(files.Base)
 	require.NoError(t, err)
 	assert.Equal(t, "side: base\nBenchmarkPipeline/engine=go/n=2000 1 1001 ns/op\n"+
 		"side: base\nBenchmarkPipeline/engine=go/n=2000 1 1003 ns/op\n"+
 		"side: base\nBenchmarkPipeline/engine=go/n=2000 1 1005 ns/op\n", string(base))
-	g, err := NewGrouper()
+	head, err := results.Load(files.Head)
 	require.NoError(t, err)
-	head, err := g.ReadFiles(files.Head)
-	require.NoError(t, err)
-	assert.Equal(t, []float64{1002e-9, 1004e-9, 1006e-9}, head.Values[Series{"Pipeline/engine=go/n=2000", "sec/op"}])
+	assert.Equal(t, []float64{1002e-9, 1004e-9, 1006e-9}, head.Lookup("Pipeline/engine=go/n=2000", "sec/op").Values)
 }
 
 func TestRunRefBuildsRustWithRustffiTag(t *testing.T) {
 	work := t.TempDir()
 	calls := 0
-	r := &fakeRunner{handler: benchHandler(&calls)}
+	r := &fakerun.Runner{Handler: benchHandler(&calls)}
 	_, err := RunRef(context.Background(), r, RefConfig{Root: "/h", Ref: "v1", WorkDir: work, Rounds: 1, Tags: "rustffi",
 		Sample: BenchSample(nil)})
 	require.NoError(t, err)
 	tree := filepath.Join(work, "base")
-	assert.Equal(t, "cd "+tree+" && cargo build --release --locked -p libaegispath", r.plan[2])
-	assert.Equal(t, "cd "+tree+" && go build -trimpath -tags rustffi -o "+work+"/bin/base/aegisbench ./cmd/aegisbench", r.plan[3])
-	assert.Equal(t, "cd /h && cargo build --release --locked -p libaegispath", r.plan[4])
+	assert.Equal(t, "cd "+tree+" && cargo build --release --locked -p libaegispath", r.Plan()[2])
+	assert.Equal(t, "cd "+tree+" && go build -trimpath -tags rustffi -o "+work+"/bin/base/aegisbench ./cmd/aegisbench", r.Plan()[3])
+	assert.Equal(t, "cd /h && cargo build --release --locked -p libaegispath", r.Plan()[4])
 }
 
 func TestRunRefFailuresNameTheSideAndRemoveTheWorktree(t *testing.T) {
@@ -121,7 +91,7 @@ func TestRunRefFailuresNameTheSideAndRemoveTheWorktree(t *testing.T) {
 		{"base does not build", func(c Command) bool { return c.Path == "go" && strings.Contains(c.Dir, "base") }, "base", "building aegisbench"},
 		{"head does not build", func(c Command) bool { return c.Path == "go" && c.Dir == "/h" }, "head", "building aegisbench"},
 		{"head bench fails in round 2", func(c Command) bool {
-			return c.Dir == "/h" && strings.HasSuffix(argAfter(c.Args, "-o"), "head-002.txt")
+			return c.Dir == "/h" && strings.HasSuffix(fakerun.ArgAfter(c.Args, "-o"), "head-002.txt")
 		}, "head", "round 2"},
 	}
 	for _, tc := range tests {
@@ -129,7 +99,7 @@ func TestRunRefFailuresNameTheSideAndRemoveTheWorktree(t *testing.T) {
 			work := t.TempDir()
 			calls := 0
 			ok := benchHandler(&calls)
-			r := &fakeRunner{handler: func(c Command) (Output, error) {
+			r := &fakerun.Runner{Handler: func(c Command) (Output, error) {
 				if tc.failWhen(c) {
 					return Output{}, errors.New("exit status 1")
 				}
@@ -141,26 +111,12 @@ func TestRunRefFailuresNameTheSideAndRemoveTheWorktree(t *testing.T) {
 			var se *SideError
 			if tc.side == "" {
 				assert.False(t, errors.As(err, &se))
-				assert.Len(t, r.plan, 1, "nothing after a failed rev-parse")
+				assert.Len(t, r.Plan(), 1, "nothing after a failed rev-parse")
 				return
 			}
 			require.ErrorAs(t, err, &se)
 			assert.Equal(t, tc.side, se.Side)
-			assert.Equal(t, "cd /h && git worktree remove --force "+filepath.Join(work, "base"), r.plan[len(r.plan)-1])
+			assert.Equal(t, "cd /h && git worktree remove --force "+filepath.Join(work, "base"), r.Plan()[len(r.Plan())-1])
 		})
 	}
-}
-
-func TestWriteFileAtomic(t *testing.T) {
-	dir := t.TempDir()
-	p := filepath.Join(dir, "summary.md")
-	require.NoError(t, WriteFileAtomic(p, []byte("one")))
-	require.NoError(t, WriteFileAtomic(p, []byte("two")))
-	got, err := os.ReadFile(p)
-	require.NoError(t, err)
-	assert.Equal(t, "two", string(got))
-	entries, err := os.ReadDir(dir)
-	require.NoError(t, err)
-	assert.Len(t, entries, 1, "no temporary file left behind")
-	require.Error(t, WriteFileAtomic(filepath.Join(dir, "missing", "x.md"), []byte("x")))
 }

@@ -1,4 +1,9 @@
-package gate
+// Package refrun compares a git ref with the working tree by running
+// them: it builds the ref in a git worktree and the working tree here,
+// takes interleaved samples of both (base, head, base, head, ...) with a
+// SampleFunc (time: aegisbench bench; instructions: harness/instructions)
+// and writes each side's results file. Judging them is harness/gate's.
+package refrun
 
 import (
 	"context"
@@ -177,15 +182,8 @@ func concat(dst string, srcs []string) error {
 			all = append(all, '\n')
 		}
 	}
-	return WriteFileAtomic(dst, all)
-}
-
-// WriteFileAtomic writes data to a temporary file next to path and renames
-// it into place, so that readers never see a partial file. path's directory
-// must exist.
-func WriteFileAtomic(path string, data []byte) error {
-	if err := atomicfile.WriteFile(path, data); err != nil {
-		return fmt.Errorf("gate: writing %s: %w", path, err)
+	if err := atomicfile.WriteFile(dst, all); err != nil {
+		return fmt.Errorf("gate: writing %s: %w", dst, err)
 	}
 	return nil
 }

@@ -1,4 +1,4 @@
-package gate
+package refrun
 
 import (
 	"context"
@@ -10,6 +10,9 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/aegisbench/aegisbench/harness/gate"
+	"github.com/aegisbench/aegisbench/harness/results"
 )
 
 // fakeBenchMain is an aegisbench whose `bench ... -o FILE` writes one
@@ -68,17 +71,15 @@ func TestRunRefWithGitAndGo(t *testing.T) {
 	files, err := RunRef(context.Background(), ExecRunner{}, RefConfig{Root: repo, Ref: "HEAD", WorkDir: work, Rounds: 5, Sample: BenchSample(nil)})
 	require.NoError(t, err)
 
-	g, err := NewGrouper()
+	base, err := results.Load(files.Base)
 	require.NoError(t, err)
-	base, err := g.ReadFiles(files.Base)
+	head, err := results.Load(files.Head)
 	require.NoError(t, err)
-	head, err := g.ReadFiles(files.Head)
-	require.NoError(t, err)
-	s := Series{"Pipeline/engine=go/n=2000", "sec/op"}
-	assert.InDeltaSlice(t, []float64{1e-6, 1e-6, 1e-6, 1e-6, 1e-6}, base.Values[s], 1e-15)
-	assert.InDeltaSlice(t, []float64{1.2e-6, 1.2e-6, 1.2e-6, 1.2e-6, 1.2e-6}, head.Values[s], 1e-15)
-	rep := Judge(base, head, DefaultThresholds())
-	assert.Equal(t, Regression, rep.Verdict)
+	const name, unit = "Pipeline/engine=go/n=2000", "sec/op"
+	assert.InDeltaSlice(t, []float64{1e-6, 1e-6, 1e-6, 1e-6, 1e-6}, base.Lookup(name, unit).Values, 1e-15)
+	assert.InDeltaSlice(t, []float64{1.2e-6, 1.2e-6, 1.2e-6, 1.2e-6, 1.2e-6}, head.Lookup(name, unit).Values, 1e-15)
+	rep := gate.Judge(base, head, gate.DefaultThresholds())
+	assert.Equal(t, gate.Regression, rep.Verdict)
 
 	_, err = os.Stat(filepath.Join(work, "base"))
 	assert.ErrorIs(t, err, os.ErrNotExist, "worktree directory removed")
