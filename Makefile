@@ -53,12 +53,16 @@ bench-check:
 	$(GO) tool benchstat $(OUT)/results.txt
 	AEGISBENCH_BENCHSTAT_FILES=$(OUT)/results.txt $(GO) test -count=1 -run TestBenchstatAgrees ./reports/
 
-## bench-scale: the realistic ladder up to 1,000,000 findings, one op per sample, 3 samples.
+## bench-scale: the committed scale report reports/baselines/<platform>/scale/: the realistic
+## ladder 200 -> 1,000,000 findings, one op per sample, SCALE_COUNT samples (3 give each fitted
+## exponent a bootstrap CI).
+SCALE_COUNT ?= 3
+SCALE_DIR   := reports/baselines/$(PLATFORM)/scale
 bench-scale: build
 	$(BIN)/aegisbench datasets ensure
-	$(BIN)/aegisbench bench --sizes 200,2000,20000,200000,1000000 --count 3 --benchtime 1x --keep-going \
-	    --criterion-sample-size 10 -o $(OUT)/results-scale.txt
-	$(BIN)/aegisbench report $(OUT)/results-scale.txt -o $(OUT)/report-scale --title "Scale ladder: $(PLATFORM)"
+	$(BIN)/aegisbench bench --sizes 200,2000,20000,200000,1000000 --count $(SCALE_COUNT) --benchtime 1x --keep-going \
+	    --criterion-sample-size 10 -o $(SCALE_DIR)/results.txt
+	$(BIN)/aegisbench report $(SCALE_DIR)/results.txt -o $(SCALE_DIR) --title "Scale ladder: $(PLATFORM)"
 
 ## baseline: the committed per-platform baseline (run on a quiet machine; 7 samples give 95% CIs).
 baseline: build
