@@ -1,5 +1,6 @@
 # aegisbench: the two set-up commands are `make run` (the main job) and `make test`.
-# Every target installs nothing system-wide; .ci/run installs what CI needs first.
+# Every target installs nothing system-wide: hyperfine, when missing or too old,
+# is built from crates.io into tools/ (git-ignored), which comes first on PATH.
 
 GO      ?= go
 CARGO   ?= cargo
@@ -13,8 +14,11 @@ PLATFORM     := $(shell $(GO) env GOOS)-$(shell $(GO) env GOARCH)
 # relink when the library changes (the cache does not track -l archives).
 LIBDIGEST     = $(shell sha256sum target/release/libaegispath.a 2>/dev/null | cut -c1-16)
 export CGO_CFLAGS = -O2 -g -DAEGISPATH_LIB_DIGEST=$(LIBDIGEST)
+# The pinned hyperfine of ci/hyperfine.sh (>= 1.19: per-run peak RSS in its JSON export).
+export HYPERFINE_VERSION ?= 1.20.0
+export PATH := $(CURDIR)/tools/bin:$(PATH)
 
-.PHONY: all build rust go run test check conform conform-arm64 bench bench-check bench-scale baseline seed-baseline calibrate clean profile-ladder
+.PHONY: all build rust go tools run test check conform conform-arm64 bench bench-check bench-scale baseline seed-baseline calibrate clean profile-ladder
 
 all: build
 
@@ -27,8 +31,12 @@ rust:
 go: rust
 	$(GO) build -tags $(TAGS) -o $(BIN)/aegisbench ./cmd/aegisbench
 
+## tools: a hyperfine >= 1.19 (the one on PATH, else the pinned one built into tools/).
+tools:
+	bash ci/hyperfine.sh
+
 ## run: the main job on the small ladder: generate, check conformance, benchmark, report.
-run: build
+run: build tools
 	$(BIN)/aegisbench run --sizes $(SIZES) --count $(COUNT) -o $(OUT)
 
 ## test: everything CI checks (formatting, vet, clippy, Rust and Go tests).
@@ -44,7 +52,7 @@ conform-arm64:
 	bash ci/conform-arm64.sh
 
 ## bench: the benchmark ladder into one results file, then the report.
-bench: build
+bench: build tools
 	$(BIN)/aegisbench bench --sizes $(SIZES) --count $(COUNT) -o $(OUT)/results.txt --profile-dir $(OUT)/profiles
 	$(BIN)/aegisbench report $(OUT)/results.txt --profile-dir $(OUT)/profiles -o $(OUT)/report
 
@@ -58,14 +66,14 @@ bench-check:
 ## exponent a bootstrap CI).
 SCALE_COUNT ?= 3
 SCALE_DIR   := reports/baselines/$(PLATFORM)/scale
-bench-scale: build
+bench-scale: build tools
 	$(BIN)/aegisbench datasets ensure
 	$(BIN)/aegisbench bench --sizes 200,2000,20000,200000,1000000 --count $(SCALE_COUNT) --benchtime 1x --keep-going \
 	    --criterion-sample-size 10 -o $(SCALE_DIR)/results.txt
 	$(BIN)/aegisbench report $(SCALE_DIR)/results.txt -o $(SCALE_DIR) --title "Scale ladder: $(PLATFORM)"
 
 ## baseline: the committed per-platform baseline (run on a quiet machine; 7 samples give 95% CIs).
-baseline: build
+baseline: build tools
 	$(BIN)/aegisbench bench --sizes 200,2000,20000 --count 7 --keep-going \
 	    --profile-dir $(OUT)/baseline-profiles -o reports/baselines/$(PLATFORM)/results.txt
 	$(BIN)/aegisbench report reports/baselines/$(PLATFORM)/results.txt \
@@ -95,7 +103,8 @@ seed-baseline:
 
 ## calibrate: the whole gate on this machine: A/A false alarms over 20 runs of the whole default
 ## benchmark set (with and without Holm), a slowdown injected into one benchmark, per-series power.
-## CPU-heavy (40 bench runs); CALIBRATE_ARGS narrows it, e.g. CALIBRATE_ARGS='--bench-args "--sizes 200 --only go"'.
+## CPU-heavy: 20 pairs x 2 sides x 10 rounds = 400 `bench --count 1` runs of the default set (hours);
+## CALIBRATE_ARGS narrows it, e.g. CALIBRATE_ARGS='--count 6 --bench-args "--only go --engines go --sizes 200"'.
 CALIBRATE_ARGS ?=
 calibrate: build
 	$(BIN)/aegisbench gate --calibrate $(CALIBRATE_ARGS) -o $(OUT)/report/calibration.md

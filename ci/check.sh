@@ -20,6 +20,7 @@ cargo fmt --all -- --check
 
 step "cargo clippy"
 cargo clippy --locked --all-targets -- -D warnings
+cargo clippy --locked --all-targets --features test-hooks -- -D warnings
 
 step "cargo build (release: static library and aegispath CLI)"
 cargo build --release --locked -p libaegispath
@@ -28,8 +29,8 @@ cargo build --release --locked -p libaegispath
 # CGO_CFLAGS so a changed library forces a relink.
 export CGO_CFLAGS="-O2 -g -DAEGISPATH_LIB_DIGEST=$(sha256sum target/release/libaegispath.a | cut -c1-16)"
 
-step "cargo test"
-cargo test --locked -p libaegispath
+step "cargo test (with the test-only exports of the test-hooks feature)"
+cargo test --locked -p libaegispath --features test-hooks
 
 step "go vet (with and without the rustffi tag)"
 go vet ./...
@@ -37,6 +38,12 @@ go vet -tags rustffi ./...
 
 step "go build without cgo (the stub)"
 CGO_ENABLED=0 go build -o /dev/null ./cmd/aegisbench
+
+# The bench tests time exec: engines under hyperfine: the pinned one of
+# ci/hyperfine.sh (built into tools/ when PATH has none recent enough).
+step "hyperfine (ci/hyperfine.sh)"
+bash ci/hyperfine.sh
+export PATH="$PWD/tools/bin:$PATH"
 
 step "go test -tags rustffi"
 go test -tags rustffi -count=1 -timeout 20m ./...

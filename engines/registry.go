@@ -42,25 +42,33 @@ func Register(name, doc string, f Factory, available Availability) {
 	registry[name] = entry{factory: f, available: available, doc: doc}
 }
 
-// Open returns the engine called name. "exec:COMMAND" selects the engine
-// registered as "exec" with COMMAND as its argument.
+// Open returns the engine called name, parsed with ParseSpec:
+// "exec:COMMAND" selects the engine registered as "exec" with COMMAND as
+// its argument; a label ("base=ffi:PATH") is accepted and ignored.
 func Open(name string) (Engine, error) {
-	key, arg := name, ""
-	if i := strings.IndexByte(name, ':'); i >= 0 {
-		key, arg = name[:i], name[i+1:]
+	sp, err := ParseSpec(name)
+	if err != nil {
+		return nil, err
 	}
+	return OpenSpec(sp)
+}
+
+// OpenSpec opens the engine sp names: an unknown kind is an error naming
+// the known ones, an engine that cannot run here one wrapping
+// ErrUnavailable.
+func OpenSpec(sp Spec) (Engine, error) {
 	mu.RLock()
-	e, ok := registry[key]
+	e, ok := registry[sp.Kind]
 	mu.RUnlock()
 	if !ok {
-		return nil, fmt.Errorf("unknown engine %q (known: %s)", name, strings.Join(Names(), ", "))
+		return nil, fmt.Errorf("unknown engine %q (known: %s)", sp.Text, strings.Join(Names(), ", "))
 	}
 	if e.available != nil {
 		if err := e.available(); err != nil {
-			return nil, fmt.Errorf("engine %q: %w: %v", name, ErrUnavailable, err)
+			return nil, fmt.Errorf("engine %q: %w: %v", sp.Text, ErrUnavailable, err)
 		}
 	}
-	return e.factory(arg)
+	return e.factory(sp.Arg)
 }
 
 // Available reports nil when the named engine can run here.

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/aegisbench/aegisbench/harness/calibrate"
+	"github.com/aegisbench/aegisbench/internal/mdtext"
 )
 
 // WriteCalibration writes the gate's calibration: per mode, the whole
@@ -50,7 +51,7 @@ func calibrationMode(b *strings.Builder, c *calibrate.Calibration) {
 			}
 		}
 		slices.Sort(flagged)
-		fmt.Fprintf(b, "| %s | %d/%d | %.1f%% | %.1f%%-%.1f%% | %s |\n", name, k, n, 100*float64(k)/float64(max(1, n)), 100*lo, 100*hi, gateEscape(strings.Join(slices.Compact(flagged), ", ")))
+		fmt.Fprintf(b, "| %s | %d/%d | %.1f%% | %.1f%%-%.1f%% | %s |\n", name, k, n, 100*float64(k)/float64(max(1, n)), 100*lo, 100*hi, mdtext.Cell(strings.Join(slices.Compact(flagged), ", ")))
 	}
 	b.WriteString("\n")
 	if len(c.Detections) > 0 {
@@ -73,7 +74,7 @@ func calibrationMode(b *strings.Builder, c *calibrate.Calibration) {
 			if math.IsInf(p.Smallest, 1) {
 				s = "not within the ladder"
 			}
-			fmt.Fprintf(b, "| %s | %s | %d | %s |\n", gateEscape(p.Name), p.Unit, p.N, s)
+			fmt.Fprintf(b, "| %s | %s | %d | %s |\n", mdtext.Cell(p.Name), p.Unit, p.N, s)
 		}
 		b.WriteString("\n")
 	}

@@ -9,6 +9,7 @@ import (
 	"golang.org/x/perf/benchunit"
 
 	"github.com/aegisbench/aegisbench/harness/gate"
+	"github.com/aegisbench/aegisbench/internal/mdtext"
 )
 
 // WriteGate writes the gate's report as markdown fit for a pull-request
@@ -58,7 +59,7 @@ func WriteGate(w io.Writer, r *gate.Report) error {
 				verdict = "**" + verdict + "**"
 			}
 			fmt.Fprintf(&b, "| %s | %s | %s | %s | %s | %s | %s | %d+%d | %s |\n",
-				gateEscape(row.Name), row.Unit, gateScale(row.BaseCenter, row.Unit), gateScale(row.HeadCenter, row.Unit),
+				mdtext.Cell(row.Name), row.Unit, gateScale(row.BaseCenter, row.Unit), gateScale(row.HeadCenter, row.Unit),
 				gateChange(row.Change), p, padj, row.BaseN, row.HeadN, verdict)
 		}
 		b.WriteString("\n")
@@ -108,8 +109,6 @@ func gateChange(c float64) string {
 }
 
 func gatePct(f float64) string { return fmt.Sprintf("%.4g%%", 100*f) }
-
-func gateEscape(s string) string { return strings.ReplaceAll(s, "|", `\|`) }
 
 func gateList(vs []string) string {
 	if len(vs) == 0 {

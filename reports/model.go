@@ -16,6 +16,8 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/aegisbench/aegisbench/harness/bench"
+	"github.com/aegisbench/aegisbench/harness/history"
 	"github.com/aegisbench/aegisbench/harness/results"
 	"github.com/aegisbench/aegisbench/harness/stats"
 	"golang.org/x/perf/benchmath"
@@ -46,6 +48,9 @@ const (
 type Options struct {
 	Title      string // default "Performance Baseline"
 	ProfileDir string // pprof profiles of the Go engine (cpu.pprof, mem.pprof)
+	// Standing is where the run stands against the previous runs of this
+	// machine in the history store (nil: not asked).
+	Standing *history.Standing
 }
 
 // Platform is the machine and toolchains, from the results' config lines.
@@ -158,6 +163,7 @@ type Breakdown struct {
 // Baseline is everything BASELINE.md and its plots show.
 type Baseline struct {
 	Title         string
+	Standing      *history.Standing
 	Source        string // "source" config: who produced the figures ("" when measured by aegisbench bench)
 	Settings      string // "bench" config: how aegisbench bench took the samples
 	Platform      Platform
@@ -172,6 +178,9 @@ type Baseline struct {
 	FFIRows       []FFIRow
 	FFICalls      []GoRow
 	Processes     []ProcessRow
+	Engines       []bench.EngineInfo // engine-LABEL config lines, in order
+	EngineRows    []EngineRow
+	ABRows        []ABRow
 	Breakdowns    []Breakdown
 	HotPath       *HotPath
 	NotMeasured   []string
@@ -207,7 +216,7 @@ func Build(set *results.Set, opt Options) (*Baseline, error) {
 	if err := set.Check(); err != nil {
 		return nil, err
 	}
-	b := &Baseline{Title: opt.Title, set: set}
+	b := &Baseline{Title: opt.Title, Standing: opt.Standing, set: set}
 	for _, f := range set.Files {
 		b.Files = append(b.Files, filepath.Base(f.Path))
 	}
@@ -247,6 +256,7 @@ func Build(set *results.Set, opt Options) (*Baseline, error) {
 	b.buildExponents()
 	b.buildFFI()
 	b.buildProcesses()
+	b.buildEngines()
 	b.buildBreakdowns()
 	if opt.ProfileDir != "" {
 		hp, err := LoadHotPath(opt.ProfileDir)
@@ -289,17 +299,6 @@ func isHex(s string) bool {
 		}
 	}
 	return true
-}
-
-func sizes(set *results.Set) []int {
-	var out []int
-	for _, s := range set.Series {
-		if n := s.N(); n > 0 && !slices.Contains(out, n) {
-			out = append(out, n)
-		}
-	}
-	slices.Sort(out)
-	return out
 }
 
 func sampleRange(set *results.Set) string {
@@ -647,7 +646,7 @@ func (b *Baseline) buildNotMeasured() {
 			rss = rss || p.GoRSS != nil || p.RustRSS != nil
 		}
 		if !rss {
-			nm("Peak RSS of the processes: not measured (it needs GNU time, /usr/bin/time, and one timed run per hyperfine invocation).")
+			nm("Peak RSS of the processes: not measured (it needs hyperfine %s or later, whose JSON export has each run's memory usage: `make tools`).", bench.MinHyperfine)
 		}
 	}
 	switch {

@@ -3,6 +3,7 @@ package reports
 import (
 	"bytes"
 	"flag"
+	"fmt"
 	"image/png"
 	"os"
 	"path/filepath"
@@ -257,11 +258,47 @@ func TestComparePlatforms(t *testing.T) {
 	assert.Contains(t, c.OnlyA, "GetCached_Hit")
 	assert.Contains(t, c.OnlyB, "Pipeline/engine=go/n=20000")
 
-	// Same platform, same data: comparable.
-	self := ComparePlatforms(Side{Label: "a", Set: linux}, Side{Label: "b", Set: linux})
+	// The seed allows the Rust stage ratios at n=200: compared with caveats.
+	var stage *DerivedRow
+	for i := range c.Derived {
+		if c.Derived[i].Figure == "Rust full pipeline / compute (Criterion)" && c.Derived[i].N == 200 {
+			stage = &c.Derived[i]
+		}
+	}
+	require.NotNil(t, stage)
+	assert.True(t, stage.Comparable())
+	assert.InDelta(t, 3.71/2.43, stage.A, 1e-9)
+	assert.Contains(t, strings.Join(stage.Caveats, "; "), "darwin-arm64 is reported")
+
+	// Same code, same data, calibration measured on both sides (linux-b's
+	// machine twice as slow): exact units compare as they are, times
+	// after normalizing, dimensionless figures are equal.
+	data, err := os.ReadFile("testdata/synthetic-linux-amd64.txt")
+	require.NoError(t, err)
+	calib := func(ns int) string {
+		return fmt.Sprintf("\npkg: github.com/aegisbench/aegisbench/harness/platformcal\nBenchmarkCalibration/engine=go-2 1 %d ns/op\n"+
+			"pkg: rust/libaegispath/benches/calibration_bench (criterion)\nBenchmarkCriterion/stage=calibration/engine=rust 1 %d ns/op\n", ns, ns)
+	}
+	la, err := results.Read(strings.NewReader(string(data)+calib(1000000)), "a.txt")
+	require.NoError(t, err)
+	lb, err := results.Read(strings.NewReader(string(data)+calib(2000000)), "b.txt")
+	require.NoError(t, err)
+	self := ComparePlatforms(Side{Label: "a", Set: la}, Side{Label: "b", Set: lb})
 	assert.Empty(t, self.SideReasons)
+	require.NotEmpty(t, self.Rows)
 	for _, r := range self.Rows {
-		assert.True(t, r.Comparable(), r.Name)
 		assert.InDelta(t, 1.0, r.Ratio, 1e-12)
+		switch r.Unit {
+		case "sec/op":
+			assert.Equal(t, Normalized, r.Class, r.Name)
+			assert.InDelta(t, 0.5, r.NormRatio, 1e-12, r.Name)
+		case "allocs/op", "B/op":
+			assert.Equal(t, Comparable, r.Class, r.Name)
+		}
+	}
+	require.NotEmpty(t, self.Derived)
+	for _, d := range self.Derived {
+		assert.True(t, d.Comparable(), d.Figure)
+		assert.InDelta(t, d.A, d.B, 1e-12, d.Figure)
 	}
 }

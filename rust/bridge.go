@@ -2,9 +2,12 @@
 
 package aegispath
 
+// The archive is named by path: -laegispath would pick the crate's
+// libaegispath.so (the ffi:PATH shared library) over libaegispath.a.
+
 /*
 #cgo CFLAGS: -I${SRCDIR}/libaegispath/include
-#cgo LDFLAGS: -L${SRCDIR}/../target/release -laegispath -lm -ldl -lpthread
+#cgo LDFLAGS: ${SRCDIR}/../target/release/libaegispath.a -lm -ldl -lpthread
 #include <stdint.h>
 #include <stddef.h>
 #include "aegispath.h"
@@ -12,12 +15,9 @@ package aegispath
 import "C"
 
 import (
-	"encoding/json"
 	"fmt"
 	"runtime"
 	"unsafe"
-
-	"github.com/aegisbench/aegisbench/engines"
 )
 
 // Available reports nil: this build links libaegispath.
@@ -63,7 +63,7 @@ func Echo(b []byte) ([]byte, error) {
 // Noop makes one cgo call that does nothing: the bare cost of crossing the
 // boundary.
 func Noop() error {
-	if st := C.aegis_noop(); st != C.AEGIS_OK {
+	if st := C.aegis_noop(); st != StatusOK {
 		return fmt.Errorf("aegis_noop: unexpected status %d", int32(st))
 	}
 	return nil
@@ -75,23 +75,9 @@ func Version() string {
 	return C.GoString(C.aegis_version())
 }
 
-// panicForTest makes Rust panic inside a call; the panic must come back as
-// an error wrapping ErrInternal.
-func panicForTest() error {
-	var r result
-	r.status = C.aegis_panic_for_test(&r.err, &r.errLen)
-	_, err := r.take("aegis_panic_for_test")
-	return err
-}
-
-// view returns the pointer and length Rust reads input through: the first
-// byte of a non-empty slice, NULL for an empty one. The memory holds no Go
-// pointers and Rust keeps no reference to it after the call returns.
+// view returns the pointer and length of b for a call (InputPointer).
 func view(b []byte) (*C.uint8_t, C.size_t) {
-	if len(b) == 0 {
-		return nil, 0
-	}
-	return (*C.uint8_t)(unsafe.Pointer(&b[0])), C.size_t(len(b))
+	return (*C.uint8_t)(InputPointer(b)), C.size_t(len(b))
 }
 
 // result holds what one call wrote to its out-parameters.
@@ -104,49 +90,12 @@ type result struct {
 }
 
 // take copies both Rust buffers into Go memory, frees them, and maps the
-// status to the API's results.
+// status to the API's results (Outcome).
 func (r *result) take(op string) ([]byte, error) {
 	out := copyAndFree(r.out, r.outLen)
 	errDoc := copyAndFree(r.err, r.errLen)
 	r.out, r.err = nil, nil
-	switch r.status {
-	case C.AEGIS_OK:
-		if out == nil {
-			out = []byte{}
-		}
-		return out, nil
-	case C.AEGIS_BAD_INPUT:
-		e, err := engines.ParseErrorDoc(errDoc)
-		if err != nil {
-			return nil, fmt.Errorf("%s: %w: bad-input status with an unreadable error document: %w", op, ErrInternal, err)
-		}
-		return nil, e
-	case C.AEGIS_INTERNAL:
-		return nil, fmt.Errorf("%w: %s: %s", ErrInternal, op, internalMessage(errDoc))
-	case C.AEGIS_INVALID_ARG:
-		return nil, fmt.Errorf("%s: %w (status AEGIS_INVALID_ARG)", op, ErrInvalidArgument)
-	default:
-		return nil, fmt.Errorf("%s: %w: unknown status %d", op, ErrInternal, int32(r.status))
-	}
-}
-
-// internalMessage extracts the message of an internal error document,
-// falling back to (the start of) its raw bytes.
-func internalMessage(doc []byte) string {
-	var d struct {
-		Message string `json:"message"`
-	}
-	if json.Unmarshal(doc, &d) == nil && d.Message != "" {
-		return d.Message
-	}
-	if len(doc) == 0 {
-		return "no error document"
-	}
-	const limit = 500
-	if len(doc) > limit {
-		doc = doc[:limit]
-	}
-	return string(doc)
+	return Outcome(op, int32(r.status), out, errDoc)
 }
 
 // copyAndFree copies a Rust-owned buffer into a new Go slice and returns

@@ -3,13 +3,11 @@
 package rustengine
 
 import (
-	"context"
 	"fmt"
-	"os"
 	"testing"
 
-	"github.com/aegisbench/aegisbench/datasets"
 	"github.com/aegisbench/aegisbench/engines"
+	"github.com/aegisbench/aegisbench/engines/enginetest"
 	"github.com/aegisbench/aegisbench/internal/benchsizes"
 	aegispath "github.com/aegisbench/aegisbench/rust"
 )
@@ -36,36 +34,10 @@ func BenchmarkPipeline(b *testing.B) {
 				b.Fatal(err)
 			}
 			for _, n := range sizes {
-				b.Run(fmt.Sprintf("n=%d", n), func(b *testing.B) {
-					input := loadDataset(b, n)
-					opt := engines.DefaultOptions()
-					ctx := context.Background()
-					b.SetBytes(int64(len(input)))
-					b.ReportAllocs()
-					for b.Loop() {
-						if _, err := e.AttackPaths(ctx, input, opt); err != nil {
-							b.Fatal(err)
-						}
-					}
-				})
+				b.Run(fmt.Sprintf("n=%d", n), func(b *testing.B) { enginetest.Pipeline(b, e, n) })
 			}
 		})
 	}
-}
-
-// loadDataset returns the bytes of the realistic dataset of n findings,
-// generating it into the cache when missing.
-func loadDataset(b *testing.B, n int) []byte {
-	b.Helper()
-	path, err := datasets.EnsureStandard("realistic", n, 1)
-	if err != nil {
-		b.Fatal(err)
-	}
-	input, err := os.ReadFile(path)
-	if err != nil {
-		b.Fatal(err)
-	}
-	return input
 }
 
 // BenchmarkFFI measures the boundary itself: a call that does nothing, and

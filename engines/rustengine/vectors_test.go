@@ -1,16 +1,10 @@
 package rustengine
 
 import (
-	"context"
-	"errors"
 	"testing"
 
-	"github.com/gowebpki/jcs"
-	"github.com/stretchr/testify/assert"
-	"github.com/stretchr/testify/require"
-
-	"github.com/aegisbench/aegisbench/datasets"
 	"github.com/aegisbench/aegisbench/engines"
+	"github.com/aegisbench/aegisbench/engines/enginetest"
 	aegispath "github.com/aegisbench/aegisbench/rust"
 )
 
@@ -23,84 +17,56 @@ func requireFFI(t *testing.T) engines.Engine {
 	return NewFFI()
 }
 
-// requireCLI returns the rust-cli engine. When the aegispath program is
-// missing it fails in a rustffi build (which presumes make build) and
-// skips otherwise.
-func requireCLI(t *testing.T) engines.Engine {
+// requireCLI returns the rust-cli engine, or the same program as an
+// exec: engine when exec is true. When the aegispath program is missing
+// it fails in a rustffi build (which presumes make build) and skips
+// otherwise.
+func requireCLI(t *testing.T, exec bool) engines.Engine {
 	t.Helper()
-	e, err := NewCLI()
+	bin, err := BinaryPath()
 	if err != nil {
 		if aegispath.Available() == nil {
 			t.Fatalf("rust-cli: %v", err)
 		}
 		t.Skipf("rust-cli: %v", err)
 	}
+	if exec {
+		e, err := engines.Open("exec:" + bin)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return e
+	}
+	e, err := NewCLI()
+	if err != nil {
+		t.Fatal(err)
+	}
 	return e
 }
 
-// engineFor opens the engines under test, skipping or failing as
-// requireFFI and requireCLI do.
-var engineFor = map[string]func(*testing.T) engines.Engine{"rust-ffi": requireFFI, "rust-cli": requireCLI}
+// vectorEngines are the Rust engines the shared kit checks: over cgo, the
+// CLI, and the CLI named as an exec: engine (the process contract).
+var vectorEngines = []struct {
+	name  string
+	open  func(*testing.T) engines.Engine
+	lists bool
+}{
+	{"rust-ffi", requireFFI, true},
+	{"rust-cli", func(t *testing.T) engines.Engine { return requireCLI(t, false) }, true},
+	{"exec", func(t *testing.T) engines.Engine { return requireCLI(t, true) }, false},
+}
 
 func TestVectors(t *testing.T) {
-	dir, err := datasets.VectorsDir()
-	require.NoError(t, err)
-	vectors, err := datasets.LoadVectors(dir)
-	require.NoError(t, err)
-	require.NotEmpty(t, vectors, "no vectors under %s", dir)
-
-	for _, name := range []string{"rust-ffi", "rust-cli"} {
-		t.Run("engine="+name, func(t *testing.T) {
-			e := engineFor[name](t)
-			for _, v := range vectors {
-				t.Run(v.Name, func(t *testing.T) {
-					out, err := e.AttackPaths(context.Background(), v.Input, v.Options)
-					checkVector(t, v, out, err)
-				})
-			}
-		})
+	for _, ve := range vectorEngines {
+		t.Run("engine="+ve.name, func(t *testing.T) { enginetest.Vectors(t, ve.open(t)) })
 	}
 }
 
 func TestListVectors(t *testing.T) {
-	dir, err := datasets.VectorsDir()
-	require.NoError(t, err)
-	vectors, err := datasets.LoadListVectors(dir)
-	require.NoError(t, err)
-	require.NotEmpty(t, vectors, "no list vectors under %s", dir)
-
-	for _, name := range []string{"rust-ffi", "rust-cli"} {
-		t.Run("engine="+name, func(t *testing.T) {
-			lister, ok := engineFor[name](t).(engines.Lister)
-			require.True(t, ok, "%s serves the list operation", name)
-			for _, v := range vectors {
-				t.Run(v.Name, func(t *testing.T) {
-					out, err := lister.List(context.Background(), v.Input, v.Query)
-					checkVector(t, v, out, err)
-				})
-			}
-		})
-	}
-}
-
-// checkVector compares an engine's result with the vector's expectation:
-// the JCS canonical forms of the documents, or the code, index and field
-// of the error.
-func checkVector(t *testing.T, v datasets.Vector, out []byte, err error) {
-	t.Helper()
-	if v.ExpectedError != nil {
-		want := (&engines.Error{Doc: *v.ExpectedError}).Key()
-		var ee *engines.Error
-		if !errors.As(err, &ee) {
-			t.Fatalf("%s: want error %s, got output %.300s, err %v", v.Dir, want, out, err)
+	for _, ve := range vectorEngines {
+		if !ve.lists {
+			continue
 		}
-		assert.Equal(t, want, ee.Key(), "%s: error document %s", v.Dir, ee.Raw)
-		return
+		t.Run("engine="+ve.name, func(t *testing.T) { enginetest.ListVectors(t, ve.open(t)) })
 	}
-	require.NoError(t, err, v.Dir)
-	wantCanon, err := jcs.Transform(v.Expected)
-	require.NoError(t, err, "%s: canonicalizing expected.json", v.Dir)
-	gotCanon, err := jcs.Transform(out)
-	require.NoError(t, err, "%s: canonicalizing the engine's output %.300s", v.Dir, out)
-	assert.Equal(t, string(wantCanon), string(gotCanon), v.Dir)
 }

@@ -52,7 +52,7 @@ func processArms(cfg Config, d Dataset, label string) []arm {
 		target := Command{Path: aegispathBin(cfg), Args: opts}
 		arms = append(arms, hyperfineArm(cfg, d, label, EngineRustCLI, target))
 	}
-	return arms
+	return append(arms, userProcessArms(cfg, d, label)...)
 }
 
 func hyperfineArm(cfg Config, d Dataset, label, engine string, target Command) arm {
@@ -68,20 +68,9 @@ func hyperfineArm(cfg Config, d Dataset, label, engine string, target Command) a
 		desc = fmt.Sprintf("hyperfine dataset=%s engine=%s n=%d", label, engine, d.Findings)
 	}
 	runs := cfg.Hyperfine.Runs
-	cmd := Command{Dir: cfg.Root, Path: cfg.Programs.Hyperfine, Args: args}
-	// With one timed run per invocation, GNU time's peak RSS of the
-	// invocation (the largest of hyperfine and the processes it waited
-	// for) belongs to that run. It must come from GNU time, not from this
-	// process's wait4: Linux carries a vfork'ing parent's own peak RSS into
-	// the child, and this harness is larger than a small engine run.
-	measureRSS := runs == 1 && cfg.Programs.Time != ""
-	if measureRSS {
-		cmd = Command{Dir: cfg.Root, Path: cfg.Programs.Time,
-			Args: append([]string{"-f", peakRSSPrefix + "%M", cfg.Programs.Hyperfine}, args...)}
-	}
 	return arm{
 		label: desc,
-		cmd:   cmd,
+		cmd:   Command{Dir: cfg.Root, Path: cfg.Programs.Hyperfine, Args: args},
 		collect: func(out Output) ([]Measurement, error) {
 			ms, err := ParseHyperfineJSON(out.Stdout, name)
 			if err != nil {
@@ -90,48 +79,37 @@ func hyperfineArm(cfg Config, d Dataset, label, engine string, target Command) a
 			if len(ms) != runs {
 				return nil, fmt.Errorf("hyperfine reported %d timed runs, want %d", len(ms), runs)
 			}
-			if measureRSS {
-				rss, err := parsePeakRSS(out.Stderr)
-				if err != nil {
-					return nil, err
-				}
-				ms[0].Result.Values = append(ms[0].Result.Values, benchfmt.Value{Value: float64(rss), Unit: UnitPeakRSS})
-			}
 			return ms, nil
 		},
 	}
 }
 
-// peakRSSPrefix marks GNU time's output line (-f FORMAT) on stderr.
-const peakRSSPrefix = "aegisbench-peak-rss-kib="
-
-// parsePeakRSS reads the last GNU time line of stderr and returns the peak
-// RSS in bytes (time's %M is in KiB).
-func parsePeakRSS(stderr []byte) (int64, error) {
-	lines := strings.Split(strings.TrimRight(string(stderr), "\n"), "\n")
-	last := lines[len(lines)-1]
-	v, ok := strings.CutPrefix(last, peakRSSPrefix)
-	if !ok {
-		return 0, fmt.Errorf("GNU time wrote no %q line (stderr ends %q)", peakRSSPrefix, last)
-	}
-	kib, err := strconv.ParseInt(strings.TrimSpace(v), 10, 64)
-	if err != nil || kib <= 0 {
-		return 0, fmt.Errorf("GNU time: bad peak RSS %q", last)
-	}
-	return kib * 1024, nil
-}
+// MinHyperfine is the first hyperfine release whose JSON export holds each
+// run's peak RSS (memory_usage_byte); make run builds this version when
+// the one on PATH is older (Makefile HYPERFINE_VERSION).
+const MinHyperfine = "1.19.0"
 
 type hyperfineExport struct {
 	Results []struct {
 		Command   string    `json:"command"`
 		Times     []float64 `json:"times"`
 		ExitCodes []*int    `json:"exit_codes"`
+		// Memory is absent before hyperfine 1.19.
+		Memory []float64 `json:"memory_usage_byte"`
 	} `json:"results"`
 }
 
 // ParseHyperfineJSON reads a hyperfine --export-json document holding one
 // command and returns one result line per timed run, named name, in ns/op
-// (rounded to the nanosecond).
+// (rounded to the nanosecond), with its peak RSS (UnitPeakRSS) when the
+// export has memory_usage_byte (hyperfine >= 1.19).
+//
+// Peak RSS is hyperfine's getrusage(RUSAGE_CHILDREN) after the run: the
+// largest resident set of the processes hyperfine has waited for so far
+// (its warm-up runs included), which are spawned by hyperfine, a small
+// process. It is not this harness's wait4 of hyperfine: on Linux a
+// vfork'ed child carries its parent's own peak RSS, and this harness is
+// larger than a small engine run. A zero is "not measured" and dropped.
 // A run that exited non-zero is an error.
 func ParseHyperfineJSON(data []byte, name string) ([]Measurement, error) {
 	var doc hyperfineExport
@@ -148,11 +126,14 @@ func ParseHyperfineJSON(data []byte, name string) ([]Measurement, error) {
 		}
 	}
 	var out []Measurement
-	for _, t := range r.Times {
+	for i, t := range r.Times {
 		res := &benchfmt.Result{
 			Name:   benchfmt.Name(name),
 			Iters:  1,
 			Values: []benchfmt.Value{{Value: math.Round(t * 1e9), Unit: "ns/op"}},
+		}
+		if len(r.Memory) == len(r.Times) && r.Memory[i] > 0 {
+			res.Values = append(res.Values, benchfmt.Value{Value: r.Memory[i], Unit: UnitPeakRSS})
 		}
 		out = append(out, Measurement{Pkg: ProcessPkg, Result: res})
 	}

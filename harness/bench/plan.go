@@ -32,7 +32,9 @@ const (
 	ToolHyperfine = "hyperfine" // whole processes
 )
 
-// Engines, as selected by --engines.
+// Engines, as selected by --engines, whose benchmarks are built into the
+// plan; any other engine a command accepts is measured as engines.go
+// describes.
 const (
 	EngineGo      = "go"       // the Go engine (in-process benchmarks; `aegisbench paths` as a process)
 	EngineRustFFI = "rust-ffi" // the Rust engine called over cgo
@@ -118,10 +120,6 @@ type HyperfineSettings struct {
 // Programs names the external programs a plan uses.
 type Programs struct {
 	Go, Cargo, Hyperfine string
-	// Time is GNU time (/usr/bin/time), which reports the peak RSS of the
-	// hyperfine invocation it wraps; "" when absent (peak RSS is then not
-	// measured).
-	Time string
 }
 
 // Config is everything a plan depends on. The CLI fills it from flags and
@@ -179,10 +177,8 @@ func (c Config) Validate() error {
 	if c.Count < 1 {
 		return fmt.Errorf("count %d: must be at least 1", c.Count)
 	}
-	for _, e := range c.Engines {
-		if !slices.Contains(AllEngines, e) {
-			return fmt.Errorf("unknown engine %q (known: %s)", e, strings.Join(AllEngines, ", "))
-		}
+	if err := validateUserEngines(c.Engines); err != nil {
+		return err
 	}
 	for _, t := range c.Tools {
 		if !slices.Contains(AllTools, t) {
@@ -315,15 +311,21 @@ func setupCommands(cfg Config) []labelled {
 	}
 	if cfg.has(cfg.Tools, ToolCriterion) {
 		out = append(out, labelled{"build criterion benches", Command{Dir: cfg.Root, Path: cfg.Programs.Cargo,
-			Args: []string{"bench", "--locked", "-p", criterionPkg, "--bench", criterionName, "--no-run"}}})
+			Args: []string{"bench", "--locked", "-p", criterionPkg, "--bench", criterionName, "--bench", calibrationBenchName, "--no-run"}}})
 	}
 	if goTool && cfg.has(cfg.Engines, EngineGo) {
 		out = append(out,
 			labelled{"build " + goEnginePkg + " tests", goTestBuild(cfg, goEnginePkg, "")},
 			labelled{"build " + generatorsPkg + " tests", goTestBuild(cfg, generatorsPkg, "")})
 	}
+	if goTool {
+		out = append(out, labelled{"build " + calibrationPkg + " tests", goTestBuild(cfg, calibrationPkg, "")})
+	}
 	if goTool && cfg.has(cfg.Engines, EngineRustFFI) {
 		out = append(out, labelled{"build " + rustEnginePkg + " tests", goTestBuild(cfg, rustEnginePkg, rustFFITag)})
+	}
+	if userEnginesInProcess(cfg) {
+		out = append(out, labelled{"build " + enginetestPkg + " tests", goTestBuild(cfg, enginetestPkg, "")})
 	}
 	if hf && cfg.has(cfg.Engines, EngineGo) {
 		out = append(out, labelled{"build aegisbench", Command{Dir: cfg.Root, Path: cfg.Programs.Go,
@@ -333,8 +335,9 @@ func setupCommands(cfg Config) []labelled {
 }
 
 // sampleArms lists the arms of one round: for each size, the engines side
-// by side (Go in-process, Rust over FFI, Rust native, then both as
-// processes), then the size-less FFI call costs, then --dataset files.
+// by side (Go in-process, Rust over FFI, user engines in-process, Rust
+// native, then the engines run as processes), then the size-less FFI call
+// costs, then --dataset files.
 func sampleArms(cfg Config) []arm {
 	var arms []arm
 	goTool := cfg.has(cfg.Tools, ToolGo)
@@ -348,6 +351,7 @@ func sampleArms(cfg Config) []arm {
 		if goTool && cfg.has(cfg.Engines, EngineRustFFI) {
 			arms = append(arms, rustFFIPipelineArm(cfg, n))
 		}
+		arms = append(arms, userPipelineArms(cfg, n)...)
 		if cfg.has(cfg.Tools, ToolCriterion) {
 			arms = append(arms, criterionArm(cfg, d))
 		}
@@ -358,6 +362,13 @@ func sampleArms(cfg Config) []arm {
 	if goTool && cfg.has(cfg.Engines, EngineRustFFI) {
 		arms = append(arms, rustFFICallArm(cfg))
 	}
+	if goTool {
+		arms = append(arms, goCalibrationArm(cfg))
+	}
+	if cfg.has(cfg.Tools, ToolCriterion) {
+		arms = append(arms, criterionCalibrationArm(cfg))
+	}
+	arms = append(arms, userCallArms(cfg)...)
 	if hf {
 		for _, d := range cfg.Extra {
 			arms = append(arms, processArms(cfg, d, d.Name)...)

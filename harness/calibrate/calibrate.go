@@ -38,15 +38,19 @@ type Source interface {
 	// Unit is the gated unit slowdowns are injected into ("sec/op",
 	// "instructions/op").
 	Unit() string
-	// Sample returns one side: every benchmark's samples.
+	// Sample returns one round of one side: every benchmark's samples
+	// (one each, for the real sources).
 	Sample(ctx context.Context) (*results.Set, error)
 }
 
 // Config configures Run.
 type Config struct {
-	// Pairs is the number of A/A comparisons (each takes two samples of
-	// the set).
+	// Pairs is the number of A/A comparisons.
 	Pairs int
+	// Rounds is the number of Sample calls per side of a pair, taken
+	// base, head, base, head, ... as the gate's --base-ref runs take
+	// them, so that drift of the machine hits both sides alike (0: 1).
+	Rounds int
 	// Detect is how many of those pairs carry each injected slowdown.
 	Detect int
 	// Slowdowns are the injected slowdowns, as fractions (0.1 = 10%).
@@ -138,8 +142,9 @@ func (c *Calibration) SmallestCaught() (float64, bool) {
 
 func caught90(k, n int) bool { return 10*k >= 9*n }
 
-// Run calibrates the gate with src's samples: it takes all pairs first,
-// then judges them (Analyze).
+// Run calibrates the gate with src's samples: it takes all pairs first
+// (each side Rounds samples, interleaved with the other side's), then
+// judges them (Analyze).
 func Run(ctx context.Context, src Source, cfg Config) (*Calibration, error) {
 	if err := cfg.validate(); err != nil {
 		return nil, err
@@ -147,15 +152,17 @@ func Run(ctx context.Context, src Source, cfg Config) (*Calibration, error) {
 	start := time.Now()
 	pairs := make([][2]*results.Set, 0, cfg.Pairs)
 	for i := 0; i < cfg.Pairs; i++ {
-		var pair [2]*results.Set
-		for j := range pair {
-			set, err := src.Sample(ctx)
-			if err != nil {
-				return nil, fmt.Errorf("calibrate: pair %d: %w", i+1, err)
+		var sides [2][]*results.Set
+		for r := 0; r < max(1, cfg.Rounds); r++ {
+			for j := range sides {
+				set, err := src.Sample(ctx)
+				if err != nil {
+					return nil, fmt.Errorf("calibrate: pair %d: %w", i+1, err)
+				}
+				sides[j] = append(sides[j], set)
 			}
-			pair[j] = set
 		}
-		pairs = append(pairs, pair)
+		pairs = append(pairs, [2]*results.Set{results.Merge(sides[0]...), results.Merge(sides[1]...)})
 		if cfg.Log != nil {
 			fmt.Fprintf(cfg.Log, "calibrate %s: pair %d/%d sampled\n", src.Mode(), i+1, cfg.Pairs)
 		}

@@ -152,3 +152,17 @@ func TestWilson(t *testing.T) {
 	assert.Equal(t, 1.0, hi)
 	assert.False(t, math.IsNaN(lo))
 }
+
+// TestRunInterleavesRounds: with Rounds 4, a pair's sides are sampled
+// base, head, base, head, ...: the even calls (100 ns) make the base, the
+// odd ones (200 ns) the head, so the A/A "pair" regresses, which it would
+// not if the rounds were split any other way.
+func TestRunInterleavesRounds(t *testing.T) {
+	src := &fakeSource{text: func(i int) string { return fmt.Sprintf("BenchmarkX 1 %d ns/op\n", 100*(1+i%2)) }}
+	cal, err := Run(context.Background(), src, Config{Pairs: 1, Rounds: 4, Thresholds: gate.DefaultThresholds()})
+	require.NoError(t, err)
+	assert.Equal(t, 8, src.calls)
+	require.Len(t, cal.Power, 1)
+	assert.Equal(t, 4, cal.Power[0].N)
+	assert.Equal(t, []string{"X sec/op"}, cal.AA[0].RegressedHolm)
+}

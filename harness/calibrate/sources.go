@@ -14,9 +14,10 @@ import (
 	"github.com/aegisbench/aegisbench/harness/results"
 )
 
-// BenchSource samples the benchmark set in time mode: each side is one
-// `aegisbench bench ARGS --count COUNT` run of the Binary, as the gate's
-// --base-ref runs take them.
+// BenchSource samples the benchmark set in time mode: each round of a
+// side is one `aegisbench bench ARGS --count COUNT` run of the Binary
+// (COUNT 1 with Config.Rounds samples per side: as the gate's --base-ref
+// runs take them).
 type BenchSource struct {
 	Runner bench.Runner
 	// Binary is the aegisbench executable; Dir the tree it runs in.

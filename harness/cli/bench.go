@@ -17,6 +17,7 @@ import (
 	"golang.org/x/term"
 
 	"github.com/aegisbench/aegisbench/datasets"
+	engspec "github.com/aegisbench/aegisbench/engines"
 	"github.com/aegisbench/aegisbench/generators"
 	"github.com/aegisbench/aegisbench/harness/bench"
 	"github.com/aegisbench/aegisbench/internal/reporoot"
@@ -66,7 +67,7 @@ func runBench(env Env, args []string) error {
 	fs := newFlagSet(env, "bench", benchUsage)
 	fs.StringVar(&f.sizes, "sizes", "200,2000,20000", "dataset sizes (findings) of the standard ladder")
 	fs.IntVar(&f.count, "count", def.Count, "samples: rounds of every benchmark, each sample a separate process")
-	fs.StringVar(&f.engines, "engines", "", "engines: go, rust-ffi, rust-cli (default: all available)")
+	fs.StringVar(&f.engines, "engines", "", "engines: go, rust-ffi, rust-cli (default: all available), go-naive, exec:COMMAND, ffi:PATH, LABEL=ENGINE")
 	fs.StringVar(&f.only, "only", "", "tools: go, criterion, hyperfine (default: all available)")
 	fs.Var(&f.datasets, "dataset", "also time this findings `file` as whole processes (repeatable)")
 	fs.StringVar(&f.out, "o", "", "write the results to `file` (default: standard output)")
@@ -107,11 +108,6 @@ func runBench(env Env, args []string) error {
 	for _, s := range skipped {
 		fmt.Fprintf(env.Stderr, "bench: skipping %s\n", s)
 	}
-	// GNU time (Debian package "time") measures the processes' peak RSS;
-	// without it the report says peak RSS was not measured.
-	if p, err := exec.LookPath("/usr/bin/time"); err == nil {
-		cfg.Programs.Time = p
-	}
 	if cfg.Root, err = reporoot.Find(); err != nil {
 		return fmt.Errorf("bench: %w", err)
 	}
@@ -137,9 +133,17 @@ func runBench(env Env, args []string) error {
 		}
 		cfg.Extra = append(cfg.Extra, d)
 	}
+	given := cfg.Engines
+	if cfg.Engines, err = bench.ResolveEngines(given); err != nil {
+		return usageError("bench: --engines: %v", err)
+	}
 	plan, err := bench.NewPlan(cfg)
 	if err != nil {
 		return usageError("bench: %v", err)
+	}
+	engineInfo, err := bench.DescribeEngines(given)
+	if err != nil {
+		return &ExitError{Code: 1, Err: fmt.Errorf("bench: %w", err)}
 	}
 	if f.dryRun {
 		for _, s := range plan.Steps {
@@ -160,6 +164,9 @@ func runBench(env Env, args []string) error {
 	}
 	header := platform.Config(append(slices.Clone(cfg.Standard), cfg.Extra...)...)
 	header = append(header, benchfmt.Config{Key: "bench", Value: []byte(benchSettings(cfg)), File: true})
+	for _, e := range engineInfo {
+		header = append(header, e.Config())
+	}
 	if len(skipped) > 0 {
 		header = append(header, benchfmt.Config{Key: "skipped", Value: []byte(strings.Join(skipped, "; ")), File: true})
 	}
@@ -234,22 +241,35 @@ func parseSizes(s string) ([]int, error) {
 }
 
 // selectBenchTargets resolves --engines and --only. Empty means every
-// engine or tool whose programs are found (the others are returned as
-// skipped, with the reason); a named one must be available.
+// built-in engine or tool whose programs are found (the others are
+// returned as skipped, with the reason); a named one must be available.
+// --engines also takes any engine a command accepts (go-naive,
+// exec:COMMAND, ffi:PATH, LABEL=ENGINE); the plan checks them.
 func selectBenchTargets(engines, only string, progs bench.Programs, lookPath func(string) (string, error)) (eng, tools, skipped []string, err error) {
 	have := func(p string) bool { _, err := lookPath(p); return err == nil }
 	needs := map[string]string{
 		bench.EngineRustFFI: progs.Cargo, bench.EngineRustCLI: progs.Cargo,
 		bench.ToolCriterion: progs.Cargo, bench.ToolHyperfine: progs.Hyperfine, bench.ToolGo: progs.Go,
 	}
+	// need names the program an engine beyond the built-in ones needs:
+	// hyperfine for exec:COMMAND (whole processes), go otherwise.
+	need := func(v string) string {
+		if p, ok := needs[v]; ok {
+			return p
+		}
+		if sp, err := engspec.ParseSpec(v); err == nil && sp.Kind == "exec" {
+			return progs.Hyperfine
+		}
+		return progs.Go
+	}
 	pick := func(flag, value string, all []string) ([]string, error) {
 		if value != "" {
 			list := splitList(value)
 			for _, v := range list {
-				if !slices.Contains(all, v) {
+				if flag == "only" && !slices.Contains(all, v) {
 					return nil, fmt.Errorf("--%s: unknown %q (known: %s)", flag, v, strings.Join(all, ", "))
 				}
-				if p := needs[v]; p != "" && !have(p) {
+				if p := need(v); p != "" && !have(p) {
 					return nil, fmt.Errorf("--%s %s needs %s, which is not installed", flag, v, p)
 				}
 			}
@@ -257,7 +277,7 @@ func selectBenchTargets(engines, only string, progs bench.Programs, lookPath fun
 		}
 		var out []string
 		for _, v := range all {
-			if p := needs[v]; p != "" && !have(p) {
+			if p := need(v); p != "" && !have(p) {
 				skipped = append(skipped, fmt.Sprintf("%s (%s not found)", v, p))
 				continue
 			}

@@ -57,7 +57,9 @@ failed. Exit status: 0 passed, 1 failed, 2 usage.
 Engines: go, go-naive, rust-ffi, rust-cli, or exec:COMMAND, a program run as
   COMMAND --in FILE --max-depth N --top-k K
 that writes the output document to stdout and exits 0, or writes the error
-document to stdout (a message on stderr) and exits 1.`
+document to stdout (a message on stderr) and exits 1; or ffi:PATH, a shared
+library exporting the engine C ABI (engines/SPEC.md section 9), loaded at run
+time. LABEL=ENGINE names an engine LABEL.`
 
 // conformOptions are the parsed flags of conform.
 type conformOptions struct {

@@ -14,6 +14,7 @@ import (
 
 	"github.com/aegisbench/aegisbench/datasets"
 	"github.com/aegisbench/aegisbench/engines"
+	"github.com/aegisbench/aegisbench/engines/ffiengine"
 	"github.com/aegisbench/aegisbench/harness/bench"
 	"github.com/aegisbench/aegisbench/harness/calibrate"
 	"github.com/aegisbench/aegisbench/harness/conform"
@@ -36,6 +37,7 @@ func init() {
 
 const gateUsage = `--base BASE.txt --head HEAD.txt [flags]
        aegisbench gate --base-ref REF [--mode time|instructions] [--count N] [--sizes 2000] [flags]
+       aegisbench gate --history [--window 10] [--branch main] --head HEAD.txt [flags]
        aegisbench gate --calibrate [--trials 20] [--detect-trials 10] [--slowdowns 2%,5%,10%,20%] [--modes time,instructions] [--bench-args ARGS]
 
 Compares head with base per benchmark and unit: a regression is a median change
@@ -45,7 +47,12 @@ exact units (allocs/op, B/op, instructions/op, or declared "Unit X assume=exact"
 are compared directly. Too few samples, or a benchmark on one side only, is
 "cannot decide", never a pass. Exit 0 pass, 1 regression (or failed
 conformance, or a head that does not build), 2 usage error or unreadable
-input, 3 cannot decide.`
+input, 3 cannot decide.
+
+--base-ref REF --engines rust-ffi compares the Rust port of REF with the port of
+the working tree: both builds' shared libraries (ffi:PATH, named rust-ffi in the
+results) run under the working tree's harness, interleaved; any other --engines
+runs each side's own aegisbench bench.`
 
 // gatePercentFlag parses "5%" as 0.05 and a bare number as a fraction.
 type gatePercentFlag struct{ v *float64 }
@@ -90,6 +97,7 @@ type gateFlags struct {
 	calibrate                             bool
 	trials, detectTrials                  int
 	slowdowns, modes                      string
+	history                               historyGateFlags
 }
 
 func runGate(env Env, args []string) error {
@@ -128,6 +136,7 @@ func runGate(env Env, args []string) error {
 	fs.StringVar(&f.slowdowns, "slowdowns", "2%,5%,10%,20%", "injected slowdowns (--calibrate)")
 	fs.StringVar(&f.modes, "modes", "time,instructions", "modes to calibrate")
 	fs.IntVar(&f.instrCount, "instr-count", 1, "instruction counts per side per comparison (--calibrate)")
+	f.history.register(fs)
 	pos, err := parseFlags(fs, args)
 	if err != nil {
 		return err
@@ -141,6 +150,8 @@ func runGate(env Env, args []string) error {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	switch {
+	case f.history.on:
+		return gateHistory(env, f)
 	case f.calibrate:
 		return gateCalibrate(ctx, env, f)
 	case f.baseRef != "":
@@ -165,7 +176,14 @@ func gateFiles(env Env, f gateFlags, basePath, headPath string) error {
 	if err != nil {
 		return err
 	}
+	return gateJudge(env, f, base, head, nil)
+}
+
+// gateJudge judges head against base, adds notes to the report and writes
+// the summary.
+func gateJudge(env Env, f gateFlags, base, head *results.Set, notes []string) error {
 	rep := gate.Judge(base, head, f.thresholds)
+	rep.Notes = append(rep.Notes, notes...)
 	if f.conformance != "" {
 		v, err := conform.ReadSummary(f.conformance)
 		if err != nil {
@@ -246,7 +264,7 @@ func gateBaseRef(ctx context.Context, env Env, f gateFlags) error {
 		if len(f.datasets) > 0 && !slices.Contains(splitList(only), "hyperfine") {
 			only += ",hyperfine" // bench times user datasets as whole processes
 		}
-		args := []string{"--engines", f.engines, "--only", only, "--sizes", f.sizes}
+		args := []string{"--only", only, "--sizes", f.sizes}
 		for _, d := range f.datasets {
 			abs, err := filepath.Abs(d)
 			if err != nil {
@@ -255,7 +273,16 @@ func gateBaseRef(ctx context.Context, env Env, f gateFlags) error {
 			args = append(args, "--dataset", abs)
 		}
 		args = append(args, strings.Fields(f.benchArgs)...)
-		cfg.Sample = refrun.BenchSample(args)
+		if f.engines == bench.EngineRustFFI {
+			// The port alone: both builds' shared libraries under the
+			// working tree's harness (refrun.PortSample).
+			if !slices.Contains(strings.Split(cfg.Tags, ","), "rustffi") {
+				cfg.Tags = strings.TrimPrefix(cfg.Tags+",rustffi", ",")
+			}
+			cfg.Sample = refrun.PortSample(refrun.HeadSide(cfg), ffiengine.LibraryFile("aegispath"), args)
+		} else {
+			cfg.Sample = refrun.BenchSample(append([]string{"--engines", f.engines}, args...))
+		}
 	case "instructions":
 		if cfg.Rounds == 0 {
 			cfg.Rounds = 3
@@ -337,10 +364,11 @@ func gateCalibrate(ctx context.Context, env Env, f gateFlags) error {
 	var cals []*calibrate.Calibration
 	var method []string
 	for _, mode := range modes {
-		src, how, err := gateCalibrationSource(ctx, env, f, mode, root, self, scratch)
+		src, rounds, how, err := gateCalibrationSource(ctx, f, mode, root, self, scratch)
 		if err != nil {
 			return err
 		}
+		cfg.Rounds = rounds
 		cal, err := calibrate.Run(ctx, src, cfg)
 		if err != nil {
 			return err
@@ -381,9 +409,9 @@ func gateCalibrationConfig(env Env, f gateFlags) (calibrate.Config, []string, er
 	return cfg, modes, nil
 }
 
-// gateCalibrationSource returns the sampler of one mode and a sentence
-// saying how it samples.
-func gateCalibrationSource(ctx context.Context, env Env, f gateFlags, mode, root, self, scratch string) (calibrate.Source, string, error) {
+// gateCalibrationSource returns the sampler of one mode, its rounds per
+// side and a sentence saying how it samples.
+func gateCalibrationSource(ctx context.Context, f gateFlags, mode, root, self, scratch string) (calibrate.Source, int, string, error) {
 	runner := bench.ExecRunner{}
 	if mode == "time" {
 		count := f.count
@@ -391,30 +419,30 @@ func gateCalibrationSource(ctx context.Context, env Env, f gateFlags, mode, root
 			count = 10 // as --base-ref's default, so the figures describe the gate CI runs
 		}
 		args := strings.Fields(f.benchArgs)
-		how := fmt.Sprintf("Time: each side is `aegisbench bench %s --count %d` (the whole set, %d samples per benchmark).", strings.Join(args, " "), count, count)
-		return &calibrate.BenchSource{Runner: runner, Binary: self, Dir: root, Args: args, Count: count, Scratch: scratch}, how, nil
+		how := fmt.Sprintf("Time: each side is %d rounds of `aegisbench bench %s --count 1` (the whole set), interleaved with the other side's.", count, strings.Join(args, " "))
+		return &calibrate.BenchSource{Runner: runner, Binary: self, Dir: root, Args: args, Count: 1, Scratch: scratch}, count, how, nil
 	}
 	counter, err := instructions.DetectCounter(ctx, runner, scratch, f.counter)
 	if err != nil {
-		return nil, "", &ExitError{Code: 3, Err: err}
+		return nil, 0, "", &ExitError{Code: 3, Err: err}
 	}
 	sizes, err := gateSizes(f.sizes)
 	if err != nil {
-		return nil, "", usageError("gate: --sizes: %v", err)
+		return nil, 0, "", usageError("gate: --sizes: %v", err)
 	}
 	var inputs []instructions.InstrInput
 	for _, n := range sizes {
 		p, err := datasets.EnsureStandard(f.shape, n, f.seed)
 		if err != nil {
-			return nil, "", fmt.Errorf("gate: dataset %s n=%d: %w", f.shape, n, err)
+			return nil, 0, "", fmt.Errorf("gate: dataset %s n=%d: %w", f.shape, n, err)
 		}
 		inputs = append(inputs, instructions.InstrInput{N: n, Path: p})
 	}
 	targets, err := instructions.PathsTargets(self, root, splitList(f.engines))
 	if err != nil {
-		return nil, "", err
+		return nil, 0, "", err
 	}
-	cfg := instructions.InstrConfig{Counter: counter, Targets: targets, Inputs: inputs, Options: engines.Options{MaxDepth: f.maxDepth, TopK: f.topK}, Count: f.instrCount, Scratch: scratch}
-	how := fmt.Sprintf("Instructions: each side counts engines %s on %s n=%s (seed %d) with %s, %d count(s) per side.", f.engines, f.shape, f.sizes, f.seed, counter.Name(), f.instrCount)
-	return &calibrate.InstructionSource{Runner: runner, Config: cfg}, how, nil
+	cfg := instructions.InstrConfig{Counter: counter, Targets: targets, Inputs: inputs, Options: engines.Options{MaxDepth: f.maxDepth, TopK: f.topK}, Count: 1, Scratch: scratch}
+	how := fmt.Sprintf("Instructions: each side counts engines %s on %s n=%s (seed %d) with %s, %d count(s) per side, interleaved with the other side's.", f.engines, f.shape, f.sizes, f.seed, counter.Name(), f.instrCount)
+	return &calibrate.InstructionSource{Runner: runner, Config: cfg}, f.instrCount, how, nil
 }

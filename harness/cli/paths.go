@@ -27,7 +27,8 @@ writes the output document to --out (through a temporary file and a rename,
 never half-written) or to stdout.
 
 The engine is "go" unless --engine names another registered engine (see the
-flag's help; "exec:COMMAND" runs COMMAND under the process contract); when
+flag's help; "exec:COMMAND" runs COMMAND under the process contract,
+"ffi:PATH" loads a shared library exporting the engine C ABI); when
 --engine is not given and AEGIS_RUST_PATHS=true, it is "rust-ffi" (the seed's
 feature flag), and the choice is reported on stderr.
 

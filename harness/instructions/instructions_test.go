@@ -14,10 +14,10 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/aegisbench/aegisbench/engines"
+	"github.com/aegisbench/aegisbench/harness/bench/benchtest"
 	"github.com/aegisbench/aegisbench/harness/gate"
 	"github.com/aegisbench/aegisbench/harness/refrun"
 	"github.com/aegisbench/aegisbench/harness/results"
-	"github.com/aegisbench/aegisbench/internal/fakerun"
 )
 
 func TestParseCallgrind(t *testing.T) {
@@ -74,12 +74,12 @@ func TestParsePerfStat(t *testing.T) {
 func TestCallgrindCountWrapsAndRetries(t *testing.T) {
 	scratch := t.TempDir()
 	attempts, failAll := 0, false
-	r := &fakerun.Runner{Handler: func(c Command) (Output, error) {
+	r := &benchtest.Runner{Handler: func(c Command) (Output, error) {
 		attempts++
 		if attempts == 1 || failAll {
 			return Output{}, errors.New("valgrind: the 'impossible' happened")
 		}
-		return Output{}, os.WriteFile(fakerun.ArgAfter(c.Args, "--callgrind-out-file"), []byte("events: Ir\ntotals: 777\n"), 0o644)
+		return Output{}, os.WriteFile(benchtest.ArgAfter(c.Args, "--callgrind-out-file"), []byte("events: Ir\ntotals: 777\n"), 0o644)
 	}}
 	n, err := Callgrind{Retries: 1}.Count(context.Background(), r, Command{Dir: "/d", Path: "/bin/aegisbench", Args: []string{"paths"}, Env: []string{"GOMAXPROCS=1"}}, scratch)
 	require.NoError(t, err)
@@ -100,13 +100,13 @@ func TestCallgrindCountWrapsAndRetries(t *testing.T) {
 func TestDetectCounter(t *testing.T) {
 	perfOK := func(c Command) (Output, error) {
 		if c.Path == "perf" {
-			return Output{}, os.WriteFile(fakerun.ArgAfter(c.Args, "-o"), []byte("100,,instructions:u,1,100.00,,\n"), 0o644)
+			return Output{}, os.WriteFile(benchtest.ArgAfter(c.Args, "-o"), []byte("100,,instructions:u,1,100.00,,\n"), 0o644)
 		}
 		return Output{}, nil
 	}
 	perfUnsupported := func(c Command) (Output, error) {
 		if c.Path == "perf" {
-			return Output{}, os.WriteFile(fakerun.ArgAfter(c.Args, "-o"), []byte("<not supported>,,instructions:u,0,100.00,,\n"), 0o644)
+			return Output{}, os.WriteFile(benchtest.ArgAfter(c.Args, "-o"), []byte("<not supported>,,instructions:u,0,100.00,,\n"), 0o644)
 		}
 		return Output{}, nil
 	}
@@ -126,7 +126,7 @@ func TestDetectCounter(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			c, err := DetectCounter(context.Background(), &fakerun.Runner{Handler: tc.handler}, t.TempDir(), tc.want)
+			c, err := DetectCounter(context.Background(), &benchtest.Runner{Handler: tc.handler}, t.TempDir(), tc.want)
 			if tc.err != "" {
 				require.Error(t, err)
 				assert.Contains(t, err.Error(), tc.err)
@@ -157,7 +157,7 @@ func TestMeasureInstructions(t *testing.T) {
 		if c.Path == "/r/target/release/aegispath" {
 			n = 400
 		}
-		if strings.HasSuffix(fakerun.ArgAfter(c.Args, "--in"), "2000.json") {
+		if strings.HasSuffix(benchtest.ArgAfter(c.Args, "--in"), "2000.json") {
 			n *= 10
 		}
 		return n
@@ -229,7 +229,7 @@ func TestInstructionSampleWritesResultsFile(t *testing.T) {
 	}}
 	work := t.TempDir()
 	sample := InstructionSample(fc, []string{"go"}, []InstrInput{{N: 2000, Path: "/c/in.json"}}, engines.DefaultOptions(), work)
-	r := &fakerun.Runner{}
+	r := &benchtest.Runner{}
 	files, err := refrun.RunRef(context.Background(), r, refrun.RefConfig{Root: "/h", Ref: "main", WorkDir: work, Rounds: 2, Sample: sample})
 	require.NoError(t, err)
 	var order []string

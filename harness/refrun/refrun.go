@@ -43,6 +43,29 @@ func BenchSample(args []string) SampleFunc {
 	}
 }
 
+// PortSample returns the time-mode SampleFunc that compares two builds of
+// the Rust port with one harness: the working tree's aegisbench (harness)
+// runs `bench --engines rust-ffi=ffi:LIB ARGS --count 1 -o OUT` in the
+// working tree, where LIB is the side's own shared library
+// (SIDE/target/release/libaegispath.so, built by RunRef when Tags holds
+// rustffi). Both sides' results name the engine rust-ffi, so the gate
+// compares the port of the ref with the port of the working tree, and
+// nothing else differs between them.
+func PortSample(harness Side, libFile string, args []string) SampleFunc {
+	return func(ctx context.Context, r Runner, side Side, out string) error {
+		lib := filepath.Join(side.Dir, "target", "release", libFile)
+		a := append([]string{"bench", "--engines", "rust-ffi=ffi:" + lib}, args...)
+		a = append(a, "--count", "1", "-o", out)
+		_, err := r.Run(ctx, Command{Dir: harness.Dir, Path: harness.Binary, Args: a})
+		return err
+	}
+}
+
+// HeadSide is the working tree's side of a RunRef of cfg.
+func HeadSide(cfg RefConfig) Side {
+	return Side{Name: "head", Dir: cfg.Root, Binary: filepath.Join(cfg.WorkDir, "bin", "head", "aegisbench")}
+}
+
 // RefConfig configures a comparison of a git ref (base) with the working
 // tree (head).
 type RefConfig struct {
@@ -124,7 +147,7 @@ func RunRef(ctx context.Context, r Runner, cfg RefConfig) (files RefFiles, err e
 
 	sides := []Side{
 		{Name: "base", Dir: tree, Binary: filepath.Join(cfg.WorkDir, "bin", "base", "aegisbench")},
-		{Name: "head", Dir: cfg.Root, Binary: filepath.Join(cfg.WorkDir, "bin", "head", "aegisbench")},
+		HeadSide(cfg),
 	}
 	for _, s := range sides {
 		if strings.Contains(cfg.Tags, "rustffi") {

@@ -12,8 +12,8 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/aegisbench/aegisbench/harness/bench/benchtest"
 	"github.com/aegisbench/aegisbench/harness/results"
-	"github.com/aegisbench/aegisbench/internal/fakerun"
 )
 
 // benchHandler plays `aegisbench bench ... -o OUT`: it writes one result
@@ -24,7 +24,7 @@ func benchHandler(calls *int) func(c Command) (Output, error) {
 			*calls++
 			side := filepath.Base(filepath.Dir(c.Path))
 			line := fmt.Sprintf("BenchmarkPipeline/engine=go/n=2000 1 %d ns/op\n", 1000+*calls)
-			return Output{}, os.WriteFile(fakerun.ArgAfter(c.Args, "-o"), []byte("side: "+side+"\n"+line), 0o644)
+			return Output{}, os.WriteFile(benchtest.ArgAfter(c.Args, "-o"), []byte("side: "+side+"\n"+line), 0o644)
 		}
 		return Output{}, nil
 	}
@@ -33,7 +33,7 @@ func benchHandler(calls *int) func(c Command) (Output, error) {
 func TestRunRefInterleavedPlan(t *testing.T) {
 	work := t.TempDir()
 	calls := 0
-	r := &fakerun.Runner{Handler: benchHandler(&calls)}
+	r := &benchtest.Runner{Handler: benchHandler(&calls)}
 	cfg := RefConfig{Root: "/src/head", Ref: "origin/main", WorkDir: work, Rounds: 3,
 		Sample: BenchSample([]string{"--engines", "go", "--sizes", "2000"})}
 	files, err := RunRef(context.Background(), r, cfg)
@@ -70,7 +70,7 @@ func TestRunRefInterleavedPlan(t *testing.T) {
 func TestRunRefBuildsRustWithRustffiTag(t *testing.T) {
 	work := t.TempDir()
 	calls := 0
-	r := &fakerun.Runner{Handler: benchHandler(&calls)}
+	r := &benchtest.Runner{Handler: benchHandler(&calls)}
 	_, err := RunRef(context.Background(), r, RefConfig{Root: "/h", Ref: "v1", WorkDir: work, Rounds: 1, Tags: "rustffi",
 		Sample: BenchSample(nil)})
 	require.NoError(t, err)
@@ -91,7 +91,7 @@ func TestRunRefFailuresNameTheSideAndRemoveTheWorktree(t *testing.T) {
 		{"base does not build", func(c Command) bool { return c.Path == "go" && strings.Contains(c.Dir, "base") }, "base", "building aegisbench"},
 		{"head does not build", func(c Command) bool { return c.Path == "go" && c.Dir == "/h" }, "head", "building aegisbench"},
 		{"head bench fails in round 2", func(c Command) bool {
-			return c.Dir == "/h" && strings.HasSuffix(fakerun.ArgAfter(c.Args, "-o"), "head-002.txt")
+			return c.Dir == "/h" && strings.HasSuffix(benchtest.ArgAfter(c.Args, "-o"), "head-002.txt")
 		}, "head", "round 2"},
 	}
 	for _, tc := range tests {
@@ -99,7 +99,7 @@ func TestRunRefFailuresNameTheSideAndRemoveTheWorktree(t *testing.T) {
 			work := t.TempDir()
 			calls := 0
 			ok := benchHandler(&calls)
-			r := &fakerun.Runner{Handler: func(c Command) (Output, error) {
+			r := &benchtest.Runner{Handler: func(c Command) (Output, error) {
 				if tc.failWhen(c) {
 					return Output{}, errors.New("exit status 1")
 				}
@@ -119,4 +119,19 @@ func TestRunRefFailuresNameTheSideAndRemoveTheWorktree(t *testing.T) {
 			assert.Equal(t, "cd /h && git worktree remove --force "+filepath.Join(work, "base"), r.Plan()[len(r.Plan())-1])
 		})
 	}
+}
+
+// TestPortSample: both sides run under the working tree's harness, each
+// with its own build's shared library named rust-ffi.
+func TestPortSample(t *testing.T) {
+	work := t.TempDir()
+	r := &benchtest.Runner{Handler: func(Command) (Output, error) { return Output{}, nil }}
+	cfg := RefConfig{Root: "/h", Ref: "v1", WorkDir: work, Rounds: 1, Tags: "rustffi"}
+	cfg.Sample = PortSample(HeadSide(cfg), "libaegispath.so", []string{"--only", "go"})
+	_, err := RunRef(context.Background(), r, cfg)
+	require.Error(t, err, "the fake runner writes no sample files")
+	tree := filepath.Join(work, "base")
+	want := fmt.Sprintf("cd /h && %s/bin/head/aegisbench bench --engines rust-ffi=ffi:%s/target/release/libaegispath.so --only go --count 1 -o %s/samples/base-001.txt",
+		work, tree, work)
+	assert.Contains(t, r.Plan(), want)
 }

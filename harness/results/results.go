@@ -26,6 +26,7 @@
 //	File{Path string; Config []ConfigValue}   // File.Get(key) string
 //	Set.Lookup(name, unit) *Series; Set.ConfigValues(key) []string; Set.ConfigString(key) string
 //	Set.Procs() []int; Set.Exact(unit) bool; Set.Check() error; Set.Clone() *Set
+//	Merge(sets ...*Set) *Set                   // samples of several sets, concatenated
 //	Set.Assumption(unit) benchmath.Assumption // benchstat's summary rule (declared assume=exact only)
 //	Exact(unit, meta) bool; Better(unit, meta) int
 //	Diff(a, b *Set) []ConfigDiff               // config lines and GOMAXPROCS that differ
@@ -207,17 +208,22 @@ func (s *Set) read(r io.Reader, name string) error {
 
 func addConfig(list []ConfigValue, r *benchfmt.Result) []ConfigValue {
 	for _, c := range r.Config {
-		if !c.File {
-			continue
+		if c.File {
+			list = addValue(list, c.Key, string(c.Value))
 		}
-		i := slices.IndexFunc(list, func(cv ConfigValue) bool { return cv.Key == c.Key })
-		if i < 0 {
-			i = len(list)
-			list = append(list, ConfigValue{Key: c.Key})
-		}
-		if v := string(c.Value); !slices.Contains(list[i].Values, v) {
-			list[i].Values = append(list[i].Values, v)
-		}
+	}
+	return list
+}
+
+// addValue adds value v of key to list, once.
+func addValue(list []ConfigValue, key, v string) []ConfigValue {
+	i := slices.IndexFunc(list, func(cv ConfigValue) bool { return cv.Key == key })
+	if i < 0 {
+		i = len(list)
+		list = append(list, ConfigValue{Key: key})
+	}
+	if !slices.Contains(list[i].Values, v) {
+		list[i].Values = append(list[i].Values, v)
 	}
 	return list
 }
@@ -377,4 +383,32 @@ func (s *Set) Clone() *Set {
 		c.Series = append(c.Series, &cp)
 	}
 	return c
+}
+
+// Merge returns one set holding the samples of every set in order (as if
+// their files had been read together): series values are concatenated,
+// configuration and files combined. The inputs are not modified.
+func Merge(sets ...*Set) *Set {
+	m := newSet()
+	for _, s := range sets {
+		m.Files = append(m.Files, s.Files...)
+		for _, c := range s.Config {
+			for _, v := range c.Values {
+				m.Config = addValue(m.Config, c.Key, v)
+			}
+		}
+		for k, v := range s.Units {
+			m.Units[k] = v
+		}
+		for _, sr := range s.Series {
+			dst := m.series(sr.Name, sr.Unit, sr.Pkg)
+			dst.Values = append(dst.Values, sr.Values...)
+			for _, p := range sr.Procs {
+				if !slices.Contains(dst.Procs, p) {
+					dst.Procs = append(dst.Procs, p)
+				}
+			}
+		}
+	}
+	return m
 }

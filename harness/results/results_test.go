@@ -177,3 +177,17 @@ func TestClone(t *testing.T) {
 	assert.Equal(t, 1.0, c.Series[0].Values[0], "Lookup and Series share the copy")
 	assert.Equal(t, set.ConfigValues("date"), c.ConfigValues("date"))
 }
+
+func TestMerge(t *testing.T) {
+	a, err := Read(strings.NewReader("cores: 2\nBenchmarkX-2 1 10 ns/op\n"), "a")
+	require.NoError(t, err)
+	b, err := Read(strings.NewReader("cores: 12\nBenchmarkX-12 1 11 ns/op\nBenchmarkY 1 5 ns/op\n"), "b")
+	require.NoError(t, err)
+	m := Merge(a, b)
+	require.Len(t, m.Series, 2)
+	assert.InDeltaSlice(t, []float64{10e-9, 11e-9}, m.Lookup("X", "sec/op").Values, 1e-18)
+	assert.Equal(t, []int{2, 12}, m.Lookup("X", "sec/op").Procs)
+	assert.Equal(t, []string{"2", "12"}, m.ConfigValues("cores"))
+	assert.Len(t, m.Files, 2)
+	assert.Len(t, a.Lookup("X", "sec/op").Values, 1, "inputs untouched")
+}

@@ -116,3 +116,15 @@ func TestExponentCI(t *testing.T) {
 	_, _, ok = ExponentCI(xs, [][]float64{{1, 2}, {3, 4, 5}, {6, 7, 8}}, 0.95)
 	assert.False(t, ok, "two samples at a size")
 }
+
+func TestRelHalfWidth(t *testing.T) {
+	ten := []float64{10, 12, 11, 13, 9, 10, 14, 11, 12, 10}
+	s := Summarize(ten, benchmath.AssumeNothing, Confidence)
+	// benchmath's distribution-free 95% interval of these ten is [10, 13]
+	// around the median 11: the larger side is 2/11.
+	assert.Equal(t, 11.0, s.Center)
+	assert.InDelta(t, 2.0/11, s.RelHalfWidth(), 1e-12)
+	assert.Equal(t, "18%", s.PctRange(), "the same figure as benchstat's ±")
+	assert.True(t, math.IsInf(Summarize(ten[:5], benchmath.AssumeNothing, Confidence).RelHalfWidth(), 1), "5 samples: no 95% interval")
+	assert.True(t, math.IsInf(Summarize([]float64{1, 1, 1}, benchmath.AssumeExact, Confidence).RelHalfWidth(), 1), "exact: no interval")
+}

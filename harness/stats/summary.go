@@ -54,6 +54,17 @@ func (s Summary) HasCI() bool {
 	return !s.Exact && !math.IsInf(s.Lo, 0) && !math.IsInf(s.Hi, 0) && !math.IsNaN(s.Lo)
 }
 
+// RelHalfWidth is the interval's largest distance from the center over
+// the center (0.05: the median is known within ±5%), the figure behind
+// PctRange and the stopping rule of sampling until a precision is
+// reached; +Inf without an interval (too few samples) or a zero center.
+func (s Summary) RelHalfWidth() float64 {
+	if !s.HasCI() || s.Center == 0 {
+		return math.Inf(1)
+	}
+	return math.Max(s.Hi-s.Center, s.Center-s.Lo) / math.Abs(s.Center)
+}
+
 // PctRange is benchstat's "± x%" figure: the interval's largest distance
 // from the center, in percent ("∞" without an interval).
 func (s Summary) PctRange() string {

@@ -1,9 +1,17 @@
 /* libaegispath: the aegisbench attack-path engine in Rust, C ABI.
  *
+ * This header is also the engine C ABI (engines/SPEC.md section 9), ABI
+ * version AEGIS_ABI_VERSION: any shared library exporting
+ * aegis_abi_version, aegis_attack_paths, aegis_free and aegis_version with
+ * these signatures can be run as the engine ffi:PATH (loaded at run time).
+ * aegis_list_findings, aegis_echo and aegis_noop are optional for such a
+ * library.
+ *
  * JSON in, JSON out (engines/SPEC.md). Buffers returned in *out and *err
- * are owned by Rust and must be released with aegis_free(ptr, len); an
- * empty result is returned as (NULL, 0). Every call catches Rust panics.
- * Checked against src/lib.rs by tests/ffi.rs.
+ * are owned by the library and must be released with aegis_free(ptr, len);
+ * an empty result is returned as (NULL, 0). Every call catches Rust panics:
+ * nothing unwinds across the boundary. Checked against src/lib.rs by
+ * tests/ffi.rs.
  */
 #ifndef AEGISPATH_H
 #define AEGISPATH_H
@@ -14,6 +22,11 @@
 #ifdef __cplusplus
 extern "C" {
 #endif
+
+/* The ABI version of this header; aegis_abi_version() of a conforming
+   library returns it. Bumped on any change of a signature, status code or
+   ownership rule below. */
+#define AEGIS_ABI_VERSION   1
 
 /* Status codes returned by every call. */
 #define AEGIS_OK            0  /* *out holds the output document */
@@ -46,11 +59,12 @@ int32_t aegis_noop(void);
 /* Frees a buffer returned in *out or *err. NULL is a no-op. len must be the length returned. */
 void aegis_free(uint8_t *ptr, size_t len);
 
+/* The ABI version the library implements (AEGIS_ABI_VERSION of the header it
+   was built against). A loader calls it first and refuses any other value. */
+uint32_t aegis_abi_version(void);
+
 /* Static NUL-terminated version string, e.g. "libaegispath 0.1.0 (rustc 1.95.0)"; never freed. */
 const char *aegis_version(void);
-
-/* Test hook: panics inside Rust, caught at the boundary; returns AEGIS_INTERNAL with *err set. */
-int32_t aegis_panic_for_test(uint8_t **err, size_t *err_len);
 
 #ifdef __cplusplus
 }

@@ -9,6 +9,8 @@ pub mod attackpath;
 mod document;
 pub mod json;
 pub mod loader;
+#[cfg(feature = "test-hooks")]
+pub mod test_hooks;
 pub mod types;
 pub mod validate;
 
@@ -36,6 +38,12 @@ pub fn encode(doc: &types::AttackPathsDoc<'_>) -> Vec<u8> {
 pub fn list_findings(input: &[u8], query: &[u8]) -> Result<Vec<u8>, ErrorDoc> {
     loader::list_findings(input, query)
 }
+
+/// The version of the C ABI this library implements (`AEGIS_ABI_VERSION`
+/// of include/aegispath.h, returned by [`aegis_abi_version`]). It changes
+/// whenever a signature, a status code or an ownership rule of the ABI
+/// changes, so that a loader refuses a library built for another contract.
+pub const AEGIS_ABI_VERSION: u32 = 1;
 
 /// `*out` holds the output document.
 pub const AEGIS_OK: i32 = 0;
@@ -103,7 +111,7 @@ fn panic_message(payload: &(dyn Any + Send)) -> String {
 ///
 /// # Safety
 /// Non-null out-parameters must be valid for writes.
-unsafe fn call(
+pub(crate) unsafe fn call(
     out: *mut *mut u8,
     out_len: *mut usize,
     err: *mut *mut u8,
@@ -248,24 +256,14 @@ pub unsafe extern "C" fn aegis_free(ptr: *mut u8, len: usize) {
     });
 }
 
+/// The ABI version ([`AEGIS_ABI_VERSION`]): the first call a loader makes.
+#[unsafe(no_mangle)]
+pub extern "C" fn aegis_abi_version() -> u32 {
+    AEGIS_ABI_VERSION
+}
+
 /// Static NUL-terminated version string; never freed.
 #[unsafe(no_mangle)]
 pub extern "C" fn aegis_version() -> *const c_char {
     VERSION.as_ptr() as *const c_char
-}
-
-/// Test hook: panics inside Rust; returns AEGIS_INTERNAL with `*err` set.
-///
-/// # Safety
-/// `err` and `err_len` must be valid for writes.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn aegis_panic_for_test(err: *mut *mut u8, err_len: *mut usize) -> i32 {
-    let mut out = ptr::null_mut();
-    let mut out_len = 0;
-    // SAFETY: forwarded caller guarantees; out/out_len are locals.
-    unsafe {
-        call(&mut out, &mut out_len, err, err_len, || {
-            panic!("aegis_panic_for_test: deliberate panic")
-        })
-    }
 }

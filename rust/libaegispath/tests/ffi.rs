@@ -7,9 +7,12 @@ use std::ffi::CStr;
 use std::path::Path;
 use std::ptr;
 
+#[cfg(feature = "test-hooks")]
+use aegispath::test_hooks::aegis_panic_for_test;
 use aegispath::{
-    AEGIS_BAD_INPUT, AEGIS_INTERNAL, AEGIS_INVALID_ARG, AEGIS_OK, aegis_attack_paths, aegis_echo,
-    aegis_free, aegis_list_findings, aegis_noop, aegis_panic_for_test, aegis_version,
+    AEGIS_ABI_VERSION, AEGIS_BAD_INPUT, AEGIS_INTERNAL, AEGIS_INVALID_ARG, AEGIS_OK,
+    aegis_abi_version, aegis_attack_paths, aegis_echo, aegis_free, aegis_list_findings, aegis_noop,
+    aegis_version,
 };
 
 fn source(rel: &str) -> String {
@@ -33,6 +36,7 @@ fn c_type(rust: &str) -> String {
         "usize" => "size_t",
         "i64" => "int64_t",
         "i32" => "int32_t",
+        "u32" => "uint32_t",
         "" => "void",
         other => panic!("no C type for Rust type {other:?}"),
     }
@@ -131,6 +135,7 @@ fn header_status_codes_match() {
         ("AEGIS_BAD_INPUT", AEGIS_BAD_INPUT),
         ("AEGIS_INTERNAL", AEGIS_INTERNAL),
         ("AEGIS_INVALID_ARG", AEGIS_INVALID_ARG),
+        ("AEGIS_ABI_VERSION", AEGIS_ABI_VERSION as i32),
     ] {
         let line = header
             .lines()
@@ -317,6 +322,7 @@ fn null_pointers_are_invalid_arguments() {
     };
     assert_eq!(rc, AEGIS_INVALID_ARG);
     assert!(o.out.is_null());
+    #[cfg(feature = "test-hooks")]
     assert_eq!(
         unsafe { aegis_panic_for_test(ptr::null_mut(), ptr::null_mut()) },
         AEGIS_INVALID_ARG
@@ -402,9 +408,11 @@ fn echo_noop_version() {
     assert_eq!(aegis_noop(), AEGIS_OK);
     let v = unsafe { CStr::from_ptr(aegis_version()) }.to_str().unwrap();
     assert!(v.starts_with("libaegispath 0.1.0 (rustc "), "{v}");
+    assert_eq!(aegis_abi_version(), AEGIS_ABI_VERSION);
     unsafe { aegis_free(ptr::null_mut(), 0) };
 }
 
+#[cfg(feature = "test-hooks")]
 #[test]
 fn panics_are_caught_at_the_boundary() {
     let mut err = ptr::dangling_mut::<u8>();

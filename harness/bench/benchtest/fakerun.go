@@ -1,8 +1,8 @@
-// Package fakerun is a bench.Runner for tests: it records the command
+// Package benchtest is a bench.Runner for tests: it records the command
 // lines it is asked to run and answers with a handler, so tests of the
 // base-ref runs and instruction counting check the plan without starting
 // processes.
-package fakerun
+package benchtest
 
 import (
 	"context"
