@@ -18,7 +18,7 @@ export CGO_CFLAGS = -O2 -g -DAEGISPATH_LIB_DIGEST=$(LIBDIGEST)
 export HYPERFINE_VERSION ?= 1.20.0
 export PATH := $(CURDIR)/tools/bin:$(PATH)
 
-.PHONY: all build rust go tools run test check fuzz conform conform-arm64 bench bench-check bench-scale baseline seed-baseline calibrate clean
+.PHONY: all build rust go tools run test check fuzz conform conform-arm64 bench bench-check bench-scale baseline seed-baseline calibrate clean profile-ladder
 
 all: build
 
@@ -66,12 +66,16 @@ bench-check:
 	$(GO) tool benchstat $(OUT)/results.txt
 	AEGISBENCH_BENCHSTAT_FILES=$(OUT)/results.txt $(GO) test -count=1 -run TestBenchstatAgrees ./reports/
 
-## bench-scale: the realistic ladder up to 1,000,000 findings, one op per sample, 3 samples.
+## bench-scale: the committed scale report reports/baselines/<platform>/scale/: the realistic
+## ladder 200 -> 1,000,000 findings, one op per sample, SCALE_COUNT samples (3 give each fitted
+## exponent a bootstrap CI).
+SCALE_COUNT ?= 3
+SCALE_DIR   := reports/baselines/$(PLATFORM)/scale
 bench-scale: build tools
 	$(BIN)/aegisbench datasets ensure
-	$(BIN)/aegisbench bench --sizes 200,2000,20000,200000,1000000 --count 3 --benchtime 1x --keep-going \
-	    --criterion-sample-size 10 -o $(OUT)/results-scale.txt
-	$(BIN)/aegisbench report $(OUT)/results-scale.txt -o $(OUT)/report-scale --title "Scale ladder: $(PLATFORM)"
+	$(BIN)/aegisbench bench --sizes 200,2000,20000,200000,1000000 --count $(SCALE_COUNT) --benchtime 1x --keep-going \
+	    --criterion-sample-size 10 -o $(SCALE_DIR)/results.txt
+	$(BIN)/aegisbench report $(SCALE_DIR)/results.txt -o $(SCALE_DIR) --title "Scale ladder: $(PLATFORM)"
 
 ## baseline: the committed per-platform baseline (run on a quiet machine): each arm sampled until the
 ## 95% CI of its medians is within +-5% (7 to 30 samples); the report names the arms that did not get there.
@@ -83,6 +87,20 @@ baseline: build tools
 	    --title "Performance Baseline: $(PLATFORM)"
 	$(BIN)/aegisbench compare-platforms reports/baselines/darwin-arm64 reports/baselines/$(PLATFORM) \
 	    -o reports/baselines/COMPARISON.md
+
+## profile-ladder: the size-invariant figures of the realistic ladder (seed 1, generator
+## version GEN) at LADDER_SIZES, each within 5% of the smallest (the test covers up to 20000).
+GEN          ?= 2
+LADDER_SIZES ?= 2000 20000 200000 1000000
+profile-ladder: go
+	mkdir -p $(OUT)/ladder
+	set -e; files=""; for n in $(LADDER_SIZES); do \
+	    f=$(OUT)/ladder/realistic-$$n-g$(GEN).profile.json; \
+	    $(BIN)/aegisbench generate --findings $$n --seed 1 --generator-version $(GEN) -o $(OUT)/ladder/data.json; \
+	    $(BIN)/aegisbench datasets profile $(OUT)/ladder/data.json --engine-max-bytes 8589934592 --json $$f; \
+	    files="$$files $$f"; done; rm -f $(OUT)/ladder/data.json; \
+	$(BIN)/aegisbench datasets ladder $$files > $(OUT)/ladder/LADDER-g$(GEN).md || st=$$?; \
+	cat $(OUT)/ladder/LADDER-g$(GEN).md; exit $${st:-0}
 
 ## seed-baseline: re-render the seed's darwin-arm64 baseline (a test pins it).
 seed-baseline:

@@ -277,14 +277,14 @@ func EnsureStandard(shape string, n int, seed uint64) (string, error) {
 	m, err := LoadManifest(mpath)
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
-		m = &Manifest{}
+		m = &Manifest{Generator: generators.DefaultVersion}
 	case err != nil:
 		return "", err
 	}
 	if e, ok := m.Lookup(shape, n, seed); ok {
 		return Ensure(e, cache)
 	}
-	return ensureUnlisted(NewEntry(shape, n, seed), cache, nil)
+	return ensureUnlisted(NewEntry(shape, n, seed, m.Version()), cache, nil)
 }
 
 // ensureUnlisted generates a dataset not in the manifest, unless the cache
@@ -310,14 +310,17 @@ func ensureUnlisted(e Entry, cacheDir string, progress func(done int)) (string, 
 }
 
 // UpdateManifest generates the datasets of entries (normally
-// StandardLadder()) into cacheDir and returns a manifest holding their sizes
-// and digests. progress, if not nil, is called before each dataset and as it
-// is generated.
-func UpdateManifest(entries []Entry, cacheDir string, progress func(e Entry, done int)) (*Manifest, error) {
+// StandardLadder(version)) into cacheDir and returns a manifest holding their
+// sizes and digests, with version selected. progress, if not nil, is called
+// before each dataset and as it is generated.
+func UpdateManifest(entries []Entry, version int, cacheDir string, progress func(e Entry, done int)) (*Manifest, error) {
 	if err := os.MkdirAll(cacheDir, 0o755); err != nil {
 		return nil, err
 	}
 	m := &Manifest{}
+	if version > 1 {
+		m.Generator = version
+	}
 	for _, e := range entries {
 		cfg := e.Config()
 		if progress != nil {

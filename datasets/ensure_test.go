@@ -37,11 +37,11 @@ func TestEnsureGeneratesVerifiesAndReuses(t *testing.T) {
 	e := entryFor(t, "realistic", 40, 5)
 	path, err := Ensure(e, cache)
 	require.NoError(t, err)
-	assert.Equal(t, filepath.Join(cache, "realistic-40-s5.json"), path)
+	assert.Equal(t, filepath.Join(cache, "realistic-40-s5-g2.json"), path)
 	raw, err := os.ReadFile(path)
 	require.NoError(t, err)
 	assert.Equal(t, generated(t, e), raw)
-	assert.Equal(t, []string{"realistic-40-s5.json", "realistic-40-s5.json.stamp"}, dirNames(t, cache))
+	assert.Equal(t, []string{"realistic-40-s5-g2.json", "realistic-40-s5-g2.json.stamp"}, dirNames(t, cache))
 
 	// A second call trusts the stamp and leaves the file alone.
 	old := time.Now().Add(-time.Hour).Truncate(time.Second)
@@ -104,11 +104,11 @@ func TestEnsureMismatchLeavesNoFile(t *testing.T) {
 	e.SHA256 = "00" + e.SHA256[2:]
 	_, err := Ensure(e, cache)
 	require.ErrorIs(t, err, ErrMismatch)
-	assert.Contains(t, err.Error(), "chain-30-s2: generated")
+	assert.Contains(t, err.Error(), "chain-30-s2-g2: generated")
 	assert.Contains(t, err.Error(), "update-manifest")
 	assert.Empty(t, dirNames(t, cache), "no partial or temporary file may remain")
 
-	_, err = Ensure(NewEntry("chain", 30, 2), cache)
+	_, err = Ensure(NewEntry("chain", 30, 2, 2), cache)
 	assert.ErrorContains(t, err, "no sha256 in the manifest entry")
 }
 
@@ -145,10 +145,10 @@ func TestEnsureStandard(t *testing.T) {
 	// Not in the manifest: generated, cached, reused.
 	path, err := EnsureStandard("many-accounts", 30, 7)
 	require.NoError(t, err)
-	assert.Equal(t, filepath.Join(cache, "many-accounts-30-s7.json"), path)
+	assert.Equal(t, filepath.Join(cache, "many-accounts-30-s7-g2.json"), path, "the manifest's generator version")
 	raw, err := os.ReadFile(path)
 	require.NoError(t, err)
-	assert.Equal(t, generated(t, NewEntry("many-accounts", 30, 7)), raw)
+	assert.Equal(t, generated(t, NewEntry("many-accounts", 30, 7, 2)), raw)
 	old := time.Now().Add(-time.Hour).Truncate(time.Second)
 	require.NoError(t, os.Chtimes(path, old, old))
 	_, sum, err := HashFile(path)
@@ -163,8 +163,8 @@ func TestEnsureStandard(t *testing.T) {
 	// In the manifest: verified against it.
 	path, err = EnsureStandard("", 200, 1)
 	require.NoError(t, err)
-	assert.Equal(t, filepath.Join(cache, "realistic-200-s1.json"), path)
-	e, _ := repoManifest(t).ByName("realistic-200-s1")
+	assert.Equal(t, filepath.Join(cache, "realistic-200-s1-g2.json"), path)
+	e, _ := repoManifest(t).ByName("realistic-200-s1-g2")
 	size, sum, err := HashFile(path)
 	require.NoError(t, err)
 	assert.Equal(t, e.Bytes, size)
@@ -176,15 +176,16 @@ func TestEnsureStandard(t *testing.T) {
 
 func TestUpdateManifest(t *testing.T) {
 	cache := t.TempDir()
-	ladder := []Entry{NewEntry("realistic", 20, 1), NewEntry("dense", 20, 1)}
+	ladder := []Entry{NewEntry("realistic", 20, 1, 2), NewEntry("dense", 20, 1, 2)}
 	var calls []string
-	m, err := UpdateManifest(ladder, cache, func(e Entry, done int) {
+	m, err := UpdateManifest(ladder, 2, cache, func(e Entry, done int) {
 		if done == 0 {
 			calls = append(calls, e.Name)
 		}
 	})
 	require.NoError(t, err)
-	assert.Equal(t, []string{"realistic-20-s1", "dense-20-s1"}, calls)
+	assert.Equal(t, []string{"realistic-20-s1-g2", "dense-20-s1-g2"}, calls)
+	assert.Equal(t, 2, m.Version())
 	assert.Equal(t, []Entry{entryFor(t, "realistic", 20, 1), entryFor(t, "dense", 20, 1)}, m.Datasets)
 	for _, e := range m.Datasets {
 		st, err := Verify(e, cache)

@@ -7,7 +7,6 @@ package datasets
 import (
 	"bytes"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -16,62 +15,85 @@ import (
 
 	"github.com/aegisbench/aegisbench/generators"
 	"github.com/aegisbench/aegisbench/internal/atomicfile"
+	"github.com/aegisbench/aegisbench/internal/reporoot"
 )
-
-// ModulePath is the Go module RepoRoot looks for.
-const ModulePath = "github.com/aegisbench/aegisbench"
 
 // CacheEnv names the environment variable that overrides the cache directory.
 const CacheEnv = "AEGISBENCH_CACHE"
 
-// Entry describes one dataset: generators.Generate with Shape, Findings and
-// Seed writes Bytes bytes whose SHA-256 is SHA256 (lower-case hex).
+// Entry describes one dataset: generators.Generate with Shape, Findings,
+// Seed and generator version Generator writes Bytes bytes whose SHA-256 is
+// SHA256 (lower-case hex).
 type Entry struct {
 	Name     string `json:"name"`
 	Shape    string `json:"shape"`
 	Findings int    `json:"findings"`
 	Seed     uint64 `json:"seed"`
-	Bytes    int64  `json:"bytes"`
-	SHA256   string `json:"sha256"`
+	// Generator is the generator version; 0 (omitted) means 1, the
+	// version of manifests written before versions existed.
+	Generator int    `json:"generator_version,omitempty"`
+	Bytes     int64  `json:"bytes"`
+	SHA256    string `json:"sha256"`
 }
+
+// Version returns the entry's generator version (1 when Generator is 0).
+func (e Entry) Version() int { return max(e.Generator, 1) }
 
 // Config returns the generator configuration of the entry.
 func (e Entry) Config() generators.Config {
-	return generators.Config{Findings: e.Findings, Seed: e.Seed, Shape: e.Shape}
+	return generators.Config{Findings: e.Findings, Seed: e.Seed, Shape: e.Shape, Version: e.Version()}
 }
 
 // FileName returns the entry's file name in the cache: "<name>.json".
 func (e Entry) FileName() string { return e.Name + ".json" }
 
-// EntryName returns the standard name of a dataset: "<shape>-<n>-s<seed>".
-func EntryName(shape string, n int, seed uint64) string {
-	return shape + "-" + strconv.Itoa(n) + "-s" + strconv.FormatUint(seed, 10)
+// EntryName returns the standard name of a dataset: "<shape>-<n>-s<seed>"
+// for generator version 1, "<shape>-<n>-s<seed>-g<version>" for later ones
+// (so results files name the version of their data).
+func EntryName(shape string, n int, seed uint64, version int) string {
+	name := shape + "-" + strconv.Itoa(n) + "-s" + strconv.FormatUint(seed, 10)
+	if version > 1 {
+		name += "-g" + strconv.Itoa(version)
+	}
+	return name
 }
 
 // NewEntry returns an entry with its standard name and no digest.
-func NewEntry(shape string, n int, seed uint64) Entry {
-	return Entry{Name: EntryName(shape, n, seed), Shape: shape, Findings: n, Seed: seed}
+func NewEntry(shape string, n int, seed uint64, version int) Entry {
+	e := Entry{Name: EntryName(shape, n, seed, version), Shape: shape, Findings: n, Seed: seed}
+	if version > 1 {
+		e.Generator = version
+	}
+	return e
 }
 
 // Manifest is the list of standard datasets (datasets/manifest.json).
 type Manifest struct {
-	Datasets []Entry `json:"datasets"`
+	// Generator selects the generator version of the standard datasets
+	// (Lookup) and of every dataset generated outside the manifest; 0
+	// (omitted) means 1. Entries of other versions stay listed, so old
+	// results files' data can still be regenerated and verified.
+	Generator int     `json:"generator_version,omitempty"`
+	Datasets  []Entry `json:"datasets"`
 }
+
+// Version returns the selected generator version (1 when Generator is 0).
+func (m *Manifest) Version() int { return max(m.Generator, 1) }
 
 // StandardSeed is the seed of every standard dataset.
 const StandardSeed = 1
 
-// StandardLadder returns the standard datasets, without digests: the
-// realistic shape at 200, 2000, 20000, 200000 and 1000000 findings and every
-// other shape at 2000, all with seed 1.
-func StandardLadder() []Entry {
+// StandardLadder returns the standard datasets of a generator version,
+// without digests: the realistic shape at 200, 2000, 20000, 200000 and
+// 1000000 findings and every other shape at 2000, all with seed 1.
+func StandardLadder(version int) []Entry {
 	var out []Entry
 	for _, n := range []int{200, 2000, 20000, 200000, 1000000} {
-		out = append(out, NewEntry(generators.DefaultShape, n, StandardSeed))
+		out = append(out, NewEntry(generators.DefaultShape, n, StandardSeed, version))
 	}
 	for _, s := range generators.ShapeNames() {
 		if s != generators.DefaultShape {
-			out = append(out, NewEntry(s, 2000, StandardSeed))
+			out = append(out, NewEntry(s, 2000, StandardSeed, version))
 		}
 	}
 	return out
@@ -89,6 +111,9 @@ func LoadManifest(path string) (*Manifest, error) {
 	if err := dec.Decode(&m); err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
+	if v := m.Version(); v < generators.MinVersion || v > generators.LatestVersion {
+		return nil, fmt.Errorf("%s: generator_version must be %d..%d, got %d", path, generators.MinVersion, generators.LatestVersion, v)
+	}
 	seen := map[string]bool{}
 	for i, e := range m.Datasets {
 		if err := e.check(); err != nil {
@@ -103,8 +128,11 @@ func LoadManifest(path string) (*Manifest, error) {
 }
 
 func (e Entry) check() error {
-	if e.Name != EntryName(e.Shape, e.Findings, e.Seed) {
-		return fmt.Errorf("name %q should be %q", e.Name, EntryName(e.Shape, e.Findings, e.Seed))
+	if e.Generator == 1 {
+		return fmt.Errorf("%s: generator_version 1 is written by omitting it", e.Name)
+	}
+	if want := EntryName(e.Shape, e.Findings, e.Seed, e.Version()); e.Name != want {
+		return fmt.Errorf("name %q should be %q", e.Name, want)
 	}
 	if err := e.Config().Validate(); err != nil {
 		return fmt.Errorf("%s: %w", e.Name, err)
@@ -127,14 +155,40 @@ func (m *Manifest) Save(path string) error {
 	return writeFileAtomic(path, append(raw, '\n'))
 }
 
-// Lookup returns the entry for (shape, n, seed), if listed.
+// Lookup returns the entry for (shape, n, seed) of the selected generator
+// version, if listed.
 func (m *Manifest) Lookup(shape string, n int, seed uint64) (Entry, bool) {
 	for _, e := range m.Datasets {
-		if e.Shape == shape && e.Findings == n && e.Seed == seed {
+		if e.Shape == shape && e.Findings == n && e.Seed == seed && e.Version() == m.Version() {
 			return e, true
 		}
 	}
 	return Entry{}, false
+}
+
+// KeepOtherVersions appends the entries of old (may be nil) whose
+// generator version m does not select, so that regenerating one version's
+// ladder keeps the digests of the others.
+func (m *Manifest) KeepOtherVersions(old *Manifest) {
+	if old == nil {
+		return
+	}
+	for _, e := range old.Datasets {
+		if e.Version() != m.Version() {
+			m.Datasets = append(m.Datasets, e)
+		}
+	}
+}
+
+// Selected returns the entries of the selected generator version.
+func (m *Manifest) Selected() []Entry {
+	var out []Entry
+	for _, e := range m.Datasets {
+		if e.Version() == m.Version() {
+			out = append(out, e)
+		}
+	}
+	return out
 }
 
 // ByName returns the entry with the given name, if listed.
@@ -147,38 +201,9 @@ func (m *Manifest) ByName(name string) (Entry, bool) {
 	return Entry{}, false
 }
 
-// RepoRoot returns the directory holding the aegisbench go.mod, searched
-// upward from the working directory.
-func RepoRoot() (string, error) {
-	dir, err := os.Getwd()
-	if err != nil {
-		return "", err
-	}
-	for {
-		raw, err := os.ReadFile(filepath.Join(dir, "go.mod"))
-		if err == nil && isModule(raw) {
-			return dir, nil
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			return "", errors.New("repository root not found: no go.mod of module " + ModulePath + " in the working directory or above")
-		}
-		dir = parent
-	}
-}
-
-func isModule(gomod []byte) bool {
-	for _, line := range strings.Split(string(gomod), "\n") {
-		if f := strings.Fields(line); len(f) == 2 && f[0] == "module" {
-			return f[1] == ModulePath
-		}
-	}
-	return false
-}
-
 // DefaultManifestPath returns <repo root>/datasets/manifest.json.
 func DefaultManifestPath() (string, error) {
-	root, err := RepoRoot()
+	root, err := reporoot.Find()
 	if err != nil {
 		return "", err
 	}
@@ -191,7 +216,7 @@ func CacheDir() (string, error) {
 	if d := os.Getenv(CacheEnv); d != "" {
 		return d, nil
 	}
-	root, err := RepoRoot()
+	root, err := reporoot.Find()
 	if err != nil {
 		return "", err
 	}

@@ -13,6 +13,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/aegisbench/aegisbench/generators"
+	"github.com/aegisbench/aegisbench/internal/reporoot"
 )
 
 // digestOf generates a dataset in memory and returns its size and SHA-256.
@@ -25,25 +26,12 @@ func digestOf(t testing.TB, cfg generators.Config) (int64, string) {
 	return n.n, hex.EncodeToString(h.Sum(nil))
 }
 
-// entryFor returns a manifest entry with the real size and digest.
+// entryFor returns a manifest entry (generator version 2) with the real
+// size and digest.
 func entryFor(t testing.TB, shape string, n int, seed uint64) Entry {
-	e := NewEntry(shape, n, seed)
+	e := NewEntry(shape, n, seed, 2)
 	e.Bytes, e.SHA256 = digestOf(t, e.Config())
 	return e
-}
-
-func TestRepoRoot(t *testing.T) {
-	root, err := RepoRoot()
-	require.NoError(t, err)
-	gomod, err := os.ReadFile(filepath.Join(root, "go.mod"))
-	require.NoError(t, err)
-	assert.True(t, isModule(gomod))
-	assert.FileExists(t, filepath.Join(root, "datasets", "manifest.go"))
-
-	t.Chdir(t.TempDir())
-	_, err = RepoRoot()
-	require.Error(t, err)
-	assert.Contains(t, err.Error(), "repository root not found")
 }
 
 func TestCacheDir(t *testing.T) {
@@ -55,19 +43,24 @@ func TestCacheDir(t *testing.T) {
 	t.Setenv(CacheEnv, "")
 	d, err = CacheDir()
 	require.NoError(t, err)
-	root, _ := RepoRoot()
+	root, _ := reporoot.Find()
 	assert.Equal(t, filepath.Join(root, "datasets", "cache"), d)
 }
 
 func TestStandardLadder(t *testing.T) {
 	var names []string
-	for _, e := range StandardLadder() {
+	for _, e := range StandardLadder(1) {
 		names = append(names, e.Name)
+		assert.Equal(t, 1, e.Config().Version)
 	}
 	assert.Equal(t, []string{
 		"realistic-200-s1", "realistic-2000-s1", "realistic-20000-s1", "realistic-200000-s1", "realistic-1000000-s1",
 		"dense-2000-s1", "chain-2000-s1", "ties-2000-s1", "sparse-2000-s1", "many-accounts-2000-s1", "adversarial-2000-s1",
 	}, names)
+	e := StandardLadder(2)[1]
+	assert.Equal(t, "realistic-2000-s1-g2", e.Name)
+	assert.Equal(t, 2, e.Config().Version)
+	assert.Equal(t, "realistic-2000-s1-g2.json", e.FileName())
 }
 
 func TestLoadManifestRejects(t *testing.T) {
@@ -82,6 +75,9 @@ func TestLoadManifestRejects(t *testing.T) {
 		{"unknown shape", `{"datasets": [` + strings.ReplaceAll(good, "realistic", "fancy") + `]}`, `unknown shape "fancy"`},
 		{"duplicate", `{"datasets": [` + good + `, ` + good + `]}`, `datasets[1]: duplicate name "realistic-200-s1"`},
 		{"not json", `{"datasets": [`, "unexpected EOF"},
+		{"unknown version", `{"generator_version": 9, "datasets": []}`, "generator_version must be 1..2, got 9"},
+		{"version 1 spelled out", `{"datasets": [` + strings.Replace(good, `"seed": 1,`, `"seed": 1, "generator_version": 1,`, 1) + `]}`, "generator_version 1 is written by omitting it"},
+		{"version 2 without suffix", `{"datasets": [` + strings.Replace(good, `"seed": 1,`, `"seed": 1, "generator_version": 2,`, 1) + `]}`, `name "realistic-200-s1" should be "realistic-200-s1-g2"`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			path := filepath.Join(t.TempDir(), "manifest.json")
@@ -97,7 +93,9 @@ func TestLoadManifestRejects(t *testing.T) {
 }
 
 func TestManifestSaveLoadLookup(t *testing.T) {
-	m := &Manifest{Datasets: []Entry{entryFor(t, "realistic", 20, 3), entryFor(t, "chain", 30, 3)}}
+	v1 := NewEntry("chain", 30, 3, 1)
+	v1.Bytes, v1.SHA256 = digestOf(t, v1.Config())
+	m := &Manifest{Generator: 2, Datasets: []Entry{entryFor(t, "realistic", 20, 3), entryFor(t, "chain", 30, 3), v1}}
 	path := filepath.Join(t.TempDir(), "manifest.json")
 	require.NoError(t, m.Save(path))
 	got, err := LoadManifest(path)
@@ -105,10 +103,16 @@ func TestManifestSaveLoadLookup(t *testing.T) {
 	assert.Equal(t, m, got)
 	e, ok := got.Lookup("chain", 30, 3)
 	assert.True(t, ok)
+	assert.Equal(t, "chain-30-s3-g2", e.Name, "Lookup gives the selected version's entry")
+	assert.NotEqual(t, v1.SHA256, e.SHA256, "versions 1 and 2 generate different data")
+	assert.Len(t, got.Selected(), 2)
+	got.Generator = 0
+	e, ok = got.Lookup("chain", 30, 3)
+	assert.True(t, ok)
 	assert.Equal(t, "chain-30-s3", e.Name)
 	_, ok = got.Lookup("chain", 30, 4)
 	assert.False(t, ok)
-	e, ok = got.ByName("realistic-20-s3")
+	e, ok = got.ByName("realistic-20-s3-g2")
 	assert.True(t, ok)
 	assert.Equal(t, 20, e.Findings)
 }
@@ -127,14 +131,27 @@ func repoManifest(t *testing.T) *Manifest {
 // changes).
 func TestRepoManifestIsTheStandardLadder(t *testing.T) {
 	m := repoManifest(t)
+	assert.Equal(t, generators.LatestVersion, m.Version(), "the manifest selects the latest generator version")
 	var got, want []string
 	for _, e := range m.Datasets {
 		got = append(got, e.Name)
 	}
-	for _, e := range StandardLadder() {
-		want = append(want, e.Name)
+	want = append(want, names(StandardLadder(m.Version()))...)
+	for v := generators.MinVersion; v <= generators.LatestVersion; v++ {
+		if v != m.Version() {
+			want = append(want, names(StandardLadder(v))...) // kept for old results files
+		}
 	}
 	assert.Equal(t, want, got)
+	assert.Equal(t, names(StandardLadder(m.Version())), names(m.Selected()))
+}
+
+func names(es []Entry) []string {
+	var out []string
+	for _, e := range es {
+		out = append(out, e.Name)
+	}
+	return out
 }
 
 // TestRepoManifestDigests regenerates every manifest dataset of up to 20000

@@ -12,6 +12,7 @@ import (
 	"strings"
 
 	"github.com/aegisbench/aegisbench/engines"
+	"github.com/aegisbench/aegisbench/internal/reporoot"
 )
 
 // Vector is one conformance vector of datasets/vectors (layout in
@@ -57,7 +58,7 @@ const (
 
 // VectorsDir returns <repo root>/datasets/vectors.
 func VectorsDir() (string, error) {
-	root, err := RepoRoot()
+	root, err := reporoot.Find()
 	if err != nil {
 		return "", err
 	}

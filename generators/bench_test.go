@@ -5,8 +5,8 @@ import (
 	"strconv"
 	"testing"
 
-	"github.com/aegisbench/aegisbench/datasets"
 	. "github.com/aegisbench/aegisbench/generators"
+	"github.com/aegisbench/aegisbench/internal/benchsizes"
 )
 
 // byteCounter discards its input and counts it.
@@ -18,9 +18,9 @@ func (c *byteCounter) Write(p []byte) (int, error) {
 }
 
 // BenchmarkGenerate measures the realistic shape written to io.Discard at
-// every size of datasets.BenchSizes; MB/s is output throughput.
+// every size of benchsizes.FromEnv; MB/s is output throughput.
 func BenchmarkGenerate(b *testing.B) {
-	sizes, err := datasets.BenchSizes()
+	sizes, err := benchsizes.FromEnv()
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -1,9 +1,16 @@
 package generators
 
+// finding.go holds the writer of one finding (about 540 lines: the
+// template expansion, the member writers and the 56 members in order stay
+// together, as their random draws are ordered; content.go holds the
+// product-specific text).
+
 import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/aegisbench/aegisbench/internal/schema"
 )
 
 // gen writes findings one at a time into buf.
@@ -117,7 +124,14 @@ func gcd(a, b int) int {
 
 // JSON member writers.
 
-func (g *gen) key(k string) {
+// key writes the member name of field f, which must be of type t (a
+// writer used for the wrong field panics: the schema table is the one
+// place field names and types are declared).
+func (g *gen) key(f int, t schema.Type) {
+	if schema.Fields[f].Type != t {
+		panic("generators: " + schema.Fields[f].Name + " written as " + t.Rule())
+	}
+	k := schema.Fields[f].Name
 	if !g.first {
 		g.buf = append(g.buf, ',')
 		g.buf = append(g.buf, g.sep...)
@@ -143,23 +157,23 @@ func (g *gen) mode() escapeMode {
 	return escapeMode(g.r.weighted([]int{60, 20, 8, 12}))
 }
 
-func (g *gen) str(k, v string) {
-	g.key(k)
+func (g *gen) str(f int, v string) {
+	g.key(f, schema.String)
 	g.buf = appendJSONString(g.buf, v, g.mode())
 }
 
-func (g *gen) int(k string, v int) {
-	g.key(k)
+func (g *gen) int(f int, v int) {
+	g.key(f, schema.Integer)
 	g.buf = strconv.AppendInt(g.buf, int64(v), 10)
 }
 
-func (g *gen) bool(k string, v bool) {
-	g.key(k)
+func (g *gen) bool(f int, v bool) {
+	g.key(f, schema.Bool)
 	g.buf = strconv.AppendBool(g.buf, v)
 }
 
-func (g *gen) num(k string, d decimal) {
-	g.key(k)
+func (g *gen) num(f int, d decimal) {
+	g.key(f, schema.Number)
 	if g.st.adversarial && g.r.pct(30) {
 		g.buf = appendOddNumber(g.buf, d, g.r)
 		return
@@ -167,8 +181,8 @@ func (g *gen) num(k string, d decimal) {
 	g.buf = appendDecimal(g.buf, d)
 }
 
-func (g *gen) strs(k string, vs ...string) {
-	g.key(k)
+func (g *gen) strs(f int, vs ...string) {
+	g.key(f, schema.StringArray)
 	g.buf = append(g.buf, '[')
 	for i, v := range vs {
 		if i > 0 {
@@ -180,8 +194,8 @@ func (g *gen) strs(k string, vs ...string) {
 	g.buf = append(g.buf, ']')
 }
 
-func (g *gen) ints(k string, vs []int) {
-	g.key(k)
+func (g *gen) ints(f int, vs []int) {
+	g.key(f, schema.IntegerArray)
 	g.buf = append(g.buf, '[')
 	for i, v := range vs {
 		if i > 0 {
@@ -228,18 +242,55 @@ var techniqueTypeNames = func() [14]string {
 	return out
 }()
 
-// finding appends finding number i, planned by s, to g.buf.
+// finding appends finding number i, planned by s, to g.buf. The order of
+// the random draws below is part of the output (TestRepoManifestDigests):
+// the helpers are called in the order the values were first drawn in.
 func (g *gen) finding(i int, s *slot) {
 	r := g.r
-	res := s.res
-	kind := &resKinds[res.kind]
-	acct := s.acct
-	region := res.region
+	kind := &resKinds[s.res.kind]
 	prod := r.weighted(kind.products[:])
 	tac := &tactics[s.stage]
 	tech := pick(r, tac.techniques)
+	ids := g.newIDs(i)
+	t := newTimes(r)
+	g.setVars(s, t.firstMs)
+	c := content{compliance: 3} // NOT_AVAILABLE
+	switch prod {
+	case prodGuardDuty:
+		g.guardDuty(&c, s, kind, ids)
+	case prodInspector:
+		g.inspector(&c, s, &tech, ids)
+	case prodSecurityHub, prodProwler:
+		g.control(&c, s, kind, prod, ids)
+	case prodMacie:
+		g.macie(&c, s, ids)
+	default: // prodAccessAnalyzer
+		g.accessAnalyzer(&c, s, kind, ids)
+	}
+	if prod != prodInspector {
+		c.cvss = decimal{0, 1}
+	}
+	if s.pad > 0 {
+		c.desc = appendFiller(c.desc, s.pad)
+	}
+	if g.st.adversarial {
+		c.title, c.desc, c.rem = g.adversarialText(c.title, c.desc, c.rem)
+	}
+	x := g.context(s, kind)
+	g.write(s, kind, prod, tac, &tech, &c, t, x)
+	s.wl.addID(c.id)
+}
 
-	// Unique id digits: a bijection of the index, after 16 random digits.
+// findingIDs are a finding's unique id digits: 16 random hex digits, then a
+// bijection of the index (hex32), also as a UUID.
+type findingIDs struct {
+	rnd         uint64
+	hex32, uuid string
+	base        string // "<region>:<account>:" of the finding's ARNs
+}
+
+func (g *gen) newIDs(i int) findingIDs {
+	r := g.r
 	rnd := r.u64()
 	uniq := mix64(uint64(i) + g.salt)
 	hex32 := hexString(rnd, 16) + hexString(uniq, 16)
@@ -248,17 +299,26 @@ func (g *gen) finding(i int, s *slot) {
 		hex32 = pick(r, advIDBits) + "-" + hex32
 		uuid = pick(r, advIDBits) + "-" + uuid
 	}
+	return findingIDs{rnd: rnd, hex32: hex32, uuid: uuid}
+}
 
-	// Timestamps: all at or before the fixed epoch.
+// times are a finding's timestamps, all at or before the fixed epoch.
+type times struct{ firstMs, lastMs, createdMs, updatedMs int64 }
+
+func newTimes(r *rng) times {
 	firstMs := epochMs - dayMs - r.n64(180*dayMs)
 	lastMs := firstMs + r.n64(epochMs-firstMs)
 	createdMs := firstMs + r.n64(600000)
 	lastMs = max(lastMs, createdMs)
 	updatedMs := min(lastMs+r.n64(2*dayMs), epochMs)
+	return times{firstMs, lastMs, createdMs, updatedMs}
+}
 
-	// Template variables.
+// setVars sets the template variables of a finding.
+func (g *gen) setVars(s *slot, firstMs int64) {
+	r, res := g.r, s.res
 	v := &g.v
-	*v = tvars{rid: res.short, region: region, app: s.wl.app, env: s.wl.env}
+	*v = tvars{rid: res.short, region: res.region, app: s.wl.app, env: s.wl.env}
 	v.role = "role " + roleName(s.role)
 	if s.role == "" {
 		v.role = "an unidentified principal"
@@ -279,264 +339,125 @@ func (g *gen) finding(i int, s *slot) {
 	v.kb = strconv.Itoa(r.between(1, 90000))
 	v.pct = strconv.Itoa(r.between(55, 99))
 	v.epss = strconv.Itoa(s.epss/1000) + "." + strconv.Itoa(s.epss/100%10)
+}
 
-	var (
-		id, generatorID, title, remURL, srcURL string
-		types                                  []string
-		desc, rem                              []byte
-		sevProduct                             decimal
-		compliance                             = 3 // NOT_AVAILABLE
-		controlID                              string
-		reqs                                   []string
-		vulnID, cvssVec, fixAvail, pkgName     string
-		pkgVer                                 string
-		cvss                                   decimal
-		exploit                                bool
-	)
-	base := region + ":" + acct.id + ":"
-	ttpType := techniqueTypeNames[s.stage] + tech.id + "-" + tech.name
-	band := SeverityBand(s.severity)
-	switch prod {
-	case prodGuardDuty:
-		th := pickThreat(r, s.stage, kind.target)
-		id = "arn:aws:guardduty:" + base + "detector/" + acct.detector + "/finding/" + hex32
-		generatorID = "arn:aws:guardduty:" + base + "detector/" + acct.detector
-		title = string(g.expand(g.tmp[:0], th.title))
-		desc = g.sentences(desc, threatContext, 1)
-		rem = g.sentences(rem, threatRemediation, 1)
-		if r.pct(50) {
-			remURL = "https://docs.aws.amazon.com/guardduty/latest/ug/guardduty_remediate.html"
-		}
-		types = []string{techniqueTypeNames[s.stage] + strings.ReplaceAll(th.gdType, "/", "-")}
-		if s.stage >= stCollection && r.pct(10) {
-			types = append(types, pick(r, []string{"Effects/Data Exfiltration", "Effects/Data Exposure", "Effects/Resource Consumption"}))
-		}
-		sevProduct = decimal{int64(10 + s.severity*79/100), 1}
-	case prodInspector:
-		pk := pick(r, packages)
-		vulnID = newVulnID(r)
-		ver, fix := newVersions(r, pk)
-		v.pkg, v.ver, v.fix = pk.name, ver, fix
-		v.path = pick(r, packagePaths)
-		vecs := cvssBands()[band]
-		cv := pick(r, vecs)
-		cvssVec, cvss = cv.vector, decimal{int64(cv.tenths), 1}
-		pkgName, pkgVer = pk.name, ver
-		fixAvail = fixAvailable[r.weighted(fixWeights)]
-		exploit = s.epss >= 10000 || r.pct(5)
-		id = "arn:aws:inspector2:" + base + "finding/" + hex32
-		generatorID = "AWSInspector"
-		title = vulnID + " - " + pk.name
-		w := pick(r, weaknesses)
-		if w[0] >= 'a' && w[0] <= 'z' {
-			desc = append(desc, w[0]-'a'+'A')
-			w = w[1:]
-		}
-		desc = append(desc, w...)
-		desc = append(desc, " in "...)
-		desc = append(desc, pk.name...)
-		desc = append(desc, " before "...)
-		desc = append(desc, fix...)
-		desc = append(desc, " allows "...)
-		desc = append(desc, pick(r, actors)...)
-		desc = append(desc, " to "...)
-		desc = append(desc, pick(r, impacts)...)
-		desc = append(desc, '.')
-		if r.pct(3) {
-			desc = g.sentences(desc, vulnContext, 1)
-		}
-		rem = g.sentences(rem, vulnRemediation, 1)
-		if strings.HasPrefix(vulnID, "GHSA") {
-			remURL = "https://github.com/advisories/" + vulnID
-		} else {
-			remURL = "https://nvd.nist.gov/vuln/detail/" + vulnID
-		}
-		if r.pct(15) {
-			srcURL = "https://console.aws.amazon.com/inspector/v2/home?region=" + region
-		}
-		types = []string{"Software and Configuration Checks/Vulnerabilities/CVE"}
-		if r.pct(10) {
-			types = append(types, ttpType)
-		}
-		sevProduct = cvss
-	case prodSecurityHub, prodProwler:
-		c := pick(r, kind.controls)
-		controlID = c.id
-		compliance = r.weighted([]int{12, 8, 80, 0})
-		reqs = append(reqs, pick(r, requirements))
-		title = c.title
-		desc = append(desc, c.desc...)
-		if r.pct(5) {
-			desc = g.sentences(desc, []string{"The resource belongs to application {app} ({env}).", "The control has failed {n} consecutive evaluations.", "Automatic remediation is not configured."}, 1)
-		}
-		rem = append(rem, c.remediation...)
-		remURL = "https://docs.aws.amazon.com/console/securityhub/" + c.id + "/remediation"
-		if prod == prodProwler {
-			check := strings.ToLower(strings.ReplaceAll(c.id, ".", "_"))
-			id = "prowler-aws-" + check + "-" + acct.id + "-" + region + "-" + hex32
-			generatorID = "prowler-" + check
-			srcURL = "https://hub.prowler.com/check/" + check
-			types = []string{"Software and Configuration Checks/Industry and Regulatory Standards/CIS AWS Foundations Benchmark"}
-		} else {
-			id = "arn:aws:securityhub:" + base + "security-control/" + c.id + "/finding/" + uuid
-			generatorID = "security-control/" + c.id
-			types = []string{"Software and Configuration Checks/AWS Security Best Practices"}
-		}
-		sevProduct = decimal{int64(s.severity), 0}
-	case prodMacie:
-		mt := pick(r, macieTypes)
-		id = "arn:aws:macie2:" + base + "finding/" + hex32
-		generatorID = "aws/macie"
-		title = mt.title
-		obj := pick(r, objectPaths)
-		desc = append(desc, "The object "...)
-		desc = append(desc, obj...)
-		desc = append(desc, " in bucket "...)
-		desc = append(desc, res.short...)
-		desc = append(desc, " contains "...)
-		desc = append(desc, v.n...)
-		desc = append(desc, " occurrences of "...)
-		desc = append(desc, mt.dataType...)
-		desc = append(desc, ". Default encryption: "...)
-		desc = append(desc, pick(r, []string{"SSE-S3", "SSE-KMS", "none"})...)
-		desc = append(desc, '.')
-		rem = append(rem, "Remove or redact the sensitive data."...)
-		remURL = "https://docs.aws.amazon.com/macie/latest/user/findings-types.html"
-		types = []string{mt.typ}
-		sevProduct = decimal{int64(1 + min(band, 3)*2/3), 0}
-	default: // prodAccessAnalyzer
-		ext := accountID(r.n(1000), rnd)
-		id = "arn:aws:access-analyzer:" + base + "analyzer/ConsoleAnalyzer-" + acct.detector[:8] + "/finding/" + uuid
-		generatorID = "aws/access-analyzer"
-		title = kind.typ + "/" + res.short + " allows cross-account access"
-		desc = append(desc, kind.typ...)
-		desc = append(desc, " "...)
-		desc = append(desc, res.short...)
-		desc = append(desc, " allows access from account "...)
-		desc = append(desc, ext...)
-		desc = append(desc, " through its resource policy ("...)
-		desc = append(desc, pick(r, []string{"s3:GetObject", "sts:AssumeRole", "kms:Decrypt", "lambda:InvokeFunction"})...)
-		desc = append(desc, ")."...)
-		rem = append(rem, "Remove the statement that grants the access."...)
-		remURL = "https://docs.aws.amazon.com/IAM/latest/UserGuide/access-analyzer-findings-remediate.html"
-		types = []string{"Software and Configuration Checks/AWS Security Best Practices/External Access Granted"}
-		sevProduct = decimal{int64(s.severity), 0}
-	}
-	if prod != prodInspector {
-		cvss = decimal{0, 1}
-	}
-	if s.pad > 0 {
-		desc = appendFiller(desc, s.pad)
-	}
-	if g.st.adversarial {
-		title, desc, rem = g.adversarialText(title, desc, rem)
-	}
+// findingContext is the rest of a finding's state: record and
+// verification state, network details and criticality range.
+type findingContext struct {
+	recordState, verification, publicIP string
+	ports                               []int
+	crit                                [2]int
+}
 
-	status := s.status
-	recordState := "ACTIVE"
-	if status == statusResolved && r.pct(60) {
-		recordState = "ARCHIVED"
+func (g *gen) context(s *slot, kind *resKind) findingContext {
+	r := g.r
+	x := findingContext{recordState: "ACTIVE"}
+	if s.status == statusResolved && r.pct(60) {
+		x.recordState = "ARCHIVED"
 	}
-	verification := verificationStates[r.weighted(verificationWeights)]
-	if status == statusSuppressed && r.pct(50) {
-		verification = pick(r, []string{"FALSE_POSITIVE", "BENIGN_POSITIVE"})
+	x.verification = verificationStates[r.weighted(verificationWeights)]
+	if s.status == statusSuppressed && r.pct(50) {
+		x.verification = pick(r, []string{"FALSE_POSITIVE", "BENIGN_POSITIVE"})
 	}
-	publicIP := ""
 	if s.exposure == expInternet {
-		publicIP = res.publicIP
-		if publicIP == "" {
-			publicIP = newPublicIP(r)
+		x.publicIP = s.res.publicIP
+		if x.publicIP == "" {
+			x.publicIP = newPublicIP(r)
 		}
 	}
-	var ports []int
 	if s.exposure <= expVPC {
-		ports = res.ports
-		if len(ports) == 0 {
-			ports = pickPorts(r, kind.ports)
+		x.ports = s.res.ports
+		if len(x.ports) == 0 {
+			x.ports = pickPorts(r, kind.ports)
 		}
 	}
-	crit := [4][2]int{{10, 40}, {30, 60}, {60, 85}, {80, 100}}[s.class]
-
+	x.crit = [4][2]int{{10, 40}, {30, 60}, {60, 85}, {80, 100}}[s.class]
 	if g.st.adversarial && r.pct(15) {
 		g.sep = pick(r, []string{" ", "\n\t", "\r\n  ", "\t"})
 	} else {
 		g.sep = ""
 	}
-	g.first = true
-	g.buf = append(g.buf, '{')
-	g.str("schema_version", "2018-10-08")
-	g.str("id", id)
-	g.str("product_arn", "arn:aws:securityhub:"+region+"::product/"+products[prod].arnSuffix)
-	g.str("product_name", products[prod].name)
-	g.str("company_name", products[prod].company)
-	g.str("generator_id", generatorID)
-	g.str("aws_account_id", acct.id)
-	g.str("aws_account_name", acct.name)
-	g.str("region", region)
-	g.strs("types", types...)
-	g.time("first_observed_at", firstMs)
-	g.time("last_observed_at", lastMs)
-	g.time("created_at", createdMs)
-	g.time("updated_at", updatedMs)
-	g.str("severity_label", severityLabels[band])
-	g.int("severity_normalized", s.severity)
-	g.num("severity_product", sevProduct)
-	g.int("confidence", r.between(40, 100))
-	g.int("criticality", r.between(crit[0], crit[1]))
-	g.str("title", title)
-	g.str("description", string(desc))
-	g.str("remediation_text", string(rem))
-	g.str("remediation_url", remURL)
-	g.str("source_url", srcURL)
-	g.str("compliance_status", complianceNames[compliance])
-	g.str("security_control_id", controlID)
-	g.strs("related_requirements", reqs...)
-	g.str("workflow_status", statusNames[status])
-	g.str("record_state", recordState)
-	g.str("verification_state", verification)
-	g.str("resource_id", res.id)
-	g.str("resource_type", kind.typ)
-	g.str("resource_name", res.name)
-	g.str("resource_partition", "aws")
-	g.str("resource_region", region)
-	g.tags(s.wl.tags, res.name, r.pct(5))
-	g.str("vpc_id", s.vpc)
-	g.str("subnet_id", s.subnet)
-	g.str("network_exposure", exposureNames[s.exposure])
-	g.str("public_ip", publicIP)
-	g.ints("open_ports", ports)
-	g.str("iam_role_arn", s.role)
-	g.str("data_classification", classNames[s.class])
-	g.bool("encrypted_at_rest", r.pct(65+20*(s.class/2)))
-	g.str("vuln_id", vulnID)
-	g.num("cvss_base_score", cvss)
-	g.str("cvss_vector", cvssVec)
-	g.int("epss_e5", s.epss)
-	g.bool("exploit_available", exploit)
-	g.str("fix_available", fixAvail)
-	g.str("package_name", pkgName)
-	g.str("package_version", pkgVer)
-	g.str("mitre_tactic_id", tac.id)
-	g.str("mitre_technique_id", tech.id)
-	if prod == prodGuardDuty {
-		g.strs("categories", products[prod].ocsfClass, products[prod].category)
-	} else {
-		g.strs("categories", products[prod].ocsfClass)
-	}
-	g.strs("related_finding_ids", s.related...)
-	g.buf = append(g.buf, '}')
-	s.wl.addID(id)
+	return x
 }
 
-func (g *gen) time(k string, ms int64) {
-	g.key(k)
+// write appends the finding's 56 members in section-6 order (some values,
+// like confidence, are drawn as they are written).
+func (g *gen) write(s *slot, kind *resKind, prod int, tac *tactic, tech *technique, c *content, t times, x findingContext) {
+	r, res, region := g.r, s.res, s.res.region
+	g.first = true
+	g.buf = append(g.buf, '{')
+	g.str(schema.SchemaVersion, "2018-10-08")
+	g.str(schema.ID, c.id)
+	g.str(schema.ProductARN, "arn:aws:securityhub:"+region+"::product/"+products[prod].arnSuffix)
+	g.str(schema.ProductName, products[prod].name)
+	g.str(schema.CompanyName, products[prod].company)
+	g.str(schema.GeneratorID, c.generatorID)
+	g.str(schema.AWSAccountID, s.acct.id)
+	g.str(schema.AWSAccountName, s.acct.name)
+	g.str(schema.Region, region)
+	g.strs(schema.Types, c.types...)
+	g.time(schema.FirstObservedAt, t.firstMs)
+	g.time(schema.LastObservedAt, t.lastMs)
+	g.time(schema.CreatedAt, t.createdMs)
+	g.time(schema.UpdatedAt, t.updatedMs)
+	g.str(schema.SeverityLabel, severityLabels[SeverityBand(s.severity)])
+	g.int(schema.SeverityNormalized, s.severity)
+	g.num(schema.SeverityProduct, c.sevProduct)
+	g.int(schema.Confidence, r.between(40, 100))
+	g.int(schema.Criticality, r.between(x.crit[0], x.crit[1]))
+	g.str(schema.Title, c.title)
+	g.str(schema.Description, string(c.desc))
+	g.str(schema.RemediationText, string(c.rem))
+	g.str(schema.RemediationURL, c.remURL)
+	g.str(schema.SourceURL, c.srcURL)
+	g.str(schema.ComplianceStatus, complianceNames[c.compliance])
+	g.str(schema.SecurityControlID, c.controlID)
+	g.strs(schema.RelatedRequirements, c.reqs...)
+	g.str(schema.WorkflowStatus, statusNames[s.status])
+	g.str(schema.RecordState, x.recordState)
+	g.str(schema.VerificationState, x.verification)
+	g.str(schema.ResourceID, res.id)
+	g.str(schema.ResourceType, kind.typ)
+	g.str(schema.ResourceName, res.name)
+	g.str(schema.ResourcePartition, "aws")
+	g.str(schema.ResourceRegion, region)
+	g.tags(s.wl.tags, res.name, r.pct(5))
+	g.str(schema.VPCID, s.vpc)
+	g.str(schema.SubnetID, s.subnet)
+	g.str(schema.NetworkExposure, exposureNames[s.exposure])
+	g.str(schema.PublicIP, x.publicIP)
+	g.ints(schema.OpenPorts, x.ports)
+	g.str(schema.IAMRoleARN, s.role)
+	g.str(schema.DataClassification, classNames[s.class])
+	g.bool(schema.EncryptedAtRest, r.pct(65+20*(s.class/2)))
+	g.str(schema.VulnID, c.vulnID)
+	g.num(schema.CVSSBaseScore, c.cvss)
+	g.str(schema.CVSSVector, c.cvssVec)
+	g.int(schema.EPSSE5, s.epss)
+	g.bool(schema.ExploitAvailable, c.exploit)
+	g.str(schema.FixAvailable, c.fixAvail)
+	g.str(schema.PackageName, c.pkgName)
+	g.str(schema.PackageVersion, c.pkgVer)
+	g.str(schema.MITRETacticID, tac.id)
+	g.str(schema.MITRETechniqueID, tech.id)
+	if prod == prodGuardDuty {
+		g.strs(schema.Categories, products[prod].ocsfClass, products[prod].category)
+	} else {
+		g.strs(schema.Categories, products[prod].ocsfClass)
+	}
+	g.strs(schema.RelatedFindingIDs, s.related...)
+	g.buf = append(g.buf, '}')
+}
+
+func (g *gen) time(f int, ms int64) {
+	g.key(f, schema.String)
 	g.buf = append(g.buf, '"')
 	g.buf = time.UnixMilli(ms).UTC().AppendFormat(g.buf, "2006-01-02T15:04:05.000Z")
 	g.buf = append(g.buf, '"')
 }
 
 func (g *gen) tags(wlTags []string, name string, withName bool) {
-	g.key("resource_tags")
+	g.key(schema.ResourceTags, schema.StringArray)
 	g.buf = append(g.buf, '[')
 	for i, t := range wlTags {
 		if i > 0 {

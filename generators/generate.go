@@ -18,6 +18,18 @@ import (
 // update-manifest`).
 const Version = "2"
 
+// Generator versions (Config.Version). Version 1 draws each workload's
+// structure independently, so a small dataset's structure per finding is
+// noisy and ids collide as datasets grow; version 2 deals it in fixed
+// proportions with collision-free ids, so that every shape but dense and
+// chain has the same cost-relevant structure per finding at every size
+// (strata.go). Version 1 stays reproducible for old results files.
+const (
+	MinVersion     = 1
+	LatestVersion  = 2
+	DefaultVersion = LatestVersion
+)
+
 // DefaultShape is the shape used when Config.Shape is empty.
 const DefaultShape = "realistic"
 
@@ -32,6 +44,18 @@ type Config struct {
 	// Like, if set, draws the dataset from a fitted profile (shape
 	// LikeShape) instead of a shape; Shape must then be "" or LikeShape.
 	Like *Fit
+	// Version is the generator version (MinVersion..LatestVersion; 0 means
+	// DefaultVersion). A fitted profile (Like) generates the same bytes in
+	// every version.
+	Version int
+}
+
+// EffectiveVersion returns c.Version, or DefaultVersion when it is 0.
+func (c Config) EffectiveVersion() int {
+	if c.Version == 0 {
+		return DefaultVersion
+	}
+	return c.Version
 }
 
 // ShapeInfo names a shape and says what it stresses.
@@ -64,6 +88,9 @@ var ErrUnknownShape = errors.New("unknown shape")
 func (c Config) Validate() error {
 	if c.Findings < 0 {
 		return fmt.Errorf("findings must be >= 0, got %d", c.Findings)
+	}
+	if v := c.EffectiveVersion(); v < MinVersion || v > LatestVersion {
+		return fmt.Errorf("generator version must be %d..%d, got %d", MinVersion, LatestVersion, v)
 	}
 	if c.Like != nil {
 		if c.Shape != "" && c.Shape != LikeShape {
@@ -107,7 +134,10 @@ func Generate(w io.Writer, cfg Config) error {
 		def = shapeDef{info: ShapeInfo{Name: LikeShape}, build: func(r *rng, st style, n int) planner { return newLikePlanner(r, st, fit, n) }}
 	}
 	r := newRNG(cfg.Seed, def.info.Name)
-	st := style{adversarial: def.adv}
+	st := style{adversarial: def.adv, version: cfg.EffectiveVersion()}
+	if cfg.Like != nil {
+		st.version = 1 // the fitted profile, not the version, sets the structure
+	}
 	g := &gen{r: r, st: st, salt: mix64(cfg.Seed ^ fnv64a(def.info.Name))}
 	p := def.build(r, st, cfg.Findings)
 	sizes, _ := p.(sizeObserver)

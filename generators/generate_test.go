@@ -444,7 +444,14 @@ func TestShapeProperties(t *testing.T) {
 		for _, f := range fs {
 			accounts[f.str("aws_account_id")] = true
 		}
-		assert.GreaterOrEqual(t, len(accounts), 1000)
+		assert.Equal(t, n/20, len(accounts), "version 2: 20 findings per account")
+		v1 := map[string]bool{}
+		var b bytes.Buffer
+		require.NoError(t, Generate(&b, Config{Findings: n, Seed: 1, Shape: "many-accounts", Version: 1}))
+		for _, f := range decodeFindingsUncached(t, b.Bytes()) {
+			v1[f.str("aws_account_id")] = true
+		}
+		assert.Equal(t, 1000, len(v1), "version 1: max(1000, n/20) accounts")
 	})
 	t.Run("adversarial", func(t *testing.T) {
 		raw := generate(t, "adversarial", n, 1)

@@ -3,6 +3,8 @@ package generators
 import (
 	"strconv"
 	"unicode/utf8"
+
+	"github.com/aegisbench/aegisbench/internal/jsontext"
 )
 
 // escapeMode selects how a string is written as a JSON string. Every mode
@@ -11,7 +13,8 @@ import (
 type escapeMode uint8
 
 const (
-	// escMinimal escapes only what RFC 8259 requires (", \ and controls).
+	// escMinimal escapes only what RFC 8259 requires (", \ and controls):
+	// jsontext.AppendQuoted, the project's one string writer.
 	escMinimal escapeMode = iota
 	// escNonASCII also writes every non-ASCII rune as \uXXXX, astral runes
 	// as a surrogate pair.
@@ -27,22 +30,10 @@ const hexUpper = "0123456789ABCDEF"
 
 // appendJSONString appends s as a quoted JSON string. s must be valid UTF-8.
 func appendJSONString(dst []byte, s string, mode escapeMode) []byte {
-	dst = append(dst, '"')
 	if mode == escMinimal {
-		// Fast path: copy runs of bytes that need no escaping.
-		start := 0
-		for i := 0; i < len(s); i++ {
-			c := s[i]
-			if c >= 0x20 && c != '"' && c != '\\' {
-				continue
-			}
-			dst = append(dst, s[start:i]...)
-			dst = appendEscapedByte(dst, c)
-			start = i + 1
-		}
-		dst = append(dst, s[start:]...)
-		return append(dst, '"')
+		return jsontext.AppendQuoted(dst, s)
 	}
+	dst = append(dst, '"')
 	for _, c := range s {
 		switch {
 		case mode == escAll:
@@ -52,7 +43,7 @@ func appendJSONString(dst []byte, s string, mode escapeMode) []byte {
 			if mode == escSolidus && b == '/' {
 				dst = append(dst, '\\', '/')
 			} else if b < 0x20 || b == '"' || b == '\\' {
-				dst = appendEscapedByte(dst, b)
+				dst = jsontext.AppendEscapedASCII(dst, b)
 			} else {
 				dst = append(dst, b)
 			}
@@ -63,27 +54,6 @@ func appendJSONString(dst []byte, s string, mode escapeMode) []byte {
 		}
 	}
 	return append(dst, '"')
-}
-
-// appendEscapedByte appends the JSON escape of an ASCII byte that needs one.
-func appendEscapedByte(dst []byte, c byte) []byte {
-	switch c {
-	case '"':
-		return append(dst, '\\', '"')
-	case '\\':
-		return append(dst, '\\', '\\')
-	case '\n':
-		return append(dst, '\\', 'n')
-	case '\r':
-		return append(dst, '\\', 'r')
-	case '\t':
-		return append(dst, '\\', 't')
-	case '\b':
-		return append(dst, '\\', 'b')
-	case '\f':
-		return append(dst, '\\', 'f')
-	}
-	return append(dst, '\\', 'u', '0', '0', hexLower[c>>4], hexLower[c&15])
 }
 
 // appendUEscape appends c as \uXXXX, or as a surrogate pair above U+FFFF.

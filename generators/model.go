@@ -54,7 +54,10 @@ type workload struct {
 	tags    []string
 	recent  []string // ids of the latest findings, at most recentIDs
 	size    int      // findings planned
-	emitted int      // findings emitted so far
+	deck    []cell   // version 2: the dealt cells of its findings, in order
+	// roleTurn (version 2) counts the resources given a role.
+	roleTurn int
+	emitted  int // findings emitted so far
 }
 
 const recentIDs = 8
@@ -71,10 +74,37 @@ func (w *workload) addID(id string) {
 // style carries the per-shape switches for value creation.
 type style struct {
 	adversarial bool
+	// version is the generator version (1 or 2, see Config.Version).
+	version int
 }
 
-// newWorkload creates a workload with its VPC, roles and resources.
+// idSuffixHex is the number of hex digits of the random suffix in role and
+// resource names: 4 in version 1 (whose ids collide once a dataset has tens
+// of thousands of resources per account), 8 in version 2.
+func (st style) idSuffixHex() int {
+	if st.version >= 2 {
+		return 8
+	}
+	return 4
+}
+
+// layout is a workload's dealt structure (version 2): whether it has a VPC,
+// how many roles and how many resources of each kind.
+type layout struct {
+	vpc   bool
+	roles int
+	kinds [len(resKinds)]int
+}
+
+// newWorkload creates a workload with its VPC (85% have one), roles and
+// resources, all drawn.
 func newWorkload(r *rng, st style, acct *account, size int) *workload {
+	return newWorkloadLayout(r, st, acct, size, nil)
+}
+
+// newWorkloadLayout is newWorkload with the structure given by l (nil:
+// drawn).
+func newWorkloadLayout(r *rng, st style, acct *account, size int, l *layout) *workload {
 	w := &workload{acct: acct, size: size}
 	w.region = regions[r.weighted(regionWeights)]
 	w.app = pick(r, apps)
@@ -82,13 +112,19 @@ func newWorkload(r *rng, st style, acct *account, size int) *workload {
 	if st.adversarial && r.pct(30) {
 		w.app += "-" + pick(r, advWords)
 	}
-	if r.pct(85) {
+	if (l == nil && r.pct(85)) || (l != nil && l.vpc) {
 		w.vpc = newVPCID(r, st)
 		for k := r.between(1, 3); k > 0; k-- {
 			w.subnets = append(w.subnets, "subnet-0"+hexString(r.u64(), 16))
 		}
 	}
-	for k := r.between(1, 4); k > 0; k-- {
+	roles := 0
+	if l == nil {
+		roles = r.between(1, 4)
+	} else {
+		roles = l.roles
+	}
+	for k := roles; k > 0; k-- {
 		w.roles = append(w.roles, newRoleARN(r, st, acct, w.app))
 	}
 	w.tags = append(w.tags, "Environment="+w.env)
@@ -100,7 +136,13 @@ func newWorkload(r *rng, st style, acct *account, size int) *workload {
 		w.tags = append(w.tags, tagKeys[ki]+"="+pick(r, tagValues[ki]))
 	}
 	for kind, mm := range workloadKinds {
-		for k := r.between(mm[0], mm[1]); k > 0; k-- {
+		count := 0
+		if l == nil {
+			count = r.between(mm[0], mm[1])
+		} else {
+			count = l.kinds[kind]
+		}
+		for k := count; k > 0; k-- {
 			w.res = append(w.res, newResource(r, st, w, kind))
 		}
 	}
@@ -125,7 +167,7 @@ func newRoleARN(r *rng, st style, acct *account, app string) string {
 	if st.adversarial && r.pct(30) {
 		name += "-" + pick(r, advIDBits)
 	}
-	return "arn:aws:iam::" + acct.id + ":role/" + name + "-" + hexString(r.u64(), 4)
+	return "arn:aws:iam::" + acct.id + ":role/" + name + "-" + hexString(r.u64(), st.idSuffixHex())
 }
 
 // newResource creates a resource of a kind inside a workload.
@@ -133,7 +175,7 @@ func newResource(r *rng, st style, w *workload, kind int) *resource {
 	k := &resKinds[kind]
 	res := &resource{kind: kind, region: w.region}
 	acct := w.acct.id
-	suffix := hexString(r.u64(), 4)
+	suffix := hexString(r.u64(), st.idSuffixHex())
 	base := w.app + "-" + k.shortName
 	if st.adversarial && r.pct(25) {
 		base += "-" + pick(r, advIDBits)
@@ -161,6 +203,9 @@ func newResource(r *rng, st style, w *workload, kind int) *resource {
 		res.id = "arn:aws:lambda:" + w.region + ":" + acct + ":function:" + res.short
 	case kindEKS:
 		res.short = base + "-" + w.env
+		if st.version >= 2 { // version 1 clusters of one app, env and region collide
+			res.short += "-" + suffix
+		}
 		res.name = res.short
 		res.id = "arn:aws:eks:" + w.region + ":" + acct + ":cluster/" + res.short
 	case kindS3:
@@ -185,7 +230,12 @@ func newResource(r *rng, st style, w *workload, kind int) *resource {
 		res.id = "arn:aws:ecr:" + w.region + ":" + acct + ":repository/" + repo + "/sha256:" + digest
 	}
 	if k.hasRole && res.role == "" && len(w.roles) > 0 {
-		res.role = pick(r, w.roles)
+		if st.version >= 2 { // in turn, so roles hold equal numbers of resources
+			res.role = w.roles[w.roleTurn%len(w.roles)]
+			w.roleTurn++
+		} else {
+			res.role = pick(r, w.roles)
+		}
 	}
 	if k.vpcBound && w.vpc != "" && (kind != kindLambda || r.pct(60)) {
 		res.vpc = w.vpc

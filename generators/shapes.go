@@ -34,23 +34,47 @@ type shapeDef struct {
 	info  ShapeInfo
 	adv   bool
 	build func(r *rng, st style, n int) planner
+	// notInvariant says why the shape's structure per finding grows with
+	// the number of findings by design ("" for the size-invariant shapes).
+	notInvariant string
+}
+
+// SizeInvariantShapes lists the shapes whose cost-relevant structure per
+// finding is the same at every size in generator version 2.
+func SizeInvariantShapes() []string {
+	var out []string
+	for _, d := range shapeDefs {
+		if d.notInvariant == "" {
+			out = append(out, d.info.Name)
+		}
+	}
+	return out
+}
+
+// NotSizeInvariant returns the reason a shape's structure per finding
+// grows with its size, or "" for a size-invariant shape.
+func NotSizeInvariant(shape string) string {
+	d, _ := lookupShape(shape)
+	return d.notInvariant
 }
 
 var shapeDefs = []shapeDef{
 	{ShapeInfo{"realistic", "Production-like mix: ~2.1 KB per finding, 5 accounts skewed 40/25/15/12/8%, ~85% active, findings grouped in workloads of 10-40 (one VPC, a few roles and resources) with ~1% cross-workload links, so edges and reachable sets grow near-linearly."},
-		false, func(r *rng, st style, n int) planner { return newWorkloadPlanner(r, st, nil) }},
+		false, func(r *rng, st style, n int) planner { return newWorkloadPlanner(r, st, nil) }, ""},
 	{ShapeInfo{"dense", "Worst case for edge construction: 3 accounts (85% of findings in one), each essentially one huge VPC, ~85% of findings VPC- or INTERNET-exposed: O(k^2) VPC_REACH edges per account (about 1M edges at 2000 findings)."},
-		false, func(r *rng, st style, n int) planner { return newDensePlanner(r, st) }},
+		false, func(r *rng, st style, n int) planner { return newDensePlanner(r, st) },
+		"by design: three accounts, each one huge VPC, so VPC_REACH edges per finding grow linearly with the findings of an account"},
 	{ShapeInfo{"chain", "Long stage-ordered chains (10-26 findings) linked alternately by a shared resource and a shared role, with no shortcuts: shortest paths of up to 25 hops, so max_depth (up to 16) is what bounds them."},
-		false, func(r *rng, st style, n int) planner { return newChainPlanner(r, st) }},
+		false, func(r *rng, st style, n int) planner { return newChainPlanner(r, st) },
+		"not dealt: it stresses depth (chains of 10-26 findings, paths up to 25 hops), not size; version 2 only widens its ids"},
 	{ShapeInfo{"ties", "Realistic topology but severity in {50, 90} and epss_e5 in {0, 1000, 50000}: many equal scores, exercising the tie-breaks on hops, entry id and target id."},
-		false, func(r *rng, st style, n int) planner { return newWorkloadPlanner(r, st, tieValues) }},
+		false, func(r *rng, st style, n int) planner { return newWorkloadPlanner(r, st, tieValues) }, ""},
 	{ShapeInfo{"sparse", "Few edges: every finding has its own resource, mostly no VPC and no role; ~10% pair up on a shared resource. Many isolated findings and accounts with no paths."},
-		false, func(r *rng, st style, n int) planner { return newSparsePlanner(r, st) }},
-	{ShapeInfo{"many-accounts", "Thousands of small accounts (max(1000, n/20), at most n), each a small workload: stresses per-account partitioning, account ordering and output size."},
-		false, func(r *rng, st style, n int) planner { return newManyAccountsPlanner(r, st, n) }},
+		false, func(r *rng, st style, n int) planner { return newSparsePlanner(r, st) }, ""},
+	{ShapeInfo{"many-accounts", "Many small accounts, each a small workload (version 2: n/20 accounts of 20 findings; version 1: max(1000, n/20), at most n): stresses per-account partitioning, account ordering and output size."},
+		false, func(r *rng, st style, n int) planner { return newManyAccountsPlanner(r, st, n) }, ""},
 	{ShapeInfo{"adversarial", "Realistic topology with hostile but valid JSON: non-ASCII and escaped strings (\\u escapes, surrogate pairs, escaped member names) in text and engine fields (ids, accounts, roles, VPCs), strings of tens of KB, odd number forms (1.50, 1E2, -0.0, 1e-7) in non-engine numbers, and varied white space."},
-		true, func(r *rng, st style, n int) planner { return newWorkloadPlanner(r, st, nil) }},
+		true, func(r *rng, st style, n int) planner { return newWorkloadPlanner(r, st, nil) }, ""},
 }
 
 func lookupShape(name string) (shapeDef, bool) {
@@ -92,12 +116,22 @@ type workloadPlanner struct {
 	cur     *workload
 	recent  [][]*workload // per account, the last few workloads
 	tweak   func(r *rng, s *slot)
+	strata  *strata // version 2 only
 }
 
 func newWorkloadPlanner(r *rng, st style, tweak func(r *rng, s *slot)) *workloadPlanner {
 	accts := standardAccounts(r, st)
 	return &workloadPlanner{st: st, accts: accts, weights: standardAccountWeights,
-		counts: make([]int, len(accts)), recent: make([][]*workload, len(accts)), tweak: tweak}
+		counts: make([]int, len(accts)), recent: make([][]*workload, len(accts)), tweak: tweak,
+		strata: newStrataFor(st)}
+}
+
+// newStrataFor returns the dealing state of version 2, nil for version 1.
+func newStrataFor(st style) *strata {
+	if st.version < 2 {
+		return nil
+	}
+	return newStrata()
 }
 
 // pickAccount gives the next workload to the account furthest below its
@@ -120,29 +154,59 @@ const recentWorkloads = 4
 
 func (p *workloadPlanner) next(r *rng, i int, s *slot) {
 	if p.cur == nil || p.cur.emitted >= p.cur.size {
-		size := r.between(10, 40)
-		a := p.pickAccount(size)
-		p.cur = newWorkload(r, p.st, p.accts[a], size)
-		ring := p.recent[a]
-		if len(ring) == recentWorkloads {
-			copy(ring, ring[1:])
-			ring = ring[:recentWorkloads-1]
-		}
-		p.recent[a] = append(ring, p.cur)
+		p.startWorkload(r)
 	}
-	fillFromWorkload(r, s, p.cur)
-	// Rare link to a recent workload of the same account.
-	if ring := p.recent[indexOf(p.accts, p.cur.acct)]; len(ring) > 1 && r.permille(10) {
+	var c *cell
+	if p.strata != nil {
+		c = &p.cur.deck[p.cur.emitted]
+	}
+	fillFromWorkload(r, s, p.cur, c)
+	// Rare link to a recent workload of the same account (version 2:
+	// dealt, exactly 1% of the findings that can have one).
+	if ring := p.recent[indexOf(p.accts, p.cur.acct)]; len(ring) > 1 && p.link(r) {
 		other := ring[r.n(len(ring)-1)] // the last one is cur
-		if r.pct(50) {
+		if (p.strata == nil && r.pct(50)) || (p.strata != nil && p.strata.linkKind.next() == 0) {
 			setResource(r, s, pick(r, other.res))
 		} else {
 			s.role = pick(r, other.roles)
 		}
 	}
+	if p.strata != nil {
+		p.strata.apply(r, s, *c)
+	}
 	if p.tweak != nil {
 		p.tweak(r, s)
 	}
+}
+
+// startWorkload makes the next workload current: version 1 draws its size
+// and VPC, version 2 deals them (strata).
+func (p *workloadPlanner) startWorkload(r *rng) {
+	var a int
+	if p.strata == nil {
+		size := r.between(minWorkload, maxWorkload)
+		a = p.pickAccount(size)
+		p.cur = newWorkload(r, p.st, p.accts[a], size)
+	} else {
+		size, l := p.strata.layout(r, 0)
+		a = p.pickAccount(size)
+		p.cur = newWorkloadLayout(r, p.st, p.accts[a], size, l)
+		p.strata.deal(r, p.cur)
+	}
+	ring := p.recent[a]
+	if len(ring) == recentWorkloads {
+		copy(ring, ring[1:])
+		ring = ring[:recentWorkloads-1]
+	}
+	p.recent[a] = append(ring, p.cur)
+}
+
+// link decides whether the next finding links to another workload.
+func (p *workloadPlanner) link(r *rng) bool {
+	if p.strata == nil {
+		return r.permille(10)
+	}
+	return p.strata.link.next() == 1
 }
 
 func indexOf(accts []*account, a *account) int {
@@ -154,13 +218,21 @@ func indexOf(accts []*account, a *account) int {
 	return 0
 }
 
-// fillFromWorkload plans a finding on one of a workload's resources.
-func fillFromWorkload(r *rng, s *slot, wl *workload) {
+// fillFromWorkload plans a finding on one of a workload's resources
+// (version 2: the dealt cell c's resource and role).
+func fillFromWorkload(r *rng, s *slot, wl *workload, c *cell) {
 	*s = slot{acct: wl.acct, wl: wl, related: s.related[:0]}
-	n := len(wl.res)
-	res := wl.res[min(r.n(n), r.n(n))] // skewed to the first resources
+	var res *resource
+	if c == nil {
+		n := len(wl.res)
+		res = wl.res[min(r.n(n), r.n(n))] // skewed to the first resources
+	} else {
+		res = c.res
+	}
 	setResource(r, s, res)
 	switch {
+	case c != nil:
+		c.setRole(r, s, wl)
 	case r.pct(6):
 		s.role = "" // explicit empty role
 	case r.pct(10):
@@ -377,33 +449,38 @@ func (p *chainPlanner) next(r *rng, i int, s *slot) {
 // sparsePlanner gives every finding its own resource, mostly no VPC and no
 // role; 10% of findings reuse the previous finding's resource.
 type sparsePlanner struct {
-	st    style
-	accts []*account
-	wl    *workload
-	prev  *resource
+	st     style
+	accts  []*account
+	wl     *workload
+	prev   *resource
+	strata *strata     // version 2 only
+	odds   [3]*deficit // version 2: reuse, VPC, role
 }
 
 func newSparsePlanner(r *rng, st style) *sparsePlanner {
-	return &sparsePlanner{st: st, accts: standardAccounts(r, st)}
+	return &sparsePlanner{st: st, accts: standardAccounts(r, st), strata: newStrataFor(st)}
 }
 
 func (p *sparsePlanner) next(r *rng, i int, s *slot) {
 	if i%50 == 0 || p.wl == nil {
 		p.wl = newWorkload(r, p.st, p.accts[r.weighted(standardAccountWeights)], 50)
 		p.prev = nil
+		if p.strata != nil {
+			p.strata.deal(r, p.wl)
+		}
 	}
 	var res *resource
-	if p.prev != nil && r.pct(10) {
+	if p.prev != nil && p.chance(r, 0, 10) {
 		res = p.prev
 	} else {
 		res = newResource(r, p.st, p.wl, r.n(len(resKinds)))
 		res.vpc, res.subnet = "", ""
-		if r.pct(30) {
+		if p.chance(r, 1, 30) {
 			res.vpc = newVPCID(r, p.st)
 			res.subnet = "subnet-0" + hexString(r.u64(), 16)
 		}
 		res.role = ""
-		if r.pct(40) {
+		if p.chance(r, 2, 40) {
 			res.role = newRoleARN(r, p.st, p.wl.acct, p.wl.app)
 		}
 		if res.exposure == expVPC && res.vpc == "" {
@@ -420,6 +497,21 @@ func (p *sparsePlanner) next(r *rng, i int, s *slot) {
 	s.severity = drawSeverity(r)
 	s.epss = drawEPSS(r)
 	s.stage = drawStage(r, s.exposure, s.class)
+	if p.strata != nil {
+		p.strata.apply(r, s, p.wl.deck[i%50])
+	}
+}
+
+// chance is r.pct(pct) in version 1 and dealt (exactly pct% of the calls
+// of stream k) in version 2.
+func (p *sparsePlanner) chance(r *rng, k, pct int) bool {
+	if p.strata == nil {
+		return r.pct(pct)
+	}
+	if p.odds[k] == nil {
+		p.odds[k] = newDeficit([]int{100 - pct, pct})
+	}
+	return p.odds[k].next() == 1
 }
 
 // manyAccountsPlanner splits the findings into contiguous blocks, one per
@@ -431,11 +523,18 @@ type manyAccountsPlanner struct {
 	off      uint64
 	curA     int
 	wl       *workload
+	strata   *strata // version 2 only
 }
 
+// newManyAccountsPlanner plans max(1000, n/20) accounts (at most n) in
+// version 1, so 2,000 findings make 1,000 accounts of 2; version 2 plans
+// n/20 (at least 1), about 20 findings per account at every size.
 func newManyAccountsPlanner(r *rng, st style, n int) *manyAccountsPlanner {
 	a := min(n, max(1000, n/20))
-	return &manyAccountsPlanner{st: st, n: n, accounts: a, off: r.u64(), curA: -1}
+	if st.version >= 2 {
+		a = max(1, n/20)
+	}
+	return &manyAccountsPlanner{st: st, n: n, accounts: a, off: r.u64(), curA: -1, strata: newStrataFor(st)}
 }
 
 func (p *manyAccountsPlanner) next(r *rng, i int, s *slot) {
@@ -445,9 +544,21 @@ func (p *manyAccountsPlanner) next(r *rng, i int, s *slot) {
 		lo := (int64(a)*int64(p.n) + int64(p.accounts) - 1) / int64(p.accounts)
 		hi := (int64(a+1)*int64(p.n) + int64(p.accounts) - 1) / int64(p.accounts)
 		acct := newAccount(r, accountID(a, p.off), "tenant-"+pad5(a))
-		p.wl = newWorkload(r, p.st, acct, int(hi-lo))
+		if p.strata == nil {
+			p.wl = newWorkload(r, p.st, acct, int(hi-lo))
+		} else {
+			size, l := p.strata.layout(r, int(hi-lo))
+			p.wl = newWorkloadLayout(r, p.st, acct, size, l)
+			p.strata.deal(r, p.wl)
+		}
 	}
-	fillFromWorkload(r, s, p.wl)
+	if p.strata == nil {
+		fillFromWorkload(r, s, p.wl, nil)
+		return
+	}
+	c := &p.wl.deck[p.wl.emitted]
+	fillFromWorkload(r, s, p.wl, c)
+	p.strata.apply(r, s, *c)
 }
 
 func pad5(a int) string {

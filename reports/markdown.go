@@ -255,7 +255,7 @@ func (b *Baseline) mdScaling(m *mdWriter, plots []PlotRef) {
 		m.p("")
 		return
 	}
-	m.p("Least squares on log(median time) = log C + k·log(n): time grows as n^k.")
+	m.p("Least squares on log(median time) = log C + k·log(n): time grows as n^k. The 95%% CI is a bootstrap over the samples (each size's samples resampled, the medians refitted; not computed with fewer than 3 samples per size). Rows marked n ≥ 20,000 fit only those sizes.")
 	m.p("")
 	var rows [][]string
 	for _, e := range b.Exponents {
@@ -267,9 +267,13 @@ func (b *Baseline) mdScaling(m *mdWriter, plots []PlotRef) {
 		if e.Fit.Points == 2 {
 			r2 = "n/a (2 sizes: an exact line)"
 		}
-		rows = append(rows, []string{e.Family, strconv.FormatFloat(e.Fit.Exponent, 'f', 2, 64), r2, strings.Join(sz, ", ")})
+		ci := "-"
+		if e.HasCI {
+			ci = "[" + strconv.FormatFloat(e.Lo, 'f', 2, 64) + ", " + strconv.FormatFloat(e.Hi, 'f', 2, 64) + "]"
+		}
+		rows = append(rows, []string{e.Family, strconv.FormatFloat(e.Fit.Exponent, 'f', 2, 64), ci, r2, strings.Join(sz, ", ")})
 	}
-	m.table([]string{"Benchmark family", "Exponent k", "R²", "Sizes"}, rows)
+	m.table([]string{"Benchmark family", "Exponent k", "95% CI", "R²", "Sizes"}, rows)
 }
 
 func (b *Baseline) mdFFI(m *mdWriter) {

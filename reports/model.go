@@ -111,7 +111,16 @@ type ExponentRow struct {
 	Family string // name without the /n= part
 	Sizes  []int
 	Fit    stats.Fit
+	// Lo and Hi bound the exponent at stats.Confidence (bootstrap over the
+	// samples, stats.ExponentCI), when HasCI.
+	Lo, Hi float64
+	HasCI  bool
 }
+
+// largeFrom is the smallest size of the second fit of a family measured
+// at two sizes or more from it and at a smaller size too: the growth at
+// scale, without the fixed costs that dominate small inputs.
+const largeFrom = 20000
 
 // FFIRow compares the Rust engine over cgo with Criterion's native run.
 type FFIRow struct {
@@ -416,8 +425,9 @@ func (b *Baseline) buildPairs() {
 // at two sizes or more.
 func (b *Baseline) buildExponents() {
 	type fam struct {
-		xs, ys []float64
-		sizes  []int
+		xs, ys  []float64
+		samples [][]float64
+		sizes   []int
 	}
 	var order []string
 	fams := map[string]*fam{}
@@ -435,18 +445,40 @@ func (b *Baseline) buildExponents() {
 		}
 		f.xs = append(f.xs, float64(n))
 		f.ys = append(f.ys, stats.Of(b.set, s, stats.Confidence).Center)
+		f.samples = append(f.samples, s.Values)
 		f.sizes = append(f.sizes, n)
 	}
 	for _, key := range order {
 		f := fams[key]
-		fit, err := stats.FitPowerLaw(f.xs, f.ys)
-		if err != nil {
-			continue // one size: no exponent
+		b.addExponent(key, f.xs, f.ys, f.samples, f.sizes)
+		var large []int
+		for i, n := range f.sizes {
+			if n >= largeFrom {
+				large = append(large, i)
+			}
 		}
-		sz := slices.Clone(f.sizes)
-		slices.Sort(sz)
-		b.Exponents = append(b.Exponents, ExponentRow{Family: key, Sizes: sz, Fit: fit})
+		if len(large) >= 2 && len(large) < len(f.sizes) {
+			pick := func(i int) int { return large[i] }
+			xs, ys, ss, sz := make([]float64, len(large)), make([]float64, len(large)), make([][]float64, len(large)), make([]int, len(large))
+			for i := range large {
+				xs[i], ys[i], ss[i], sz[i] = f.xs[pick(i)], f.ys[pick(i)], f.samples[pick(i)], f.sizes[pick(i)]
+			}
+			b.addExponent(key+" (n ≥ "+Grouped(largeFrom)+")", xs, ys, ss, sz)
+		}
 	}
+}
+
+// addExponent fits one family's medians (no row with fewer than two sizes).
+func (b *Baseline) addExponent(family string, xs, ys []float64, samples [][]float64, sizes []int) {
+	fit, err := stats.FitPowerLaw(xs, ys)
+	if err != nil {
+		return // one size: no exponent
+	}
+	sz := slices.Clone(sizes)
+	slices.Sort(sz)
+	row := ExponentRow{Family: family, Sizes: sz, Fit: fit}
+	row.Lo, row.Hi, row.HasCI = stats.ExponentCI(xs, samples, stats.Confidence)
+	b.Exponents = append(b.Exponents, row)
 }
 
 // familyName removes the "/n=N" part of a name.

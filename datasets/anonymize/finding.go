@@ -8,6 +8,8 @@ import (
 	"strings"
 
 	"github.com/aegisbench/aegisbench/datasets/internal/findingsjson"
+	"github.com/aegisbench/aegisbench/internal/jsontext"
+	"github.com/aegisbench/aegisbench/internal/schema"
 )
 
 // treatment is what happens to a field's value.
@@ -27,29 +29,17 @@ type fieldRule struct {
 	kind Kind
 }
 
-// rules covers the 56 fields of engines/SPEC.md section 6; any other
-// member is dropped.
-var rules = map[string]fieldRule{
-	"schema_version": {keep, ""}, "id": {ident, KindID}, "product_arn": {arnMaybe, KindGenerator},
-	"product_name": {keep, ""}, "company_name": {keep, ""}, "generator_id": {arnMaybe, KindGenerator},
-	"aws_account_id": {ident, KindAccount}, "aws_account_name": {ident, KindAccountName}, "region": {keep, ""},
-	"types": {keep, ""}, "first_observed_at": {keep, ""}, "last_observed_at": {keep, ""},
-	"created_at": {keep, ""}, "updated_at": {keep, ""}, "severity_label": {keep, ""},
-	"severity_normalized": {keep, ""}, "severity_product": {keep, ""}, "confidence": {keep, ""},
-	"criticality": {keep, ""}, "title": {text, ""}, "description": {text, ""},
-	"remediation_text": {text, ""}, "remediation_url": {ident, KindURL}, "source_url": {ident, KindURL},
-	"compliance_status": {keep, ""}, "security_control_id": {keep, ""},
-	"related_requirements": {keep, ""}, "workflow_status": {keep, ""},
-	"record_state": {keep, ""}, "verification_state": {keep, ""}, "resource_id": {ident, KindResource},
-	"resource_type": {keep, ""}, "resource_name": {ident, KindName}, "resource_partition": {keep, ""},
-	"resource_region": {keep, ""}, "resource_tags": {tagList, ""}, "vpc_id": {ident, KindVPC},
-	"subnet_id": {ident, KindSubnet}, "network_exposure": {keep, ""}, "public_ip": {ident, KindIP},
-	"open_ports": {keep, ""}, "iam_role_arn": {ident, KindRole}, "data_classification": {keep, ""},
-	"encrypted_at_rest": {keep, ""}, "vuln_id": {keep, ""}, "cvss_base_score": {keep, ""},
-	"cvss_vector": {keep, ""}, "epss_e5": {keep, ""}, "exploit_available": {keep, ""},
-	"fix_available": {keep, ""}, "package_name": {keep, ""}, "package_version": {keep, ""},
-	"mitre_tactic_id": {keep, ""}, "mitre_technique_id": {keep, ""}, "categories": {keep, ""},
-	"related_finding_ids": {idList, KindID},
+// rules says how each of the 56 fields (by position in schema.Fields) is
+// treated: kept unless listed here. Any other member is dropped.
+var rules = [schema.NumFields]fieldRule{
+	schema.ID: {ident, KindID}, schema.ProductARN: {arnMaybe, KindGenerator},
+	schema.GeneratorID: {arnMaybe, KindGenerator}, schema.AWSAccountID: {ident, KindAccount},
+	schema.AWSAccountName: {ident, KindAccountName}, schema.Title: {text, ""}, schema.Description: {text, ""},
+	schema.RemediationText: {text, ""}, schema.RemediationURL: {ident, KindURL}, schema.SourceURL: {ident, KindURL},
+	schema.ResourceID: {ident, KindResource}, schema.ResourceName: {ident, KindName},
+	schema.ResourceTags: {tagList, ""}, schema.VPCID: {ident, KindVPC}, schema.SubnetID: {ident, KindSubnet},
+	schema.PublicIP: {ident, KindIP}, schema.IAMRoleARN: {ident, KindRole},
+	schema.RelatedFindingIDs: {idList, KindID},
 }
 
 // commonTagKeys are tag keys kept as written (their values are still
@@ -67,14 +57,14 @@ func (a *anonymizer) finding(members []findingsjson.Member, collect bool) error 
 	first := true
 	for _, m := range members {
 		name := string(m.Name)
-		rule, ok := rules[name]
+		f, ok := schema.Index(name)
 		if !ok {
 			if !collect {
 				a.st.DroppedMembers++
 			}
 			continue
 		}
-		v := m.Value
+		rule, v := rules[f], m.Value
 		if collect {
 			if err := a.collect(name, rule, v); err != nil {
 				return err
@@ -85,7 +75,7 @@ func (a *anonymizer) finding(members []findingsjson.Member, collect bool) error 
 			a.out = append(a.out, ',')
 		}
 		first = false
-		a.out = appendString(a.out, name)
+		a.out = jsontext.AppendQuoted(a.out, name)
 		a.out = append(a.out, ':')
 		if err := a.value(name, rule, v); err != nil {
 			return err
@@ -201,7 +191,7 @@ func (a *anonymizer) value(name string, rule fieldRule, v findingsjson.Value) er
 		if err != nil {
 			return fmt.Errorf("field %s: %w", name, err)
 		}
-		a.out = appendString(a.out, ps)
+		a.out = jsontext.AppendQuoted(a.out, ps)
 	case text:
 		ok, err := wantString(name, v)
 		if err != nil {
@@ -215,7 +205,7 @@ func (a *anonymizer) value(name string, rule fieldRule, v findingsjson.Value) er
 		if s != "" {
 			a.st.Texts++
 		}
-		a.out = appendString(a.out, a.lorem(s))
+		a.out = jsontext.AppendQuoted(a.out, a.lorem(s))
 	case idList, tagList:
 		ok, err := wantStrings(name, v)
 		if err != nil {
@@ -234,7 +224,7 @@ func (a *anonymizer) value(name string, rule fieldRule, v findingsjson.Value) er
 			if err != nil {
 				return fmt.Errorf("field %s[%d]: %w", name, k, err)
 			}
-			a.out = appendString(a.out, s)
+			a.out = jsontext.AppendQuoted(a.out, s)
 		}
 		a.out = append(a.out, ']')
 	}
@@ -322,33 +312,4 @@ func (a *anonymizer) lorem(s string) string {
 	}
 	a.scratch = b
 	return string(b)
-}
-
-// appendString appends s as a JSON string (s is valid UTF-8).
-func appendString(dst []byte, s string) []byte {
-	const hexDigits = "0123456789abcdef"
-	dst = append(dst, '"')
-	start := 0
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if c >= 0x20 && c != '"' && c != '\\' {
-			continue
-		}
-		dst = append(dst, s[start:i]...)
-		switch c {
-		case '"', '\\':
-			dst = append(dst, '\\', c)
-		case '\n':
-			dst = append(dst, '\\', 'n')
-		case '\r':
-			dst = append(dst, '\\', 'r')
-		case '\t':
-			dst = append(dst, '\\', 't')
-		default:
-			dst = append(dst, '\\', 'u', '0', '0', hexDigits[c>>4], hexDigits[c&15])
-		}
-		start = i + 1
-	}
-	dst = append(dst, s[start:]...)
-	return append(dst, '"')
 }

@@ -11,6 +11,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/aegisbench/aegisbench/datasets/internal/findingsjson"
+	"github.com/aegisbench/aegisbench/internal/schema"
 )
 
 // Group kinds.
@@ -64,7 +65,7 @@ type collector struct {
 	fatal    string
 	parser   findingsjson.Parser
 
-	fieldViol       [numFields + 1]*fieldAcc // numFields: "(finding)"
+	fieldViol       [schema.NumFields + 1]*fieldAcc // schema.NumFields: "(finding)"
 	violations      int
 	conventions     int
 	invalidFindings int
@@ -99,8 +100,8 @@ type collector struct {
 	nodesSkip string // why the reachable sets cannot be computed
 
 	// Per-finding scratch.
-	seen    [numFields]int
-	vals    [numFields]findingsjson.Value
+	seen    [schema.NumFields]int
+	vals    [schema.NumFields]findingsjson.Value
 	scratch []byte
 	key     []byte
 	badRule bool // the current finding broke a non-convention rule
@@ -154,7 +155,7 @@ func (c *collector) noReach(why string) {
 	}
 }
 
-// violation records that finding i breaks rule on field f (numFields for
+// violation records that finding i breaks rule on field f (schema.NumFields for
 // the finding as a whole); raw is the offending value (nil: none).
 func (c *collector) violation(i, f int, class, rule string, raw []byte) {
 	acc := c.fieldViol[f]
@@ -223,24 +224,24 @@ func (c *collector) finding(e findingsjson.Element) {
 	c.sizeHist[b]++
 	c.maxSize = max(c.maxSize, e.Size)
 	if e.Oversize {
-		c.violation(i, numFields, ClassDocument, fmt.Sprintf("exceeds %s (the per-finding cap; skipped unread)", mib(c.opt.MaxFindingBytes)), []byte(fmt.Sprintf("(%d bytes at byte %d)", e.Size, e.Offset)))
+		c.violation(i, schema.NumFields, ClassDocument, fmt.Sprintf("exceeds %s (the per-finding cap; skipped unread)", mib(c.opt.MaxFindingBytes)), []byte(fmt.Sprintf("(%d bytes at byte %d)", e.Size, e.Offset)))
 		c.noReach(fmt.Sprintf("finding %d was not read", i))
 		return
 	}
 	v, members, err := c.parser.Parse(e.Raw)
 	if err != nil {
-		c.violation(i, numFields, ClassDocument, "not well-formed JSON", []byte(fmt.Sprintf("%v (finding at byte %d)", err, e.Offset)))
+		c.violation(i, schema.NumFields, ClassDocument, "not well-formed JSON", []byte(fmt.Sprintf("%v (finding at byte %d)", err, e.Offset)))
 		c.noReach(fmt.Sprintf("finding %d is not well-formed JSON", i))
 		return
 	}
 	if v.Kind != findingsjson.Object {
-		c.violation(i, numFields, ClassDocument, "not an object", v.Raw)
+		c.violation(i, schema.NumFields, ClassDocument, "not an object", v.Raw)
 		c.noReach(fmt.Sprintf("finding %d is not an object", i))
 		return
 	}
-	c.seen = [numFields]int{}
+	c.seen = [schema.NumFields]int{}
 	for _, m := range members {
-		f, ok := fieldIndex[string(m.Name)]
+		f, ok := schema.Index(string(m.Name))
 		if !ok {
 			c.unknownTotal++
 			if n, ok := c.unknown[string(m.Name)]; ok || len(c.unknown) < 1000 {
@@ -253,15 +254,15 @@ func (c *collector) finding(e findingsjson.Element) {
 			c.vals[f] = m.Value
 		}
 	}
-	ok := [numFields]bool{}
+	ok := [schema.NumFields]bool{}
 	severity := -1 // for the severity_label convention, checked first
-	if v := c.vals[fSeverityNormalized]; c.seen[fSeverityNormalized] == 1 && v.Kind == findingsjson.Number && v.Integer {
+	if v := c.vals[schema.SeverityNormalized]; c.seen[schema.SeverityNormalized] == 1 && v.Kind == findingsjson.Number && v.Integer {
 		if n, ok := int64Of(v.Raw); ok && n >= 0 && n <= 100 {
 			severity = int(n)
 		}
 	}
-	for f := range numFields {
-		def := &fields[f]
+	for f := range schema.NumFields {
+		def := &schema.Fields[f]
 		switch c.seen[f] {
 		case 0:
 			c.violation(i, f, ClassType, "missing", nil)
@@ -272,14 +273,14 @@ func (c *collector) finding(e findingsjson.Element) {
 			continue
 		}
 		v := c.vals[f]
-		if rule := checkType(def.typ, v); rule != "" {
+		if rule := checkType(def.Type, v); rule != "" {
 			c.violation(i, f, ClassType, rule, v.Raw)
 			continue
 		}
-		if def.typ == tString {
+		if def.Type == schema.String {
 			c.scratch = v.AppendStr(c.scratch[:0])
 		}
-		if def.engine {
+		if def.Engine {
 			if rule := checkDomain(f, v, c.scratch); rule != "" {
 				c.violation(i, f, ClassDomain, rule, v.Raw)
 				// Mixes still count the out-of-domain string.
@@ -287,7 +288,7 @@ func (c *collector) finding(e findingsjson.Element) {
 				continue
 			}
 		}
-		if def.typ == tString {
+		if def.Type == schema.String {
 			if rule := checkConvention(f, c.scratch, severity); rule != "" {
 				c.violation(i, f, ClassConvention, rule, v.Raw)
 			}
@@ -301,21 +302,21 @@ func (c *collector) finding(e findingsjson.Element) {
 // mix counts an enumerated or numeric field's value.
 func (c *collector) mix(f int, s []byte, v findingsjson.Value) {
 	switch f {
-	case fExposure:
+	case schema.NetworkExposure:
 		c.exposure[enumIndex(exposureValues, s)]++
-	case fClassification:
+	case schema.DataClassification:
 		c.class[enumIndex(classValues, s)]++
-	case fWorkflowStatus:
+	case schema.WorkflowStatus:
 		c.status[enumIndex(statusValues, s)]++
-	case fTactic:
+	case schema.MITRETacticID:
 		c.tactic[enumIndex(tacticValues, s)]++
-	case fSeverityLabel:
+	case schema.SeverityLabel:
 		c.sevLabel[enumIndex(severityLabelValues, s)]++
-	case fEPSS:
+	case schema.EPSSE5:
 		if n, ok := int64Of(v.Raw); ok && n >= 0 && n <= 100000 {
 			c.epssHist[n]++
 		}
-	case fSeverityNormalized:
+	case schema.SeverityNormalized:
 		if n, ok := int64Of(v.Raw); ok && n >= 0 && n <= 100 {
 			c.sevHist[n]++
 		}
@@ -330,14 +331,14 @@ func (c *collector) str(f int) []byte {
 
 // crossFields handles what involves several fields: the id's uniqueness,
 // the account and its groups, the conditional mixes and the node.
-func (c *collector) crossFields(i int, ok *[numFields]bool) {
-	if ok[fID] {
-		id := c.str(fID)
+func (c *collector) crossFields(i int, ok *[schema.NumFields]bool) {
+	if ok[schema.ID] {
+		id := c.str(schema.ID)
 		h := [2]uint64{maphash.Bytes(c.seeds[0], id), maphash.Bytes(c.seeds[1], id)}
 		if first, dup := c.ids[h]; dup {
-			c.violation(i, fID, ClassDomain, "duplicate id", c.vals[fID].Raw)
-			c.examplesNote(fID, i, first)
-			ok[fID] = false
+			c.violation(i, schema.ID, ClassDomain, "duplicate id", c.vals[schema.ID].Raw)
+			c.examplesNote(schema.ID, i, first)
+			ok[schema.ID] = false
 		} else if len(c.ids) < c.opt.MaxDistinct {
 			c.ids[h] = int32(i)
 		} else {
@@ -345,44 +346,44 @@ func (c *collector) crossFields(i int, ok *[numFields]bool) {
 		}
 	}
 	hasVPC := -1
-	if ok[fVPC] {
+	if ok[schema.VPCID] {
 		hasVPC = 0
-		if len(c.vals[fVPC].Raw) > 2 {
+		if len(c.vals[schema.VPCID].Raw) > 2 {
 			hasVPC = 1
 		} else {
 			c.withoutVPC++
 		}
 	}
-	if ok[fRole] && len(c.vals[fRole].Raw) == 2 {
+	if ok[schema.IAMRoleARN] && len(c.vals[schema.IAMRoleARN].Raw) == 2 {
 		c.withoutRole++
 	}
 	var exp, class = -1, -1
-	if ok[fExposure] {
-		exp = enumIndex(exposureValues, c.str(fExposure))
+	if ok[schema.NetworkExposure] {
+		exp = enumIndex(exposureValues, c.str(schema.NetworkExposure))
 		if hasVPC >= 0 {
 			c.exposureByVPC[hasVPC][exp]++
 		}
 	}
-	if ok[fClassification] {
-		class = enumIndex(classValues, c.str(fClassification))
+	if ok[schema.DataClassification] {
+		class = enumIndex(classValues, c.str(schema.DataClassification))
 		if exp >= 0 {
 			c.classByExposure[exp][class]++
 		}
-		if ok[fRole] {
+		if ok[schema.IAMRoleARN] {
 			c.classCount[class]++
-			if len(c.vals[fRole].Raw) == 2 {
+			if len(c.vals[schema.IAMRoleARN].Raw) == 2 {
 				c.noRoleByClass[class]++
 			}
 		}
 	}
-	if ok[fTactic] && exp >= 0 && class >= 0 {
-		t := enumIndex(tacticValues, c.str(fTactic))
+	if ok[schema.MITRETacticID] && exp >= 0 && class >= 0 {
+		t := enumIndex(tacticValues, c.str(schema.MITRETacticID))
 		c.tacticByKind[kindOf(exp, class)][t]++
 	}
 
 	acct := int32(-1)
-	if ok[fAccount] {
-		acct = c.account(c.str(fAccount))
+	if ok[schema.AWSAccountID] {
+		acct = c.account(c.str(schema.AWSAccountID))
 	}
 	var grp [numGroupKinds]int32
 	for k := range grp {
@@ -390,15 +391,15 @@ func (c *collector) crossFields(i int, ok *[numFields]bool) {
 	}
 	if acct >= 0 {
 		vpcGroup := int32(-2)
-		if ok[fVPC] {
-			vpcGroup = c.group(gVPC, acct, fVPC, -1)
+		if ok[schema.VPCID] {
+			vpcGroup = c.group(gVPC, acct, schema.VPCID, -1)
 			grp[gVPC] = vpcGroup
 		}
-		if ok[fResourceID] {
-			grp[gResource] = c.group(gResource, acct, fResourceID, vpcGroup)
+		if ok[schema.ResourceID] {
+			grp[gResource] = c.group(gResource, acct, schema.ResourceID, vpcGroup)
 		}
-		if ok[fRole] {
-			grp[gRole] = c.group(gRole, acct, fRole, vpcGroup)
+		if ok[schema.IAMRoleARN] {
+			grp[gRole] = c.group(gRole, acct, schema.IAMRoleARN, vpcGroup)
 		}
 		if g, r := grp[gResource], grp[gRole]; g >= 0 && r >= 0 {
 			t := &c.groups[gResource]
@@ -414,9 +415,9 @@ func (c *collector) crossFields(i int, ok *[numFields]bool) {
 	if c.nodesSkip != "" {
 		return
 	}
-	for f := range numFields {
-		if fields[f].engine && !ok[f] {
-			c.noReach(fmt.Sprintf("finding %d: %s is invalid (the engine rejects the file)", i, fields[f].name))
+	for f := range schema.NumFields {
+		if schema.Fields[f].Engine && !ok[f] {
+			c.noReach(fmt.Sprintf("finding %d: %s is invalid (the engine rejects the file)", i, schema.Fields[f].Name))
 			return
 		}
 	}
@@ -426,8 +427,8 @@ func (c *collector) crossFields(i int, ok *[numFields]bool) {
 			return
 		}
 	}
-	status := enumIndex(statusValues, c.str(fWorkflowStatus))
-	stage := enumIndex(tacticValues, c.str(fTactic)) + 1
+	status := enumIndex(statusValues, c.str(schema.WorkflowStatus))
+	stage := enumIndex(tacticValues, c.str(schema.MITRETacticID)) + 1
 	var flags uint8
 	if status <= 1 {
 		flags |= nodeActive
@@ -545,14 +546,14 @@ func (c *collector) profile() *Profile {
 	ch.Fatal = c.fatal
 	ch.Violations, ch.ConventionViolations, ch.InvalidFindings = c.violations, c.conventions, c.invalidFindings
 	ch.Valid = c.fatal == "" && c.violations == 0
-	for f := 0; f <= numFields; f++ {
+	for f := 0; f <= schema.NumFields; f++ {
 		acc := c.fieldViol[f]
 		if acc == nil {
 			continue
 		}
 		name := findingField
-		if f < numFields {
-			name = fields[f].name
+		if f < schema.NumFields {
+			name = schema.Fields[f].Name
 		}
 		sort.SliceStable(acc.rules, func(a, b int) bool { return acc.rules[a].Count > acc.rules[b].Count })
 		ch.Fields = append(ch.Fields, FieldCheck{Field: name, Count: acc.count, Rules: acc.rules, Examples: acc.examples})

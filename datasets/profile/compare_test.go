@@ -117,7 +117,7 @@ func TestFitRoundTrip(t *testing.T) {
 // say how close a like dataset is expected to be.
 func TestLikeMatchesItsProfile(t *testing.T) {
 	dir := t.TempDir()
-	orig := run(t, generate(t, dir, generators.Config{Findings: 20000, Seed: 1, Shape: "realistic"}), withEngine())
+	orig := run(t, generate(t, dir, generators.Config{Findings: 20000, Seed: 1, Shape: "realistic", Version: 1}), withEngine())
 	fit, err := orig.Fit()
 	require.NoError(t, err)
 	like := run(t, generate(t, dir, generators.Config{Findings: 20000, Seed: 1, Like: &fit}), withEngine())

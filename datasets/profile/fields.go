@@ -5,93 +5,8 @@ import (
 
 	"github.com/aegisbench/aegisbench/datasets/internal/findingsjson"
 	"github.com/aegisbench/aegisbench/generators"
+	"github.com/aegisbench/aegisbench/internal/schema"
 )
-
-// fieldType is the JSON type of one of the 56 fields (engines/SPEC.md
-// section 6, with the list operation's rules of section 7).
-type fieldType uint8
-
-const (
-	tString fieldType = iota + 1
-	tStrings
-	tInteger
-	tNumber
-	tBool
-	tIntegers
-)
-
-var typeNames = [...]string{"", "a string", "an array of strings", "an integer", "a number", "a boolean", "an array of integers"}
-
-type fieldDef struct {
-	name   string
-	typ    fieldType
-	engine bool // one of the 11 engine fields of section 1
-}
-
-// fields lists the 56 fields in section-6 order.
-var fields = [numFields]fieldDef{
-	{"schema_version", tString, false}, {"id", tString, true}, {"product_arn", tString, false},
-	{"product_name", tString, false}, {"company_name", tString, false}, {"generator_id", tString, false},
-	{"aws_account_id", tString, true}, {"aws_account_name", tString, false}, {"region", tString, false},
-	{"types", tStrings, false}, {"first_observed_at", tString, false}, {"last_observed_at", tString, false},
-	{"created_at", tString, false}, {"updated_at", tString, false}, {"severity_label", tString, false},
-	{"severity_normalized", tInteger, true}, {"severity_product", tNumber, false}, {"confidence", tInteger, false},
-	{"criticality", tInteger, false}, {"title", tString, false}, {"description", tString, false},
-	{"remediation_text", tString, false}, {"remediation_url", tString, false}, {"source_url", tString, false},
-	{"compliance_status", tString, false}, {"security_control_id", tString, false},
-	{"related_requirements", tStrings, false}, {"workflow_status", tString, true},
-	{"record_state", tString, false}, {"verification_state", tString, false}, {"resource_id", tString, true},
-	{"resource_type", tString, false}, {"resource_name", tString, false}, {"resource_partition", tString, false},
-	{"resource_region", tString, false}, {"resource_tags", tStrings, false}, {"vpc_id", tString, true},
-	{"subnet_id", tString, false}, {"network_exposure", tString, true}, {"public_ip", tString, false},
-	{"open_ports", tIntegers, false}, {"iam_role_arn", tString, true}, {"data_classification", tString, true},
-	{"encrypted_at_rest", tBool, false}, {"vuln_id", tString, false}, {"cvss_base_score", tNumber, false},
-	{"cvss_vector", tString, false}, {"epss_e5", tInteger, true}, {"exploit_available", tBool, false},
-	{"fix_available", tString, false}, {"package_name", tString, false}, {"package_version", tString, false},
-	{"mitre_tactic_id", tString, true}, {"mitre_technique_id", tString, false}, {"categories", tStrings, false},
-	{"related_finding_ids", tStrings, false},
-}
-
-const numFields = 56
-
-// Positions in fields of the fields the profile reads.
-const (
-	fID                 = 1
-	fAccount            = 6
-	fCreated            = 12
-	fFirstObserved      = 10
-	fLastObserved       = 11
-	fUpdated            = 13
-	fSeverityLabel      = 14
-	fSeverityNormalized = 15
-	fCompliance         = 24
-	fWorkflowStatus     = 27
-	fRecordState        = 28
-	fResourceID         = 30
-	fVPC                = 36
-	fExposure           = 38
-	fRole               = 41
-	fClassification     = 42
-	fEPSS               = 47
-	fTactic             = 52
-)
-
-var fieldIndex = func() map[string]int {
-	m := make(map[string]int, numFields)
-	for i, f := range fields {
-		m[f.name] = i
-	}
-	return m
-}()
-
-// FieldNames returns the 56 field names in section-6 order.
-func FieldNames() []string {
-	out := make([]string, numFields)
-	for i, f := range fields {
-		out[i] = f.name
-	}
-	return out
-}
 
 // Enumerations of engines/SPEC.md sections 1 and 6, in spec order.
 var (
@@ -125,20 +40,20 @@ const (
 
 // checkType returns the rule a present, single value breaks for its
 // field's type, or "".
-func checkType(t fieldType, v findingsjson.Value) string {
+func checkType(t schema.Type, v findingsjson.Value) string {
 	if v.Kind == findingsjson.Null {
 		return "null"
 	}
 	switch t {
-	case tString:
+	case schema.String:
 		if v.Kind == findingsjson.String {
 			return ""
 		}
-	case tBool:
+	case schema.Bool:
 		if v.Kind == findingsjson.Bool {
 			return ""
 		}
-	case tInteger:
+	case schema.Integer:
 		if v.Kind == findingsjson.Number {
 			if !v.Integer {
 				return "wrong type: want an integer, got a number with a fraction or an exponent"
@@ -148,20 +63,20 @@ func checkType(t fieldType, v findingsjson.Value) string {
 			}
 			return ""
 		}
-	case tNumber:
+	case schema.Number:
 		if v.Kind == findingsjson.Number {
 			if f, err := strconv.ParseFloat(string(v.Raw), 64); err != nil && (f > 1 || f < -1) {
 				return "number is not finite as a binary64"
 			}
 			return ""
 		}
-	case tStrings, tIntegers:
+	case schema.StringArray, schema.IntegerArray:
 		if v.Kind == findingsjson.Array {
 			for _, it := range v.Items {
-				if t == tStrings && it.Kind != findingsjson.String {
+				if t == schema.StringArray && it.Kind != findingsjson.String {
 					return "wrong type: want an array of strings, got an element that is " + it.Kind.String()
 				}
-				if t == tIntegers {
+				if t == schema.IntegerArray {
 					if it.Kind != findingsjson.Number || !it.Integer {
 						return "wrong type: want an array of integers, got an element that is " + describeKind(it)
 					}
@@ -173,7 +88,7 @@ func checkType(t fieldType, v findingsjson.Value) string {
 			return ""
 		}
 	}
-	return "wrong type: want " + typeNames[t] + ", got " + describeKind(v)
+	return "wrong type: want " + t.Rule() + ", got " + describeKind(v)
 }
 
 func describeKind(v findingsjson.Value) string {
@@ -193,31 +108,31 @@ func int64Of(raw []byte) (int64, bool) {
 // well-typed value breaks, or "".
 func checkDomain(f int, v findingsjson.Value, scratch []byte) string {
 	switch f {
-	case fID, fAccount, fResourceID:
+	case schema.ID, schema.AWSAccountID, schema.ResourceID:
 		if len(v.Raw) == 2 {
 			return "must not be empty"
 		}
-	case fSeverityNormalized:
+	case schema.SeverityNormalized:
 		if n, ok := int64Of(v.Raw); !ok || n < 0 || n > 100 {
 			return "out of domain: want an integer in 0..100"
 		}
-	case fEPSS:
+	case schema.EPSSE5:
 		if n, ok := int64Of(v.Raw); !ok || n < 0 || n > 100000 {
 			return "out of domain: want an integer in 0..100000"
 		}
-	case fWorkflowStatus:
+	case schema.WorkflowStatus:
 		if enumIndex(statusValues, scratch) == len(statusValues) {
 			return "out of domain: want NEW, NOTIFIED, RESOLVED or SUPPRESSED"
 		}
-	case fExposure:
+	case schema.NetworkExposure:
 		if enumIndex(exposureValues, scratch) == len(exposureValues) {
 			return "out of domain: want INTERNET, VPC, PRIVATE or NONE"
 		}
-	case fClassification:
+	case schema.DataClassification:
 		if enumIndex(classValues, scratch) == len(classValues) {
 			return "out of domain: want NONE, INTERNAL, CONFIDENTIAL or RESTRICTED"
 		}
-	case fTactic:
+	case schema.MITRETacticID:
 		if enumIndex(tacticValues, scratch) == len(tacticValues) {
 			return "out of domain: want one of the 14 tactic ids of the stage table"
 		}
@@ -230,7 +145,7 @@ func checkDomain(f int, v findingsjson.Value, scratch []byte) string {
 // unknown).
 func checkConvention(f int, s []byte, severity int) string {
 	switch f {
-	case fSeverityLabel:
+	case schema.SeverityLabel:
 		i := enumIndex(severityLabelValues, s)
 		if i == len(severityLabelValues) {
 			return "want INFORMATIONAL, LOW, MEDIUM, HIGH or CRITICAL"
@@ -238,15 +153,15 @@ func checkConvention(f int, s []byte, severity int) string {
 		if severity >= 0 && i != generators.SeverityBand(severity) {
 			return "not the band of severity_normalized (0, 1-39, 40-69, 70-89, 90-100)"
 		}
-	case fCompliance:
+	case schema.ComplianceStatus:
 		if enumIndex(complianceValues, s) == len(complianceValues) {
 			return "want PASSED, WARNING, FAILED or NOT_AVAILABLE"
 		}
-	case fRecordState:
+	case schema.RecordState:
 		if enumIndex(recordStateValues, s) == len(recordStateValues) {
 			return "want ACTIVE or ARCHIVED"
 		}
-	case fFirstObserved, fLastObserved, fCreated, fUpdated:
+	case schema.FirstObservedAt, schema.LastObservedAt, schema.CreatedAt, schema.UpdatedAt:
 		if !isTimestamp(s) {
 			return "want an RFC 3339 UTC timestamp with milliseconds (2006-01-02T15:04:05.000Z)"
 		}

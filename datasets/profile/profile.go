@@ -26,6 +26,7 @@ import (
 	"github.com/aegisbench/aegisbench/datasets/internal/findingsjson"
 	"github.com/aegisbench/aegisbench/engines"
 	"github.com/aegisbench/aegisbench/internal/safeio"
+	"github.com/aegisbench/aegisbench/internal/schema"
 )
 
 // Schema identifies the profile JSON document.
@@ -454,6 +455,6 @@ func (p *Profile) EngineProblem() string {
 }
 
 func isEngineField(name string) bool {
-	i, ok := fieldIndex[name]
-	return ok && fields[i].engine
+	i, ok := schema.Index(name)
+	return ok && schema.Fields[i].Engine
 }

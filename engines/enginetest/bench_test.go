@@ -6,10 +6,10 @@ import (
 	"os"
 	"testing"
 
-	"github.com/aegisbench/aegisbench/datasets"
 	"github.com/aegisbench/aegisbench/engines"
 	"github.com/aegisbench/aegisbench/engines/enginetest"
 	"github.com/aegisbench/aegisbench/engines/ffiengine"
+	"github.com/aegisbench/aegisbench/internal/benchsizes"
 
 	_ "github.com/aegisbench/aegisbench/engines/goengine" // "go", "go-naive"
 	_ "github.com/aegisbench/aegisbench/engines/process"  // "exec:COMMAND"
@@ -40,7 +40,7 @@ func benchEngine(b *testing.B) (engines.Spec, engines.Engine) {
 // Pipeline/engine=LABEL/n=N. SetBytes is the input size.
 func BenchmarkPipeline(b *testing.B) {
 	sp, e := benchEngine(b)
-	sizes, err := datasets.BenchSizes()
+	sizes, err := benchsizes.FromEnv()
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -12,10 +12,10 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/aegisbench/aegisbench/datasets"
 	"github.com/aegisbench/aegisbench/engines"
 	"github.com/aegisbench/aegisbench/engines/enginetest"
 	"github.com/aegisbench/aegisbench/engines/ffiengine"
+	"github.com/aegisbench/aegisbench/internal/reporoot"
 	aegispath "github.com/aegisbench/aegisbench/rust"
 )
 
@@ -24,7 +24,7 @@ import (
 // build, so a missing library fails the test.
 func crateLibrary(t *testing.T) string {
 	t.Helper()
-	root, err := datasets.RepoRoot()
+	root, err := reporoot.Find()
 	require.NoError(t, err)
 	lib := filepath.Join(root, "target", "release", ffiengine.LibraryFile("aegispath"))
 	if _, err := os.Stat(lib); err != nil {
@@ -56,7 +56,7 @@ func TestCrateLibraryPassesTheKit(t *testing.T) {
 // comes back as an error wrapping ErrInternal, and the library still
 // works afterwards.
 func TestRustPanicIsContained(t *testing.T) {
-	root, err := datasets.RepoRoot()
+	root, err := reporoot.Find()
 	require.NoError(t, err)
 	cmd := exec.Command("cargo", "build", "--locked", "-p", "libaegispath", "--lib", "--features", "test-hooks")
 	cmd.Dir = root

@@ -8,6 +8,7 @@ import (
 
 	"github.com/aegisbench/aegisbench/datasets"
 	"github.com/aegisbench/aegisbench/engines"
+	"github.com/aegisbench/aegisbench/internal/benchsizes"
 )
 
 // benchData returns the path and bytes of the realistic dataset of n
@@ -30,9 +31,9 @@ func benchData(b *testing.B, n int) (string, []byte) {
 var sink []byte
 
 // forSizes runs f as sub-benchmarks PREFIXn=N for every size of
-// datasets.BenchSizes (realistic shape, seed 1).
+// benchsizes.FromEnv (realistic shape, seed 1).
 func forSizes(b *testing.B, prefix string, f func(b *testing.B, n int)) {
-	sizes, err := datasets.BenchSizes()
+	sizes, err := benchsizes.FromEnv()
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -91,6 +92,33 @@ func BenchmarkAttackPaths(b *testing.B) {
 				b.Fatal(err)
 			}
 		}
+	})
+}
+
+// BenchmarkComputeOps is BenchmarkAttackPaths reporting the engine's
+// operation counts (ComputeStats) per finding: BFS runs, nodes dequeued,
+// edges scanned, nodes discovered and paths scored, each as "<op>/finding"
+// (the harness does not run it; reports/ uses it to explain growth).
+func BenchmarkComputeOps(b *testing.B) {
+	forSizes(b, "engine=go/", func(b *testing.B, n int) {
+		_, data := benchData(b, n)
+		decoded, err := Decode(data)
+		if err != nil {
+			b.Fatal(err)
+		}
+		var st Stats
+		for b.Loop() {
+			if _, st, err = ComputeStats(decoded, engines.DefaultOptions()); err != nil {
+				b.Fatal(err)
+			}
+		}
+		per := func(x int64) float64 { return float64(x) / float64(len(decoded)) }
+		b.ReportMetric(per(st.GroupKeys), "groups/finding")
+		b.ReportMetric(per(st.BFSRuns), "bfs/finding")
+		b.ReportMetric(per(st.Dequeued), "dequeued/finding")
+		b.ReportMetric(per(st.EdgesScanned), "edges-scanned/finding")
+		b.ReportMetric(per(st.Discovered), "discovered/finding")
+		b.ReportMetric(per(st.PathsScored), "paths-scored/finding")
 	})
 }
 

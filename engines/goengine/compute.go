@@ -25,12 +25,44 @@ import (
 // spec's BFS exactly. findings must satisfy the domains of spec section 1
 // with unique ids, as Decode guarantees. The only error is invalid_options.
 func Compute(findings []Finding, opt engines.Options) (*Result, error) {
+	res, _, err := ComputeStats(findings, opt)
+	return res, err
+}
+
+// Stats counts the operations of one Compute: what its cost is made of,
+// so that growth faster than the findings can be traced to the work done
+// (BenchmarkComputeOps reports them per finding).
+type Stats struct {
+	// Nodes is the number of active findings (graph nodes).
+	Nodes int64
+	// GroupKeys is the number of distinct (account, key) groups indexed:
+	// resources, roles and VPCs.
+	GroupKeys int64
+	// BFSRuns is the number of breadth-first searches (one per entry of
+	// an account with targets).
+	BFSRuns int64
+	// Dequeued is the number of nodes taken from a BFS queue (the frontier
+	// expanded, over all searches).
+	Dequeued int64
+	// EdgesScanned is the number of group members looked at while
+	// expanding nodes: the edges visited (members already seen in that
+	// search included; stage suffixes drained earlier in it are skipped).
+	EdgesScanned int64
+	// Discovered is the number of nodes discovered (each once per search).
+	Discovered int64
+	// PathsScored is the number of candidate paths scored and offered to
+	// the selection.
+	PathsScored int64
+}
+
+// ComputeStats is Compute that also returns its operation counts.
+func ComputeStats(findings []Finding, opt engines.Options) (*Result, Stats, error) {
 	if err := opt.Validate(); err != nil {
-		return nil, err
+		return nil, Stats{}, err
 	}
 	res := &Result{MaxDepth: opt.MaxDepth, TopK: opt.TopK, Accounts: []Account{}}
 	if len(findings) == 0 {
-		return res, nil
+		return res, Stats{}, nil
 	}
 	order := make([]int32, len(findings))
 	for i := range order {
@@ -57,7 +89,7 @@ func Compute(findings []Finding, opt engines.Options) (*Result, error) {
 		res.Totals.add(&res.Accounts[len(res.Accounts)-1])
 		lo = hi
 	}
-	return res, nil
+	return res, w.stats, nil
 }
 
 // numStages is the number of ATT&CK tactics (stages 1..14).
@@ -121,6 +153,8 @@ type workspace struct {
 	queue    []int32
 	found    []int32  // neighbours found from one node
 	bits     []uint64 // all zero between uses; see ascending
+
+	stats Stats
 
 	// Candidate selection.
 	cands []candidate
@@ -353,7 +387,9 @@ func (w *workspace) account(findings []Finding, members []int32) Account {
 	}
 	for kind := range numKinds {
 		w.build(kind, k)
+		w.stats.GroupKeys += int64(len(w.kinds[kind].seg) / numStages)
 	}
+	w.stats.Nodes += int64(k)
 	acc.Edges = w.countEdges(k)
 
 	w.cands = w.cands[:0]
@@ -423,12 +459,14 @@ func (w *workspace) bfs(e int32) int {
 	q := w.queue[:1]
 	q[0] = e
 	candidates := 0
+	w.stats.BFSRuns++
 	for head := 0; head < len(q); head++ {
 		u := q[head]
 		du := dist[u]
 		if du >= maxDepth {
 			break // FIFO: every node still queued is as deep
 		}
+		w.stats.Dequeued++
 		su := w.stage[u]
 		found := w.found[:0]
 		for kind := range numKinds {
@@ -445,7 +483,9 @@ func (w *workspace) bfs(e int32) int {
 				continue
 			}
 			base := int(g) * numStages
-			for _, v := range ix.members[ix.seg[base+int(su)-1]:ix.seg[base+int(drained)-1]] {
+			scan := ix.members[ix.seg[base+int(su)-1]:ix.seg[base+int(drained)-1]]
+			w.stats.EdgesScanned += int64(len(scan))
+			for _, v := range scan {
 				if seen[v] != epoch {
 					seen[v] = epoch
 					found = append(found, v)
@@ -454,6 +494,7 @@ func (w *workspace) bfs(e int32) int {
 			ix.stamp[g], ix.drained[g] = epoch, su
 		}
 		w.ascending(found)
+		w.stats.Discovered += int64(len(found))
 		lu, ru := level[u], like[u]
 		for _, v := range found {
 			dist[v], parent[v], inReason[v] = du+1, u, w.reason(u, v)
@@ -466,6 +507,7 @@ func (w *workspace) bfs(e int32) int {
 			}
 		}
 	}
+	w.stats.PathsScored += int64(candidates)
 	return candidates
 }
 

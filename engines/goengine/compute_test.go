@@ -361,3 +361,34 @@ func TestComputeRejectsOptions(t *testing.T) {
 		assert.Equal(t, engines.CodeInvalidOptions, code)
 	}
 }
+
+// TestComputeStats checks the operation counts on the worked example (a
+// VPC entry a, b in its VPC sharing role-x with the target c, and an
+// inactive finding) and against the totals on a generated dataset.
+func TestComputeStats(t *testing.T) {
+	a := base("a").entry().with(func(f *fx) { f.EPSS = 97; f.VPC = "vpc-1" })
+	b := base("b").with(func(f *fx) {
+		f.EPSS, f.VPC, f.Exposure, f.Role, f.Tactic = 36000, "vpc-1", "VPC", "role-x", "TA0002"
+	})
+	c := base("c").target("RESTRICTED").with(func(f *fx) { f.EPSS, f.Severity, f.Role, f.Tactic = 500, 92, "role-x", "TA0004" })
+	decoded, err := Decode(doc(t, a, b, c))
+	require.NoError(t, err)
+	res, st, err := ComputeStats(decoded, engines.DefaultOptions())
+	require.NoError(t, err)
+	assert.Equal(t, int64(3), st.Nodes)
+	assert.Equal(t, int64(1), st.BFSRuns, "one entry")
+	assert.Equal(t, int64(3), st.Dequeued, "a, b, c")
+	assert.Equal(t, int64(2), st.Discovered, "b from a, c from b")
+	assert.Equal(t, int64(1), st.PathsScored)
+	assert.Equal(t, int64(res.Totals.CandidatePaths), st.PathsScored)
+	assert.GreaterOrEqual(t, st.EdgesScanned, st.Discovered)
+	plain, err := Compute(decoded, engines.DefaultOptions())
+	require.NoError(t, err)
+	assert.Equal(t, Encode(plain), Encode(res), "ComputeStats computes what Compute does")
+
+	_, st, err = ComputeStats(nil, engines.DefaultOptions())
+	require.NoError(t, err)
+	assert.Zero(t, st)
+	_, _, err = ComputeStats(decoded, engines.Options{MaxDepth: 0})
+	require.Error(t, err)
+}

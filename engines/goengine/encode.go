@@ -2,9 +2,9 @@ package goengine
 
 import (
 	"strconv"
-	"unicode/utf8"
 
 	"github.com/aegisbench/aegisbench/engines"
+	"github.com/aegisbench/aegisbench/internal/jsontext"
 )
 
 // Encode writes the output document of spec section 4: compact JSON, keys
@@ -47,7 +47,7 @@ func AppendEncode(dst []byte, r *Result) []byte {
 			dst = append(dst, ',')
 		}
 		dst = append(dst, `{"aws_account_id":`...)
-		dst = appendString(dst, a.ID)
+		dst = jsontext.AppendQuoted(dst, a.ID)
 		dst = append(dst, `,"findings":`...)
 		dst = strconv.AppendInt(dst, int64(a.Findings), 10)
 		dst = appendCounts(dst, a.Active, a.Edges, a.Entries, a.Targets, a.CandidatePaths)
@@ -80,9 +80,9 @@ func appendPath(dst []byte, p *Path) []byte {
 	dst = append(dst, `{"rank":`...)
 	dst = strconv.AppendInt(dst, int64(p.Rank), 10)
 	dst = append(dst, `,"entry_id":`...)
-	dst = appendString(dst, p.EntryID)
+	dst = jsontext.AppendQuoted(dst, p.EntryID)
 	dst = append(dst, `,"target_id":`...)
-	dst = appendString(dst, p.TargetID)
+	dst = jsontext.AppendQuoted(dst, p.TargetID)
 	dst = append(dst, `,"hops":`...)
 	dst = strconv.AppendInt(dst, int64(p.Hops), 10)
 	dst = append(dst, `,"score":`...)
@@ -94,7 +94,7 @@ func appendPath(dst []byte, p *Path) []byte {
 		if i > 0 {
 			dst = append(dst, ',')
 		}
-		dst = appendString(dst, id)
+		dst = jsontext.AppendQuoted(dst, id)
 	}
 	dst = append(dst, `],"reasons":[`...)
 	for i, r := range p.Reasons {
@@ -106,54 +106,4 @@ func appendPath(dst []byte, p *Path) []byte {
 		dst = append(dst, '"')
 	}
 	return append(dst, "]}"...)
-}
-
-const hexDigits = "0123456789abcdef"
-
-// appendString appends s as a JSON string: '"', '\\' and control characters
-// escaped (short forms where RFC 8259 has them), valid UTF-8 copied as is,
-// each invalid byte replaced by \ufffd.
-func appendString(dst []byte, s string) []byte {
-	dst = append(dst, '"')
-	start := 0
-	for i := 0; i < len(s); {
-		c := s[i]
-		if c < utf8.RuneSelf {
-			if strSafe[c] {
-				i++
-				continue
-			}
-			dst = append(dst, s[start:i]...)
-			switch c {
-			case '"', '\\':
-				dst = append(dst, '\\', c)
-			case '\n':
-				dst = append(dst, '\\', 'n')
-			case '\r':
-				dst = append(dst, '\\', 'r')
-			case '\t':
-				dst = append(dst, '\\', 't')
-			case '\b':
-				dst = append(dst, '\\', 'b')
-			case '\f':
-				dst = append(dst, '\\', 'f')
-			default:
-				dst = append(dst, '\\', 'u', '0', '0', hexDigits[c>>4], hexDigits[c&0xf])
-			}
-			i++
-			start = i
-			continue
-		}
-		r, size := utf8.DecodeRuneInString(s[i:])
-		if r == utf8.RuneError && size == 1 {
-			dst = append(dst, s[start:i]...)
-			dst = append(dst, `\ufffd`...)
-			i++
-			start = i
-			continue
-		}
-		i += size
-	}
-	dst = append(dst, s[start:]...)
-	return append(dst, '"')
 }

@@ -6,74 +6,8 @@ import (
 
 	"github.com/aegisbench/aegisbench/engines"
 	"github.com/aegisbench/aegisbench/internal/jsontext"
+	"github.com/aegisbench/aegisbench/internal/schema"
 )
-
-// FieldType is the JSON type of one of the 56 finding fields (spec
-// section 6).
-type FieldType uint8
-
-// Field types of the full finding.
-const (
-	TypeString       FieldType = iota + 1 // a JSON string
-	TypeStringArray                       // an array of strings
-	TypeInteger                           // a number without fraction or exponent, fitting in an int64
-	TypeNumber                            // any number finite as a binary64 (1e400 is rejected, 1e-400 is 0)
-	TypeBool                              // true or false
-	TypeIntegerArray                      // an array of integers
-)
-
-var typeRule = [...]string{"", "a string", "an array of strings", "an integer", "a number", "a boolean", "an array of integers"}
-
-// FullField is one of the 56 fields of a finding.
-type FullField struct {
-	Name string
-	Type FieldType
-}
-
-// FullFields lists the 56 fields in section-6 order: the order in which
-// they are checked and written.
-var FullFields = [NumFullFields]FullField{
-	{"schema_version", TypeString}, {"id", TypeString}, {"product_arn", TypeString},
-	{"product_name", TypeString}, {"company_name", TypeString}, {"generator_id", TypeString},
-	{"aws_account_id", TypeString}, {"aws_account_name", TypeString}, {"region", TypeString},
-	{"types", TypeStringArray}, {"first_observed_at", TypeString}, {"last_observed_at", TypeString},
-	{"created_at", TypeString}, {"updated_at", TypeString}, {"severity_label", TypeString},
-	{"severity_normalized", TypeInteger}, {"severity_product", TypeNumber}, {"confidence", TypeInteger},
-	{"criticality", TypeInteger}, {"title", TypeString}, {"description", TypeString},
-	{"remediation_text", TypeString}, {"remediation_url", TypeString}, {"source_url", TypeString},
-	{"compliance_status", TypeString}, {"security_control_id", TypeString},
-	{"related_requirements", TypeStringArray}, {"workflow_status", TypeString},
-	{"record_state", TypeString}, {"verification_state", TypeString}, {"resource_id", TypeString},
-	{"resource_type", TypeString}, {"resource_name", TypeString}, {"resource_partition", TypeString},
-	{"resource_region", TypeString}, {"resource_tags", TypeStringArray}, {"vpc_id", TypeString},
-	{"subnet_id", TypeString}, {"network_exposure", TypeString}, {"public_ip", TypeString},
-	{"open_ports", TypeIntegerArray}, {"iam_role_arn", TypeString}, {"data_classification", TypeString},
-	{"encrypted_at_rest", TypeBool}, {"vuln_id", TypeString}, {"cvss_base_score", TypeNumber},
-	{"cvss_vector", TypeString}, {"epss_e5", TypeInteger}, {"exploit_available", TypeBool},
-	{"fix_available", TypeString}, {"package_name", TypeString}, {"package_version", TypeString},
-	{"mitre_tactic_id", TypeString}, {"mitre_technique_id", TypeString}, {"categories", TypeStringArray},
-	{"related_finding_ids", TypeStringArray},
-}
-
-// NumFullFields is the number of fields of a finding.
-const NumFullFields = 56
-
-// Positions in FullFields of the fields the list filters read.
-const (
-	fullID                 = 1
-	fullAccount            = 6
-	fullSeverityNormalized = 15
-	fullWorkflowStatus     = 27
-	fullResourceType       = 31
-)
-
-var fullFieldIndex = func() map[string]int {
-	m := make(map[string]int, NumFullFields)
-	for i, f := range FullFields {
-		m[f.Name] = i
-	}
-	return m
-}()
 
 // span is a value's position in its finding's object bytes.
 type span struct{ start, end uint32 }
@@ -92,16 +26,16 @@ type FullFinding struct {
 	ResourceType       string
 
 	object []byte // the finding's object, '{' to '}'
-	spans  [NumFullFields]span
+	spans  [schema.NumFields]span
 }
 
-// Raw returns the JSON bytes of field i (an index into FullFields) as read.
+// Raw returns the JSON bytes of field i (an index into schema.Fields) as read.
 func (f *FullFinding) Raw(i int) []byte { return f.object[f.spans[i].start:f.spans[i].end] }
 
 // Value returns the JSON bytes of the named field as read, false when name
 // is not one of the 56 fields.
 func (f *FullFinding) Value(name string) ([]byte, bool) {
-	i, ok := fullFieldIndex[name]
+	i, ok := schema.Index(name)
 	if !ok {
 		return nil, false
 	}
@@ -112,13 +46,13 @@ func (f *FullFinding) Value(name string) ([]byte, bool) {
 // section-6 order with their values as read; other members of the input
 // object are not written.
 func (f *FullFinding) AppendJSON(dst []byte) []byte {
-	for i := range NumFullFields {
+	for i := range schema.NumFields {
 		if i == 0 {
 			dst = append(dst, `{"`...)
 		} else {
 			dst = append(dst, `,"`...)
 		}
-		dst = append(dst, FullFields[i].Name...)
+		dst = append(dst, schema.Fields[i].Name...)
 		dst = append(dst, `":`...)
 		dst = append(dst, f.Raw(i)...)
 	}
@@ -144,8 +78,8 @@ func LoadFindings(data []byte) ([]FullFinding, error) {
 
 type loader struct {
 	s       scanner
-	counts  [NumFullFields]uint8
-	bad     [NumFullFields]string // what the first value was, when of the wrong type
+	counts  [schema.NumFields]uint8
+	bad     [schema.NumFields]string // what the first value was, when of the wrong type
 	cur     FullFinding
 	scratch []byte
 	arena   stringArena
@@ -203,7 +137,7 @@ func (l *loader) element(i int) bool {
 	if !s.open() {
 		return false
 	}
-	l.counts = [NumFullFields]uint8{}
+	l.counts = [schema.NumFields]uint8{}
 	l.cur = FullFinding{}
 	guess := 0 // findings usually hold the fields in section-6 order
 	if s.peek() == '}' {
@@ -215,9 +149,9 @@ func (l *loader) element(i int) bool {
 			if !ok {
 				return false
 			}
-			f, known := guess, guess < NumFullFields && string(key) == FullFields[guess].Name
+			f, known := guess, guess < schema.NumFields && string(key) == schema.Fields[guess].Name
 			if !known {
-				f, known = fullFieldIndex[string(key)]
+				f, known = schema.Index(string(key))
 			}
 			if known {
 				guess = f + 1
@@ -258,8 +192,8 @@ func (l *loader) element(i int) bool {
 func (l *loader) value(f int) bool {
 	s := &l.s
 	c := s.peek() // 0 at the end of input: skipValue reports it
-	switch FullFields[f].Type {
-	case TypeString:
+	switch schema.Fields[f].Type {
+	case schema.String:
 		if c != '"' {
 			l.bad[f] = kindOf(c)
 			return s.skipValue()
@@ -269,25 +203,25 @@ func (l *loader) value(f int) bool {
 			return false
 		}
 		switch f {
-		case fullID, fullAccount, fullWorkflowStatus, fullResourceType:
+		case schema.ID, schema.AWSAccountID, schema.WorkflowStatus, schema.ResourceType:
 			if esc {
 				l.scratch = jsontext.AppendUnescaped(l.scratch[:0], raw)
 				raw = l.scratch
 			}
 			str := l.arena.string(raw)
 			switch f {
-			case fullID:
+			case schema.ID:
 				l.cur.ID = str
-			case fullAccount:
+			case schema.AWSAccountID:
 				l.cur.AccountID = str
-			case fullWorkflowStatus:
+			case schema.WorkflowStatus:
 				l.cur.WorkflowStatus = str
 			default:
 				l.cur.ResourceType = str
 			}
 		}
 		return true
-	case TypeInteger, TypeNumber:
+	case schema.Integer, schema.Number:
 		if c != '-' && (c < '0' || c > '9') {
 			l.bad[f] = kindOf(c)
 			return s.skipValue()
@@ -296,12 +230,12 @@ func (l *loader) value(f int) bool {
 		if !ok {
 			return false
 		}
-		l.bad[f] = checkNumber(n, FullFields[f].Type)
-		if l.bad[f] == "" && f == fullSeverityNormalized {
+		l.bad[f] = checkNumber(n, schema.Fields[f].Type)
+		if l.bad[f] == "" && f == schema.SeverityNormalized {
 			l.cur.SeverityNormalized, _ = n.int64Value()
 		}
 		return true
-	case TypeBool:
+	case schema.Bool:
 		switch c {
 		case 't':
 			return s.readLiteral("true")
@@ -320,8 +254,8 @@ func (l *loader) value(f int) bool {
 }
 
 // checkNumber returns "" when n has type t, else what it is.
-func checkNumber(n number, t FieldType) string {
-	if t == TypeInteger {
+func checkNumber(n number, t schema.Type) string {
+	if t == schema.Integer {
 		if !n.integer {
 			return "the number " + truncate(string(n.raw), 40)
 		}
@@ -347,23 +281,23 @@ func (l *loader) array(f int) bool {
 		s.depth--
 		return true
 	}
-	elem := TypeString
-	if FullFields[f].Type == TypeIntegerArray {
-		elem = TypeInteger
+	elem := schema.String
+	if schema.Fields[f].Type == schema.IntegerArray {
+		elem = schema.Integer
 	}
 	for {
 		c := s.peek()
 		switch {
-		case elem == TypeString && c == '"':
+		case elem == schema.String && c == '"':
 			if _, _, ok := s.readString(); !ok {
 				return false
 			}
-		case elem == TypeInteger && (c == '-' || (c >= '0' && c <= '9')):
+		case elem == schema.Integer && (c == '-' || (c >= '0' && c <= '9')):
 			n, ok := s.readNumber()
 			if !ok {
 				return false
 			}
-			if what := checkNumber(n, TypeInteger); what != "" && l.bad[f] == "" {
+			if what := checkNumber(n, schema.Integer); what != "" && l.bad[f] == "" {
 				l.bad[f] = "an array holding " + what
 			}
 		default:
@@ -386,8 +320,8 @@ func (l *loader) array(f int) bool {
 
 // finish checks the fields of element i in section-6 order, then its id.
 func (l *loader) finish(i int) {
-	for f := range NumFullFields {
-		name := FullFields[f].Name
+	for f := range schema.NumFields {
+		name := schema.Fields[f].Name
 		var msg string
 		switch {
 		case l.counts[f] == 0:
@@ -395,7 +329,7 @@ func (l *loader) finish(i int) {
 		case l.counts[f] > 1:
 			msg = fmt.Sprintf("finding %d: %s is given more than once", i, name)
 		case l.bad[f] != "":
-			msg = fmt.Sprintf("finding %d: %s must be %s, got %s", i, name, typeRule[FullFields[f].Type], l.bad[f])
+			msg = fmt.Sprintf("finding %d: %s must be %s, got %s", i, name, schema.Fields[f].Type.Rule(), l.bad[f])
 		default:
 			continue
 		}

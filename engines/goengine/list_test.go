@@ -10,26 +10,27 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/aegisbench/aegisbench/engines"
+	"github.com/aegisbench/aegisbench/internal/schema"
 )
 
 // fullRaw returns a complete finding as raw members in section-6 order,
 // with a plausible value of the right type for every field.
 func fullRaw(id string) rawFinding {
 	var r rawFinding
-	for _, f := range FullFields {
+	for _, f := range schema.Fields {
 		var v string
 		switch f.Type {
-		case TypeString:
+		case schema.String:
 			v = `"` + f.Name + `-value"`
-		case TypeStringArray:
+		case schema.StringArray:
 			v = `["a","b"]`
-		case TypeInteger:
+		case schema.Integer:
 			v = `40`
-		case TypeNumber:
+		case schema.Number:
 			v = `7.50`
-		case TypeBool:
+		case schema.Bool:
 			v = `false`
-		case TypeIntegerArray:
+		case schema.IntegerArray:
 			v = `[22,443]`
 		}
 		r = append(r, member{`"` + f.Name + `"`, v})
@@ -70,7 +71,7 @@ func TestLoadFindingsKeepsValuesAsRead(t *testing.T) {
 	assert.NotContains(t, out, "extra")
 	var decoded map[string]any
 	require.NoError(t, json.Unmarshal([]byte(out), &decoded))
-	assert.Len(t, decoded, NumFullFields)
+	assert.Len(t, decoded, schema.NumFields)
 	assert.Equal(t, `café "q"`, decoded["title"])
 }
 

@@ -6,9 +6,9 @@ import (
 	"fmt"
 	"testing"
 
-	"github.com/aegisbench/aegisbench/datasets"
 	"github.com/aegisbench/aegisbench/engines"
 	"github.com/aegisbench/aegisbench/engines/enginetest"
+	"github.com/aegisbench/aegisbench/internal/benchsizes"
 	aegispath "github.com/aegisbench/aegisbench/rust"
 )
 
@@ -23,7 +23,7 @@ func BenchmarkPipeline(b *testing.B) {
 		{"rust-ffi", func() (engines.Engine, error) { return NewFFI(), nil }},
 		{"rust-cli", NewCLI},
 	}
-	sizes, err := datasets.BenchSizes()
+	sizes, err := benchsizes.FromEnv()
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -16,9 +16,9 @@ import (
 	"os"
 	"path/filepath"
 
-	"github.com/aegisbench/aegisbench/datasets"
 	"github.com/aegisbench/aegisbench/engines"
 	"github.com/aegisbench/aegisbench/engines/process"
+	"github.com/aegisbench/aegisbench/internal/reporoot"
 	aegispath "github.com/aegisbench/aegisbench/rust"
 )
 
@@ -80,7 +80,7 @@ func NewCLI() (engines.Engine, error) {
 func BinaryPath() (string, error) {
 	bin := os.Getenv(BinaryEnv)
 	if bin == "" {
-		root, err := datasets.RepoRoot()
+		root, err := reporoot.Find()
 		if err != nil {
 			return "", fmt.Errorf("rust-cli: finding the aegispath program: %w (set $%s)", err, BinaryEnv)
 		}

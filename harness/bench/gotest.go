@@ -10,8 +10,8 @@ import (
 
 	"golang.org/x/perf/benchfmt"
 
-	"github.com/aegisbench/aegisbench/datasets"
 	"github.com/aegisbench/aegisbench/harness/results"
+	"github.com/aegisbench/aegisbench/internal/benchsizes"
 )
 
 // The Go executor: each package's tests are compiled once (go test -c) and
@@ -180,5 +180,5 @@ func benchSizesEnv(cfg Config) string {
 	for i, n := range cfg.Sizes {
 		parts[i] = strconv.Itoa(n)
 	}
-	return datasets.BenchSizesEnv + "=" + strings.Join(parts, ",")
+	return benchsizes.Env + "=" + strings.Join(parts, ",")
 }

@@ -87,7 +87,7 @@ type Dataset struct {
 	Findings int
 	Bytes    int64
 	SHA256   string // hex
-	// Profile is a one-line shape summary (datasets.DescribeFile) of a
+	// Profile is a one-line shape summary (profile.Describe) of a
 	// user's dataset; empty for the standard ladder, whose manifest
 	// entry describes it.
 	Profile string

@@ -18,6 +18,7 @@ import (
 	"github.com/aegisbench/aegisbench/generators"
 	"github.com/aegisbench/aegisbench/harness/bench"
 	"github.com/aegisbench/aegisbench/internal/argval"
+	"github.com/aegisbench/aegisbench/internal/reporoot"
 	"github.com/aegisbench/aegisbench/internal/safeio"
 )
 
@@ -153,7 +154,7 @@ func (f benchFlags) run(env Env) error {
 	for _, s := range skipped {
 		fmt.Fprintf(env.Stderr, "bench: skipping %s\n", s)
 	}
-	if cfg.Root, err = datasets.RepoRoot(); err != nil {
+	if cfg.Root, err = reporoot.Find(); err != nil {
 		return fmt.Errorf("bench: %w", err)
 	}
 	if cfg.WorkDir = f.workDir; cfg.WorkDir == "" {
@@ -405,9 +406,13 @@ func standardDatasets(sizes []int, dry bool) ([]bench.Dataset, error) {
 	if mp, err := datasets.DefaultManifestPath(); err == nil {
 		manifest, _ = datasets.LoadManifest(mp)
 	}
+	version := generators.DefaultVersion
+	if manifest != nil {
+		version = manifest.Version()
+	}
 	var out []bench.Dataset
 	for _, n := range sizes {
-		e := datasets.NewEntry(generators.DefaultShape, n, datasets.StandardSeed)
+		e := datasets.NewEntry(generators.DefaultShape, n, datasets.StandardSeed, version)
 		if manifest != nil {
 			if listed, ok := manifest.Lookup(e.Shape, n, e.Seed); ok {
 				e = listed
@@ -446,7 +451,7 @@ func userDataset(path string, dry bool) (bench.Dataset, error) {
 	if dry {
 		return d, nil
 	}
-	info, err := datasets.DescribeFile(abs)
+	info, err := describeDataset(abs)
 	if err != nil {
 		return d, fmt.Errorf("%s: %w", path, err)
 	}

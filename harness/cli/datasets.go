@@ -1,13 +1,16 @@
 package cli
 
 import (
+	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
 	"text/tabwriter"
 
 	"github.com/aegisbench/aegisbench/datasets"
+	"github.com/aegisbench/aegisbench/generators"
 )
 
 func init() {
@@ -18,7 +21,7 @@ func init() {
 	})
 }
 
-const datasetsUsage = `list|ensure|verify|update-manifest|profile|compare|anonymize [flags]
+const datasetsUsage = `list|ensure|verify|update-manifest|profile|compare|ladder|anonymize [flags]
 
   list             the manifest's datasets and whether each is cached
   ensure           generate missing (or stale) datasets into the cache and verify their sha256
@@ -27,6 +30,7 @@ const datasetsUsage = `list|ensure|verify|update-manifest|profile|compare|anonym
                    (only when the generator changed on purpose)
   profile FILE     schema check of the 56 fields and shape profile (markdown; --json for machines)
   compare A B      two profiles (or dataset files) side by side, cost differences flagged
+  ladder P1 P2 ... size-invariant figures across sizes, each within a tolerance of the first
   anonymize FILE   keyed pseudonyms for identifiers and free text (-o OUT --key K [--keep-order])
 
 The cache is $AEGISBENCH_CACHE, else datasets/cache/ (git-ignored); --cache overrides both.
@@ -35,6 +39,7 @@ aegisbench datasets SUBCOMMAND --help lists a subcommand's flags.`
 type datasetsFlags struct {
 	manifest, cache, names string
 	maxFindings            int
+	version                int // update-manifest: the generator version to regenerate and select
 }
 
 func runDatasets(env Env, args []string) error {
@@ -44,7 +49,7 @@ func runDatasets(env Env, args []string) error {
 			return nil
 		}
 		fmt.Fprintf(env.Stderr, "Usage: aegisbench datasets %s\n", datasetsUsage)
-		return usageError("datasets: missing subcommand (list, ensure, verify, update-manifest, profile, compare or anonymize)")
+		return usageError("datasets: missing subcommand (list, ensure, verify, update-manifest, profile, compare, ladder or anonymize)")
 	}
 	sub, args := args[0], args[1:]
 	switch sub {
@@ -52,6 +57,8 @@ func runDatasets(env Env, args []string) error {
 		return datasetsProfile(env, args)
 	case "compare":
 		return datasetsCompare(env, args)
+	case "ladder":
+		return datasetsLadder(env, args)
 	case "anonymize":
 		return datasetsAnonymize(env, args)
 	}
@@ -63,10 +70,13 @@ func runDatasets(env Env, args []string) error {
 		fs.IntVar(&f.maxFindings, "max-findings", 0, "only datasets of at most N findings (0: no limit)")
 		fs.StringVar(&f.names, "names", "", "only these datasets (comma-separated names)")
 	}
+	if sub == "update-manifest" {
+		fs.IntVar(&f.version, "generator-version", generators.DefaultVersion, "generator version whose ladder is regenerated and selected (other versions' entries are kept)")
+	}
 	switch sub {
 	case "list", "ensure", "verify", "update-manifest":
 	default:
-		return usageError("datasets: unknown subcommand %q (want list, ensure, verify, update-manifest, profile, compare or anonymize)", sub)
+		return usageError("datasets: unknown subcommand %q (want list, ensure, verify, update-manifest, profile, compare, ladder or anonymize)", sub)
 	}
 	rest, err := parseFlags(fs, args)
 	if err != nil {
@@ -77,6 +87,9 @@ func runDatasets(env Env, args []string) error {
 	}
 	if f.maxFindings < 0 {
 		return usageError("datasets %s: --max-findings must be >= 0, got %d", sub, f.maxFindings)
+	}
+	if sub == "update-manifest" && (f.version < generators.MinVersion || f.version > generators.LatestVersion) {
+		return usageError("datasets update-manifest: --generator-version must be %d..%d, got %d", generators.MinVersion, generators.LatestVersion, f.version)
 	}
 	if f.manifest == "" {
 		if f.manifest, err = datasets.DefaultManifestPath(); err != nil {
@@ -120,6 +133,9 @@ func selectEntries(m *datasets.Manifest, f datasetsFlags) ([]datasets.Entry, err
 	for _, e := range m.Datasets {
 		if len(names) > 0 && !dsContains(names, e.Name) {
 			continue
+		}
+		if len(names) == 0 && e.Version() != m.Version() {
+			continue // another generator version's: only by name
 		}
 		if f.maxFindings > 0 && e.Findings > f.maxFindings {
 			continue
@@ -184,7 +200,11 @@ func datasetsVerify(env Env, entries []datasets.Entry, cache string) error {
 
 func datasetsUpdateManifest(env Env, f datasetsFlags) error {
 	var last string
-	m, err := datasets.UpdateManifest(datasets.StandardLadder(), f.cache, func(e datasets.Entry, done int) {
+	old, err := datasets.LoadManifest(f.manifest)
+	if err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return err
+	}
+	m, err := datasets.UpdateManifest(datasets.StandardLadder(f.version), f.version, f.cache, func(e datasets.Entry, done int) {
 		if e.Name != last {
 			last = e.Name
 			fmt.Fprintf(env.Stderr, "generating %s\n", e.Name)
@@ -193,6 +213,7 @@ func datasetsUpdateManifest(env Env, f datasetsFlags) error {
 	if err != nil {
 		return err
 	}
+	m.KeepOtherVersions(old)
 	if err := m.Save(f.manifest); err != nil {
 		return err
 	}

@@ -175,18 +175,37 @@ func datasetsCompare(env Env, args []string) error {
 	if *threshold <= 0 {
 		return usageError("datasets compare: --threshold must be > 0")
 	}
-	opt, err := pf.options()
+	ps, err := loadProfiles(pos, pf)
 	if err != nil {
 		return err
 	}
-	var ps [2]*profile.Profile
-	for k, path := range pos {
-		if ps[k], err = loadOrProfile(path, opt); err != nil {
-			return err
-		}
-	}
 	rows := profile.Compare(ps[0], ps[1], *threshold)
 	return profile.WriteCompare(env.Stdout, ps[0], ps[1], rows, *threshold)
+}
+
+// describeDataset describes a --dataset file (profile.Describe) with the Go
+// engine's counts.
+func describeDataset(path string) (profile.FileInfo, error) {
+	e, err := engines.Open("go")
+	if err != nil {
+		return profile.FileInfo{Path: path}, err
+	}
+	return profile.Describe(path, profile.Options{Engine: e})
+}
+
+// loadProfiles reads or computes (loadOrProfile) the profile of each path.
+func loadProfiles(paths []string, pf profileFlags) ([]*profile.Profile, error) {
+	opt, err := pf.options()
+	if err != nil {
+		return nil, err
+	}
+	ps := make([]*profile.Profile, len(paths))
+	for k, path := range paths {
+		if ps[k], err = loadOrProfile(path, opt); err != nil {
+			return nil, err
+		}
+	}
+	return ps, nil
 }
 
 // loadOrProfile reads a profile JSON document, or profiles a findings file

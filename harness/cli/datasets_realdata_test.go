@@ -141,7 +141,7 @@ func TestGenerateLikeAndCompare(t *testing.T) {
 
 func TestDatasetsAnonymizeCommand(t *testing.T) {
 	dir := t.TempDir()
-	in := realdataFile(t, dir, "mine.json", generators.Config{Findings: 200, Seed: 1})
+	in := realdataFile(t, dir, "mine.json", generators.Config{Findings: 200, Seed: 1, Version: 1})
 	out := filepath.Join(dir, "anon.json")
 	mapping := filepath.Join(dir, "map.tsv")
 	_, stderr, code := genRunCLI("datasets", "anonymize", in, "-o", out, "--key", "s3cret", "--keep-order", "--mapping", mapping)

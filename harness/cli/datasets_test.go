@@ -20,8 +20,8 @@ func smallManifest(t *testing.T) (manifest, cache string, m *datasets.Manifest) 
 	t.Helper()
 	dir := t.TempDir()
 	cache = filepath.Join(dir, "cache")
-	ladder := []datasets.Entry{datasets.NewEntry("realistic", 30, 1), datasets.NewEntry("sparse", 20, 1), datasets.NewEntry("realistic", 60, 1)}
-	m, err := datasets.UpdateManifest(ladder, filepath.Join(dir, "scratch"), nil)
+	ladder := []datasets.Entry{datasets.NewEntry("realistic", 30, 1, 1), datasets.NewEntry("sparse", 20, 1, 1), datasets.NewEntry("realistic", 60, 1, 1)}
+	m, err := datasets.UpdateManifest(ladder, 1, filepath.Join(dir, "scratch"), nil)
 	require.NoError(t, err)
 	manifest = filepath.Join(dir, "manifest.json")
 	require.NoError(t, m.Save(manifest))
@@ -41,7 +41,7 @@ func TestDatasetsEnsureVerifyList(t *testing.T) {
 	assert.Equal(t, "OK  realistic-30-s1  "+filepath.Join(cache, "realistic-30-s1.json")+"\nOK  sparse-20-s1  "+filepath.Join(cache, "sparse-20-s1.json")+"\n", stdout)
 	raw, err := os.ReadFile(filepath.Join(cache, "sparse-20-s1.json"))
 	require.NoError(t, err)
-	assert.Equal(t, generatedBytes(t, generators.Config{Findings: 20, Seed: 1, Shape: "sparse"}), raw)
+	assert.Equal(t, generatedBytes(t, generators.Config{Findings: 20, Seed: 1, Shape: "sparse", Version: 1}), raw)
 
 	stdout, _, code = genRunCLI(append([]string{"datasets", "list"}, flags...)...)
 	require.Equal(t, 0, code)

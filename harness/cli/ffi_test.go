@@ -13,8 +13,8 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/aegisbench/aegisbench/datasets"
 	"github.com/aegisbench/aegisbench/engines/ffiengine"
+	"github.com/aegisbench/aegisbench/internal/reporoot"
 	aegispath "github.com/aegisbench/aegisbench/rust"
 )
 
@@ -22,7 +22,7 @@ import (
 // program; a rustffi build presumes make build, so missing ones fail.
 func builtArtifacts(t *testing.T) (lib, cli string) {
 	t.Helper()
-	root, err := datasets.RepoRoot()
+	root, err := reporoot.Find()
 	require.NoError(t, err)
 	lib = filepath.Join(root, "target", "release", ffiengine.LibraryFile("aegispath"))
 	cli = filepath.Join(root, "target", "release", "aegispath")

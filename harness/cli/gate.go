@@ -24,6 +24,7 @@ import (
 	"github.com/aegisbench/aegisbench/harness/results"
 	"github.com/aegisbench/aegisbench/internal/argval"
 	"github.com/aegisbench/aegisbench/internal/atomicfile"
+	"github.com/aegisbench/aegisbench/internal/reporoot"
 	"github.com/aegisbench/aegisbench/internal/safeio"
 	"github.com/aegisbench/aegisbench/reports"
 )
@@ -240,7 +241,7 @@ func gateSizes(s string) ([]int, error) { return argval.Sizes(s) }
 // gateBaseRef runs base (a git ref) and head (the working tree)
 // interleaved, then judges them.
 func gateBaseRef(ctx context.Context, env Env, f gateFlags) error {
-	root, err := datasets.RepoRoot()
+	root, err := reporoot.Find()
 	if err != nil {
 		return usageError("gate: %v", err)
 	}
@@ -301,7 +302,7 @@ func gateBaseRef(ctx context.Context, env Env, f gateFlags) error {
 			inputs = append(inputs, instructions.InstrInput{N: n, Path: p})
 		}
 		for _, d := range f.datasets {
-			info, err := datasets.DescribeFile(d)
+			info, err := describeDataset(d)
 			if err != nil {
 				return fmt.Errorf("gate: --dataset %w", err)
 			}
@@ -347,7 +348,7 @@ func gateCalibrate(ctx context.Context, env Env, f gateFlags) error {
 	if err != nil {
 		return err
 	}
-	root, err := datasets.RepoRoot()
+	root, err := reporoot.Find()
 	if err != nil {
 		return usageError("gate: %v", err)
 	}

@@ -46,6 +46,7 @@ func runGenerate(env Env, args []string) error {
 	fs.StringVar(&out, "o", "-", "output file, - for stdout")
 	fs.StringVar(&out, "out", "-", "same as -o")
 	listShapes := fs.Bool("list-shapes", false, "list the shapes and what each stresses, then exit")
+	version := fs.Int("generator-version", generators.DefaultVersion, fmt.Sprintf("generator version %d..%d (1 reproduces the datasets of old results files)", generators.MinVersion, generators.LatestVersion))
 	like := fs.String("like", "", "draw the dataset from a profile (`PROFILE.json` of `aegisbench datasets profile --json`) instead of a shape: its accounts and skew, group sizes, mixes and EPSS distribution at any size")
 	rest, err := parseFlags(fs, args)
 	if err != nil {
@@ -66,7 +67,10 @@ func runGenerate(env Env, args []string) error {
 	if err := distinctFiles("generate", []safeio.File{{Flag: "--like", Path: *like}}, []safeio.File{{Flag: "-o", Path: out}}); err != nil {
 		return err
 	}
-	cfg := generators.Config{Findings: *findings, Seed: *seed, Shape: *shape}
+	if *version < generators.MinVersion || *version > generators.LatestVersion {
+		return usageError("generate: --generator-version must be %d..%d, got %d", generators.MinVersion, generators.LatestVersion, *version)
+	}
+	cfg := generators.Config{Findings: *findings, Seed: *seed, Shape: *shape, Version: *version}
 	label := *shape
 	if *like != "" {
 		shapeSet := false
@@ -111,6 +115,9 @@ func runGenerate(env Env, args []string) error {
 	size, sum, err := datasets.GenerateFileContext(ctx, out, cfg, nil)
 	if err != nil {
 		return interrupted(err)
+	}
+	if cfg.Like == nil {
+		label += fmt.Sprintf(", generator version %d", cfg.EffectiveVersion())
 	}
 	fmt.Fprintf(env.Stderr, "wrote %s: %d findings (%s, seed %d), %d bytes, sha256 %s\n", out, cfg.Findings, label, cfg.Seed, size, sum)
 	return nil

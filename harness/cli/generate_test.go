@@ -46,7 +46,7 @@ func TestGenerateToStdoutAndFile(t *testing.T) {
 	stdout, stderr, code := genRunCLI("generate", "--findings", "25", "--seed", "3", "--shape", "chain", "-o", out)
 	require.Equal(t, 0, code, stderr)
 	assert.Empty(t, stdout)
-	assert.Contains(t, stderr, "wrote "+out+": 25 findings (chain, seed 3)")
+	assert.Contains(t, stderr, "wrote "+out+": 25 findings (chain, generator version 2, seed 3)")
 	raw, err := os.ReadFile(out)
 	require.NoError(t, err)
 	assert.Equal(t, want, raw)

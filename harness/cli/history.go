@@ -9,11 +9,11 @@ import (
 	"regexp"
 	"strings"
 
-	"github.com/aegisbench/aegisbench/datasets"
 	"github.com/aegisbench/aegisbench/harness/bench"
 	"github.com/aegisbench/aegisbench/harness/changepoint"
 	"github.com/aegisbench/aegisbench/harness/history"
 	"github.com/aegisbench/aegisbench/internal/atomicfile"
+	"github.com/aegisbench/aegisbench/internal/reporoot"
 	"github.com/aegisbench/aegisbench/reports"
 )
 
@@ -59,7 +59,7 @@ func runHistory(env Env, args []string) error {
 // defaultStore is .aegisbench/history.db at the repository root, or in
 // the working directory outside the repository.
 func defaultStore() string {
-	if root, err := datasets.RepoRoot(); err == nil {
+	if root, err := reporoot.Find(); err == nil {
 		return filepath.Join(root, history.DefaultPath)
 	}
 	return history.DefaultPath

@@ -44,5 +44,5 @@ func TestRunMainJobConformance(t *testing.T) {
 	report, err := os.ReadFile(filepath.Join(out, "report", "CONFORMANCE.md"))
 	require.NoError(t, err)
 	assert.Contains(t, string(report), "**CONFORMANCE PASSED: ")
-	assert.FileExists(t, filepath.Join(os.Getenv("AEGISBENCH_CACHE"), "realistic-200-s1.json"))
+	assert.FileExists(t, filepath.Join(os.Getenv("AEGISBENCH_CACHE"), "realistic-200-s1-g2.json"))
 }

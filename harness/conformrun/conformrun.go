@@ -25,6 +25,7 @@ import (
 	"github.com/aegisbench/aegisbench/harness/bench"
 	"github.com/aegisbench/aegisbench/harness/conform"
 	"github.com/aegisbench/aegisbench/internal/atomicfile"
+	"github.com/aegisbench/aegisbench/internal/reporoot"
 )
 
 // Suite is what a conformance run does: the engines, the cases and where
@@ -106,7 +107,7 @@ func Run(ctx context.Context, s Suite, w, errw io.Writer) error {
 		notes = append(notes, "only one engine: generated cases are digested, not compared; vectors are compared with their expectations")
 	}
 
-	root, rootErr := datasets.RepoRoot()
+	root, rootErr := reporoot.Find()
 	inRoot := func(parts ...string) string {
 		if rootErr != nil {
 			return filepath.Join(parts...)
@@ -302,8 +303,9 @@ func loadExpected(o *Suite, defaultPath string) (*conform.ExpectedFailures, erro
 	return ef, nil
 }
 
-// source produces generated inputs: from the dataset cache for
-// datasets the manifest lists (verified by sha256), in memory otherwise.
+// source produces generated inputs of the manifest's generator version:
+// from the dataset cache for datasets the manifest lists (verified by
+// sha256), in memory otherwise.
 func source() (conform.Source, error) {
 	var manifest *datasets.Manifest
 	if path, err := datasets.DefaultManifestPath(); err == nil {
@@ -312,6 +314,10 @@ func source() (conform.Source, error) {
 				return nil, fmt.Errorf("conform: %w", err)
 			}
 		}
+	}
+	version := generators.DefaultVersion // the manifest's, when there is one
+	if manifest != nil {
+		version = manifest.Version()
 	}
 	var ensureMu sync.Mutex // one cache write at a time (cases may share a dataset)
 	return func(shape string, n int, seed uint64) ([]byte, error) {
@@ -332,7 +338,7 @@ func source() (conform.Source, error) {
 		}
 		var b bytes.Buffer
 		b.Grow(n * 2200)
-		if err := generators.Generate(&b, generators.Config{Findings: n, Seed: seed, Shape: shape}); err != nil {
+		if err := generators.Generate(&b, generators.Config{Findings: n, Seed: seed, Shape: shape, Version: version}); err != nil {
 			return nil, err
 		}
 		return b.Bytes(), nil

@@ -11,7 +11,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/aegisbench/aegisbench/datasets"
+	"github.com/aegisbench/aegisbench/internal/reporoot"
 )
 
 // newLinter returns actionlint with its external checkers (shellcheck,
@@ -25,7 +25,7 @@ func newLinter(t *testing.T) *actionlint.Linter {
 
 func workflowFiles(t *testing.T) []string {
 	t.Helper()
-	root, err := datasets.RepoRoot()
+	root, err := reporoot.Find()
 	require.NoError(t, err)
 	files, err := filepath.Glob(filepath.Join(root, ".github", "workflows", "*.yml"))
 	require.NoError(t, err)
@@ -86,7 +86,7 @@ func runs(job *actionlint.Job) string {
 
 func parseWorkflow(t *testing.T, name string) *actionlint.Workflow {
 	t.Helper()
-	root, err := datasets.RepoRoot()
+	root, err := reporoot.Find()
 	require.NoError(t, err)
 	src, err := os.ReadFile(filepath.Join(root, ".github", "workflows", name))
 	require.NoError(t, err)

@@ -12,8 +12,8 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/aegisbench/aegisbench/datasets"
 	"github.com/aegisbench/aegisbench/harness/history/historytest"
+	"github.com/aegisbench/aegisbench/internal/reporoot"
 )
 
 func git(t *testing.T, dir string, args ...string) string {
@@ -33,7 +33,7 @@ func TestDataBranch(t *testing.T) {
 	if _, err := exec.LookPath("git"); err != nil {
 		t.Skip("git not installed")
 	}
-	root, err := datasets.RepoRoot()
+	root, err := reporoot.Find()
 	require.NoError(t, err)
 	script := filepath.Join(root, "ci", "push-results.sh")
 	tmp := t.TempDir()

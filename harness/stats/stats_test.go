@@ -97,6 +97,26 @@ func TestFitPowerLaw(t *testing.T) {
 	}
 }
 
+func TestExponentCI(t *testing.T) {
+	xs := []float64{1000, 10000, 100000}
+	// Time exactly linear with ±5% noise: the interval holds 1 and is narrow.
+	samples := [][]float64{{0.95, 1.0, 1.05, 1.0, 0.97}, {9.5, 10, 10.5, 10.2, 9.8}, {95, 100, 105, 98, 102}}
+	lo, hi, ok := ExponentCI(xs, samples, 0.95)
+	require.True(t, ok)
+	assert.Less(t, lo, 1.0)
+	assert.Greater(t, hi, 1.0)
+	assert.Less(t, hi-lo, 0.1)
+	lo2, hi2, _ := ExponentCI(xs, samples, 0.95)
+	assert.Equal(t, [2]float64{lo, hi}, [2]float64{lo2, hi2}, "fixed seed: reproducible")
+	// Quadratic: the interval excludes 1.
+	lo, hi, ok = ExponentCI(xs, [][]float64{{1, 1.1, 0.9}, {100, 110, 90}, {10000, 11000, 9000}}, 0.95)
+	require.True(t, ok)
+	assert.Greater(t, lo, 1.9)
+	assert.Less(t, hi, 2.1)
+	_, _, ok = ExponentCI(xs, [][]float64{{1, 2}, {3, 4, 5}, {6, 7, 8}}, 0.95)
+	assert.False(t, ok, "two samples at a size")
+}
+
 func TestRelHalfWidth(t *testing.T) {
 	ten := []float64{10, 12, 11, 13, 9, 10, 14, 11, 12, 10}
 	s := Summarize(ten, benchmath.AssumeNothing, Confidence)

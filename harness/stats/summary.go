@@ -11,7 +11,9 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"math/rand/v2"
 	"slices"
+	"sort"
 
 	"golang.org/x/perf/benchmath"
 
@@ -179,4 +181,57 @@ func FitPowerLaw(xs, ys []float64) (Fit, error) {
 // only when the files declare the unit exact).
 func Of(set *results.Set, s *results.Series, confidence float64) Summary {
 	return Summarize(s.Values, set.Assumption(s.Unit), confidence)
+}
+
+// ExponentCI returns a percentile-bootstrap interval at the given
+// confidence for the exponent FitPowerLaw fits to the medians of samples
+// (samples[i] measured at size xs[i]): each size's samples are resampled
+// with replacement and the medians refitted, bootstrapIters times from a
+// fixed seed so that a report is reproducible. ok is false when some size
+// has fewer than 3 samples (its median would not vary).
+func ExponentCI(xs []float64, samples [][]float64, confidence float64) (lo, hi float64, ok bool) {
+	if len(xs) != len(samples) || len(xs) < 2 {
+		return 0, 0, false
+	}
+	for _, s := range samples {
+		if len(s) < 3 {
+			return 0, 0, false
+		}
+	}
+	rng := rand.New(rand.NewPCG(1, 2))
+	ys := make([]float64, len(xs))
+	var ks []float64
+	scratch := make([]float64, 0, 16)
+	for range bootstrapIters {
+		for i, s := range samples {
+			scratch = scratch[:0]
+			for range s {
+				scratch = append(scratch, s[rng.IntN(len(s))])
+			}
+			ys[i] = median(scratch)
+		}
+		if f, err := FitPowerLaw(xs, ys); err == nil {
+			ks = append(ks, f.Exponent)
+		}
+	}
+	if len(ks) < bootstrapIters/2 {
+		return 0, 0, false
+	}
+	sort.Float64s(ks)
+	tail := (1 - confidence) / 2
+	lo = ks[int(math.Floor(tail*float64(len(ks)-1)))]
+	hi = ks[int(math.Ceil((1-tail)*float64(len(ks)-1)))]
+	return lo, hi, true
+}
+
+const bootstrapIters = 2000
+
+// median returns the median of xs, reordering it.
+func median(xs []float64) float64 {
+	sort.Float64s(xs)
+	n := len(xs)
+	if n%2 == 1 {
+		return xs[n/2]
+	}
+	return (xs[n/2-1] + xs[n/2]) / 2
 }

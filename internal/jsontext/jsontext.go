@@ -1,6 +1,7 @@
-// Package jsontext holds the pieces of JSON string decoding that the
-// project's strict readers share (the Go engine's scanner and the datasets
-// profiler's parser): hex escapes and unescaping of validated strings.
+// Package jsontext holds the JSON string handling the project shares: hex
+// escapes and unescaping of validated strings (the Go engine's scanner and
+// the datasets profiler's parser) and the one string writer, AppendQuoted
+// (the Go engine's output, the generator and the anonymizer).
 package jsontext
 
 import "unicode/utf8"
@@ -70,4 +71,70 @@ func AppendUnescaped(dst, raw []byte) []byte {
 		i += 2
 	}
 	return dst
+}
+
+// safe marks the bytes written as themselves inside a JSON string:
+// printable ASCII other than '"' and '\\'.
+var safe = func() (t [256]bool) {
+	for c := 0x20; c < 0x80; c++ {
+		t[c] = c != '"' && c != '\\'
+	}
+	return t
+}()
+
+const hexDigits = "0123456789abcdef"
+
+// AppendQuoted appends s as a JSON string, the one string writer of the
+// project (the Go engine's output, the generator, the anonymizer): '"',
+// '\\' and control characters escaped (the short forms \" \\ \n \r \t \b \f
+// where RFC 8259 has them, else \u00XX in lower-case hex), valid UTF-8
+// copied as is, each byte of invalid UTF-8 replaced by \ufffd.
+func AppendQuoted(dst []byte, s string) []byte {
+	dst = append(dst, '"')
+	start := 0
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			if safe[c] {
+				i++
+				continue
+			}
+			dst = append(dst, s[start:i]...)
+			dst = AppendEscapedASCII(dst, c)
+			i++
+			start = i
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError && size == 1 {
+			dst = append(dst, s[start:i]...)
+			dst = append(dst, `\ufffd`...)
+			i++
+			start = i
+			continue
+		}
+		i += size
+	}
+	dst = append(dst, s[start:]...)
+	return append(dst, '"')
+}
+
+// AppendEscapedASCII appends the escape AppendQuoted writes for an ASCII
+// byte that needs one ('"', '\\' or a control character).
+func AppendEscapedASCII(dst []byte, c byte) []byte {
+	switch c {
+	case '"', '\\':
+		return append(dst, '\\', c)
+	case '\n':
+		return append(dst, '\\', 'n')
+	case '\r':
+		return append(dst, '\\', 'r')
+	case '\t':
+		return append(dst, '\\', 't')
+	case '\b':
+		return append(dst, '\\', 'b')
+	case '\f':
+		return append(dst, '\\', 'f')
+	}
+	return append(dst, '\\', 'u', '0', '0', hexDigits[c>>4], hexDigits[c&15])
 }

@@ -41,6 +41,7 @@ impl FieldType {
 use FieldType::{Bool, Int, IntArray, Num, Str, StrArray};
 
 /// The 56 fields in section-6 order: the order they are checked and written.
+/// A copy of Go's internal/schema table (TestRustLoaderTableMatches).
 pub const FULL_FIELDS: [(&str, FieldType); 56] = [
     ("schema_version", Str),
     ("id", Str),
@@ -106,67 +107,13 @@ const F_SEVERITY: usize = 15;
 const F_STATUS: usize = 27;
 const F_RESOURCE_TYPE: usize = 31;
 
+/// The position of a field name in FULL_FIELDS (the one table of names in
+/// Rust; Go's internal/schema checks it against its own).
 #[inline]
 fn full_field(key: &[u8]) -> Option<usize> {
-    Some(match key {
-        b"schema_version" => 0,
-        b"id" => 1,
-        b"product_arn" => 2,
-        b"product_name" => 3,
-        b"company_name" => 4,
-        b"generator_id" => 5,
-        b"aws_account_id" => 6,
-        b"aws_account_name" => 7,
-        b"region" => 8,
-        b"types" => 9,
-        b"first_observed_at" => 10,
-        b"last_observed_at" => 11,
-        b"created_at" => 12,
-        b"updated_at" => 13,
-        b"severity_label" => 14,
-        b"severity_normalized" => 15,
-        b"severity_product" => 16,
-        b"confidence" => 17,
-        b"criticality" => 18,
-        b"title" => 19,
-        b"description" => 20,
-        b"remediation_text" => 21,
-        b"remediation_url" => 22,
-        b"source_url" => 23,
-        b"compliance_status" => 24,
-        b"security_control_id" => 25,
-        b"related_requirements" => 26,
-        b"workflow_status" => 27,
-        b"record_state" => 28,
-        b"verification_state" => 29,
-        b"resource_id" => 30,
-        b"resource_type" => 31,
-        b"resource_name" => 32,
-        b"resource_partition" => 33,
-        b"resource_region" => 34,
-        b"resource_tags" => 35,
-        b"vpc_id" => 36,
-        b"subnet_id" => 37,
-        b"network_exposure" => 38,
-        b"public_ip" => 39,
-        b"open_ports" => 40,
-        b"iam_role_arn" => 41,
-        b"data_classification" => 42,
-        b"encrypted_at_rest" => 43,
-        b"vuln_id" => 44,
-        b"cvss_base_score" => 45,
-        b"cvss_vector" => 46,
-        b"epss_e5" => 47,
-        b"exploit_available" => 48,
-        b"fix_available" => 49,
-        b"package_name" => 50,
-        b"package_version" => 51,
-        b"mitre_tactic_id" => 52,
-        b"mitre_technique_id" => 53,
-        b"categories" => 54,
-        b"related_finding_ids" => 55,
-        _ => return None,
-    })
+    FULL_FIELDS
+        .iter()
+        .position(|(name, _)| name.as_bytes() == key)
 }
 
 /// One finding with all 56 fields: the raw JSON text of each value as read

@@ -1,4 +1,4 @@
-package datasets
+package benchsizes
 
 import (
 	"testing"
@@ -7,7 +7,7 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-func TestBenchSizes(t *testing.T) {
+func TestFromEnv(t *testing.T) {
 	tests := []struct {
 		env     string
 		want    []int
@@ -23,12 +23,12 @@ func TestBenchSizes(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.env, func(t *testing.T) {
-			t.Setenv(BenchSizesEnv, tt.env)
-			got, err := BenchSizes()
+			t.Setenv(Env, tt.env)
+			got, err := FromEnv()
 			if tt.wantErr != "" {
 				require.Error(t, err)
 				assert.Contains(t, err.Error(), tt.wantErr)
-				assert.Contains(t, err.Error(), BenchSizesEnv)
+				assert.Contains(t, err.Error(), Env)
 				return
 			}
 			require.NoError(t, err)

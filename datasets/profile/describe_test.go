@@ -1,4 +1,4 @@
-package datasets_test
+package profile_test
 
 import (
 	"os"
@@ -11,18 +11,19 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/aegisbench/aegisbench/datasets"
+	"github.com/aegisbench/aegisbench/datasets/profile"
 	"github.com/aegisbench/aegisbench/engines"
-	_ "github.com/aegisbench/aegisbench/engines/goengine" // registers "go"
+	"github.com/aegisbench/aegisbench/engines/goengine"
 	"github.com/aegisbench/aegisbench/generators"
 )
 
-func TestDescribeFile(t *testing.T) {
+func TestDescribe(t *testing.T) {
 	dir := t.TempDir()
 	path := filepath.Join(dir, "mine.json")
 	size, sum, err := datasets.GenerateFile(path, generators.Config{Findings: 500, Seed: 3}, nil)
 	require.NoError(t, err)
 
-	info, err := datasets.DescribeFile(path)
+	info, err := profile.Describe(path, withEngine())
 	require.NoError(t, err)
 	assert.Equal(t, path, info.Path)
 	assert.Equal(t, "mine.json", info.Name)
@@ -34,8 +35,7 @@ func TestDescribeFile(t *testing.T) {
 	assert.True(t, strings.HasPrefix(info.ProfileSummary, "500 findings, "), info.ProfileSummary)
 
 	// The summary carries the engine's counts, as the engine computes them.
-	e, err := engines.Open("go")
-	require.NoError(t, err)
+	e := goengine.New()
 	raw, err := os.ReadFile(path)
 	require.NoError(t, err)
 	out, err := e.AttackPaths(t.Context(), raw, engines.DefaultOptions())
@@ -43,10 +43,15 @@ func TestDescribeFile(t *testing.T) {
 	edges := regexp.MustCompile(`"totals":\{[^}]*"edges":(\d+)`).FindSubmatch(out)
 	require.NotNil(t, edges)
 	assert.Contains(t, info.ProfileSummary, "edges "+string(edges[1])+" (")
-	assert.Regexp(t, `, 5 accounts \(largest 3[0-9]\.[0-9]%\), `, info.ProfileSummary)
+	assert.Regexp(t, `, 5 accounts \(largest [34][0-9]\.[0-9]%\), `, info.ProfileSummary)
+
+	// Without an engine: no engine counts.
+	info, err = profile.Describe(path, profile.Options{})
+	require.NoError(t, err)
+	assert.NotContains(t, info.ProfileSummary, "edges ")
 }
 
-func TestDescribeFileRejectsBadFiles(t *testing.T) {
+func TestDescribeRejectsBadFiles(t *testing.T) {
 	dir := t.TempDir()
 	for _, tc := range []struct{ name, doc, want string }{
 		{"not json", "not json at all", "not a valid findings document: byte 0: not a findings document"},
@@ -56,7 +61,7 @@ func TestDescribeFileRejectsBadFiles(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			path := filepath.Join(dir, "bad.json")
 			require.NoError(t, os.WriteFile(path, []byte(tc.doc), 0o644))
-			info, err := datasets.DescribeFile(path)
+			info, err := profile.Describe(path, withEngine())
 			require.Error(t, err)
 			assert.Contains(t, err.Error(), path+": "+"not a valid findings document: ")
 			assert.Contains(t, err.Error(), tc.want)
@@ -64,7 +69,7 @@ func TestDescribeFileRejectsBadFiles(t *testing.T) {
 			assert.Len(t, info.SHA256, 64)
 		})
 	}
-	_, err := datasets.DescribeFile(filepath.Join(dir, "missing.json"))
+	_, err := profile.Describe(filepath.Join(dir, "missing.json"), withEngine())
 	assert.ErrorIs(t, err, os.ErrNotExist)
 }
 
