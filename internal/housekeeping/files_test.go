@@ -33,4 +33,3 @@ func sourceFiles(t *testing.T, root string) []string {
 	}
 	return files
 }
-
