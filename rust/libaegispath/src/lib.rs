@@ -9,6 +9,7 @@ pub mod attackpath;
 mod document;
 pub mod json;
 pub mod loader;
+pub mod stream;
 pub mod types;
 pub mod validate;
 

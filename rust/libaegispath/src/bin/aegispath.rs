@@ -15,19 +15,22 @@
 use std::fs;
 use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::process::ExitCode;
+use std::time::{Duration, Instant};
 
+use aegispath::stream::{StreamError, read_findings};
 use aegispath::types::{DEFAULT_MAX_DEPTH, DEFAULT_TOP_K};
-use aegispath::{ErrorDoc, attack_paths, list_findings};
+use aegispath::{ErrorDoc, Finding, Options, attackpath, encode, list_findings, validate};
 
 const USAGE: &str = "\
-usage: aegispath --in FILE [--out FILE] [--max-depth N] [--top-k K]
+usage: aegispath --in FILE [--out FILE] [--max-depth N] [--top-k K] [--timings]
        aegispath list --in FILE [--query JSON] [--out FILE]
 
 Computes attack paths (default max-depth 4, top-k 20) or runs the list
 operation over a findings document. The output document goes to --out or
 stdout (exit 0); on bad input the error document goes there instead, a
-message to stderr, and the exit status is 1. Usage errors exit 2.";
+message to stderr, and the exit status is 1. Usage errors exit 2.
+A regular file is streamed (only the engine fields are kept); --timings
+writes the wall time of each stage to stderr.";
 
 /// What the command line asks for.
 #[derive(Debug, PartialEq)]
@@ -39,6 +42,7 @@ enum Command {
         out: Option<PathBuf>,
         max_depth: i64,
         top_k: i64,
+        timings: bool,
     },
     List {
         input: PathBuf,
@@ -57,6 +61,7 @@ fn parse_args(args: &[String]) -> Result<Command, String> {
     let mut max_depth = DEFAULT_MAX_DEPTH;
     let mut top_k = DEFAULT_TOP_K;
     let mut query = String::new();
+    let mut timings = false;
     let mut i = 0;
     while i < rest.len() {
         let arg = rest[i].as_str();
@@ -68,6 +73,10 @@ fn parse_args(args: &[String]) -> Result<Command, String> {
         match flag {
             "-h" | "--help" => return Ok(Command::Help),
             "--version" => return Ok(Command::Version),
+            "--timings" if !list && inline.is_none() => {
+                timings = true;
+                continue;
+            }
             "--in" | "--out" | "--max-depth" | "--top-k" | "--query" => {}
             _ => return Err(format!("unknown argument {arg:?}")),
         }
@@ -104,8 +113,96 @@ fn parse_args(args: &[String]) -> Result<Command, String> {
             out,
             max_depth,
             top_k,
+            timings,
         }
     })
+}
+
+/// Stage wall times, written as one `timings:` line (the format
+/// aegisbench's engines.ParseTimings reads).
+#[derive(Default)]
+struct Timings {
+    stages: Vec<(&'static str, Duration)>,
+    at: Option<Instant>,
+}
+
+impl Timings {
+    fn start(&mut self) {
+        self.at = Some(Instant::now());
+    }
+
+    /// Ends the stage `name` (started by `start` or the previous stage).
+    fn stage(&mut self, name: &'static str) {
+        let now = Instant::now();
+        if let Some(at) = self.at {
+            self.stages.push((name, now - at));
+        }
+        self.at = Some(now);
+    }
+
+    fn line(&self) -> String {
+        let ms = |d: Duration| d.as_secs_f64() * 1e3;
+        let mut s = String::from("timings:");
+        for (name, d) in &self.stages {
+            s.push_str(&format!(" {name}={:.3}ms", ms(*d)));
+        }
+        let total: Duration = self.stages.iter().map(|(_, d)| *d).sum();
+        s.push_str(&format!(" total={:.3}ms", ms(total)));
+        s
+    }
+}
+
+/// Compute and encode, timed.
+fn compute_encode(findings: &[Finding<'_>], opt: Options, t: &mut Timings) -> Vec<u8> {
+    let doc = attackpath::compute(findings, opt);
+    t.stage("compute");
+    let out = encode(&doc);
+    t.stage("encode");
+    // The process ends right after writing: the document's memory is not
+    // freed piece by piece.
+    std::mem::forget(doc);
+    out
+}
+
+/// The attack-path operation on a file: options first, then the findings,
+/// streamed from a regular file (only the engine fields are kept) or read
+/// whole from anything else (a pipe, a device). Ok(Err) is bad input.
+fn paths(
+    input: &Path,
+    max_depth: i64,
+    top_k: i64,
+    t: &mut Timings,
+) -> Result<Result<Vec<u8>, ErrorDoc>, String> {
+    let opt = match Options::new(max_depth, top_k) {
+        Ok(o) => o,
+        Err(e) => return Ok(Err(e)),
+    };
+    let cant = |e: std::io::Error| format!("{}: {e}", input.display());
+    let file = fs::File::open(input).map_err(cant)?;
+    t.start();
+    if file.metadata().map_err(cant)?.is_file() {
+        let findings = match read_findings(file) {
+            Ok(f) => f,
+            Err(StreamError::Doc(e)) => return Ok(Err(e)),
+            Err(StreamError::Io(e)) => return Err(cant(e)),
+        };
+        t.stage("read+validate");
+        let out = compute_encode(findings.findings(), opt, t);
+        std::mem::forget(findings);
+        return Ok(Ok(out));
+    }
+    let mut data = Vec::new();
+    std::io::Read::read_to_end(&mut &file, &mut data).map_err(cant)?;
+    t.stage("read");
+    let findings = match validate::parse_findings(&data) {
+        Ok(f) => f,
+        Err(e) => return Ok(Err(e)),
+    };
+    t.stage("validate");
+    let out = compute_encode(&findings, opt, t);
+    std::mem::forget(findings);
+    std::mem::forget(data);
+    Ok(Ok(out))
 }
 
 /// Writes `data` to `out` through a temporary file and a rename, or to
@@ -149,6 +246,8 @@ fn describe(file: &Path, option: &str, e: &ErrorDoc) -> String {
 }
 
 fn run(cmd: Command) -> Result<(), (u8, String)> {
+    let mut t = Timings::default();
+    let mut timings = false;
     let (input, out, option, result) = match cmd {
         Command::Help => {
             println!("{USAGE}");
@@ -165,9 +264,10 @@ fn run(cmd: Command) -> Result<(), (u8, String)> {
             out,
             max_depth,
             top_k,
+            timings: want,
         } => {
-            let data = fs::read(&input).map_err(|e| (1, format!("{}: {e}", input.display())))?;
-            let result = attack_paths(&data, max_depth, top_k);
+            timings = want;
+            let result = paths(&input, max_depth, top_k, &mut t).map_err(|m| (1, m))?;
             (input, out, "option", result)
         }
         Command::List { input, out, query } => {
@@ -177,7 +277,14 @@ fn run(cmd: Command) -> Result<(), (u8, String)> {
         }
     };
     match result {
-        Ok(doc) => write_output(out.as_deref(), &doc).map_err(|m| (1, m)),
+        Ok(doc) => {
+            write_output(out.as_deref(), &doc).map_err(|m| (1, m))?;
+            t.stage("write");
+            if timings {
+                eprintln!("{}", t.line());
+            }
+            Ok(())
+        }
         Err(e) => {
             write_output(out.as_deref(), &e.to_json()).map_err(|m| (1, m))?;
             Err((1, describe(&input, option, &e)))
@@ -185,20 +292,22 @@ fn run(cmd: Command) -> Result<(), (u8, String)> {
     }
 }
 
-fn main() -> ExitCode {
+/// Exits with std::process::exit: nothing is left to free or flush (the
+/// output was written and flushed), so the process ends at once.
+fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let cmd = match parse_args(&args) {
         Ok(c) => c,
         Err(msg) => {
             eprintln!("aegispath: {msg}\n{USAGE}");
-            return ExitCode::from(2);
+            std::process::exit(2);
         }
     };
     match run(cmd) {
-        Ok(()) => ExitCode::SUCCESS,
+        Ok(()) => std::process::exit(0),
         Err((code, msg)) => {
             eprintln!("aegispath: {msg}");
-            ExitCode::from(code)
+            std::process::exit(code.into());
         }
     }
 }
@@ -219,7 +328,8 @@ mod tests {
                 input: "f.json".into(),
                 out: None,
                 max_depth: 6,
-                top_k: 0
+                top_k: 0,
+                timings: false
             })
         );
         assert_eq!(
@@ -242,6 +352,8 @@ mod tests {
             "--in f --bogus 1",
             "--in f --query {}",
             "list --in f --top-k 1",
+            "list --in f --timings",
+            "--in f --timings=1",
         ] {
             assert!(parse_args(&args(bad)).is_err(), "{bad}");
         }
