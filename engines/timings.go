@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -37,6 +38,8 @@ type Stage struct {
 // ignores Add, so engines time their stages unconditionally.
 type Timings struct {
 	Stages []Stage
+	// PeakRSS is the process's peak resident set in bytes, 0 when unknown.
+	PeakRSS int64
 }
 
 // Add appends a stage; it does nothing on a nil receiver.
@@ -63,16 +66,20 @@ func (t *Timings) Total() time.Duration {
 	return sum
 }
 
-// Format writes the stages on one line, milliseconds with three decimals:
-// "timings: read=1.234ms validate=... total=...ms". Its output
-// is parsed back by ParseTimings.
+// Format writes the stages on one line, milliseconds with three decimals,
+// then the peak RSS when known: "timings: read=1.234ms validate=...
+// total=...ms peak_rss=...kB". ParseTimings reads it back.
 func (t *Timings) Format(w io.Writer) error {
 	var b strings.Builder
 	b.WriteString("timings:")
 	for _, s := range t.Stages {
 		fmt.Fprintf(&b, " %s=%.3fms", s.Name, ms(s.D))
 	}
-	fmt.Fprintf(&b, " total=%.3fms\n", ms(t.Total()))
+	fmt.Fprintf(&b, " total=%.3fms", ms(t.Total()))
+	if t.PeakRSS > 0 {
+		fmt.Fprintf(&b, " peak_rss=%dkB", t.PeakRSS>>10)
+	}
+	b.WriteByte('\n')
 	_, err := io.WriteString(w, b.String())
 	return err
 }
@@ -91,6 +98,14 @@ func ParseTimings(stderr []byte) (*Timings, error) {
 		t := &Timings{}
 		for _, f := range strings.Fields(rest) {
 			name, val, ok := strings.Cut(f, "=")
+			if kb, isKB := strings.CutSuffix(val, "kB"); ok && isKB && name == "peak_rss" {
+				n, err := strconv.ParseInt(kb, 10, 64)
+				if err != nil {
+					return nil, fmt.Errorf("timings: bad stage %q", f)
+				}
+				t.PeakRSS = n << 10
+				continue
+			}
 			v, err := time.ParseDuration(val)
 			if !ok || err != nil {
 				return nil, fmt.Errorf("timings: bad stage %q", f)

@@ -1,13 +1,10 @@
 package goengine
 
 import (
-	"bufio"
-	"bytes"
 	"fmt"
 	"os"
 	"os/exec"
 	"runtime"
-	"strconv"
 	"strings"
 	"testing"
 	"unsafe"
@@ -15,6 +12,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/aegisbench/aegisbench/datasets"
+	"github.com/aegisbench/aegisbench/internal/peakrss"
 )
 
 // rssChildEnv names the file the helper process streams; set only by
@@ -76,23 +74,7 @@ func TestStreamingPeakRSSChild(t *testing.T) {
 	defer f.Close()
 	fs, err := DecodeReader(f)
 	require.NoError(t, err)
-	peak, err := vmHWM()
+	peak, err := peakrss.Self()
 	require.NoError(t, err)
 	fmt.Printf("stream-rss findings=%d own=%d peak=%d\n", len(fs), ownBytes(fs), peak)
-}
-
-// vmHWM returns this process's peak resident set in bytes.
-func vmHWM() (int, error) {
-	b, err := os.ReadFile("/proc/self/status")
-	if err != nil {
-		return 0, err
-	}
-	sc := bufio.NewScanner(bytes.NewReader(b))
-	for sc.Scan() {
-		if rest, ok := strings.CutPrefix(sc.Text(), "VmHWM:"); ok {
-			kb, err := strconv.Atoi(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(rest), "kB")))
-			return kb << 10, err
-		}
-	}
-	return 0, fmt.Errorf("no VmHWM in /proc/self/status")
 }

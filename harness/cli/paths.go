@@ -12,6 +12,7 @@ import (
 
 	"github.com/aegisbench/aegisbench/engines"
 	"github.com/aegisbench/aegisbench/internal/atomicfile"
+	"github.com/aegisbench/aegisbench/internal/peakrss"
 )
 
 func init() {
@@ -46,7 +47,7 @@ func runPaths(env Env, args []string) error {
 	out := fs.String("out", "", "output file; stdout when empty or -")
 	maxDepth := fs.Int("max-depth", engines.DefaultMaxDepth, fmt.Sprintf("longest path in edges (%d..%d)", engines.MinMaxDepth, engines.MaxMaxDepth))
 	topK := fs.Int("top-k", engines.DefaultTopK, fmt.Sprintf("paths kept per account, 0 for all (0..%d)", engines.MaxTopK))
-	timings := fs.Bool("timings", false, "write the wall time of each stage (read, validate, compute, encode, write) to stderr")
+	timings := fs.Bool("timings", false, "write the wall time of each stage (read, validate, compute, encode, write) and the peak RSS to stderr")
 	rest, err := parseFlags(fs, args)
 	if err != nil {
 		return err
@@ -85,6 +86,7 @@ func runPaths(env Env, args []string) error {
 	}
 	if *timings {
 		tm.Since(engines.StageWrite, start)
+		tm.PeakRSS, _ = peakrss.Self() // 0 (left out) when unknown
 		return tm.Format(env.Stderr)
 	}
 	return nil

@@ -480,6 +480,13 @@ mod tests {
         assert!(matches!(read_findings(Broken), Err(StreamError::Io(_))));
     }
 
+    /// The Go test of aegispath's peak RSS (engines/rustengine) counts 128
+    /// bytes per finding.
+    #[test]
+    fn a_finding_takes_at_most_128_bytes() {
+        assert!(std::mem::size_of::<Finding<'static>>() <= 128);
+    }
+
     #[test]
     fn repeated_strings_are_stored_once() {
         let doc = format!("[{},{}]", good("a"), good("b"));

@@ -148,8 +148,26 @@ impl Timings {
         }
         let total: Duration = self.stages.iter().map(|(_, d)| *d).sum();
         s.push_str(&format!(" total={:.3}ms", ms(total)));
+        if let Some(kb) = peak_rss_kb() {
+            s.push_str(&format!(" peak_rss={kb}kB"));
+        }
         s
     }
+}
+
+/// This process's peak resident set in kB: VmHWM of /proc/self/status,
+/// the high-water mark of its own address space (the rusage maxrss of a
+/// process started by a Go program holds the parent's peak). None where
+/// there is no /proc.
+fn peak_rss_kb() -> Option<u64> {
+    let status = fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    line["VmHWM:".len()..]
+        .trim()
+        .trim_end_matches("kB")
+        .trim()
+        .parse()
+        .ok()
 }
 
 /// Compute and encode, timed.
@@ -205,8 +223,8 @@ fn paths(
     Ok(Ok(out))
 }
 
-/// Writes `data` to `out` through a temporary file and a rename, or to
-/// stdout.
+/// Writes `data` to `out` through a temporary file and a rename (straight
+/// into it when it is a device or a pipe), or to stdout.
 fn write_output(out: Option<&Path>, data: &[u8]) -> Result<(), String> {
     let Some(path) = out else {
         let mut stdout = std::io::stdout().lock();
@@ -215,6 +233,15 @@ fn write_output(out: Option<&Path>, data: &[u8]) -> Result<(), String> {
             .and_then(|()| stdout.flush())
             .map_err(|e| format!("writing stdout: {e}"));
     };
+    if fs::metadata(path).is_ok_and(|m| !m.is_file()) {
+        // A device or a pipe (say /dev/null): write into it; a rename
+        // would replace it with a regular file.
+        return fs::OpenOptions::new()
+            .write(true)
+            .open(path)
+            .and_then(|mut f| f.write_all(data))
+            .map_err(|e| format!("writing {}: {e}", path.display()));
+    }
     let name = path
         .file_name()
         .ok_or_else(|| format!("{}: not a file name", path.display()))?;
