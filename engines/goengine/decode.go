@@ -128,6 +128,8 @@ type decoder struct {
 	out     []Finding
 	err     *engines.Error // first field or duplicate error
 	size    int            // the document's size when known (estimates)
+	// interned holds the shared strings when streaming (see shared).
+	interned map[string]string
 }
 
 // decode reads the document. Each step (the array's start; an element and
@@ -335,19 +337,18 @@ func (d *decoder) setField(f *Finding, k int, sl *slot) bool {
 		if len(v) == 0 {
 			return false
 		}
-		str := d.arena.string(v)
 		switch k {
 		case fieldID:
-			f.ID = str
+			f.ID = d.arena.string(v)
 		case fieldAccount:
-			f.AccountID = str
+			f.AccountID = d.shared(v)
 		default:
-			f.ResourceID = str
+			f.ResourceID = d.shared(v)
 		}
 	case fieldVPC:
-		f.VPCID = d.arena.string(v)
+		f.VPCID = d.shared(v)
 	case fieldRole:
-		f.IAMRoleARN = d.arena.string(v)
+		f.IAMRoleARN = d.shared(v)
 	case fieldStatus:
 		f.WorkflowStatus = ParseWorkflowStatus(v)
 		return f.WorkflowStatus != 0
@@ -362,6 +363,22 @@ func (d *decoder) setField(f *Finding, k int, sl *slot) bool {
 		return f.Tactic != 0
 	}
 	return true
+}
+
+// shared returns a string value that many findings repeat (account,
+// resource, VPC, role). Streaming, each distinct value is stored once, so a
+// document larger than memory fits; in memory, where the document itself
+// is the larger cost, it is copied as ids are.
+func (d *decoder) shared(v []byte) string {
+	if d.interned == nil {
+		return d.arena.string(v)
+	}
+	if s, ok := d.interned[string(v)]; ok {
+		return s
+	}
+	s := d.arena.string(v)
+	d.interned[s] = s
+	return s
 }
 
 // truncate shortens s for messages.

@@ -20,13 +20,21 @@ import (
 const rssChildEnv = "AEGISBENCH_STREAM_RSS_FILE"
 
 // ownBytes is the engine's own data after decoding: the findings, their
-// strings and the id index (a Go map costs about two words per entry plus
-// its groups; counted as 48 bytes per id).
+// ids, the id index (a Go map costs about two words per entry plus its
+// groups; counted as 48 bytes per id) and each distinct shared string once
+// (with 48 bytes for its entry in the intern table).
 func ownBytes(fs []Finding) int {
 	n := len(fs) * int(unsafe.Sizeof(Finding{}))
+	seen := map[string]bool{}
 	for i := range fs {
 		f := &fs[i]
-		n += len(f.ID) + len(f.AccountID) + len(f.ResourceID) + len(f.VPCID) + len(f.IAMRoleARN) + 48
+		n += len(f.ID) + 48
+		for _, s := range []string{f.AccountID, f.ResourceID, f.VPCID, f.IAMRoleARN} {
+			if !seen[s] {
+				seen[s] = true
+				n += len(s) + 48
+			}
+		}
 	}
 	return n
 }
