@@ -15,7 +15,7 @@ PERF_VERSION := $(shell $(GO) list -m -f '{{.Version}}' golang.org/x/perf)
 LIBDIGEST     = $(shell sha256sum target/release/libaegispath.a 2>/dev/null | cut -c1-16)
 export CGO_CFLAGS = -O2 -g -DAEGISPATH_LIB_DIGEST=$(LIBDIGEST)
 
-.PHONY: all build rust go run test check conform conform-arm64 bench bench-check bench-scale baseline seed-baseline calibrate clean
+.PHONY: all build rust go run test check conform conform-arm64 bench bench-check bench-scale bench-10m baseline seed-baseline calibrate clean
 
 all: build
 
@@ -60,6 +60,12 @@ bench-scale: build
 	$(BIN)/aegisbench bench --sizes 200,2000,20000,200000,1000000 --count 3 --benchtime 1x --keep-going \
 	    --criterion-sample-size 10 -o $(OUT)/results-scale.txt
 	$(BIN)/aegisbench report $(OUT)/results-scale.txt -o $(OUT)/report-scale --title "Scale ladder: $(PLATFORM)"
+
+## bench-10m: 10,000,000 realistic findings (~21 GB, generated on demand, checked by sha256) through
+## aegispath and the Go engine as whole processes; results join the scale report.
+bench-10m: build
+	OUT=$(OUT) bash ci/bench-10m.sh
+	$(BIN)/aegisbench report $(wildcard $(OUT)/results-scale.txt) $(OUT)/results-10m.txt -o $(OUT)/report-scale --title "Scale ladder: $(PLATFORM)"
 
 ## baseline: the committed per-platform baseline (run on a quiet machine; 7 samples give 95% CIs).
 baseline: build
