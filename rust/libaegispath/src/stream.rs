@@ -480,11 +480,11 @@ mod tests {
         assert!(matches!(read_findings(Broken), Err(StreamError::Io(_))));
     }
 
-    /// The Go test of aegispath's peak RSS (engines/rustengine) counts 128
+    /// The Go test of aegispath's peak RSS (engines/rustengine) counts 136
     /// bytes per finding.
     #[test]
-    fn a_finding_takes_at_most_128_bytes() {
-        assert!(std::mem::size_of::<Finding<'static>>() <= 128);
+    fn a_finding_takes_at_most_136_bytes() {
+        assert!(std::mem::size_of::<Finding<'static>>() <= 136);
     }
 
     #[test]
