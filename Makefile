@@ -9,7 +9,6 @@ OUT     ?= out
 SIZES   ?= 200,2000,20000
 COUNT   ?= 5
 PLATFORM     := $(shell $(GO) env GOOS)-$(shell $(GO) env GOARCH)
-PERF_VERSION := $(shell $(GO) list -m -f '{{.Version}}' golang.org/x/perf)
 # A digest of the Rust static library in CGO_CFLAGS makes the Go build cache
 # relink when the library changes (the cache does not track -l archives).
 LIBDIGEST     = $(shell sha256sum target/release/libaegispath.a 2>/dev/null | cut -c1-16)
@@ -38,7 +37,7 @@ test:
 
 ## conform: the full conformance run (all shapes, 5 seeds, 200..20000, every vector).
 conform: build
-	$(BIN)/aegisbench conform --engines go,rust-ffi,rust-cli --sizes 200,2000,20000 --shapes all --seeds 1..5 --report $(OUT)/report/CONFORMANCE.md
+	$(BIN)/aegisbench conform --engines go,rust-ffi,rust-cli --sizes 200,2000,20000 --shapes all --seeds 1..5 --report $(OUT)/report/CONFORMANCE.md --verdict $(OUT)/conform-verdict.json
 
 ## conform-arm64: the Go engine's digests under qemu-user (arm64) against amd64.
 conform-arm64:
@@ -51,8 +50,8 @@ bench: build
 
 ## bench-check: benchstat itself on the results, and the test that its medians equal the report's.
 bench-check:
-	$(GO) run golang.org/x/perf/cmd/benchstat@$(PERF_VERSION) $(OUT)/results.txt
-	AEGISBENCH_BENCHSTAT=1 AEGISBENCH_BENCHSTAT_FILES=$(OUT)/results.txt $(GO) test -count=1 -run TestBenchstatAgrees ./reports/
+	$(GO) tool benchstat $(OUT)/results.txt
+	AEGISBENCH_BENCHSTAT_FILES=$(OUT)/results.txt $(GO) test -count=1 -run TestBenchstatAgrees ./reports/
 
 ## bench-scale: the realistic ladder up to 1,000,000 findings, one op per sample, 3 samples.
 bench-scale: build
@@ -82,9 +81,13 @@ seed-baseline:
 	$(GO) run ./cmd/aegisbench report reports/baselines/darwin-arm64/results.txt \
 	    -o reports/baselines/darwin-arm64 --title "Performance Baseline: darwin-arm64 (Apple M2 Max), as reported by the seed"
 
-## calibrate: the gate's false-positive and detection rates on this machine (A/A and injected slowdowns).
+## calibrate: the whole gate on this machine: A/A false alarms over 20 runs of the whole default
+## benchmark set (with and without Holm), a slowdown injected into one benchmark, per-series power.
+## CPU-heavy: 20 pairs x 2 sides x 10 rounds = 400 `bench --count 1` runs of the default set (hours);
+## CALIBRATE_ARGS narrows it, e.g. CALIBRATE_ARGS='--count 6 --bench-args "--only go --engines go --sizes 200"'.
+CALIBRATE_ARGS ?=
 calibrate: build
-	$(BIN)/aegisbench gate --calibrate -o $(OUT)/report/calibration.md
+	$(BIN)/aegisbench gate --calibrate $(CALIBRATE_ARGS) -o $(OUT)/report/calibration.md
 
 clean:
 	rm -rf $(BIN) $(OUT) target

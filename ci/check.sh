@@ -12,6 +12,9 @@ step "gofmt"
 unformatted=$(gofmt -l $(git ls-files '*.go'; find . -name '*.go' -newer go.mod -not -path './target/*' 2>/dev/null) 2>/dev/null | sort -u)
 if [ -n "$unformatted" ]; then echo "gofmt would change:"; echo "$unformatted"; exit 1; fi
 
+step "go mod tidy (go.mod and go.sum unchanged)"
+go mod tidy -diff
+
 step "cargo fmt --check"
 cargo fmt --all -- --check
 

@@ -5,7 +5,7 @@ import (
 	"fmt"
 	"path/filepath"
 
-	"github.com/aegisbench/aegisbench/harness/stats"
+	"github.com/aegisbench/aegisbench/harness/results"
 	"github.com/aegisbench/aegisbench/internal/atomicfile"
 )
 
@@ -15,7 +15,7 @@ const BaselineFile = "BASELINE.md"
 // WriteBaseline builds the baseline of set and writes DIR/BASELINE.md and
 // DIR/plots/*.png|svg. Every file is written to a temporary name and
 // renamed, so an error leaves no half-written file.
-func WriteBaseline(dir string, set *stats.Set, opt Options) (*Baseline, error) {
+func WriteBaseline(dir string, set *results.Set, opt Options) (*Baseline, error) {
 	b, err := Build(set, opt)
 	if err != nil {
 		return nil, err

@@ -16,21 +16,16 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/aegisbench/aegisbench/harness/bench"
+	"github.com/aegisbench/aegisbench/harness/results"
 	"github.com/aegisbench/aegisbench/harness/stats"
 )
 
-// TestBenchstatAgrees runs benchstat itself (golang.org/x/perf/cmd/benchstat
-// at the version go.mod requires) on results files and checks that every
-// median it prints is the one the report computes. It needs the Go module
-// proxy or a module cache holding benchstat, so it runs only when
-// AEGISBENCH_BENCHSTAT=1 (make bench-check sets it); results files of real
-// runs can be added in AEGISBENCH_BENCHSTAT_FILES (a path list).
+// TestBenchstatAgrees runs benchstat itself (`go tool benchstat`: go.mod
+// declares golang.org/x/perf/cmd/benchstat as a tool, at the version the
+// harness links) on results files and checks that every median it prints
+// is the one the report computes. Results files of real runs can be added
+// in AEGISBENCH_BENCHSTAT_FILES (a path list; make bench-check sets it).
 func TestBenchstatAgrees(t *testing.T) {
-	if os.Getenv("AEGISBENCH_BENCHSTAT") != "1" {
-		t.Skip("set AEGISBENCH_BENCHSTAT=1 to run benchstat itself (needs the Go module proxy or cache)")
-	}
-	version := perfVersion(t)
 	files := []string{
 		"testdata/synthetic-linux-amd64.txt",
 		"../harness/bench/testdata/results.golden",
@@ -44,19 +39,19 @@ func TestBenchstatAgrees(t *testing.T) {
 		t.Run(filepath.Base(file), func(t *testing.T) {
 			ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 			defer cancel()
-			cmd := exec.CommandContext(ctx, "go", "run", "golang.org/x/perf/cmd/benchstat@"+version, "-format", "csv", file)
+			cmd := exec.CommandContext(ctx, "go", "tool", "benchstat", "-format", "csv", file)
 			var stdout, stderr bytes.Buffer
 			cmd.Stdout, cmd.Stderr = &stdout, &stderr
 			require.NoError(t, cmd.Run(), stderr.String())
 
-			set, err := stats.Load(file)
+			set, err := results.Load(file)
 			require.NoError(t, err)
 			medians := parseBenchstatCSV(t, stdout.Bytes())
 			require.NotEmpty(t, medians)
 			for key, v := range medians {
 				s := set.Lookup(key[0], key[1])
 				require.NotNil(t, s, "benchstat row %v not in the set", key)
-				got := set.Summary(s, stats.Confidence).Center
+				got := stats.Of(set, s, stats.Confidence).Center
 				assert.InDelta(t, v, got, 1e-12*max(1, v), "%v", key)
 			}
 			// Every time series of the set was in benchstat's output.
@@ -68,20 +63,6 @@ func TestBenchstatAgrees(t *testing.T) {
 			}
 		})
 	}
-}
-
-// perfVersion reads the golang.org/x/perf version from ../go.mod.
-func perfVersion(t *testing.T) string {
-	raw, err := os.ReadFile("../go.mod")
-	require.NoError(t, err)
-	for _, line := range strings.Split(string(raw), "\n") {
-		f := strings.Fields(line)
-		if len(f) >= 2 && f[0] == "golang.org/x/perf" {
-			return f[1]
-		}
-	}
-	t.Fatal("golang.org/x/perf not in go.mod")
-	return ""
 }
 
 // parseBenchstatCSV reads benchstat's CSV tables into (name, unit) ->
@@ -106,8 +87,13 @@ func parseBenchstatCSV(t *testing.T, out []byte) map[[2]string]float64 {
 		default:
 			v, err := strconv.ParseFloat(rec[1], 64)
 			require.NoError(t, err, line)
-			res[[2]string{bench.StripGOMAXPROCS(rec[0]), unit}] = v
+			res[[2]string{stripProcs(rec[0]), unit}] = v
 		}
 	}
 	return res
+}
+
+func stripProcs(name string) string {
+	n, _ := results.StripProcs(name)
+	return n
 }

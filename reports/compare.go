@@ -3,18 +3,45 @@ package reports
 import (
 	"fmt"
 	"io"
+	"math"
 	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
 
+	"github.com/aegisbench/aegisbench/harness/results"
 	"github.com/aegisbench/aegisbench/harness/stats"
 )
 
 // Side is one platform of a comparison: its results and a label.
 type Side struct {
 	Label string
-	Set   *stats.Set
+	Set   *results.Set
+}
+
+// Class says how a row compares across platforms.
+type Class int
+
+// Classes of a comparison row.
+const (
+	// NotComparable: the figures differ in kind (Reasons say why).
+	NotComparable Class = iota
+	// Comparable: dimensionless figures, or exact units of the same code
+	// on the same data.
+	Comparable
+	// Normalized: absolute times of the same code on the same data,
+	// compared after dividing by the platforms' calibration ratio.
+	Normalized
+)
+
+func (c Class) String() string {
+	switch c {
+	case Comparable:
+		return "comparable"
+	case Normalized:
+		return "after normalizing"
+	}
+	return "no"
 }
 
 // CompareRow is one benchmark and unit present on both sides.
@@ -23,29 +50,85 @@ type CompareRow struct {
 	N          int
 	A, B       stats.Summary
 	Ratio      float64 // median(B) / median(A)
-	Reasons    []string
+	Class      Class
+	// NormRatio is Ratio divided by the calibration ratio (Normalized
+	// rows only; NaN otherwise).
+	NormRatio float64
+	Reasons   []string
 }
 
-// Comparable reports whether nothing makes the two figures differ in kind.
-func (r CompareRow) Comparable() bool { return len(r.Reasons) == 0 }
+// Comparable reports whether the row compares, directly or normalized.
+func (r CompareRow) Comparable() bool { return r.Class != NotComparable }
 
 // PlatformComparison is the comparison of two platforms' results.
 type PlatformComparison struct {
 	A, B         Side
 	Rows         []CompareRow
+	Derived      []DerivedRow // dimensionless figures computed on each side
+	Calibration  []CalibrationRow
 	OnlyA, OnlyB []string // benchmark names measured on one side only
-	SideReasons  []string // reasons that apply to every row
+	SideReasons  []string // reasons that apply to every absolute figure
 }
 
 // comparedUnits are the units compared across platforms.
 var comparedUnits = []string{unitTime, unitBytes, unitAllocs, unitRSS}
 
 // ComparePlatforms pairs the series of a and b by full name and unit and
-// says, row by row, why a ratio may not compare like with like: figures
-// reported rather than measured, different code (commits), datasets that
-// differ or whose digests were not recorded, different packages or tools.
+// classifies each row: exact units of the same code on the same data are
+// comparable; absolute times of the same code on the same data are
+// comparable after normalizing by the platform calibration benchmark;
+// anything else is not comparable, with every reason (figures reported
+// rather than measured, different code, datasets that differ or whose
+// digests were not recorded, different packages, no calibration).
+// Dimensionless figures (stage ratios, speedups, the FFI overhead ratio,
+// scaling exponents) are computed on each side and compared, with those
+// reasons as caveats (see Derived).
 func ComparePlatforms(a, b Side) *PlatformComparison {
 	c := &PlatformComparison{A: a, B: b}
+	c.sideReasons()
+	c.Calibration = calibrations(a, b)
+	dsA, dsB := datasetsByN(a.Set), datasetsByN(b.Set)
+	names := map[string]bool{}
+	for _, s := range a.Set.Series {
+		if !slices.Contains(comparedUnits, s.Unit) || isCalibration(s.Name) {
+			continue
+		}
+		sb := b.Set.Lookup(s.Name, s.Unit)
+		if sb == nil {
+			if !names[s.Name] && b.Set.Lookup(s.Name, unitTime) == nil {
+				c.OnlyA = appendOnce(c.OnlyA, s.Name)
+			}
+			continue
+		}
+		names[s.Name] = true
+		row := CompareRow{Name: s.Name, Unit: s.Unit, N: s.N(),
+			A: stats.Of(a.Set, s, stats.Confidence), B: stats.Of(b.Set, sb, stats.Confidence)}
+		row.Ratio = row.B.Center / row.A.Center
+		if row.A.Center == 0 && row.B.Center == 0 {
+			row.Ratio = 1
+		}
+		if n := s.N(); n > 0 {
+			row.Reasons = append(row.Reasons, datasetReasons(n, a.Label, b.Label, dsA[n], dsB[n])...)
+		}
+		if s.Pkg != sb.Pkg {
+			row.Reasons = append(row.Reasons, fmt.Sprintf("different packages (%q, %q)", s.Pkg, sb.Pkg))
+		}
+		c.classify(&row, s)
+		c.Rows = append(c.Rows, row)
+	}
+	c.Derived = derive(a, b)
+	for _, s := range b.Set.Series {
+		if slices.Contains(comparedUnits, s.Unit) && !isCalibration(s.Name) && a.Set.Lookup(s.Name, s.Unit) == nil && a.Set.Lookup(s.Name, unitTime) == nil {
+			c.OnlyB = appendOnce(c.OnlyB, s.Name)
+		}
+	}
+	return c
+}
+
+// sideReasons lists what makes every absolute figure not comparable:
+// figures reported rather than measured, different or unknown code.
+func (c *PlatformComparison) sideReasons() {
+	a, b := c.A, c.B
 	srcA, srcB := a.Set.ConfigString("source"), b.Set.ConfigString("source")
 	switch {
 	case srcA != "" && srcB != "":
@@ -59,40 +142,6 @@ func ComparePlatforms(a, b Side) *PlatformComparison {
 	if ca != cb || ca == "" || strings.Contains(ca, "not recorded") || ca == "unknown" {
 		c.SideReasons = append(c.SideReasons, fmt.Sprintf("different or unknown code: commit %s on %s, %s on %s", orUnknown(ca), a.Label, orUnknown(cb), b.Label))
 	}
-	dsA, dsB := datasetsByN(a.Set), datasetsByN(b.Set)
-	names := map[string]bool{}
-	for _, s := range a.Set.Series {
-		if !slices.Contains(comparedUnits, s.Unit) {
-			continue
-		}
-		sb := b.Set.Lookup(s.Name, s.Unit)
-		if sb == nil {
-			if !names[s.Name] && b.Set.Lookup(s.Name, unitTime) == nil {
-				c.OnlyA = appendOnce(c.OnlyA, s.Name)
-			}
-			continue
-		}
-		names[s.Name] = true
-		row := CompareRow{Name: s.Name, Unit: s.Unit, N: s.N(),
-			A: a.Set.Summary(s, stats.Confidence), B: b.Set.Summary(sb, stats.Confidence)}
-		row.Ratio = row.B.Center / row.A.Center
-		if row.A.Center == 0 && row.B.Center == 0 {
-			row.Ratio = 1
-		}
-		if n := s.N(); n > 0 {
-			row.Reasons = append(row.Reasons, datasetReasons(n, a.Label, b.Label, dsA[n], dsB[n])...)
-		}
-		if s.Pkg != sb.Pkg {
-			row.Reasons = append(row.Reasons, fmt.Sprintf("different packages (%q, %q)", s.Pkg, sb.Pkg))
-		}
-		c.Rows = append(c.Rows, row)
-	}
-	for _, s := range b.Set.Series {
-		if slices.Contains(comparedUnits, s.Unit) && a.Set.Lookup(s.Name, s.Unit) == nil && a.Set.Lookup(s.Name, unitTime) == nil {
-			c.OnlyB = appendOnce(c.OnlyB, s.Name)
-		}
-	}
-	return c
 }
 
 func appendOnce(list []string, s string) []string {
@@ -103,7 +152,7 @@ func appendOnce(list []string, s string) []string {
 }
 
 // datasetsByN indexes a set's dataset config lines by number of findings.
-func datasetsByN(set *stats.Set) map[int][]DatasetInfo {
+func datasetsByN(set *results.Set) map[int][]DatasetInfo {
 	out := map[int][]DatasetInfo{}
 	for _, c := range set.Config {
 		if !strings.HasPrefix(c.Key, "dataset-") {
@@ -162,7 +211,7 @@ func WriteComparison(w io.Writer, c *PlatformComparison) error {
 	for _, s := range []Side{c.A, c.B} {
 		var files []string
 		for _, f := range s.Set.Files {
-			files = append(files, filepath.Base(f))
+			files = append(files, filepath.Base(f.Path))
 		}
 		cpu := orUnknown(s.Set.ConfigString("cpu"))
 		if cores := s.Set.ConfigString("cores"); cores != "" {
@@ -173,10 +222,14 @@ func WriteComparison(w io.Writer, c *PlatformComparison) error {
 			orUnknown(s.Set.ConfigString("date")), strings.Join(files, ", "))
 	}
 	m.p("")
-	m.p("Ratio is %s's median over %s's (above 1: %s takes more). A row is comparable only when nothing below marks it; every reason is listed.", c.B.Label, c.A.Label, c.B.Label)
+	c.mdCalibration(m)
+	c.mdDerived(m)
+	m.p("## Measured figures")
+	m.p("")
+	m.p("Ratio is %s's median over %s's (above 1: %s takes more). Exact units (allocs/op, B/op, instructions/op) of the same code on the same data are comparable as they are; absolute times of the same code on the same data after dividing by the calibration ratio above; every other row is not comparable, with every reason listed.", c.B.Label, c.A.Label, c.B.Label)
 	m.p("")
 	if len(c.SideReasons) > 0 {
-		m.p("**Not comparable for every row:**")
+		m.p("**Not comparable for every absolute figure:**")
 		m.p("")
 		for _, r := range c.SideReasons {
 			m.p("- %s", r)
@@ -190,20 +243,68 @@ func WriteComparison(w io.Writer, c *PlatformComparison) error {
 		var rows [][]string
 		for _, r := range c.Rows {
 			f := formatterFor(r.Unit)
-			comp := "yes"
-			if !r.Comparable() || len(c.SideReasons) > 0 {
-				comp = "no"
+			norm := "-"
+			if r.Class == Normalized {
+				norm = Factor(r.NormRatio)
 			}
-			why := strings.Join(r.Reasons, "; ")
-			rows = append(rows, []string{r.Name, r.Unit, f(r.A.Center), strconv.Itoa(r.A.N), f(r.B.Center), strconv.Itoa(r.B.N), Factor(r.Ratio), comp, why})
+			rows = append(rows, []string{r.Name, r.Unit, f(r.A.Center), strconv.Itoa(r.A.N), f(r.B.Center), strconv.Itoa(r.B.N), Factor(r.Ratio), r.Class.String(), norm, strings.Join(r.Reasons, "; ")})
 		}
-		m.table([]string{"Benchmark", "Unit", c.A.Label, "n", c.B.Label, "n", "Ratio", "Comparable", "Why not"}, rows)
+		m.table([]string{"Benchmark", "Unit", c.A.Label, "n", c.B.Label, "n", "Ratio", "Comparable", "Normalized ratio", "Why not"}, rows)
 	}
 	m.p("**Measured on %s only:** %s", c.A.Label, listOrNone(c.OnlyA))
 	m.p("")
 	m.p("**Measured on %s only:** %s", c.B.Label, listOrNone(c.OnlyB))
 	m.p("")
 	return m.err
+}
+
+// mdCalibration writes the platform calibration benchmarks.
+func (c *PlatformComparison) mdCalibration(m *mdWriter) {
+	m.p("## Platform calibration")
+	m.p("")
+	m.p("A fixed CPU-bound workload (harness/platformcal, the same loop and checksum in Go and in Rust) measured in every results file; its ratio normalizes absolute times of the same code.")
+	m.p("")
+	var rows [][]string
+	for _, r := range c.Calibration {
+		a, b, ratio := "not measured", "not measured", "-"
+		if !math.IsNaN(r.A) {
+			a = Duration(r.A)
+		}
+		if !math.IsNaN(r.B) {
+			b = Duration(r.B)
+		}
+		if !math.IsNaN(r.Ratio()) {
+			ratio = Factor(r.Ratio())
+		}
+		rows = append(rows, []string{r.Name, a, b, ratio})
+	}
+	m.table([]string{"Calibration", c.A.Label, c.B.Label, "Ratio"}, rows)
+}
+
+// mdDerived writes the dimensionless figures.
+func (c *PlatformComparison) mdDerived(m *mdWriter) {
+	m.p("## Dimensionless figures")
+	m.p("")
+	m.p("Computed on each side from its own medians, so the platforms' speeds cancel: stage ratios, speedups, the FFI overhead ratio, scaling exponents (time ∝ n^k). Caveats say what is not known to be the same; a row is not comparable only when the two sides measured different code.")
+	m.p("")
+	if len(c.Derived) == 0 {
+		m.p("No dimensionless figure can be computed on both sides.")
+		m.p("")
+		return
+	}
+	var rows [][]string
+	for _, r := range c.Derived {
+		n, f := strconv.Itoa(r.N), func(v float64) string { return strconv.FormatFloat(v, 'f', 3, 64) }
+		if r.Exponent {
+			n = "fit"
+		}
+		comp := "comparable"
+		if !r.Comparable() {
+			comp = "no: " + strings.Join(r.Reasons, "; ")
+		}
+		rows = append(rows, []string{r.Figure, n, f(r.A), f(r.B), Factor(r.B / r.A), comp, joinOr(r.Caveats, "none")})
+	}
+	m.table([]string{"Figure", "n", c.A.Label, c.B.Label, "B/A", "Comparable", "Caveats"}, rows)
 }
 
 func listOrNone(l []string) string {

@@ -20,6 +20,7 @@ type PlotRef struct {
 func WriteMarkdown(w io.Writer, b *Baseline, plots []PlotRef) error {
 	m := &mdWriter{w: w}
 	b.mdHeader(m)
+	b.mdStanding(m)
 	b.mdGo(m)
 	b.mdCriterion(m)
 	b.mdScaling(m, plots)

@@ -1,7 +1,7 @@
 // Package reports turns benchmark results into the per-platform baseline
 // (BASELINE.md and its plots) and the cross-platform comparison. As in
 // criterion.rs, analysis and rendering are kept apart: Build reads a
-// stats.Set into a Baseline (tables of summaries, ratios, fits; what was
+// results.Set into a Baseline (tables of summaries, ratios, fits; what was
 // not measured), and each exporter (markdown, one file per plot) renders
 // a Baseline without computing statistics of its own.
 package reports
@@ -16,6 +16,8 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/aegisbench/aegisbench/harness/history"
+	"github.com/aegisbench/aegisbench/harness/results"
 	"github.com/aegisbench/aegisbench/harness/stats"
 	"golang.org/x/perf/benchmath"
 )
@@ -45,6 +47,9 @@ const (
 type Options struct {
 	Title      string // default "Performance Baseline"
 	ProfileDir string // pprof profiles of the Go engine (cpu.pprof, mem.pprof)
+	// Standing is where the run stands against the previous runs of this
+	// machine in the history store (nil: not asked).
+	Standing *history.Standing
 }
 
 // Platform is the machine and toolchains, from the results' config lines.
@@ -63,7 +68,7 @@ type DatasetInfo struct {
 
 // Stat is a series and its summary; nil means not measured.
 type Stat struct {
-	Series  *stats.Series
+	Series  *results.Series
 	Summary stats.Summary
 }
 
@@ -151,6 +156,7 @@ type Breakdown struct {
 // Baseline is everything BASELINE.md and its plots show.
 type Baseline struct {
 	Title         string
+	Standing      *history.Standing
 	Source        string // "source" config: who produced the figures ("" when measured by aegisbench bench)
 	Settings      string // "bench" config: how aegisbench bench took the samples
 	Platform      Platform
@@ -171,7 +177,7 @@ type Baseline struct {
 	Notes         []string
 	Warnings      []string
 
-	set        *stats.Set
+	set        *results.Set
 	noProfiles string // why --profile-dir gave no profiles
 }
 
@@ -196,13 +202,13 @@ var criterionGroups = []struct{ Stage, Group string }{
 }
 
 // Build computes the baseline of a set of results.
-func Build(set *stats.Set, opt Options) (*Baseline, error) {
+func Build(set *results.Set, opt Options) (*Baseline, error) {
 	if err := set.Check(); err != nil {
 		return nil, err
 	}
-	b := &Baseline{Title: opt.Title, set: set}
+	b := &Baseline{Title: opt.Title, Standing: opt.Standing, set: set}
 	for _, f := range set.Files {
-		b.Files = append(b.Files, filepath.Base(f))
+		b.Files = append(b.Files, filepath.Base(f.Path))
 	}
 	if b.Title == "" {
 		b.Title = "Performance Baseline"
@@ -284,18 +290,7 @@ func isHex(s string) bool {
 	return true
 }
 
-func sizes(set *stats.Set) []int {
-	var out []int
-	for _, s := range set.Series {
-		if n := s.N(); n > 0 && !slices.Contains(out, n) {
-			out = append(out, n)
-		}
-	}
-	slices.Sort(out)
-	return out
-}
-
-func sampleRange(set *stats.Set) string {
+func sampleRange(set *results.Set) string {
 	lo, hi := math.MaxInt, 0
 	for _, s := range set.Series {
 		lo, hi = min(lo, len(s.Values)), max(hi, len(s.Values))
@@ -315,10 +310,10 @@ func (b *Baseline) stat(name, unit string) *Stat {
 	if s == nil || len(s.Values) == 0 {
 		return nil
 	}
-	return &Stat{Series: s, Summary: b.set.Summary(s, stats.Confidence)}
+	return &Stat{Series: s, Summary: stats.Of(b.set, s, stats.Confidence)}
 }
 
-func isGoSeries(s *stats.Series) bool {
+func isGoSeries(s *results.Series) bool {
 	return s.Base != baseCriterion && s.Base != baseProcess && s.Base != baseFFI && !strings.HasPrefix(s.Part("engine"), "rust")
 }
 
@@ -433,7 +428,7 @@ func (b *Baseline) buildExponents() {
 			order = append(order, key)
 		}
 		f.xs = append(f.xs, float64(n))
-		f.ys = append(f.ys, b.set.Summary(s, stats.Confidence).Center)
+		f.ys = append(f.ys, stats.Of(b.set, s, stats.Confidence).Center)
 		f.sizes = append(f.sizes, n)
 	}
 	for _, key := range order {

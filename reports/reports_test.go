@@ -3,6 +3,7 @@ package reports
 import (
 	"bytes"
 	"flag"
+	"fmt"
 	"image/png"
 	"os"
 	"path/filepath"
@@ -13,7 +14,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/aegisbench/aegisbench/harness/stats"
+	"github.com/aegisbench/aegisbench/harness/results"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
@@ -108,7 +109,7 @@ func checkPlots(t *testing.T, dir string, names ...string) {
 // of benchmarks (7 samples each, so every interval is finite) and
 // profiles.
 func TestBaselineFull(t *testing.T) {
-	set, err := stats.Load("testdata/synthetic-linux-amd64.txt")
+	set, err := results.Load("testdata/synthetic-linux-amd64.txt")
 	require.NoError(t, err)
 	prof := t.TempDir()
 	writeProfiles(t, prof)
@@ -145,7 +146,7 @@ func TestBaselineFull(t *testing.T) {
 // TestBaselinePartial states what is missing instead of inventing it: a
 // file with only the Go engine's benchmarks, three samples each.
 func TestBaselinePartial(t *testing.T) {
-	set, err := stats.Load("testdata/go-only.txt")
+	set, err := results.Load("testdata/go-only.txt")
 	require.NoError(t, err)
 	out := t.TempDir()
 	b, err := WriteBaseline(out, set, Options{})
@@ -164,12 +165,12 @@ func TestBaselinePartial(t *testing.T) {
 }
 
 func TestBaselineErrors(t *testing.T) {
-	set, err := stats.Read(strings.NewReader("goarch: amd64\nBenchmarkA 1 1 ns/op\ngoarch: arm64\nBenchmarkA 1 1 ns/op\n"), "mixed")
+	set, err := results.Read(strings.NewReader("goarch: amd64\nBenchmarkA 1 1 ns/op\ngoarch: arm64\nBenchmarkA 1 1 ns/op\n"), "mixed")
 	require.NoError(t, err)
 	_, err = Build(set, Options{})
 	assert.ErrorContains(t, err, "mix platforms")
 
-	set, err = stats.Load("testdata/go-only.txt")
+	set, err = results.Load("testdata/go-only.txt")
 	require.NoError(t, err)
 	empty := t.TempDir()
 	b, err := Build(set, Options{ProfileDir: empty})
@@ -210,7 +211,7 @@ const SeedTitle = "Performance Baseline: darwin-arm64 (Apple M2 Max), as reporte
 // seed's figures are in it.
 func TestSeedBaselineCommitted(t *testing.T) {
 	dir := filepath.Join("baselines", "darwin-arm64")
-	set, err := stats.Load(filepath.Join(dir, "results.txt"))
+	set, err := results.Load(filepath.Join(dir, "results.txt"))
 	require.NoError(t, err)
 	out := t.TempDir()
 	b, err := WriteBaseline(out, set, Options{Title: SeedTitle})
@@ -233,9 +234,9 @@ func TestSeedBaselineCommitted(t *testing.T) {
 // with the seed's reported darwin figures: every row is marked not
 // comparable, with its reasons.
 func TestComparePlatforms(t *testing.T) {
-	linux, err := stats.Load("testdata/synthetic-linux-amd64.txt")
+	linux, err := results.Load("testdata/synthetic-linux-amd64.txt")
 	require.NoError(t, err)
-	seed, err := stats.Load(filepath.Join("baselines", "darwin-arm64", "results.txt"))
+	seed, err := results.Load(filepath.Join("baselines", "darwin-arm64", "results.txt"))
 	require.NoError(t, err)
 	c := ComparePlatforms(Side{Label: "darwin-arm64", Set: seed}, Side{Label: "linux-amd64", Set: linux})
 	var buf bytes.Buffer
@@ -257,12 +258,48 @@ func TestComparePlatforms(t *testing.T) {
 	assert.Contains(t, c.OnlyA, "GetCached_Hit")
 	assert.Contains(t, c.OnlyB, "Pipeline/engine=go/n=20000")
 
-	// Same platform, same data: comparable.
-	self := ComparePlatforms(Side{Label: "a", Set: linux}, Side{Label: "b", Set: linux})
+	// The seed allows the Rust stage ratios at n=200: compared with caveats.
+	var stage *DerivedRow
+	for i := range c.Derived {
+		if c.Derived[i].Figure == "Rust full pipeline / compute (Criterion)" && c.Derived[i].N == 200 {
+			stage = &c.Derived[i]
+		}
+	}
+	require.NotNil(t, stage)
+	assert.True(t, stage.Comparable())
+	assert.InDelta(t, 3.71/2.43, stage.A, 1e-9)
+	assert.Contains(t, strings.Join(stage.Caveats, "; "), "darwin-arm64 is reported")
+
+	// Same code, same data, calibration measured on both sides (linux-b's
+	// machine twice as slow): exact units compare as they are, times
+	// after normalizing, dimensionless figures are equal.
+	data, err := os.ReadFile("testdata/synthetic-linux-amd64.txt")
+	require.NoError(t, err)
+	calib := func(ns int) string {
+		return fmt.Sprintf("\npkg: github.com/aegisbench/aegisbench/harness/platformcal\nBenchmarkCalibration/engine=go-2 1 %d ns/op\n"+
+			"pkg: rust/libaegispath/benches/calibration_bench (criterion)\nBenchmarkCriterion/stage=calibration/engine=rust 1 %d ns/op\n", ns, ns)
+	}
+	la, err := results.Read(strings.NewReader(string(data)+calib(1000000)), "a.txt")
+	require.NoError(t, err)
+	lb, err := results.Read(strings.NewReader(string(data)+calib(2000000)), "b.txt")
+	require.NoError(t, err)
+	self := ComparePlatforms(Side{Label: "a", Set: la}, Side{Label: "b", Set: lb})
 	assert.Empty(t, self.SideReasons)
+	require.NotEmpty(t, self.Rows)
 	for _, r := range self.Rows {
-		assert.True(t, r.Comparable(), r.Name)
 		assert.InDelta(t, 1.0, r.Ratio, 1e-12)
+		switch r.Unit {
+		case "sec/op":
+			assert.Equal(t, Normalized, r.Class, r.Name)
+			assert.InDelta(t, 0.5, r.NormRatio, 1e-12, r.Name)
+		case "allocs/op", "B/op":
+			assert.Equal(t, Comparable, r.Class, r.Name)
+		}
+	}
+	require.NotEmpty(t, self.Derived)
+	for _, d := range self.Derived {
+		assert.True(t, d.Comparable(), d.Figure)
+		assert.InDelta(t, d.A, d.B, 1e-12, d.Figure)
 	}
 }
 
@@ -270,7 +307,7 @@ func TestComparePlatforms(t *testing.T) {
 // goes": the stages of --timings, the rest derived, hyperfine's wall time
 // as the total.
 func TestProcessBreakdown(t *testing.T) {
-	set, err := stats.Read(strings.NewReader(`goos: linux
+	set, err := results.Read(strings.NewReader(`goos: linux
 goarch: amd64
 pkg: processes (hyperfine)
 BenchmarkProcess/engine=go/n=20000 1 200000000 ns/op

@@ -5,6 +5,8 @@ import (
 	"io"
 	"math"
 	"strings"
+
+	"github.com/aegisbench/aegisbench/internal/mdtext"
 )
 
 // DefaultThreshold is the relative difference from which Compare flags a
@@ -172,7 +174,7 @@ func WriteCompare(w io.Writer, a, b *Profile, rows []Row, threshold float64) err
 	}
 	var s strings.Builder
 	fmt.Fprintf(&s, "# Profiles compared\n\n- A: %s (%s findings, sha256 %s)\n- B: %s (%s findings, sha256 %s)\n\n",
-		mdEscape(a.File.Name), num(int64(a.Findings)), short(a.File.SHA256), mdEscape(b.File.Name), num(int64(b.Findings)), short(b.File.SHA256))
+		mdtext.Cell(a.File.Name), num(int64(a.Findings)), short(a.File.SHA256), mdtext.Cell(b.File.Name), num(int64(b.Findings)), short(b.File.SHA256))
 	fmt.Fprintf(&s, "Cost metrics (marked *) that differ by more than %.0f%% are flagged; those that grow with the number of findings only when both files have about as many.\n\n", 100*threshold)
 	s.WriteString("| section | metric | A | B | B vs A | |\n|---|---|---:|---:|---:|---|\n")
 	flagged := 0

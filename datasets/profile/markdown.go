@@ -6,15 +6,16 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/aegisbench/aegisbench/internal/mdtext"
 	"github.com/aegisbench/aegisbench/internal/numfmt"
 )
 
 // WriteMarkdown writes the profile for people.
 func (p *Profile) WriteMarkdown(w io.Writer) error {
 	var b strings.Builder
-	fmt.Fprintf(&b, "# Profile of %s\n\n", mdEscape(p.File.Name))
+	fmt.Fprintf(&b, "# Profile of %s\n\n", mdtext.Cell(p.File.Name))
 	b.WriteString("| | |\n|---|---|\n")
-	fmt.Fprintf(&b, "| file | %s |\n", mdEscape(p.File.Path))
+	fmt.Fprintf(&b, "| file | %s |\n", mdtext.Cell(p.File.Path))
 	fmt.Fprintf(&b, "| bytes | %s (%s) |\n", num(p.File.Bytes), humanBytes(p.File.Bytes))
 	fmt.Fprintf(&b, "| sha256 | `%s` |\n", p.File.SHA256)
 	fmt.Fprintf(&b, "| findings | %s |\n", num(int64(p.Findings)))
@@ -27,7 +28,7 @@ func (p *Profile) WriteMarkdown(w io.Writer) error {
 	c := &p.Check
 	switch {
 	case c.Fatal != "":
-		fmt.Fprintf(&b, "**NOT A FINDINGS DOCUMENT**: %s\n\nThe profile below covers the %s findings read before that point.\n", mdEscape(c.Fatal), num(int64(p.Findings)))
+		fmt.Fprintf(&b, "**NOT A FINDINGS DOCUMENT**: %s\n\nThe profile below covers the %s findings read before that point.\n", mdtext.Cell(c.Fatal), num(int64(p.Findings)))
 	case c.Valid:
 		b.WriteString("**Valid**: every finding is an object with the 56 fields once each, of their types; the engine fields are in their domains and the ids are unique.\n")
 	default:
@@ -50,23 +51,23 @@ func (p *Profile) WriteMarkdown(w io.Writer) error {
 				if v == "" {
 					v = "(absent)"
 				}
-				ex[k] = fmt.Sprintf("%d: `%s`", e.Index, mdCode(v))
+				ex[k] = fmt.Sprintf("%d: `%s`", e.Index, mdtext.Code(v))
 				if e.Rule != "" && len(f.Rules) > 1 || strings.HasPrefix(e.Rule, "duplicate id (") {
-					ex[k] += " (" + mdEscape(e.Rule) + ")"
+					ex[k] += " (" + mdtext.Cell(e.Rule) + ")"
 				}
 			}
-			fmt.Fprintf(&b, "| %s | %s | %s | %s |\n", f.Field, num(int64(f.Count)), mdEscape(strings.Join(rules, "; ")), strings.Join(ex, "<br>"))
+			fmt.Fprintf(&b, "| %s | %s | %s | %s |\n", f.Field, num(int64(f.Count)), mdtext.Cell(strings.Join(rules, "; ")), strings.Join(ex, "<br>"))
 		}
 	}
 	if c.UnknownMembers > 0 {
 		names := make([]string, len(c.UnknownNames))
 		for k, n := range c.UnknownNames {
-			names[k] = fmt.Sprintf("`%s` x %s", mdCode(n.Name), num(int64(n.Count)))
+			names[k] = fmt.Sprintf("`%s` x %s", mdtext.Code(n.Name), num(int64(n.Count)))
 		}
 		fmt.Fprintf(&b, "\n%s none of the 56 fields (ignored by every operation): %s.\n", plural(int64(c.UnknownMembers), "member is", "members are"), strings.Join(names, ", "))
 	}
 	for _, n := range p.Notes {
-		fmt.Fprintf(&b, "\nPartial: %s.\n", mdEscape(n))
+		fmt.Fprintf(&b, "\nPartial: %s.\n", mdtext.Cell(n))
 	}
 	if p.Findings == 0 {
 		_, err := io.WriteString(w, b.String())
@@ -81,7 +82,7 @@ func (p *Profile) WriteMarkdown(w io.Writer) error {
 	}
 	b.WriteString("\n\n| account | findings | share |\n|---|---:|---:|\n")
 	for _, s := range a.Top {
-		fmt.Fprintf(&b, "| `%s` | %s | %s |\n", mdCode(s.ID), num(s.Findings), pct(s.Share))
+		fmt.Fprintf(&b, "| `%s` | %s | %s |\n", mdtext.Code(s.ID), num(s.Findings), pct(s.Share))
 	}
 
 	b.WriteString("\n## Groups\n\nFindings per distinct value of a key within an account (edges are made inside these groups).\n\n")
@@ -115,7 +116,7 @@ func (p *Profile) WriteMarkdown(w io.Writer) error {
 			if k == 0 {
 				name = mx.name
 			}
-			fmt.Fprintf(&b, "| %s | %s | %s | %s |\n", name, mdEscape(x.Value), num(x.Count), pct(x.Share))
+			fmt.Fprintf(&b, "| %s | %s | %s | %s |\n", name, mdtext.Cell(x.Value), num(x.Count), pct(x.Share))
 		}
 	}
 
@@ -134,7 +135,7 @@ func (p *Profile) WriteMarkdown(w io.Writer) error {
 	}
 	b.WriteString("\n\n")
 	if !e.Computed {
-		fmt.Fprintf(&b, "Not computed: %s.\n", mdEscape(e.Skipped))
+		fmt.Fprintf(&b, "Not computed: %s.\n", mdtext.Cell(e.Skipped))
 	} else {
 		t := e.Totals
 		b.WriteString("| | findings | active | edges | edges per finding | entries | targets | candidate paths |\n|---|---:|---:|---:|---:|---:|---:|---:|\n")
@@ -144,7 +145,7 @@ func (p *Profile) WriteMarkdown(w io.Writer) error {
 			if ac.Findings > 0 {
 				epf = float64(ac.Edges) / float64(ac.Findings)
 			}
-			fmt.Fprintf(&b, "| `%s` | %s | %s | %s | %.2f | %s | %s | %s |\n", mdCode(ac.ID), num(ac.Findings), num(ac.Active), num(ac.Edges), epf, num(ac.Entries), num(ac.Targets), num(ac.CandidatePaths))
+			fmt.Fprintf(&b, "| `%s` | %s | %s | %s | %.2f | %s | %s | %s |\n", mdtext.Code(ac.ID), num(ac.Findings), num(ac.Active), num(ac.Edges), epf, num(ac.Entries), num(ac.Targets), num(ac.CandidatePaths))
 		}
 		cp := e.CandidatePathsPerAccount
 		fmt.Fprintf(&b, "\nCandidate paths per account: p50 %s, p90 %s, max %s, mean %.1f (over %s accounts).\n", num(cp.P50), num(cp.P90), num(cp.Max), cp.Mean, num(cp.N))
@@ -153,7 +154,7 @@ func (p *Profile) WriteMarkdown(w io.Writer) error {
 	r := &p.Reach
 	fmt.Fprintf(&b, "\n## Reachable sets (max_depth %d)\n\n", r.MaxDepth)
 	if !r.Computed {
-		fmt.Fprintf(&b, "Not computed: %s.\n", mdEscape(r.Skipped))
+		fmt.Fprintf(&b, "Not computed: %s.\n", mdtext.Cell(r.Skipped))
 	} else {
 		fmt.Fprintf(&b, "Findings an entry reaches within %d edges (itself excluded), over %s of %s entries: p50 %s, p90 %s, p99 %s, max %s, mean %.1f.",
 			r.MaxDepth, num(int64(r.Walked)), num(int64(r.Entries)), num(r.Sizes.P50), num(r.Sizes.P90), num(r.Sizes.P99), num(r.Sizes.Max), r.Sizes.Mean)
@@ -227,15 +228,3 @@ func oneLine(s string) string {
 func num(n int64) string { return numfmt.GroupThousands(strconv.FormatInt(n, 10)) }
 
 func pct(x float64) string { return fmt.Sprintf("%.1f%%", 100*x) }
-
-// mdEscape makes s safe in a markdown table cell.
-func mdEscape(s string) string {
-	s = strings.ReplaceAll(s, "|", `\|`)
-	return strings.ReplaceAll(strings.ReplaceAll(s, "\n", " "), "\r", " ")
-}
-
-// mdCode makes s safe inside a backtick code span in a table cell.
-func mdCode(s string) string {
-	s = strings.ReplaceAll(s, "`", "'")
-	return mdEscape(s)
-}

@@ -16,6 +16,9 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"golang.org/x/perf/benchfmt"
+	"golang.org/x/perf/benchmath"
+
+	"github.com/aegisbench/aegisbench/harness/results"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
@@ -85,6 +88,7 @@ func suites() map[string][]string {
 		m["engines_rustengine_rustffi"] = append(m["engines_rustengine_rustffi"], "Pipeline/engine=rust-ffi/n="+n, "Pipeline/engine=rust-cli/n="+n)
 	}
 	m["engines_rustengine_rustffi"] = append(m["engines_rustengine_rustffi"], "FFI/call=noop", "FFI/echo=1KB", "FFI/echo=64KB", "FFI/echo=1MB")
+	m["harness_platformcal"] = []string{"Calibration/engine=go"}
 	return m
 }
 
@@ -127,6 +131,9 @@ func fakeGoTest(c Command, k int) string {
 // fakeCriterion prints Criterion's bencher lines for the size a command
 // selects.
 func fakeCriterion(c Command, k int) string {
+	if contains(c.Args, "calibration_bench") {
+		return fmt.Sprintf("test platform_calibration ... bench:   %s ns/iter (+/- 1,234)\n", commas(1000000+k))
+	}
 	filter := c.Args[len(c.Args)-1]
 	m := regexp.MustCompile(`n=(\d+)\$$`).FindStringSubmatch(filter)
 	var b strings.Builder
@@ -276,11 +283,12 @@ func TestPlanSelections(t *testing.T) {
 		count         int
 		setup, sample int
 	}{
-		// per size: goengine (2) + generate + rust-ffi pipeline + criterion + 2 processes; plus FFI calls once.
-		{"everything", AllTools, AllEngines, []int{200, 2000, 20000}, 5, 6, 5 * (3*7 + 1)},
-		{"go only", []string{ToolGo}, []string{EngineGo}, []int{200, 2000}, 3, 2, 3 * 2 * 3},
-		{"criterion only", []string{ToolCriterion}, AllEngines, []int{200}, 4, 1, 4},
-		{"rust-ffi", []string{ToolGo}, []string{EngineRustFFI}, []int{200, 2000}, 2, 2, 2 * 3},
+		// per size: goengine (2) + generate + rust-ffi pipeline + criterion + 2 processes; plus FFI calls
+		// and the Go and Rust platform calibration once per round.
+		{"everything", AllTools, AllEngines, []int{200, 2000, 20000}, 5, 7, 5 * (3*7 + 3)},
+		{"go only", []string{ToolGo}, []string{EngineGo}, []int{200, 2000}, 3, 3, 3 * (2*3 + 1)},
+		{"criterion only", []string{ToolCriterion}, AllEngines, []int{200}, 4, 1, 4 * 2},
+		{"rust-ffi", []string{ToolGo}, []string{EngineRustFFI}, []int{200, 2000}, 2, 3, 2 * 4},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -337,8 +345,9 @@ func TestExecute(t *testing.T) {
 		assert.Equal(t, s.Cmd.String(), r.calls[i].String(), "step %d", i)
 	}
 
-	// go engine: 2+4 per size, generate 1, ffi pipeline 1, criterion 3, processes 2; FFI calls 4.
-	assert.Len(t, res.Measurements, cfg.Count*(2*(6+1+1+3+2)+4))
+	// go engine: 2+4 per size, generate 1, ffi pipeline 1, criterion 3, processes 2; FFI calls 4;
+	// calibration: Go and Rust.
+	assert.Len(t, res.Measurements, cfg.Count*(2*(6+1+1+3+2)+4+2))
 
 	plat := Platform{GOOS: "linux", GOARCH: "amd64", CPU: "Fake CPU", Cores: 2, Go: "go1.26.8", Rustc: "1.95.0", Commit: "abc123", Date: "2026-01-02T03:04:05Z"}
 	var buf bytes.Buffer
@@ -350,21 +359,15 @@ func TestExecute(t *testing.T) {
 	require.NoError(t, err)
 	assert.Contains(t, string(prof), "BenchmarkAttackPaths/engine=go/n=2000-2")
 
-	// The file reads back with benchfmt: same number of results, exact units declared.
-	rd := benchfmt.NewReader(bytes.NewReader(buf.Bytes()), "results")
-	results, units := 0, map[string]string{}
-	for rd.Scan() {
-		switch rec := rd.Result().(type) {
-		case *benchfmt.Result:
-			results++
-		case *benchfmt.UnitMetadata:
-			units[rec.Unit] = rec.Value
-		case *benchfmt.SyntaxError:
-			t.Fatal(rec)
-		}
-	}
-	assert.Equal(t, len(res.Measurements), results)
-	assert.Equal(t, map[string]string{"allocs/op": "exact", "B/op": "exact"}, units)
+	// The file reads back: same number of results, exact units declared.
+	recs, err := results.Records(bytes.NewReader(buf.Bytes()), "results")
+	require.NoError(t, err)
+	assert.Len(t, recs, len(res.Measurements))
+	set, err := results.Read(bytes.NewReader(buf.Bytes()), "results")
+	require.NoError(t, err)
+	assert.Equal(t, benchmath.AssumeExact, set.Assumption("allocs/op"))
+	assert.Equal(t, benchmath.AssumeExact, set.Assumption("B/op"))
+	assert.Equal(t, benchmath.AssumeNothing, set.Assumption("sec/op"))
 }
 
 func TestExecuteFailures(t *testing.T) {
@@ -529,18 +532,6 @@ func TestParseGoTestErrors(t *testing.T) {
 	assert.Contains(t, err.Error(), "go test output:1:")
 }
 
-func TestStripGOMAXPROCS(t *testing.T) {
-	for in, want := range map[string]string{
-		"Load/n=200-2":   "Load/n=200",
-		"Load/n=200":     "Load/n=200",
-		"FFI/echo=1KB-8": "FFI/echo=1KB",
-		"X/a-b":          "X/a-b",
-		"X-":             "X-",
-	} {
-		assert.Equal(t, want, StripGOMAXPROCS(in), in)
-	}
-}
-
 func TestExactUnits(t *testing.T) {
 	mk := func(name string, b, allocs float64) Measurement {
 		return Measurement{Result: &benchfmt.Result{Name: benchfmt.Name(name), Values: []benchfmt.Value{
@@ -562,6 +553,10 @@ func TestDetectPlatform(t *testing.T) {
 			return Output{Stdout: []byte("0123abcd\n")}, nil
 		case "git status --porcelain --untracked-files=no":
 			return Output{Stdout: []byte(" M go.mod\n")}, nil
+		case "git show -s --format=%ct HEAD":
+			return Output{Stdout: []byte("1773824400\n")}, nil
+		case "git rev-parse --abbrev-ref HEAD":
+			return Output{Stdout: []byte("main\n")}, nil
 		}
 		return Output{}, errors.New("not found")
 	})
@@ -570,13 +565,18 @@ func TestDetectPlatform(t *testing.T) {
 	assert.Equal(t, "1.95.0 (59807616e 2026-04-14)", p.Rustc)
 	assert.Equal(t, "0123abcd-dirty", p.Commit)
 	assert.Equal(t, "2026-03-18T09:00:00Z", p.Date)
+	assert.Equal(t, "2026-03-18T09:00:00Z", p.CommitDate)
+	assert.Equal(t, "main", p.Branch)
 	assert.Positive(t, p.Cores)
+	t.Setenv("AEGISBENCH_BRANCH", "feature/x")
+	assert.Equal(t, "feature/x", DetectPlatform(context.Background(), r, "/repo", DefaultConfig().Programs, time.Now()).Branch)
 
 	none := runnerFunc(func(Command) (Output, error) { return Output{}, errors.New("no") })
 	p = DetectPlatform(context.Background(), none, "/repo", DefaultConfig().Programs, time.Now())
 	assert.Equal(t, Unknown, p.Go)
 	assert.Equal(t, Unknown, p.Rustc)
 	assert.Equal(t, Unknown, p.Commit)
+	assert.Equal(t, Unknown, p.CommitDate)
 }
 
 func TestCommandString(t *testing.T) {
@@ -630,7 +630,8 @@ func TestGoPatternsRealGoTest(t *testing.T) {
 		require.NoError(t, err, "%s:\n%s", a.label, out.Stdout)
 		var got []string
 		for _, m := range ms {
-			got = append(got, StripGOMAXPROCS(m.Result.Name.String()))
+			name, _ := results.StripProcs(m.Result.Name.String())
+			got = append(got, name)
 		}
 		assert.Equal(t, want[i], got, a.label)
 	}

@@ -8,8 +8,10 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/aegisbench/aegisbench/datasets"
 	"golang.org/x/perf/benchfmt"
+
+	"github.com/aegisbench/aegisbench/datasets"
+	"github.com/aegisbench/aegisbench/harness/results"
 )
 
 // The Go executor: each package's tests are compiled once (go test -c) and
@@ -137,7 +139,8 @@ func goCollector(expect []string) func(Output) ([]Measurement, error) {
 		}
 		seen := map[string]bool{}
 		for _, m := range ms {
-			seen[StripGOMAXPROCS(m.Result.Name.String())] = true
+			name, _ := results.StripProcs(m.Result.Name.String())
+			seen[name] = true
 		}
 		var missing []string
 		for _, e := range expect {
@@ -157,38 +160,16 @@ func goCollector(expect []string) func(Output) ([]Measurement, error) {
 // output's "pkg:" line. A malformed benchmark line is an error naming its
 // line.
 func ParseGoTest(stdout []byte) ([]Measurement, error) {
-	r := benchfmt.NewReader(bytes.NewReader(stdout), "go test output")
-	var out []Measurement
-	for r.Scan() {
-		switch rec := r.Result().(type) {
-		case *benchfmt.Result:
-			res := &benchfmt.Result{
-				Name:   append(benchfmt.Name(nil), rec.Name...),
-				Iters:  rec.Iters,
-				Values: slices.Clone(rec.Values),
-			}
-			out = append(out, Measurement{Pkg: rec.GetConfig("pkg"), Result: res})
-		case *benchfmt.SyntaxError:
-			return nil, rec
-		}
-	}
-	if err := r.Err(); err != nil {
+	recs, err := results.Records(bytes.NewReader(stdout), "go test output")
+	if err != nil {
 		return nil, err
 	}
+	var out []Measurement
+	for _, rec := range recs {
+		res := &benchfmt.Result{Name: rec.Name, Iters: rec.Iters, Values: rec.Values}
+		out = append(out, Measurement{Pkg: rec.GetConfig("pkg"), Result: res})
+	}
 	return out, nil
-}
-
-// StripGOMAXPROCS removes a trailing "-N" (the GOMAXPROCS suffix go test
-// appends) from a benchmark name.
-func StripGOMAXPROCS(name string) string {
-	i := strings.LastIndexByte(name, '-')
-	if i < 0 || i == len(name)-1 {
-		return name
-	}
-	if _, err := strconv.Atoi(name[i+1:]); err != nil {
-		return name
-	}
-	return name[:i]
 }
 
 // benchSizesEnv tells the size-parameterised benchmarks (Go and Criterion)

@@ -319,12 +319,15 @@ func setupCommands(cfg Config) []labelled {
 	}
 	if cfg.has(cfg.Tools, ToolCriterion) {
 		out = append(out, labelled{"build criterion benches", Command{Dir: cfg.Root, Path: cfg.Programs.Cargo,
-			Args: []string{"bench", "--locked", "-p", criterionPkg, "--bench", criterionName, "--no-run"}}})
+			Args: []string{"bench", "--locked", "-p", criterionPkg, "--bench", criterionName, "--bench", calibrationBenchName, "--no-run"}}})
 	}
 	if goTool && cfg.has(cfg.Engines, EngineGo) {
 		out = append(out,
 			labelled{"build " + goEnginePkg + " tests", goTestBuild(cfg, goEnginePkg, "")},
 			labelled{"build " + generatorsPkg + " tests", goTestBuild(cfg, generatorsPkg, "")})
+	}
+	if goTool {
+		out = append(out, labelled{"build " + calibrationPkg + " tests", goTestBuild(cfg, calibrationPkg, "")})
 	}
 	if goTool && cfg.has(cfg.Engines, EngineRustFFI) {
 		out = append(out, labelled{"build " + rustEnginePkg + " tests", goTestBuild(cfg, rustEnginePkg, rustFFITag)})
@@ -361,6 +364,12 @@ func sampleArms(cfg Config) []arm {
 	}
 	if goTool && cfg.has(cfg.Engines, EngineRustFFI) {
 		arms = append(arms, rustFFICallArm(cfg))
+	}
+	if goTool {
+		arms = append(arms, goCalibrationArm(cfg))
+	}
+	if cfg.has(cfg.Tools, ToolCriterion) {
+		arms = append(arms, criterionCalibrationArm(cfg))
 	}
 	if hf {
 		for _, d := range cfg.Extra {

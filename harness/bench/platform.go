@@ -6,6 +6,7 @@ import (
 	"context"
 	"os"
 	"runtime"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -22,7 +23,13 @@ type Platform struct {
 	Go           string // e.g. "go1.26.8"
 	Rustc        string // e.g. "1.95.0 (59807616e 2026-04-14)"
 	Commit       string // git commit, "-dirty" when the tree has changes
-	Date         string // RFC 3339, UTC, when the run started
+	// CommitDate is the commit's committer date (RFC 3339, UTC): the
+	// order of runs in the performance history.
+	CommitDate string
+	// Branch is the checked-out branch ($AEGISBENCH_BRANCH, else
+	// git's; "HEAD" when detached).
+	Branch string
+	Date   string // RFC 3339, UTC, when the run started
 }
 
 // Unknown is the value of a platform field that could not be found.
@@ -46,6 +53,20 @@ func DetectPlatform(ctx context.Context, r Runner, root string, programs Program
 		if out, err := r.Run(ctx, Command{Dir: root, Path: "git", Args: []string{"status", "--porcelain", "--untracked-files=no"}}); err == nil && len(bytes.TrimSpace(out.Stdout)) > 0 {
 			p.Commit += "-dirty"
 		}
+		p.CommitDate = Unknown
+		if secs, err := strconv.ParseInt(firstLine(ctx, r, Command{Dir: root, Path: "git", Args: []string{"show", "-s", "--format=%ct", "HEAD"}}), 10, 64); err == nil {
+			p.CommitDate = time.Unix(secs, 0).UTC().Format(time.RFC3339)
+		}
+		p.Branch = firstLine(ctx, r, Command{Dir: root, Path: "git", Args: []string{"rev-parse", "--abbrev-ref", "HEAD"}})
+	}
+	if b := os.Getenv("AEGISBENCH_BRANCH"); b != "" {
+		p.Branch = b
+	}
+	if p.CommitDate == "" {
+		p.CommitDate = Unknown
+	}
+	if p.Branch == "" {
+		p.Branch = Unknown
 	}
 	return p
 }
@@ -87,7 +108,7 @@ func cpuModel(ctx context.Context, r Runner) string {
 }
 
 // Config returns the platform as results-file configuration, in a fixed
-// order, followed by one "dataset-NAME" line per dataset.
+// order (commit-date and branch only when known), followed by one "dataset-NAME" line per dataset.
 func (p Platform) Config(datasets ...Dataset) []benchfmt.Config {
 	kv := [][2]string{
 		{"goos", p.GOOS},
@@ -97,8 +118,13 @@ func (p Platform) Config(datasets ...Dataset) []benchfmt.Config {
 		{"go", p.Go},
 		{"rustc", p.Rustc},
 		{"commit", p.Commit},
+		{"commit-date", p.CommitDate},
+		{"branch", p.Branch},
 		{"date", p.Date},
 	}
+	// commit-date and branch are left out when not detected (a
+	// Platform built by hand).
+	kv = slices.DeleteFunc(kv, func(e [2]string) bool { return e[1] == "" && (e[0] == "commit-date" || e[0] == "branch") })
 	for _, d := range datasets {
 		kv = append(kv, [2]string{"dataset-" + ConfigKey(d.Name), d.ConfigValue()})
 	}

@@ -32,17 +32,20 @@ func TestBenchDryRun(t *testing.T) {
 	stdout, stderr, code := runCLI("bench", "--dry-run", "--sizes", "200,2k", "--count", "2", "--engines", "go", "--only", "go")
 	require.Equal(t, 0, code, stderr)
 	lines := strings.Split(strings.TrimSpace(stdout), "\n")
-	// Two test builds, then per round and size: the Go engine (two
-	// processes) and the generator.
-	require.Len(t, lines, 2+2*2*3, stdout)
+	// Three test builds (engine, generator, platform calibration), then
+	// per round and size: the Go engine (two processes) and the
+	// generator, and once per round the calibration benchmark.
+	require.Len(t, lines, 3+2*(2*3+1), stdout)
 	assert.Contains(t, lines[0], "[setup] build engines/goengine tests: ")
 	assert.Contains(t, lines[0], "go test -c -o ")
-	assert.Contains(t, lines[2], "[sample 1] go engine=go n=200: ")
-	assert.Contains(t, lines[2], "-test.bench '^Benchmark(AttackPaths|Pipeline)$/^engine=go$/^n=200$'")
-	assert.Contains(t, lines[3], "[sample 1] go load/list n=200: ")
-	assert.Contains(t, lines[3], "-test.bench '^Benchmark(Load|SerializePaths|ListFindings|GetFinding|Decode)$/^n=200$'")
-	assert.Contains(t, lines[5], "[sample 1] go engine=go n=2000: ")
-	assert.Contains(t, lines[8], "[sample 2] go engine=go n=200: ")
+	assert.Contains(t, lines[2], "[setup] build harness/platformcal tests: ")
+	assert.Contains(t, lines[3], "[sample 1] go engine=go n=200: ")
+	assert.Contains(t, lines[3], "-test.bench '^Benchmark(AttackPaths|Pipeline)$/^engine=go$/^n=200$'")
+	assert.Contains(t, lines[4], "[sample 1] go load/list n=200: ")
+	assert.Contains(t, lines[4], "-test.bench '^Benchmark(Load|SerializePaths|ListFindings|GetFinding|Decode)$/^n=200$'")
+	assert.Contains(t, lines[6], "[sample 1] go engine=go n=2000: ")
+	assert.Contains(t, lines[9], "[sample 1] go calibration: ")
+	assert.Contains(t, lines[10], "[sample 2] go engine=go n=200: ")
 }
 
 func TestBenchUsageErrors(t *testing.T) {

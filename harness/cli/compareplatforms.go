@@ -9,7 +9,7 @@ import (
 	"path/filepath"
 	"strings"
 
-	"github.com/aegisbench/aegisbench/harness/stats"
+	"github.com/aegisbench/aegisbench/harness/results"
 	"github.com/aegisbench/aegisbench/internal/atomicfile"
 	"github.com/aegisbench/aegisbench/reports"
 )
@@ -25,10 +25,15 @@ func init() {
 const comparePlatformsUsage = `A B [-o FILE.md]
 
 A and B are baseline directories (holding results.txt, e.g.
-reports/baselines/linux-amd64) or results files. Writes the ratio B/A of every
-benchmark measured on both, and marks the rows that do not compare like with
-like: figures reported rather than measured, unknown or different commits,
-datasets with different or unrecorded digests, different packages.`
+reports/baselines/linux-amd64) or results files. Writes the platform
+calibration benchmark of each side, the dimensionless figures computed on each
+side (stage ratios, speedups, FFI overhead ratio, scaling exponents), and the
+ratio B/A of every benchmark measured on both, classified: comparable (exact
+units of the same code on the same data), comparable after normalizing by the
+calibration (absolute times of the same code on the same data), or not
+comparable with every reason (figures reported rather than measured, unknown
+or different commits, datasets with different or unrecorded digests,
+different packages, no calibration).`
 
 // BaselineResults is the results file name inside a baseline directory.
 const BaselineResults = "results.txt"
@@ -49,7 +54,7 @@ func runComparePlatforms(env Env, args []string) error {
 		if err != nil {
 			return fmt.Errorf("compare-platforms: %w", err)
 		}
-		set, err := stats.Load(path)
+		set, err := results.Load(path)
 		if err != nil {
 			return fmt.Errorf("compare-platforms: %w", err)
 		}

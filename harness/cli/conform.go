@@ -75,6 +75,7 @@ type conformOptions struct {
 	expectedExplicit bool
 	report           string
 	digestsOut       string
+	verdictOut       string
 	shrinkDir        string
 	shrinkBudget     time.Duration
 	jobs             int
@@ -104,6 +105,7 @@ func parseConformFlags(env Env, args []string) (*conformOptions, error) {
 	fs.StringVar(&o.expectedFailures, "expected-failures", "", "expected-failures `FILE` (default <repo>/conformance/expected-failures.txt when present)")
 	fs.StringVar(&o.report, "report", filepath.Join("out", "report", "CONFORMANCE.md"), `markdown report FILE ("" for none)`)
 	fs.StringVar(&o.digestsOut, "digests-out", "", "write the digest of every input and outcome to `FILE`")
+	fs.StringVar(&o.verdictOut, "verdict", "", "write the verdict as JSON to `FILE` (what gate --conformance reads)")
 	fs.StringVar(&o.shrinkDir, "shrink-dir", "", "where shrunk divergences become vectors (default <repo>/datasets/vectors/regressions)")
 	fs.DurationVar(&o.shrinkBudget, "shrink-budget", 2*time.Minute, "total time for shrinking divergences (0 disables shrinking)")
 	fs.IntVar(&o.jobs, "jobs", runtime.GOMAXPROCS(0), "cases run at once")
@@ -354,6 +356,11 @@ func runConform(env Env, args []string) error {
 	fmt.Fprintf(env.Stdout, "wall time: %s (cases %s, shrinking %s)\n", time.Since(start).Round(time.Millisecond),
 		result.Wall.Round(time.Millisecond), shrinkSpent.Round(time.Millisecond))
 	fmt.Fprintln(env.Stdout, verdict.SummaryLine())
+	if o.verdictOut != "" {
+		if err := conform.WriteSummary(o.verdictOut, verdict.Summary()); err != nil {
+			return fmt.Errorf("conform: verdict: %w", err)
+		}
+	}
 	if !verdict.OK() {
 		return &ExitError{Code: 1, Err: errors.New("conformance failed")}
 	}

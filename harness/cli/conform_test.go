@@ -16,6 +16,7 @@ import (
 
 	"github.com/aegisbench/aegisbench/engines"
 	"github.com/aegisbench/aegisbench/engines/goengine"
+	"github.com/aegisbench/aegisbench/harness/conform"
 )
 
 // fakeEngineEnv makes the test binary act as an exec engine (see
@@ -130,9 +131,14 @@ func TestConformCatchesExecEngineDivergence(t *testing.T) {
 	common := []string{"conform", "--engines", "go," + exec, "--sizes", "200", "--shapes", "realistic", "--seeds", "1",
 		"--no-vectors", "--shrink-dir", shrinkDir, "--report", filepath.Join(dir, "r.md")}
 
-	stdout, stderr, code := conformRunCLI(append(common, "--expected-failures", conformTestFile(t, dir, "none.txt", ""))...)
+	verdictFile := filepath.Join(dir, "verdict.json")
+	stdout, stderr, code := conformRunCLI(append(common, "--expected-failures", conformTestFile(t, dir, "none.txt", ""), "--verdict", verdictFile)...)
 	require.Equal(t, 1, code, "stdout:\n%s\nstderr:\n%s", stdout, stderr)
 	assert.Equal(t, "CONFORMANCE FAILED: 0 passed, 1 failed, 0 expected failures", conformLastLine(stdout))
+	verdict, err := conform.ReadSummary(verdictFile)
+	require.NoError(t, err, "the verdict is written when conformance fails too")
+	assert.False(t, verdict.Passed)
+	assert.Equal(t, []string{name}, verdict.Unexpected)
 	assert.Contains(t, stdout, "FAIL "+name+"\n")
 	assert.Contains(t, stdout, "vs exec:")
 	assert.Contains(t, stdout, ": missing/extra path\n")

@@ -11,12 +11,18 @@ import (
 	"strconv"
 	"strings"
 	"syscall"
-	"time"
 
 	"github.com/aegisbench/aegisbench/datasets"
 	"github.com/aegisbench/aegisbench/engines"
 	"github.com/aegisbench/aegisbench/harness/bench"
+	"github.com/aegisbench/aegisbench/harness/calibrate"
+	"github.com/aegisbench/aegisbench/harness/conform"
 	"github.com/aegisbench/aegisbench/harness/gate"
+	"github.com/aegisbench/aegisbench/harness/instructions"
+	"github.com/aegisbench/aegisbench/harness/refrun"
+	"github.com/aegisbench/aegisbench/harness/results"
+	"github.com/aegisbench/aegisbench/internal/atomicfile"
+	"github.com/aegisbench/aegisbench/reports"
 )
 
 func init() {
@@ -29,10 +35,12 @@ func init() {
 
 const gateUsage = `--base BASE.txt --head HEAD.txt [flags]
        aegisbench gate --base-ref REF [--mode time|instructions] [--count N] [--sizes 2000] [flags]
-       aegisbench gate --calibrate [--trials 20] [--slowdowns 2%,5%,10%,20%] [--modes time,instructions]
+       aegisbench gate --history [--window 10] [--branch main] --head HEAD.txt [flags]
+       aegisbench gate --calibrate [--trials 20] [--detect-trials 10] [--slowdowns 2%,5%,10%,20%] [--modes time,instructions] [--bench-args ARGS]
 
 Compares head with base per benchmark and unit: a regression is a median change
-worse than --threshold that the Mann-Whitney U test finds significant at --alpha;
+worse than --threshold that the Mann-Whitney U test finds significant at --alpha
+after Holm's correction across all the run's tests (--correction none: each alone);
 exact units (allocs/op, B/op, instructions/op, or declared "Unit X assume=exact")
 are compared directly. Too few samples, or a benchmark on one side only, is
 "cannot decide", never a pass. Exit 0 pass, 1 regression (or failed
@@ -76,15 +84,13 @@ type gateFlags struct {
 	thresholds                            gate.Thresholds
 	mode, sizes, engines, only, benchArgs string
 	datasets                              []string
-	tags, counter, shape, keep            string
+	tags, counter, shape, keep, target    string
 	count, instrCount, maxDepth, topK     int
 	seed                                  uint64
 	calibrate                             bool
 	trials, detectTrials                  int
 	slowdowns, modes                      string
-	calN                                  int
-	benchtime                             time.Duration
-	execEngine, in                        string
+	history                               historyGateFlags
 }
 
 func runGate(env Env, args []string) error {
@@ -95,19 +101,21 @@ func runGate(env Env, args []string) error {
 	fs.StringVar(&f.head, "head", "", "head results `file` (Go benchmark format)")
 	fs.StringVar(&f.baseRef, "base-ref", "", "build git `ref` in a worktree and run it interleaved with the working tree")
 	fs.Var(gatePercentFlag{&f.thresholds.Change}, "threshold", "median change a statistical unit must exceed to regress")
-	fs.Float64Var(&f.thresholds.Alpha, "alpha", f.thresholds.Alpha, "significance level of the Mann-Whitney U test")
+	fs.Float64Var(&f.thresholds.Alpha, "alpha", f.thresholds.Alpha, "significance level of the Mann-Whitney U test (family-wise, across the run, with --correction holm)")
+	fs.StringVar(&f.thresholds.Correction, "correction", f.thresholds.Correction, "multiple-comparison correction across the run's U tests: holm or none")
 	fs.Float64Var(&f.thresholds.Allocs, "alloc-threshold", f.thresholds.Allocs, "allocs/op increase tolerated (absolute)")
 	fs.Var(gatePercentFlag{&f.thresholds.Instructions}, "instructions-threshold", "instructions/op change tolerated")
 	fs.Var(gatePercentFlag{&f.thresholds.Exact}, "exact-threshold", "change tolerated for other exact units (B/op)")
-	fs.StringVar(&f.conformance, "conformance", "", "conformance result `file`: a report or log with the CONFORMANCE PASSED|FAILED line, or an exit-status file")
+	fs.StringVar(&f.conformance, "conformance", "", "conformance verdict `file` (JSON, written by aegisbench conform --verdict)")
 	fs.StringVar(&f.out, "o", "", "write the markdown summary (or calibration report) to `file`")
 	fs.StringVar(&f.mode, "mode", "time", "with --base-ref: time (aegisbench bench) or instructions (instruction counts)")
 	fs.IntVar(&f.count, "count", 0, "samples per side (--base-ref: 10 in time mode, 3 in instructions mode; --calibrate, time mode: 10)")
+	fs.StringVar(&f.target, "target", "", "series slowed down by --calibrate (default: the first of the gated unit)")
 	fs.StringVar(&f.sizes, "sizes", "2000", "dataset sizes (--base-ref)")
 	fs.Var((*conformStrings)(&f.datasets), "dataset", "also measure this findings `FILE` (--base-ref; repeatable): timed as whole processes in time mode, counted in instructions mode")
 	fs.StringVar(&f.engines, "engines", "go", "engines (--base-ref; instructions mode: rust-cli means the aegispath CLI)")
 	fs.StringVar(&f.only, "only", "go", "tools for `aegisbench bench --only` (time mode; go = go test -bench)")
-	fs.StringVar(&f.benchArgs, "bench-args", "", "extra arguments for `aegisbench bench` (time mode, space-separated)")
+	fs.StringVar(&f.benchArgs, "bench-args", "", "extra arguments for `aegisbench bench` (time mode, space-separated; --calibrate: the whole set it samples, default bench's own defaults)")
 	fs.StringVar(&f.tags, "tags", "", "Go build tags for both builds (rustffi also builds the Rust library)")
 	fs.StringVar(&f.counter, "counter", "auto", "instruction counter: auto, perf or callgrind")
 	fs.StringVar(&f.shape, "shape", "realistic", "dataset shape for instruction counts and calibration")
@@ -115,16 +123,13 @@ func runGate(env Env, args []string) error {
 	fs.IntVar(&f.maxDepth, "max-depth", engines.DefaultMaxDepth, "max_depth option")
 	fs.IntVar(&f.topK, "top-k", engines.DefaultTopK, "top_k option")
 	fs.StringVar(&f.keep, "keep", "", "copy the base and head results of --base-ref into `dir`")
-	fs.BoolVar(&f.calibrate, "calibrate", false, "measure the gate's false-positive and detection rates on this machine")
-	fs.IntVar(&f.trials, "trials", 20, "A/A comparisons (--calibrate)")
-	fs.IntVar(&f.detectTrials, "detect-trials", 10, "comparisons per injected slowdown (--calibrate)")
+	fs.BoolVar(&f.calibrate, "calibrate", false, "measure the whole gate on this machine: A/A false alarms, injected-slowdown detection, per-series power")
+	fs.IntVar(&f.trials, "trials", 20, "A/A runs of the whole set (--calibrate)")
+	fs.IntVar(&f.detectTrials, "detect-trials", 10, "of those runs, how many carry each injected slowdown (--calibrate)")
 	fs.StringVar(&f.slowdowns, "slowdowns", "2%,5%,10%,20%", "injected slowdowns (--calibrate)")
 	fs.StringVar(&f.modes, "modes", "time,instructions", "modes to calibrate")
-	fs.IntVar(&f.calN, "n", 2000, "findings in the calibration dataset")
 	fs.IntVar(&f.instrCount, "instr-count", 1, "instruction counts per side per comparison (--calibrate)")
-	fs.DurationVar(&f.benchtime, "benchtime", 100*time.Millisecond, "time per sample (--calibrate, time mode)")
-	fs.StringVar(&f.execEngine, "exec-engine", "", "internal: run `engine` once (calibration wrappers slow:/spin: allowed) on --in and exit")
-	fs.StringVar(&f.in, "in", "", "internal: findings file for --exec-engine")
+	f.history.register(fs)
 	pos, err := parseFlags(fs, args)
 	if err != nil {
 		return err
@@ -138,8 +143,8 @@ func runGate(env Env, args []string) error {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	switch {
-	case f.execEngine != "":
-		return gateExecEngine(ctx, env, f)
+	case f.history.on:
+		return gateHistory(env, f)
 	case f.calibrate:
 		return gateCalibrate(ctx, env, f)
 	case f.baseRef != "":
@@ -156,35 +161,38 @@ func runGate(env Env, args []string) error {
 
 // gateFiles judges two results files and writes the summary.
 func gateFiles(env Env, f gateFlags, basePath, headPath string) error {
-	g, err := gate.NewGrouper()
+	base, err := gateLoad(basePath)
 	if err != nil {
 		return err
 	}
-	base, err := g.ReadFiles(basePath)
+	head, err := gateLoad(headPath)
 	if err != nil {
-		return &ExitError{Code: 2, Err: err}
+		return err
 	}
-	head, err := g.ReadFiles(headPath)
-	if err != nil {
-		return &ExitError{Code: 2, Err: err}
-	}
+	return gateJudge(env, f, base, head, nil)
+}
+
+// gateJudge judges head against base, adds notes to the report and writes
+// the summary.
+func gateJudge(env Env, f gateFlags, base, head *results.Set, notes []string) error {
 	rep := gate.Judge(base, head, f.thresholds)
+	rep.Notes = append(rep.Notes, notes...)
 	if f.conformance != "" {
-		c, err := gate.ReadConformance(f.conformance)
+		v, err := conform.ReadSummary(f.conformance)
 		if err != nil {
-			return &ExitError{Code: 2, Err: err}
+			return &ExitError{Code: 2, Err: fmt.Errorf("gate: %w", err)}
 		}
-		rep.WithConformance(c)
+		rep.WithConformance(&gate.Conformance{Path: f.conformance, Summary: v})
 	}
 	var sb strings.Builder
-	if err := rep.WriteMarkdown(&sb); err != nil {
+	if err := reports.WriteGate(&sb, rep); err != nil {
 		return err
 	}
 	if _, err := fmt.Fprint(env.Stdout, sb.String()); err != nil {
 		return err
 	}
 	if f.out != "" {
-		if err := gate.WriteFileAtomic(f.out, []byte(sb.String())); err != nil {
+		if err := atomicfile.WriteFile(f.out, []byte(sb.String())); err != nil {
 			return &ExitError{Code: 2, Err: err}
 		}
 	}
@@ -192,6 +200,19 @@ func gateFiles(env Env, f gateFlags, basePath, headPath string) error {
 		return &ExitError{Code: code, Err: errors.New("gate: " + rep.Headline())}
 	}
 	return nil
+}
+
+// gateLoad reads one side: a file without results cannot be decided
+// (exit 3), an unreadable or malformed one is a usage error (exit 2).
+func gateLoad(path string) (*results.Set, error) {
+	set, err := results.Load(path)
+	switch {
+	case errors.Is(err, results.ErrNoResults):
+		return nil, &ExitError{Code: 3, Err: fmt.Errorf("gate: cannot decide: %w", err)}
+	case err != nil:
+		return nil, &ExitError{Code: 2, Err: fmt.Errorf("gate: %w", err)}
+	}
+	return set, nil
 }
 
 func gateSizes(s string) ([]int, error) {
@@ -225,8 +246,8 @@ func gateBaseRef(ctx context.Context, env Env, f gateFlags) error {
 		return err
 	}
 	defer os.RemoveAll(work)
-	runner := gate.ExecRunner{}
-	cfg := gate.RefConfig{Root: root, Ref: f.baseRef, WorkDir: work, Tags: f.tags, Log: env.Stderr, Rounds: f.count}
+	runner := bench.ExecRunner{}
+	cfg := refrun.RefConfig{Root: root, Ref: f.baseRef, WorkDir: work, Tags: f.tags, Log: env.Stderr, Rounds: f.count}
 	switch f.mode {
 	case "time":
 		if cfg.Rounds == 0 {
@@ -245,39 +266,39 @@ func gateBaseRef(ctx context.Context, env Env, f gateFlags) error {
 			args = append(args, "--dataset", abs)
 		}
 		args = append(args, strings.Fields(f.benchArgs)...)
-		cfg.Sample = gate.BenchSample(args)
+		cfg.Sample = refrun.BenchSample(args)
 	case "instructions":
 		if cfg.Rounds == 0 {
 			cfg.Rounds = 3
 		}
-		counter, err := gate.DetectCounter(ctx, runner, work, f.counter)
+		counter, err := instructions.DetectCounter(ctx, runner, work, f.counter)
 		if err != nil {
 			return &ExitError{Code: 3, Err: err}
 		}
 		fmt.Fprintf(env.Stderr, "gate: counting instructions with %s\n", counter.Name())
-		var inputs []gate.InstrInput
+		var inputs []instructions.InstrInput
 		for _, n := range sizes {
 			p, err := datasets.EnsureStandard(f.shape, n, f.seed)
 			if err != nil {
 				return fmt.Errorf("gate: dataset %s n=%d: %w", f.shape, n, err)
 			}
-			inputs = append(inputs, gate.InstrInput{N: n, Path: p})
+			inputs = append(inputs, instructions.InstrInput{N: n, Path: p})
 		}
 		for _, d := range f.datasets {
 			info, err := datasets.DescribeFile(d)
 			if err != nil {
 				return fmt.Errorf("gate: --dataset %w", err)
 			}
-			inputs = append(inputs, gate.InstrInput{N: info.Findings, Path: info.Path, Dataset: bench.ConfigKey(strings.TrimSuffix(info.Name, filepath.Ext(info.Name)))})
+			inputs = append(inputs, instructions.InstrInput{N: info.Findings, Path: info.Path, Dataset: bench.ConfigKey(strings.TrimSuffix(info.Name, filepath.Ext(info.Name)))})
 		}
 		opt := engines.Options{MaxDepth: f.maxDepth, TopK: f.topK}
-		cfg.Sample = gate.InstructionSample(counter, splitList(f.engines), inputs, opt, work)
+		cfg.Sample = instructions.InstructionSample(counter, splitList(f.engines), inputs, opt, work)
 	default:
 		return usageError("gate: --mode %q: want time or instructions", f.mode)
 	}
-	files, err := gate.RunRef(ctx, runner, cfg)
+	files, err := refrun.RunRef(ctx, runner, cfg)
 	if err != nil {
-		var se *gate.SideError
+		var se *refrun.SideError
 		if errors.As(err, &se) && se.Side == "base" {
 			return &ExitError{Code: 3, Err: fmt.Errorf("cannot decide: the base could not be measured: %w", err)}
 		}
@@ -295,7 +316,7 @@ func gateBaseRef(ctx context.Context, env Env, f gateFlags) error {
 			if err != nil {
 				return err
 			}
-			if err := gate.WriteFileAtomic(filepath.Join(f.keep, filepath.Base(p)), data); err != nil {
+			if err := atomicfile.WriteFile(filepath.Join(f.keep, filepath.Base(p)), data); err != nil {
 				return err
 			}
 		}
@@ -303,105 +324,109 @@ func gateBaseRef(ctx context.Context, env Env, f gateFlags) error {
 	return gateFiles(env, f, files.Base, files.Head)
 }
 
-// gateExecEngine serves --exec-engine: one engine run under the process
-// contract, used by instruction-count calibration.
-func gateExecEngine(ctx context.Context, env Env, f gateFlags) error {
-	if f.in == "" {
-		return usageError("gate: --exec-engine needs --in FILE")
-	}
-	err := gate.RunEngineOnce(ctx, f.execEngine, f.in, engines.Options{MaxDepth: f.maxDepth, TopK: f.topK}, env.Stdout)
-	var ee *engines.Error
-	if errors.As(err, &ee) {
-		return &ExitError{Code: 1, Err: err}
-	}
-	return err
-}
-
-// gateCalibrate measures the gate's false-positive and detection rates.
+// gateCalibrate measures the whole gate: A/A runs of the benchmark set,
+// a slowdown injected into one benchmark, and per-series power.
 func gateCalibrate(ctx context.Context, env Env, f gateFlags) error {
-	var slowdowns []float64
-	for _, s := range splitList(f.slowdowns) {
-		v, err := gateParsePercent(s)
-		if err != nil || v <= 0 {
-			return usageError("gate: --slowdowns: %q must be a positive percentage", s)
-		}
-		slowdowns = append(slowdowns, v)
-	}
-	modes := splitList(f.modes)
-	for _, m := range modes {
-		if m != "time" && m != "instructions" {
-			return usageError("gate: --modes: unknown mode %q (want time, instructions)", m)
-		}
-	}
-	if f.trials < 1 || f.detectTrials < 0 || f.calN < 1 || f.instrCount < 1 || f.count < 0 {
-		return usageError("gate: --trials, --n and --instr-count must be >= 1")
-	}
-	path, err := datasets.EnsureStandard(f.shape, f.calN, f.seed)
-	if err != nil {
-		return fmt.Errorf("gate: calibration dataset: %w", err)
-	}
-	input, err := os.ReadFile(path)
+	cfg, modes, err := gateCalibrationConfig(env, f)
 	if err != nil {
 		return err
 	}
-	opt := engines.Options{MaxDepth: f.maxDepth, TopK: f.topK}
-	engine := splitList(f.engines)
-	if len(engine) != 1 {
-		return usageError("gate: --calibrate takes one engine (--engines go)")
+	root, err := datasets.RepoRoot()
+	if err != nil {
+		return usageError("gate: %v", err)
 	}
-	before := gate.Machine()
-	var cals []*gate.Calibration
+	self, err := os.Executable()
+	if err != nil {
+		return err
+	}
+	scratch, err := os.MkdirTemp("", "aegisbench-calibrate-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(scratch)
+	before := calibrate.Machine()
+	var cals []*calibrate.Calibration
+	var method []string
 	for _, mode := range modes {
-		cfg := gate.CalibrationConfig{Trials: f.trials, DetectTrials: f.detectTrials, Slowdowns: slowdowns, Thresholds: f.thresholds, Log: env.Stderr}
-		var m gate.Measurer
-		switch mode {
-		case "time":
-			cfg.Count = f.count
-			if cfg.Count == 0 {
-				cfg.Count = 10 // as --base-ref's default, so the figures describe the gate CI runs
-			}
-			m = &gate.PipelineMeasurer{Engine: engine[0], N: f.calN, Input: input, Options: opt, Benchtime: f.benchtime}
-		case "instructions":
-			cfg.Count = f.instrCount
-			scratch, err := os.MkdirTemp("", "aegisbench-calibrate-")
-			if err != nil {
-				return err
-			}
-			defer os.RemoveAll(scratch)
-			runner := gate.ExecRunner{}
-			counter, err := gate.DetectCounter(ctx, runner, scratch, f.counter)
-			if err != nil {
-				return &ExitError{Code: 3, Err: err}
-			}
-			self, err := os.Executable()
-			if err != nil {
-				return err
-			}
-			im := &gate.InstructionMeasurer{Counter: counter, Runner: runner, Self: self, Engine: engine[0], N: f.calN, Input: path, Options: opt, Scratch: scratch}
-			fmt.Fprintf(env.Stderr, "calibrate instructions: counting with %s\n", counter.Name())
-			if err := im.Setup(ctx); err != nil {
-				return err
-			}
-			m = im
+		src, rounds, how, err := gateCalibrationSource(ctx, f, mode, root, self, scratch)
+		if err != nil {
+			return err
 		}
-		cal, err := gate.Calibrate(ctx, m, cfg)
+		cfg.Rounds = rounds
+		cal, err := calibrate.Run(ctx, src, cfg)
 		if err != nil {
 			return err
 		}
 		cals = append(cals, cal)
+		method = append(method, how)
 	}
-	machine := fmt.Sprintf("%s (at start; at end: load average %s); dataset %s (%s, n=%d, seed %d), engine %s. "+
-		"Time samples: the engine's whole pipeline run in-process for >= %s each (sec/op, B/op, allocs/op); "+
-		"slowdowns injected by the calibration-only engine slow:FRACTION:%s (busy-waits that fraction of each call). "+
-		"Instruction counts: one `aegisbench gate --exec-engine` process per sample; slowdowns injected by spin:ITERATIONS:%s (a fixed extra loop sized to that fraction of the engine's count)",
-		before, gate.LoadAverage(), filepath.Base(path), f.shape, f.calN, f.seed, engine[0], f.benchtime, engine[0], engine[0])
+	machine := fmt.Sprintf("%s (at start; at end: load average %s)", before, calibrate.LoadAverage())
 	var sb strings.Builder
-	if err := gate.WriteCalibrationMarkdown(&sb, machine, cals); err != nil {
+	if err := reports.WriteCalibration(&sb, machine, strings.Join(method, " "), cals); err != nil {
 		return err
 	}
 	fmt.Fprint(env.Stdout, sb.String())
 	if f.out != "" {
-		return gate.WriteFileAtomic(f.out, []byte(sb.String()))
+		return atomicfile.WriteFileMkdirAll(f.out, []byte(sb.String()))
 	}
 	return nil
+}
+
+func gateCalibrationConfig(env Env, f gateFlags) (calibrate.Config, []string, error) {
+	cfg := calibrate.Config{Pairs: f.trials, Detect: f.detectTrials, Target: f.target, Thresholds: f.thresholds, Log: env.Stderr}
+	for _, s := range splitList(f.slowdowns) {
+		v, err := gateParsePercent(s)
+		if err != nil || v <= 0 {
+			return cfg, nil, usageError("gate: --slowdowns: %q must be a positive percentage", s)
+		}
+		cfg.Slowdowns = append(cfg.Slowdowns, v)
+	}
+	modes := splitList(f.modes)
+	for _, m := range modes {
+		if m != "time" && m != "instructions" {
+			return cfg, nil, usageError("gate: --modes: unknown mode %q (want time, instructions)", m)
+		}
+	}
+	if f.trials < 1 || f.detectTrials < 0 || f.detectTrials > f.trials || f.instrCount < 1 || f.count < 0 {
+		return cfg, nil, usageError("gate: --trials and --instr-count must be >= 1, --detect-trials within 0..trials")
+	}
+	return cfg, modes, nil
+}
+
+// gateCalibrationSource returns the sampler of one mode, its rounds per
+// side and a sentence saying how it samples.
+func gateCalibrationSource(ctx context.Context, f gateFlags, mode, root, self, scratch string) (calibrate.Source, int, string, error) {
+	runner := bench.ExecRunner{}
+	if mode == "time" {
+		count := f.count
+		if count == 0 {
+			count = 10 // as --base-ref's default, so the figures describe the gate CI runs
+		}
+		args := strings.Fields(f.benchArgs)
+		how := fmt.Sprintf("Time: each side is %d rounds of `aegisbench bench %s --count 1` (the whole set), interleaved with the other side's.", count, strings.Join(args, " "))
+		return &calibrate.BenchSource{Runner: runner, Binary: self, Dir: root, Args: args, Count: 1, Scratch: scratch}, count, how, nil
+	}
+	counter, err := instructions.DetectCounter(ctx, runner, scratch, f.counter)
+	if err != nil {
+		return nil, 0, "", &ExitError{Code: 3, Err: err}
+	}
+	sizes, err := gateSizes(f.sizes)
+	if err != nil {
+		return nil, 0, "", usageError("gate: --sizes: %v", err)
+	}
+	var inputs []instructions.InstrInput
+	for _, n := range sizes {
+		p, err := datasets.EnsureStandard(f.shape, n, f.seed)
+		if err != nil {
+			return nil, 0, "", fmt.Errorf("gate: dataset %s n=%d: %w", f.shape, n, err)
+		}
+		inputs = append(inputs, instructions.InstrInput{N: n, Path: p})
+	}
+	targets, err := instructions.PathsTargets(self, root, splitList(f.engines))
+	if err != nil {
+		return nil, 0, "", err
+	}
+	cfg := instructions.InstrConfig{Counter: counter, Targets: targets, Inputs: inputs, Options: engines.Options{MaxDepth: f.maxDepth, TopK: f.topK}, Count: 1, Scratch: scratch}
+	how := fmt.Sprintf("Instructions: each side counts engines %s on %s n=%s (seed %d) with %s, %d count(s) per side, interleaved with the other side's.", f.engines, f.shape, f.sizes, f.seed, counter.Name(), f.instrCount)
+	return &calibrate.InstructionSource{Runner: runner, Config: cfg}, f.instrCount, how, nil
 }

@@ -5,7 +5,8 @@ import (
 	"fmt"
 	"path/filepath"
 
-	"github.com/aegisbench/aegisbench/harness/stats"
+	"github.com/aegisbench/aegisbench/harness/history"
+	"github.com/aegisbench/aegisbench/harness/results"
 	"github.com/aegisbench/aegisbench/reports"
 )
 
@@ -32,6 +33,7 @@ func runReport(env Env, args []string) error {
 	out := fs.String("o", "", "output `dir` (BASELINE.md, plots/)")
 	profiles := fs.String("profile-dir", "", "`dir` holding cpu.pprof and mem.pprof of the Go engine (bench --profile-dir)")
 	title := fs.String("title", "", "report title (default \"Performance Baseline\")")
+	store := fs.String("history-store", "", "history store `file` holding this (one) results file: add where the run stands against the previous runs of this machine")
 	files, err := parseFlagsAnywhere(fs, args)
 	if err != nil {
 		return err
@@ -42,18 +44,39 @@ func runReport(env Env, args []string) error {
 	if *out == "" {
 		return usageError("report: -o DIR is required")
 	}
-	set, err := stats.Load(files...)
+	set, err := results.Load(files...)
 	if err != nil {
 		return fmt.Errorf("report: %w", err)
 	}
 	if len(set.Series) == 0 {
 		return fmt.Errorf("report: no benchmark results in %v", files)
 	}
-	if _, err := reports.WriteBaseline(*out, set, reports.Options{Title: *title, ProfileDir: *profiles}); err != nil {
+	opt := reports.Options{Title: *title, ProfileDir: *profiles}
+	if *store != "" {
+		if len(files) != 1 {
+			return usageError("report: --history-store takes one results file")
+		}
+		if opt.Standing, err = reportStanding(*store, files[0]); err != nil {
+			return fmt.Errorf("report: %w", err)
+		}
+	}
+	if _, err := reports.WriteBaseline(*out, set, opt); err != nil {
 		return fmt.Errorf("report: %w", err)
 	}
 	fmt.Fprintf(env.Stderr, "report: wrote %s\n", filepath.Join(*out, reports.BaselineFile))
 	return nil
+}
+
+// standingRuns is how many previous runs the report compares with.
+const standingRuns = 10
+
+func reportStanding(store, file string) (*history.Standing, error) {
+	s, err := history.Open(store)
+	if err != nil {
+		return nil, err
+	}
+	defer s.Close()
+	return s.StandingOf(file, standingRuns)
 }
 
 // parseFlagsAnywhere is parseFlags for commands whose flags may follow

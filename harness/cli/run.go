@@ -39,6 +39,7 @@ func runMainJob(env Env, args []string) error {
 	out := fs.String("o", "out", "output `dir`: results.txt, profiles/, report/ (BASELINE.md, CONFORMANCE.md, plots)")
 	conformSizes := fs.String("conform-sizes", "200,2000", "sizes of the quick conformance run")
 	skipBench := fs.Bool("skip-bench", false, "stop after conformance (no benchmarks, no report)")
+	store := fs.String("store", defaultStore(), "history store the results are imported into (\"\": none); the report says where the run stands against the previous runs of this machine")
 	if _, err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -77,13 +78,17 @@ func runMainJob(env Env, args []string) error {
 			"--shapes", "all", "--seeds", "1", "--report", filepath.Join(report, "CONFORMANCE.md")}},
 	}
 	if !*skipBench {
+		results := filepath.Join(*out, "results.txt")
 		steps = append(steps,
 			mainJobStep{"benchmarks", []string{"bench", "--sizes", *sizes, "--count", strconv.Itoa(*count),
-				"--engines", strings.Join(have, ","), "-o", filepath.Join(*out, "results.txt"),
-				"--profile-dir", filepath.Join(*out, "profiles")}},
-			mainJobStep{"report", []string{"report", filepath.Join(*out, "results.txt"),
-				"--profile-dir", filepath.Join(*out, "profiles"), "-o", report}},
-		)
+				"--engines", strings.Join(have, ","), "-o", results,
+				"--profile-dir", filepath.Join(*out, "profiles")}})
+		reportArgs := []string{"report", results, "--profile-dir", filepath.Join(*out, "profiles"), "-o", report}
+		if *store != "" {
+			steps = append(steps, mainJobStep{"history", []string{"history", "import", "--store", *store, results}})
+			reportArgs = append(reportArgs, "--history-store", *store)
+		}
+		steps = append(steps, mainJobStep{"report", reportArgs})
 	}
 	start := time.Now()
 	for i, s := range steps {

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/aegisbench/aegisbench/engines"
+	"github.com/aegisbench/aegisbench/internal/mdtext"
 )
 
 // EngineInfo describes an engine taking part in a run.
@@ -126,7 +127,7 @@ func WriteMarkdown(w io.Writer, r Report) error {
 		if v == "" {
 			v = "—"
 		}
-		fmt.Fprintf(b, "| %s | %s | %s |\n", e.Name, e.Role, mdCell(v))
+		fmt.Fprintf(b, "| %s | %s | %s |\n", e.Name, e.Role, mdtext.Cell(v))
 	}
 
 	b.WriteString("\n## Engine time\n\nSum of the engines' calls over all cases (each call: parse, compute, write), and the slowest case.\n\n| engine | total | slowest case | its time |\n|---|---|---|---|\n")
@@ -165,17 +166,17 @@ func WriteMarkdown(w io.Writer, r Report) error {
 		if c.LoadError != "" {
 			input = "not loaded: " + c.LoadError
 		}
-		fmt.Fprintf(b, "| `%s` | %s | %s |", c.Name, caseResultText(c, r.Verdict), mdCell(input))
+		fmt.Fprintf(b, "| `%s` | %s | %s |", c.Name, caseResultText(c, r.Verdict), mdtext.Cell(input))
 		if hasExpected {
 			if c.Expected != nil {
-				fmt.Fprintf(b, " %s |", mdCell(engineCell(*c.Expected)))
+				fmt.Fprintf(b, " %s |", mdtext.Cell(engineCell(*c.Expected)))
 			} else {
 				b.WriteString(" — |")
 			}
 		}
 		for i := range r.Engines {
 			if i < len(c.Engines) {
-				fmt.Fprintf(b, " %s |", mdCell(engineCell(c.Engines[i])))
+				fmt.Fprintf(b, " %s |", mdtext.Cell(engineCell(c.Engines[i])))
 			} else {
 				b.WriteString(" — |")
 			}
@@ -204,7 +205,7 @@ func WriteMarkdown(w io.Writer, r Report) error {
 		}
 		for _, e := range c.Engines {
 			if e.Kind == KindFailure {
-				fmt.Fprintf(b, "Engine **%s** failed: %s\n\n", e.Engine, mdCell(e.Failure))
+				fmt.Fprintf(b, "Engine **%s** failed: %s\n\n", e.Engine, mdtext.Cell(e.Failure))
 			}
 		}
 		for _, d := range c.Divergences() {
@@ -265,10 +266,10 @@ func writeComparison(b *strings.Builder, d Comparison, heading string) {
 func writeShrink(b *strings.Builder, s ShrinkReport) {
 	switch {
 	case s.Err != nil && s.Result.Tests == 0:
-		fmt.Fprintf(b, "Not shrunk: %s\n\n", mdCell(s.Err.Error()))
+		fmt.Fprintf(b, "Not shrunk: %s\n\n", mdtext.Cell(s.Err.Error()))
 		return
 	case s.Err != nil:
-		fmt.Fprintf(b, "Shrinking %s vs %s (%s) stopped: %s\n\n", s.Reference, s.Candidate, s.Class, mdCell(s.Err.Error()))
+		fmt.Fprintf(b, "Shrinking %s vs %s (%s) stopped: %s\n\n", s.Reference, s.Candidate, s.Class, mdtext.Cell(s.Err.Error()))
 	}
 	r := s.Result
 	fmt.Fprintf(b, "Shrunk (%s vs %s, %s) from %d findings to %d in %d tests, %s: %s.",
@@ -333,17 +334,13 @@ func rawIdenticalText(c CaseResult) string {
 	return "no"
 }
 
-// mdCell escapes text for a markdown table cell.
-func mdCell(s string) string {
-	s = strings.ReplaceAll(s, "|", `\|`)
-	return strings.ReplaceAll(s, "\n", " ")
-}
-
+// mdCode shows a JSON value in a table cell as a code span, "(absent)"
+// for none.
 func mdCode(s string) string {
 	if s == "" {
 		return "(absent)"
 	}
-	return "`" + strings.ReplaceAll(mdCell(s), "`", "'") + "`"
+	return "`" + mdtext.Code(s) + "`"
 }
 
 // WriteDigests writes one line per case input and per engine outcome:

@@ -1,12 +1,26 @@
+// Package gate judges whether a change regressed performance: it
+// compares a base and a head results set (harness/results), series by
+// series, with a Mann-Whitney U test whose p-values are corrected across
+// the whole run (Holm) and a threshold on the median change (both must
+// agree before a change counts as a regression), compares exact units
+// (allocs/op, B/op, instructions/op) directly, and says "cannot decide"
+// rather than pass when the samples cannot support a verdict. A failed
+// conformance verdict (harness/conform's Summary) fails the gate.
+//
+// Running the sides is harness/refrun's (git worktree) and
+// harness/instructions' (instruction counts); measuring the gate is
+// harness/calibrate's; its markdown is reports.WriteGate.
 package gate
 
 import (
 	"fmt"
 	"math"
-	"strings"
+	"slices"
 
 	"golang.org/x/perf/benchfmt"
 	"golang.org/x/perf/benchmath"
+
+	"github.com/aegisbench/aegisbench/harness/results"
 )
 
 // Thresholds configure the gate. A statistical unit regresses when the
@@ -14,8 +28,14 @@ import (
 // bad direction by more than Change; an exact unit regresses when its
 // mode moved in the bad direction by more than its exact threshold.
 type Thresholds struct {
-	// Alpha is the significance level of the Mann-Whitney U test (0.05).
+	// Alpha is the significance level of the Mann-Whitney U test (0.05):
+	// with Correction "holm", the family-wise level of the whole run.
 	Alpha float64
+	// Correction is the multiple-comparison correction across every
+	// U test of a run: "holm" (Holm-Bonferroni: the probability that a
+	// run flags any unchanged benchmark stays below Alpha) or "none"
+	// (each test at Alpha on its own).
+	Correction string
 	// Change is the relative median change a statistical unit (sec/op,
 	// B/s, ...) must exceed to count (0.05 for 5%).
 	Change float64
@@ -34,13 +54,22 @@ type Thresholds struct {
 // DefaultThresholds returns alpha 0.05, 5% median change, no extra
 // allocation, 1% instructions and 0.1% for other exact units (B/op).
 func DefaultThresholds() Thresholds {
-	return Thresholds{Alpha: 0.05, Change: 0.05, Allocs: 0, Instructions: 0.01, Exact: 0.001}
+	return Thresholds{Alpha: 0.05, Correction: CorrectionHolm, Change: 0.05, Allocs: 0, Instructions: 0.01, Exact: 0.001}
 }
+
+// Multiple-comparison corrections (Thresholds.Correction).
+const (
+	CorrectionHolm = "holm"
+	CorrectionNone = "none"
+)
 
 // Validate reports a threshold out of range.
 func (t Thresholds) Validate() error {
 	if !(t.Alpha > 0 && t.Alpha < 1) {
 		return fmt.Errorf("alpha %v must be in (0, 1)", t.Alpha)
+	}
+	if t.Correction != CorrectionHolm && t.Correction != CorrectionNone {
+		return fmt.Errorf("correction %q: want %s or %s", t.Correction, CorrectionHolm, CorrectionNone)
 	}
 	for _, c := range []struct {
 		name string
@@ -101,9 +130,17 @@ func (v Verdict) ExitCode() int {
 	return 0
 }
 
+// Key identifies one compared quantity: a series name (full name without
+// "Benchmark" and GOMAXPROCS) and a tidied unit, as harness/results keys
+// them.
+type Key struct {
+	Name string
+	Unit string
+}
+
 // Row is the comparison of one series.
 type Row struct {
-	Series
+	Key
 	// BaseN and HeadN are the sample counts.
 	BaseN, HeadN int
 	// BaseCenter and HeadCenter summarize each side: the median, or for
@@ -117,6 +154,9 @@ type Row struct {
 	// P is the U-test p-value; NaN when no test was run (exact units, too
 	// few samples).
 	P float64
+	// PAdj is P adjusted for the run's multiple comparisons (Holm), equal
+	// to P without correction; NaN when no test was run.
+	PAdj float64
 	// Exact reports that the unit was compared as exact.
 	Exact bool
 	// Better is -1 when lower is better, +1 when higher is better, 0 when
@@ -137,8 +177,14 @@ type Report struct {
 	// conformance failed, else CannotDecide if any row could not be
 	// decided (or there were no rows), else Unchanged.
 	Verdict Verdict
-	// Notes are report-level remarks (no benchmarks, conformance).
+	// Notes are report-level remarks (no benchmarks, conformance,
+	// correction).
 	Notes []string
+	// Tests is the number of U tests the correction spans.
+	Tests int
+	// ConfigDiffs are the configuration lines (and GOMAXPROCS) that
+	// differ between base and head.
+	ConfigDiffs []results.ConfigDiff
 }
 
 // Count returns how many rows have verdict v.
@@ -150,36 +196,6 @@ func (r *Report) Count(v Verdict) int {
 		}
 	}
 	return n
-}
-
-// knownExact are units that are exact whether or not a file declares it.
-var knownExact = map[string]bool{"allocs/op": true, "B/op": true, "instructions/op": true}
-
-// IsExact reports whether unit is compared as exact: declared with
-// "Unit X assume=exact" in either file, or one of allocs/op, B/op,
-// instructions/op.
-func IsExact(units benchfmt.UnitMetadataMap, unit string) bool {
-	if knownExact[unit] {
-		return true
-	}
-	return units.GetAssumption(unit) == benchmath.AssumeExact
-}
-
-// Better returns -1 when lower values of unit are better, +1 when higher
-// are, 0 when unknown: declared metadata first ("better=lower"), then
-// benchfmt's defaults, then instructions/op and any other ".../op" unit
-// (a cost per operation) lower, any ".../s" unit (a rate) higher.
-func Better(units benchfmt.UnitMetadataMap, unit string) int {
-	if b := units.GetBetter(unit); b != 0 {
-		return b
-	}
-	switch {
-	case strings.HasSuffix(unit, "/op"):
-		return -1
-	case strings.HasSuffix(unit, "/s"):
-		return 1
-	}
-	return 0
 }
 
 // MinSamples returns the smallest per-side sample count n for which the
@@ -209,9 +225,11 @@ func minP(n1, n2 int) float64 {
 	return math.Min(1, 2/c)
 }
 
-// Judge compares head against base series by series. Series present on one
-// side only cannot be decided. Unit metadata of both sides is merged.
-func Judge(base, head *Results, t Thresholds) *Report {
+// Judge compares head against base series by series. Series present on
+// one side only cannot be decided. Unit metadata of both sides is merged;
+// a unit is exact by results.Exact. The U tests of all rows are corrected
+// together (Thresholds.Correction) before any verdict is given.
+func Judge(base, head *results.Set, t Thresholds) *Report {
 	units := benchfmt.UnitMetadataMap{}
 	for k, v := range base.Units {
 		units[k] = v
@@ -219,16 +237,19 @@ func Judge(base, head *Results, t Thresholds) *Report {
 	for k, v := range head.Units {
 		units[k] = v
 	}
-	rep := &Report{Thresholds: t}
-	order := append([]Series(nil), base.Order...)
-	for _, s := range head.Order {
-		if _, ok := base.Values[s]; !ok {
-			order = append(order, s)
+	rep := &Report{Thresholds: t, ConfigDiffs: results.Diff(base, head)}
+	var order []Key
+	for _, set := range []*results.Set{base, head} {
+		for _, s := range set.Series {
+			if k := (Key{s.Name, s.Unit}); !slices.Contains(order, k) {
+				order = append(order, k)
+			}
 		}
 	}
-	for _, s := range order {
-		rep.Rows = append(rep.Rows, judgeSeries(s, base.Values[s], head.Values[s], units, t))
+	for _, k := range order {
+		rep.Rows = append(rep.Rows, judgeSeries(k, values(base, k), values(head, k), units, t))
 	}
+	rep.correct()
 	rep.Verdict = Unchanged
 	if len(rep.Rows) == 0 {
 		rep.Verdict = CannotDecide
@@ -239,21 +260,28 @@ func Judge(base, head *Results, t Thresholds) *Report {
 			rep.Verdict = max(rep.Verdict, row.Verdict)
 		}
 	}
+	for _, d := range rep.ConfigDiffs {
+		if d.Key == results.ProcsKey {
+			rep.Notes = append(rep.Notes, fmt.Sprintf("core counts differ: base ran with GOMAXPROCS %s, head with %s (series are compared by name without the suffix)", orNone(d.A), orNone(d.B)))
+		}
+	}
 	return rep
 }
 
-// WithConformance folds a conformance result into the report: a failed
-// conformance run fails the gate, an unreadable one cannot be decided.
+func values(set *results.Set, k Key) []float64 {
+	if s := set.Lookup(k.Name, k.Unit); s != nil {
+		return s.Values
+	}
+	return nil
+}
+
+// WithConformance folds a conformance verdict into the report: a failed
+// conformance run fails the gate.
 func (r *Report) WithConformance(c *Conformance) {
 	r.Conformance = c
-	switch {
-	case c == nil:
-	case c.Verdict == ConformanceFailed:
+	if c != nil && !c.Passed() {
 		r.Verdict = Regression
-		r.Notes = append(r.Notes, "conformance FAILED: "+c.Line)
-	case c.Verdict == ConformanceUnknown:
-		r.Verdict = max(r.Verdict, CannotDecide)
-		r.Notes = append(r.Notes, "conformance result unknown: "+c.Line)
+		r.Notes = append(r.Notes, "conformance FAILED: "+c.Path+": "+c.Summary.Line)
 	}
 }
 
@@ -270,12 +298,14 @@ func center(vals []float64, exact bool) float64 {
 	return benchmath.AssumeNothing.Summary(s, 0.95).Center
 }
 
-func judgeSeries(s Series, baseVals, headVals []float64, units benchfmt.UnitMetadataMap, t Thresholds) Row {
-	exact := IsExact(units, s.Unit)
+// judgeSeries gives the verdict of one row, except for rows that ran a
+// U test: those keep their P for Report.correct to decide.
+func judgeSeries(s Key, baseVals, headVals []float64, units benchfmt.UnitMetadataMap, t Thresholds) Row {
+	exact := results.Exact(s.Unit, units)
 	row := Row{
-		Series: s, BaseN: len(baseVals), HeadN: len(headVals),
+		Key: s, BaseN: len(baseVals), HeadN: len(headVals),
 		BaseCenter: center(baseVals, exact), HeadCenter: center(headVals, exact),
-		P: math.NaN(), Exact: exact, Better: Better(units, s.Unit),
+		P: math.NaN(), PAdj: math.NaN(), Exact: exact, Better: results.Better(s.Unit, units),
 	}
 	row.Change = relChange(row.BaseCenter, row.HeadCenter)
 	switch {
@@ -303,22 +333,32 @@ func judgeSeries(s Series, baseVals, headVals []float64, units benchfmt.UnitMeta
 	th := &benchmath.Thresholds{CompareAlpha: t.Alpha}
 	sb := benchmath.NewSample(append([]float64(nil), baseVals...), th)
 	sh := benchmath.NewSample(append([]float64(nil), headVals...), th)
-	cmp := benchmath.AssumeNothing.Compare(sb, sh)
-	row.P = cmp.P
-	significant := cmp.P < t.Alpha
+	row.P = benchmath.AssumeNothing.Compare(sb, sh).P
+	row.PAdj = row.P
+	return row
+}
+
+// decide gives the verdict of a row that ran a U test, on its adjusted p.
+func decide(row Row, t Thresholds) Row {
+	bad := row.Change * float64(-row.Better)
+	significant := row.PAdj < t.Alpha
+	p := fmt.Sprintf("p=%.3f", row.P)
+	if t.Correction == CorrectionHolm {
+		p = fmt.Sprintf("p=%.3g, Holm-adjusted %.3g", row.P, row.PAdj)
+	}
 	switch {
 	case significant && bad > t.Change:
 		row.Verdict = Regression
-		row.Reason = fmt.Sprintf("%s by %.1f%% (threshold %.1f%%), p=%.3f < %v", worse(row.Better), 100*math.Abs(row.Change), 100*t.Change, cmp.P, t.Alpha)
+		row.Reason = fmt.Sprintf("%s by %.1f%% (threshold %.1f%%), %s < %v", worse(row.Better), 100*math.Abs(row.Change), 100*t.Change, p, t.Alpha)
 	case significant && -bad > t.Change:
 		row.Verdict = Improved
-		row.Reason = fmt.Sprintf("%s by %.1f%%, p=%.3f", better(row.Better), 100*math.Abs(row.Change), cmp.P)
+		row.Reason = fmt.Sprintf("%s by %.1f%%, %s", better(row.Better), 100*math.Abs(row.Change), p)
 	case significant:
 		row.Verdict = Unchanged
-		row.Reason = fmt.Sprintf("significant (p=%.3f) but within the %.1f%% threshold", cmp.P, 100*t.Change)
+		row.Reason = fmt.Sprintf("significant (%s) but within the %.1f%% threshold", p, 100*t.Change)
 	default:
 		row.Verdict = Unchanged
-		row.Reason = fmt.Sprintf("no significant difference (p=%.3f >= %v)", cmp.P, t.Alpha)
+		row.Reason = fmt.Sprintf("no significant difference (%s >= %v)", p, t.Alpha)
 	}
 	return row
 }

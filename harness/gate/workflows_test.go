@@ -127,6 +127,6 @@ func TestWorkflowsDoWhatCIMust(t *testing.T) {
 	require.NotNil(t, bl.Jobs["baseline"])
 	require.NotNil(t, bl.Jobs["compare"])
 	assert.Contains(t, runs(bl.Jobs["baseline"]), "make baseline")
-	assert.Contains(t, runs(bl.Jobs["compare"]), "aegisbench compare-platforms")
+	assert.Contains(t, runs(bl.Jobs["compare"]), "aegisbench baselines import artifacts --expect linux-amd64,darwin-arm64")
 	assert.Equal(t, "baseline", bl.Jobs["compare"].Needs[0].Value)
 }

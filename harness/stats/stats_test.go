@@ -2,77 +2,12 @@ package stats
 
 import (
 	"math"
-	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"golang.org/x/perf/benchmath"
 )
-
-const sample = `Unit allocs/op assume=exact
-goos: linux
-goarch: amd64
-cpu: Fake CPU
-date: 2026-01-02T03:04:05Z
-pkg: example/goengine
-
-BenchmarkLoad/n=200-2 10 1000 ns/op 64 B/op 3 allocs/op
-BenchmarkLoad/n=200-2 10 1200 ns/op 64 B/op 3 allocs/op
-BenchmarkLoad/n=200-8 10 1100 ns/op 72 B/op 3 allocs/op
-BenchmarkAttackPaths/engine=go/n=2000-2 1 5000000 ns/op
-
-date: 2026-01-03T00:00:00Z
-pkg: criterion
-
-BenchmarkCriterion/stage=compute/engine=rust/n=2000 1 2500000 ns/op
-`
-
-func TestRead(t *testing.T) {
-	set, err := Read(strings.NewReader(sample), "sample.txt")
-	require.NoError(t, err)
-	require.NoError(t, set.Check())
-
-	var got []string
-	for _, s := range set.Series {
-		got = append(got, s.Name+" "+s.Unit+" "+s.Pkg)
-	}
-	assert.Equal(t, []string{
-		"Load/n=200 sec/op example/goengine",
-		"Load/n=200 B/op example/goengine",
-		"Load/n=200 allocs/op example/goengine",
-		"AttackPaths/engine=go/n=2000 sec/op example/goengine",
-		"Criterion/stage=compute/engine=rust/n=2000 sec/op criterion",
-	}, got, "GOMAXPROCS is not part of the series name; ns/op is tidied to sec/op")
-
-	load := set.Lookup("Load/n=200", "sec/op")
-	require.NotNil(t, load)
-	assert.InDeltaSlice(t, []float64{1000e-9, 1200e-9, 1100e-9}, load.Values, 1e-18)
-	assert.Equal(t, "Load", load.Base)
-	assert.Equal(t, 200, load.N())
-
-	crit := set.Lookup("Criterion/stage=compute/engine=rust/n=2000", "sec/op")
-	require.NotNil(t, crit)
-	assert.Equal(t, map[string]string{"stage": "compute", "engine": "rust", "n": "2000"}, crit.Parts)
-
-	assert.Equal(t, []string{"2026-01-02T03:04:05Z", "2026-01-03T00:00:00Z"}, set.ConfigValues("date"))
-	assert.Equal(t, "linux", set.ConfigString("goos"))
-	assert.Equal(t, benchmath.AssumeExact, set.Assumption("allocs/op"))
-	assert.Equal(t, benchmath.AssumeNothing, set.Assumption("B/op"))
-}
-
-func TestReadErrors(t *testing.T) {
-	_, err := Read(strings.NewReader("BenchmarkX 10 zz ns/op\n"), "bad.txt")
-	require.Error(t, err)
-	assert.Contains(t, err.Error(), "bad.txt:1:")
-
-	_, err = Load("testdata/does-not-exist.txt")
-	require.Error(t, err)
-
-	set, err := Read(strings.NewReader("goos: linux\nBenchmarkA 1 1 ns/op\ngoos: darwin\nBenchmarkA 1 1 ns/op\n"), "mixed.txt")
-	require.NoError(t, err)
-	assert.EqualError(t, set.Check(), "results mix platforms: goos is linux and darwin")
-}
 
 func TestSummarize(t *testing.T) {
 	ten := []float64{10, 12, 11, 13, 9, 10, 14, 11, 12, 10}
@@ -160,4 +95,16 @@ func TestFitPowerLaw(t *testing.T) {
 		require.Error(t, err)
 		assert.Contains(t, err.Error(), bad.want)
 	}
+}
+
+func TestRelHalfWidth(t *testing.T) {
+	ten := []float64{10, 12, 11, 13, 9, 10, 14, 11, 12, 10}
+	s := Summarize(ten, benchmath.AssumeNothing, Confidence)
+	// benchmath's distribution-free 95% interval of these ten is [10, 13]
+	// around the median 11: the larger side is 2/11.
+	assert.Equal(t, 11.0, s.Center)
+	assert.InDelta(t, 2.0/11, s.RelHalfWidth(), 1e-12)
+	assert.Equal(t, "18%", s.PctRange(), "the same figure as benchstat's ±")
+	assert.True(t, math.IsInf(Summarize(ten[:5], benchmath.AssumeNothing, Confidence).RelHalfWidth(), 1), "5 samples: no 95% interval")
+	assert.True(t, math.IsInf(Summarize([]float64{1, 1, 1}, benchmath.AssumeExact, Confidence).RelHalfWidth(), 1), "exact: no interval")
 }

@@ -1,3 +1,10 @@
+// Package stats computes the statistics of the reports on top of the
+// results model (harness/results reads and groups the files), with
+// golang.org/x/perf/benchmath as a library: it summarizes samples (median
+// and its confidence interval, or the exact value when the files declare
+// the unit exact) and compares them (Mann-Whitney U). On top of those it
+// computes ratios of medians with a confidence interval and fits power
+// laws (time ∝ n^k) by least squares on log-log.
 package stats
 
 import (
@@ -7,6 +14,8 @@ import (
 	"slices"
 
 	"golang.org/x/perf/benchmath"
+
+	"github.com/aegisbench/aegisbench/harness/results"
 )
 
 // Confidence is the confidence level of every interval in the reports.
@@ -41,6 +50,17 @@ func Summarize(values []float64, a benchmath.Assumption, confidence float64) Sum
 // 6 samples for a 95% interval of the median).
 func (s Summary) HasCI() bool {
 	return !s.Exact && !math.IsInf(s.Lo, 0) && !math.IsInf(s.Hi, 0) && !math.IsNaN(s.Lo)
+}
+
+// RelHalfWidth is the interval's largest distance from the center over
+// the center (0.05: the median is known within ±5%), the figure behind
+// PctRange and the stopping rule of sampling until a precision is
+// reached; +Inf without an interval (too few samples) or a zero center.
+func (s Summary) RelHalfWidth() float64 {
+	if !s.HasCI() || s.Center == 0 {
+		return math.Inf(1)
+	}
+	return math.Max(s.Hi-s.Center, s.Center-s.Lo) / math.Abs(s.Center)
 }
 
 // PctRange is benchstat's "± x%" figure: the interval's largest distance
@@ -153,4 +173,10 @@ func FitPowerLaw(xs, ys []float64) (Fit, error) {
 		f.R2 = sxy * sxy / (sxx * syy)
 	}
 	return f, nil
+}
+
+// Of summarizes a series of set as benchstat would (set.Assumption: exact
+// only when the files declare the unit exact).
+func Of(set *results.Set, s *results.Series, confidence float64) Summary {
+	return Summarize(s.Values, set.Assumption(s.Unit), confidence)
 }

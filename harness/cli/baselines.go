@@ -1,0 +1,54 @@
+package cli
+
+import (
+	"fmt"
+
+	"github.com/aegisbench/aegisbench/harness/baselines"
+)
+
+func init() {
+	registerCommand(command{
+		name:    "baselines",
+		summary: "baselines import DIR: write reports/baselines/<platform>/ and COMPARISON.md from a CI matrix's results files",
+		run:     runBaselines,
+	})
+}
+
+const baselinesUsage = `import DIR [-o reports/baselines] [--expect linux-amd64,darwin-arm64]
+
+Finds the results files (*.txt) under DIR (the artifacts of the scheduled
+baseline workflow, one per platform), names each file's platform from its own
+goos and goarch lines, and writes OUT/<platform>/results.txt, BASELINE.md and
+plots for each, then OUT/COMPARISON.md over every platform in OUT. Every file
+is checked first: a malformed file, a file without goos/goarch, two files for
+one platform, or an --expect platform without a file writes nothing and
+exits 1. Files without benchmark results are skipped.`
+
+func runBaselines(env Env, args []string) error {
+	fs := newFlagSet(env, "baselines", baselinesUsage)
+	out := fs.String("o", "reports/baselines", "baselines `dir` to write")
+	expect := fs.String("expect", "", "platforms that must have a results file (comma-separated)")
+	pos, err := parseFlagsAnywhere(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) != 2 || pos[0] != "import" {
+		return usageError("baselines: want `baselines import DIR`")
+	}
+	found, err := baselines.Scan(pos[1], splitList(*expect))
+	if err != nil {
+		return &ExitError{Code: 1, Err: fmt.Errorf("baselines: %w", err)}
+	}
+	for _, s := range found.Skipped {
+		fmt.Fprintf(env.Stderr, "baselines: skipped %s (no benchmark results)\n", s)
+	}
+	written, err := baselines.Import(found, *out)
+	for _, d := range written {
+		fmt.Fprintf(env.Stderr, "baselines: wrote %s\n", d)
+	}
+	if err != nil {
+		return fmt.Errorf("baselines: %w", err)
+	}
+	fmt.Fprintf(env.Stderr, "baselines: wrote %s/%s\n", *out, baselines.ComparisonFile)
+	return nil
+}

@@ -1,0 +1,189 @@
+// Package refrun compares a git ref with the working tree by running
+// them: it builds the ref in a git worktree and the working tree here,
+// takes interleaved samples of both (base, head, base, head, ...) with a
+// SampleFunc (time: aegisbench bench; instructions: harness/instructions)
+// and writes each side's results file. Judging them is harness/gate's.
+package refrun
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/aegisbench/aegisbench/internal/atomicfile"
+)
+
+// Side is one build taking part in a comparison.
+type Side struct {
+	// Name is "base" or "head".
+	Name string
+	// Dir is the source tree the build came from (the git worktree for
+	// base, the working tree for head); its commands run there.
+	Dir string
+	// Binary is the aegisbench executable built from Dir.
+	Binary string
+}
+
+// SampleFunc takes one sample of side into the results file out (count 1:
+// one result line per benchmark).
+type SampleFunc func(ctx context.Context, r Runner, side Side, out string) error
+
+// BenchSample returns the time-mode SampleFunc: the side's own
+// `aegisbench bench ARGS --count 1 -o OUT`, run in the side's tree.
+func BenchSample(args []string) SampleFunc {
+	return func(ctx context.Context, r Runner, side Side, out string) error {
+		a := append([]string{"bench"}, args...)
+		a = append(a, "--count", "1", "-o", out)
+		_, err := r.Run(ctx, Command{Dir: side.Dir, Path: side.Binary, Args: a})
+		return err
+	}
+}
+
+// RefConfig configures a comparison of a git ref (base) with the working
+// tree (head).
+type RefConfig struct {
+	// Root is the working tree: the head side.
+	Root string
+	// Ref is the base revision (branch, tag, commit, "origin/main").
+	Ref string
+	// WorkDir is a scratch directory for the worktree, binaries and
+	// samples; the caller creates and removes it.
+	WorkDir string
+	// Rounds is the number of samples per side. Rounds run base, head,
+	// base, head, ... so that drift in the machine hits both sides alike.
+	Rounds int
+	// Tags are Go build tags for both builds; when they include "rustffi",
+	// the Rust library is built first in each tree with cargo.
+	Tags string
+	// Sample takes one sample of a side (BenchSample, InstructionSample).
+	Sample SampleFunc
+	// Log receives one line per step; nil discards.
+	Log io.Writer
+}
+
+// SideError is a failure to build or sample one side of a RunRef: a broken
+// head fails the gate, a broken base leaves it unable to decide.
+type SideError struct {
+	Side string
+	Err  error
+}
+
+func (e *SideError) Error() string { return e.Side + ": " + e.Err.Error() }
+
+func (e *SideError) Unwrap() error { return e.Err }
+
+// RefFiles are the concatenated results of a RunRef.
+type RefFiles struct {
+	Base, Head string
+}
+
+// RunRef builds Ref in a git worktree under WorkDir and the working tree
+// here, runs Rounds interleaved samples of each, and concatenates them into
+// WorkDir/base.txt and WorkDir/head.txt. The worktree is removed before
+// returning, whatever happened.
+func RunRef(ctx context.Context, r Runner, cfg RefConfig) (files RefFiles, err error) {
+	if cfg.Rounds < 1 {
+		return files, fmt.Errorf("gate: rounds %d must be >= 1", cfg.Rounds)
+	}
+	if cfg.Sample == nil {
+		return files, errors.New("gate: RefConfig.Sample is nil")
+	}
+	logf := func(format string, args ...any) {
+		if cfg.Log != nil {
+			fmt.Fprintf(cfg.Log, "gate: "+format+"\n", args...)
+		}
+	}
+	run := func(c Command) error {
+		logf("%s", c)
+		_, err := r.Run(ctx, c)
+		return err
+	}
+	// Cleanup runs even after an interrupt cancelled ctx.
+	cleanup := func(c Command) error {
+		logf("%s", c)
+		_, err := r.Run(context.WithoutCancel(ctx), c)
+		return err
+	}
+
+	if err := run(Command{Dir: cfg.Root, Path: "git", Args: []string{"rev-parse", "--verify", "--quiet", cfg.Ref + "^{commit}"}}); err != nil {
+		return files, fmt.Errorf("gate: base ref %q is not a commit here (fetch it first, e.g. git fetch origin main): %w", cfg.Ref, err)
+	}
+	tree := filepath.Join(cfg.WorkDir, "base")
+	if err := run(Command{Dir: cfg.Root, Path: "git", Args: []string{"worktree", "add", "--detach", tree, cfg.Ref}}); err != nil {
+		return files, fmt.Errorf("gate: creating worktree for %s: %w", cfg.Ref, err)
+	}
+	defer func() {
+		if rmErr := cleanup(Command{Dir: cfg.Root, Path: "git", Args: []string{"worktree", "remove", "--force", tree}}); rmErr != nil && err == nil {
+			err = fmt.Errorf("gate: removing worktree %s: %w", tree, rmErr)
+		}
+	}()
+
+	sides := []Side{
+		{Name: "base", Dir: tree, Binary: filepath.Join(cfg.WorkDir, "bin", "base", "aegisbench")},
+		{Name: "head", Dir: cfg.Root, Binary: filepath.Join(cfg.WorkDir, "bin", "head", "aegisbench")},
+	}
+	for _, s := range sides {
+		if strings.Contains(cfg.Tags, "rustffi") {
+			if err := run(Command{Dir: s.Dir, Path: "cargo", Args: []string{"build", "--release", "--locked", "-p", "libaegispath"}}); err != nil {
+				return files, &SideError{Side: s.Name, Err: fmt.Errorf("gate: building the Rust library: %w", err)}
+			}
+		}
+		// -trimpath: identical sources give identical binaries, wherever
+		// the tree lives (the worktree's path would otherwise be embedded).
+		args := []string{"build", "-trimpath"}
+		if cfg.Tags != "" {
+			args = append(args, "-tags", cfg.Tags)
+		}
+		args = append(args, "-o", s.Binary, "./cmd/aegisbench")
+		if err := run(Command{Dir: s.Dir, Path: "go", Args: args}); err != nil {
+			return files, &SideError{Side: s.Name, Err: fmt.Errorf("gate: building aegisbench: %w", err)}
+		}
+	}
+
+	samples := filepath.Join(cfg.WorkDir, "samples")
+	if err := os.MkdirAll(samples, 0o755); err != nil {
+		return files, fmt.Errorf("gate: %w", err)
+	}
+	perSide := map[string][]string{}
+	for round := 1; round <= cfg.Rounds; round++ {
+		for _, s := range sides {
+			out := filepath.Join(samples, fmt.Sprintf("%s-%03d.txt", s.Name, round))
+			logf("round %d/%d: %s", round, cfg.Rounds, s.Name)
+			if err := cfg.Sample(ctx, r, s, out); err != nil {
+				return files, &SideError{Side: s.Name, Err: fmt.Errorf("gate: round %d: %w", round, err)}
+			}
+			perSide[s.Name] = append(perSide[s.Name], out)
+		}
+	}
+	files = RefFiles{Base: filepath.Join(cfg.WorkDir, "base.txt"), Head: filepath.Join(cfg.WorkDir, "head.txt")}
+	if err := concat(files.Base, perSide["base"]); err != nil {
+		return files, err
+	}
+	if err := concat(files.Head, perSide["head"]); err != nil {
+		return files, err
+	}
+	return files, nil
+}
+
+// concat writes the files in order into dst, each ending in a newline.
+func concat(dst string, srcs []string) error {
+	var all []byte
+	for _, s := range srcs {
+		b, err := os.ReadFile(s)
+		if err != nil {
+			return fmt.Errorf("gate: sample file: %w", err)
+		}
+		all = append(all, b...)
+		if len(b) > 0 && b[len(b)-1] != '\n' {
+			all = append(all, '\n')
+		}
+	}
+	if err := atomicfile.WriteFile(dst, all); err != nil {
+		return fmt.Errorf("gate: writing %s: %w", dst, err)
+	}
+	return nil
+}
