@@ -17,7 +17,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use aegispath::stream::{StreamError, read_findings};
+use aegispath::stream::{StreamError, read_findings_sized};
 use aegispath::types::{DEFAULT_MAX_DEPTH, DEFAULT_TOP_K};
 use aegispath::{ErrorDoc, Finding, Options, attackpath, encode, list_findings, validate};
 
@@ -198,8 +198,9 @@ fn paths(
     let cant = |e: std::io::Error| format!("{}: {e}", input.display());
     let file = fs::File::open(input).map_err(cant)?;
     t.start();
-    if file.metadata().map_err(cant)?.is_file() {
-        let findings = match read_findings(file) {
+    let meta = file.metadata().map_err(cant)?;
+    if meta.is_file() {
+        let findings = match read_findings_sized(file, meta.len()) {
             Ok(f) => f,
             Err(StreamError::Doc(e)) => return Ok(Err(e)),
             Err(StreamError::Io(e)) => return Err(cant(e)),
