@@ -342,8 +342,15 @@ func (b *Baseline) mdBreakdown(m *mdWriter, plots []PlotRef) {
 	}
 	var rows [][]string
 	for _, bd := range b.Breakdowns {
+		engine, total := bd.Engine, "**pipeline**"
+		if bd.Whole {
+			engine, total = bd.Engine+" (process)", "**whole process**"
+		}
 		for _, p := range bd.Parts {
 			how := "measured"
+			if bd.Whole && !p.Derived {
+				how = "measured: --timings"
+			}
 			if p.Derived {
 				how = "derived: pipeline − the measured stages"
 				if bd.Clamped {
@@ -354,9 +361,9 @@ func (b *Baseline) mdBreakdown(m *mdWriter, plots []PlotRef) {
 			if bd.Pipeline > 0 {
 				share = pct(p.Seconds / bd.Pipeline)
 			}
-			rows = append(rows, []string{bd.Engine, Grouped(float64(bd.N)), p.Stage, Duration(p.Seconds), share, how})
+			rows = append(rows, []string{engine, Grouped(float64(bd.N)), p.Stage, Duration(p.Seconds), share, how})
 		}
-		rows = append(rows, []string{bd.Engine, Grouped(float64(bd.N)), "**pipeline**", Duration(bd.Pipeline), "100%", "measured"})
+		rows = append(rows, []string{engine, Grouped(float64(bd.N)), total, Duration(bd.Pipeline), "100%", "measured"})
 	}
 	m.table([]string{"Engine", "Findings", "Stage", "Median", "Share", "How"}, rows)
 	m.plot(plots, plotStages)

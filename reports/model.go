@@ -158,6 +158,9 @@ type Breakdown struct {
 	Pipeline float64 // seconds
 	Parts    []Part
 	Clamped  bool // a derived part came out negative and was set to 0
+	// Whole marks a whole process: Pipeline is its wall time (hyperfine)
+	// and the parts are the stages its --timings reported.
+	Whole bool
 }
 
 // Baseline is everything BASELINE.md and its plots show.
@@ -589,6 +592,44 @@ func (b *Baseline) buildBreakdowns() {
 				rest, bd.Clamped = 0, true
 			}
 			bd.Parts = append(bd.Parts, Part{Stage: d.derived, Seconds: rest, Derived: true})
+			b.Breakdowns = append(b.Breakdowns, bd)
+			break
+		}
+	}
+	b.buildProcessBreakdowns(center)
+}
+
+// processStages are the stages a whole process reports with --timings
+// (engines.Stage*, as result names spell them), in order.
+var processStages = []string{"read", "validate", "read_validate", "engine", "compute", "encode", "write"}
+
+// buildProcessBreakdowns splits the wall time of each engine run as a whole
+// process, at the largest size where it has stage results, into the stages
+// its --timings reported; the rest (start-up, exit, the parent's wait) is
+// derived.
+func (b *Baseline) buildProcessBreakdowns(center func(string) (float64, bool)) {
+	for _, engine := range []string{"go", "rust-cli", "rust-ffi"} {
+		for i := len(b.Sizes) - 1; i >= 0; i-- {
+			n := b.Sizes[i]
+			total, ok := center(fmt.Sprintf("Process/engine=%s/n=%d", engine, n))
+			if !ok {
+				continue
+			}
+			bd := Breakdown{Engine: engine, N: n, Pipeline: total, Whole: true}
+			rest := total
+			for _, st := range processStages {
+				if v, ok := center(fmt.Sprintf("ProcessStage/engine=%s/stage=%s/n=%d", engine, st, n)); ok {
+					bd.Parts = append(bd.Parts, Part{Stage: strings.ReplaceAll(st, "_", "+"), Seconds: v})
+					rest -= v
+				}
+			}
+			if len(bd.Parts) == 0 {
+				continue
+			}
+			if rest < 0 {
+				rest, bd.Clamped = 0, true
+			}
+			bd.Parts = append(bd.Parts, Part{Stage: "start + exit", Seconds: rest, Derived: true})
 			b.Breakdowns = append(b.Breakdowns, bd)
 			break
 		}

@@ -11,15 +11,16 @@ import (
 )
 
 // stagesFigure draws, for each engine at the largest size it was measured,
-// its pipeline time as stacked bars: decode, compute, encode, with derived
-// stages (by subtraction) labelled as such.
+// its pipeline time as stacked bars: decode, compute, encode (and for whole
+// processes the stages of --timings), with derived stages (by subtraction)
+// labelled as such.
 func stagesFigure(b *Baseline) (*Figure, string, error) {
 	if len(b.Breakdowns) == 0 {
 		return nil, "no engine has both a pipeline and a stage benchmark", nil
 	}
 	// One stacked bar per engine; one BarChart per stage name, stacked in
 	// a fixed order.
-	order := []string{"decode", "decode + rest", "compute", "encode", "encode + rest"}
+	order := []string{"read", "read+validate", "validate", "decode", "decode + rest", "engine", "compute", "encode", "encode + rest", "write", "start + exit"}
 	p := plot.New()
 	p.Add(plotter.NewGrid())
 	p.Title.Text = "Where the time goes"
@@ -27,7 +28,11 @@ func stagesFigure(b *Baseline) (*Figure, string, error) {
 	p.Y.Tick.Marker = linearTicks{Duration}
 	var names []string
 	for _, bd := range b.Breakdowns {
-		names = append(names, fmt.Sprintf("%s, n=%s", bd.Engine, Count(float64(bd.N))))
+		engine := bd.Engine
+		if bd.Whole {
+			engine += " (process)"
+		}
+		names = append(names, fmt.Sprintf("%s, n=%s", engine, Count(float64(bd.N))))
 	}
 	var below *plotter.BarChart
 	for i, stage := range order {

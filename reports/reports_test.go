@@ -302,3 +302,32 @@ func TestComparePlatforms(t *testing.T) {
 		assert.InDelta(t, d.A, d.B, 1e-12, d.Figure)
 	}
 }
+
+// TestProcessBreakdown checks a whole process's row in "where the time
+// goes": the stages of --timings, the rest derived, hyperfine's wall time
+// as the total.
+func TestProcessBreakdown(t *testing.T) {
+	set, err := results.Read(strings.NewReader(`goos: linux
+goarch: amd64
+pkg: processes (hyperfine)
+BenchmarkProcess/engine=go/n=20000 1 200000000 ns/op
+BenchmarkProcess/engine=go/n=20000 1 210000000 ns/op
+BenchmarkProcess/engine=go/n=20000 1 205000000 ns/op
+BenchmarkProcessStage/engine=go/stage=read_validate/n=20000 1 100000000 ns/op
+BenchmarkProcessStage/engine=go/stage=compute/n=20000 1 50000000 ns/op
+BenchmarkProcessStage/engine=go/stage=write/n=20000 1 1000000 ns/op
+`), "process")
+	require.NoError(t, err)
+	b, err := Build(set, Options{})
+	require.NoError(t, err)
+	require.Len(t, b.Breakdowns, 1)
+	bd := b.Breakdowns[0]
+	assert.True(t, bd.Whole)
+	assert.Equal(t, "go", bd.Engine)
+	assert.InDelta(t, 0.205, bd.Pipeline, 1e-9)
+	require.Len(t, bd.Parts, 4)
+	assert.Equal(t, []string{"read+validate", "compute", "write", "start + exit"},
+		[]string{bd.Parts[0].Stage, bd.Parts[1].Stage, bd.Parts[2].Stage, bd.Parts[3].Stage})
+	assert.True(t, bd.Parts[3].Derived)
+	assert.InDelta(t, 0.054, bd.Parts[3].Seconds, 1e-9)
+}

@@ -1,6 +1,7 @@
 package goengine
 
 import (
+	"bytes"
 	"crypto/sha256"
 	"fmt"
 	"os"
@@ -72,6 +73,20 @@ func BenchmarkDecode(b *testing.B) {
 		b.SetBytes(int64(len(data)))
 		for b.Loop() {
 			if _, err := Decode(data); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+}
+
+// BenchmarkDecodeReader is BenchmarkDecode over a reader in bounded
+// chunks (the streaming path of files; bytes.Reader, so no I/O is timed).
+func BenchmarkDecodeReader(b *testing.B) {
+	forSizes(b, "", func(b *testing.B, n int) {
+		_, data := benchData(b, n)
+		b.SetBytes(int64(len(data)))
+		for b.Loop() {
+			if _, err := DecodeReader(bytes.NewReader(data)); err != nil {
 				b.Fatal(err)
 			}
 		}

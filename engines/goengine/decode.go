@@ -115,7 +115,7 @@ func (a *stringArena) string(b []byte) string {
 // field (fields checked in table order), else the first duplicate id.
 // Members other than the 11 engine fields are validated as JSON only.
 func Decode(data []byte) ([]Finding, error) {
-	d := decoder{s: scanner{data: data}}
+	d := decoder{s: scanner{data: data, eof: true}, size: len(data)}
 	return d.decode()
 }
 
@@ -127,32 +127,59 @@ type decoder struct {
 	ids     map[string]int
 	out     []Finding
 	err     *engines.Error // first field or duplicate error
+	size    int            // the document's size when known (estimates)
+	// interned holds the shared strings when streaming (see shared).
+	interned map[string]string
 }
 
+// decode reads the document. Each step (the array's start; an element and
+// the separator after it) starts from a mark; when it fails because a
+// streamed window ended (scanner.retry), its effects are undone and it runs
+// again from the mark in a longer window.
 func (d *decoder) decode() ([]Finding, error) {
 	s := &d.s
-	empty, ok := s.arrayStart()
-	if !ok {
-		return nil, s.jsonError()
+	var empty, ok bool
+	for {
+		empty, ok = s.arrayStart()
+		if ok && !empty && s.pos >= len(s.data) && !s.eof {
+			ok = s.fail(s.pos, "end of window") // the first element is not in it yet
+		}
+		if ok {
+			break
+		}
+		s.depth = 0
+		if !s.retry(0) {
+			return nil, s.jsonError()
+		}
 	}
 	if !empty {
-		estimate := len(s.data)/2048 + 16
+		estimate := max(d.size, len(s.data))/2048 + 16
 		d.out = make([]Finding, 0, estimate)
 		d.ids = make(map[string]int, estimate)
 		for i := 0; ; i++ {
-			if !d.element(i) {
-				return nil, s.jsonError()
-			}
-			more, ok := s.next(']')
-			if !ok {
-				return nil, s.jsonError()
+			mark, depth, saved, kept := s.pos, s.depth, d.err, len(d.out)
+			var more bool
+			for {
+				if d.element(i) {
+					if more, ok = s.next(']'); ok {
+						break
+					}
+				}
+				if !s.retry(mark) {
+					return nil, s.jsonError()
+				}
+				if len(d.out) > kept { // element i was kept: forget it
+					delete(d.ids, d.out[kept].ID)
+					d.out = d.out[:kept]
+				}
+				s.depth, d.err, mark = depth, saved, 0
 			}
 			if !more {
 				break
 			}
 		}
 	}
-	if !s.end() {
+	if !s.drain() || !s.end() {
 		return nil, s.jsonError()
 	}
 	if d.err != nil {
@@ -310,19 +337,18 @@ func (d *decoder) setField(f *Finding, k int, sl *slot) bool {
 		if len(v) == 0 {
 			return false
 		}
-		str := d.arena.string(v)
 		switch k {
 		case fieldID:
-			f.ID = str
+			f.ID = d.arena.string(v)
 		case fieldAccount:
-			f.AccountID = str
+			f.AccountID = d.shared(v)
 		default:
-			f.ResourceID = str
+			f.ResourceID = d.shared(v)
 		}
 	case fieldVPC:
-		f.VPCID = d.arena.string(v)
+		f.VPCID = d.shared(v)
 	case fieldRole:
-		f.IAMRoleARN = d.arena.string(v)
+		f.IAMRoleARN = d.shared(v)
 	case fieldStatus:
 		f.WorkflowStatus = ParseWorkflowStatus(v)
 		return f.WorkflowStatus != 0
@@ -337,6 +363,22 @@ func (d *decoder) setField(f *Finding, k int, sl *slot) bool {
 		return f.Tactic != 0
 	}
 	return true
+}
+
+// shared returns a string value that many findings repeat (account,
+// resource, VPC, role). Streaming, each distinct value is stored once, so a
+// document larger than memory fits; in memory, where the document itself
+// is the larger cost, it is copied as ids are.
+func (d *decoder) shared(v []byte) string {
+	if d.interned == nil {
+		return d.arena.string(v)
+	}
+	if s, ok := d.interned[string(v)]; ok {
+		return s
+	}
+	s := d.arena.string(v)
+	d.interned[s] = s
+	return s
 }
 
 // truncate shortens s for messages.

@@ -140,7 +140,7 @@ func TestDecodeInvalidJSON(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			_, err := Decode([]byte(tt.doc))
+			_, err := decodeBoth(t, []byte(tt.doc))
 			code, index, field := engineError(t, err)
 			assert.Equal(t, engines.CodeInvalidJSON, code, "%v", err)
 			assert.Equal(t, -1, index)
@@ -168,7 +168,7 @@ func TestDecodeWellFormedEdgeCases(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			fs, err := Decode([]byte(tt.doc))
+			fs, err := decodeBoth(t, []byte(tt.doc))
 			require.NoError(t, err)
 			require.Len(t, fs, 1)
 			assert.Equal(t, "a", fs[0].ID)
@@ -252,7 +252,7 @@ func TestDecodeFieldErrors(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			_, err := Decode([]byte(tt.doc))
+			_, err := decodeBoth(t, []byte(tt.doc))
 			code, index, field := engineError(t, err)
 			assert.Equal(t, engines.CodeInvalidField, code, "%v", err)
 			assert.Equal(t, tt.index, index)
@@ -279,7 +279,7 @@ func TestDecodeDuplicateIDs(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			_, err := Decode([]byte(tt.doc))
+			_, err := decodeBoth(t, []byte(tt.doc))
 			if tt.code == "" {
 				require.NoError(t, err)
 				return

@@ -8,6 +8,10 @@ package goengine
 
 import (
 	"context"
+	"fmt"
+	"io"
+	"os"
+	"time"
 
 	"github.com/aegisbench/aegisbench/engines"
 )
@@ -41,18 +45,60 @@ func (e *Engine) AttackPaths(ctx context.Context, findings []byte, opt engines.O
 	if err := opt.Validate(); err != nil {
 		return nil, err
 	}
+	tm := engines.TimingsFrom(ctx)
+	start := time.Now()
 	decoded, err := Decode(findings)
 	if err != nil {
 		return nil, err
 	}
+	tm.Add(engines.StageValidate, time.Since(start))
+	return e.computeEncode(ctx, decoded, opt)
+}
+
+// AttackPathsReader is AttackPaths on a findings document read from r in
+// bounded chunks (DecodeReader): memory grows with the findings, not with
+// the document. A read error is returned wrapped (not an *engines.Error).
+func (e *Engine) AttackPathsReader(ctx context.Context, r io.Reader, opt engines.Options) ([]byte, error) {
+	if err := opt.Validate(); err != nil {
+		return nil, err
+	}
+	tm := engines.TimingsFrom(ctx)
+	start := time.Now()
+	decoded, err := DecodeReader(r)
+	if err != nil {
+		return nil, err
+	}
+	tm.Add(engines.StageReadValidate, time.Since(start))
+	return e.computeEncode(ctx, decoded, opt)
+}
+
+// AttackPathsFile streams the findings file at path (engines.FileEngine).
+func (e *Engine) AttackPathsFile(ctx context.Context, path string, opt engines.Options) ([]byte, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("reading the findings: %w", err)
+	}
+	defer f.Close()
+	return e.AttackPathsReader(ctx, f, opt)
+}
+
+// computeEncode is the rest of both pipelines, timed when ctx carries
+// engines.Timings.
+func (e *Engine) computeEncode(ctx context.Context, decoded []Finding, opt engines.Options) ([]byte, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
+	tm := engines.TimingsFrom(ctx)
+	start := time.Now()
 	res, err := e.compute(decoded, opt)
 	if err != nil {
 		return nil, err
 	}
-	return Encode(res), nil
+	tm.Add(engines.StageCompute, time.Since(start))
+	start = time.Now()
+	doc := Encode(res)
+	tm.Add(engines.StageEncode, time.Since(start))
+	return doc, nil
 }
 
 // AttackPaths is Decode, Compute and Encode in one call (the indexed

@@ -3,6 +3,7 @@ package goengine
 import (
 	"encoding/binary"
 	"fmt"
+	"io"
 	"math"
 	"strconv"
 	"unicode/utf8"
@@ -24,6 +25,12 @@ const MaxNesting = 64
 // consumes input validates it fully (UTF-8, escapes, surrogate pairs,
 // control characters, number grammar). On the first syntax error it records
 // the position and message in err and returns false; callers stop at once.
+//
+// The slice is either the whole document (in memory: r is nil) or a window
+// of a document read from r in bounded chunks (streaming, stream.go). A
+// window may end inside a value; the failure that causes is recognized by
+// truncated and the value is read again from a larger window, so both modes
+// give the same results and the same errors.
 type scanner struct {
 	data  []byte
 	pos   int
@@ -31,6 +38,16 @@ type scanner struct {
 	// errPos and errMsg describe the first syntax error; errMsg == "" means none.
 	errPos int
 	errMsg string
+
+	// Streaming: the reader, whether it is exhausted, and where data[0]
+	// lies in the document (byte offset, lines before it, its column - 1).
+	r       io.Reader
+	chunk   int
+	eof     bool
+	readErr error
+	base    int
+	lines   int
+	col     int
 }
 
 // fail records a syntax error at pos and returns false.
@@ -45,7 +62,7 @@ func (s *scanner) fail(pos int, format string, args ...any) bool {
 // jsonError returns the invalid_json error for the recorded syntax error,
 // naming line, column and byte offset.
 func (s *scanner) jsonError() *engines.Error {
-	line, col := 1, 1
+	line, col := 1+s.lines, 1+s.col
 	end := min(s.errPos, len(s.data))
 	for i := 0; i < end; i++ {
 		if s.data[i] == '\n' {
@@ -55,7 +72,7 @@ func (s *scanner) jsonError() *engines.Error {
 			col++
 		}
 	}
-	return engines.NewJSONError(fmt.Sprintf("invalid JSON at line %d, column %d (byte %d): %s", line, col, s.errPos, s.errMsg))
+	return engines.NewJSONError(fmt.Sprintf("invalid JSON at line %d, column %d (byte %d): %s", line, col, s.base+s.errPos, s.errMsg))
 }
 
 // describe names the byte at pos for error messages.

@@ -32,6 +32,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/aegisbench/aegisbench/engines"
 	"github.com/aegisbench/aegisbench/internal/procgroup"
@@ -121,11 +122,26 @@ func (e *engine) AttackPaths(ctx context.Context, findings []byte, opt engines.O
 		return nil, fmt.Errorf("engine %s: %w", e.name, err)
 	}
 	defer os.Remove(in)
+	return e.AttackPathsFile(ctx, in, opt)
+}
+
+// AttackPathsFile runs the program once on the findings file at path
+// itself (engines.FileEngine): no copy.
+func (e *engine) AttackPathsFile(ctx context.Context, path string, opt engines.Options) ([]byte, error) {
+	if len(e.argv) == 0 {
+		return nil, fmt.Errorf("engine %s: no command to run", e.name)
+	}
+	start := time.Now()
+	defer func() { engines.TimingsFrom(ctx).Since(engines.StageEngine, start) }()
 	args := append(slices.Clone(e.argv[1:]),
-		"--in", in,
+		"--in", path,
 		"--max-depth", strconv.Itoa(opt.MaxDepth),
 		"--top-k", strconv.Itoa(opt.TopK))
-	return e.run(ctx, args, engines.SchemaAttackPaths, len(findings))
+	size := 0 // the default output limit grows with the input
+	if fi, err := os.Stat(path); err == nil {
+		size = int(fi.Size())
+	}
+	return e.run(ctx, args, engines.SchemaAttackPaths, size)
 }
 
 // List runs the program's list operation on findings with the query

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"strings"
 	"syscall"
 	"testing"
@@ -337,4 +338,38 @@ func zombie(pid int) bool {
 	s := string(b)
 	i := strings.LastIndexByte(s, ')')
 	return i >= 0 && i+2 < len(s) && s[i+2] == 'Z'
+}
+
+// TestAttackPathsFileHandsOverThePath checks engines.AttackPathsFile gives a
+// process engine the file's own path (no copy) and copies only input that
+// is not a regular file.
+func TestAttackPathsFileHandsOverThePath(t *testing.T) {
+	e := fake(t, "args")
+	input := []byte(`[{"id":"a"}]`)
+	path := filepath.Join(t.TempDir(), "in.json")
+	require.NoError(t, os.WriteFile(path, input, 0o644))
+
+	out, err := engines.AttackPathsFile(context.Background(), e, path, engines.DefaultOptions(), nil)
+	require.NoError(t, err)
+	var got fakeArgs
+	require.NoError(t, json.Unmarshal(out, &got))
+	assert.Equal(t, path, got.Args[1], "the engine reads the file itself")
+	assert.Equal(t, string(input), got.Input)
+
+	fifo := filepath.Join(t.TempDir(), "fifo")
+	if err := syscall.Mkfifo(fifo, 0o600); err != nil {
+		t.Logf("no FIFO here (%v): the copy path is covered by TestAttackPathsPassesInputAndOptions", err)
+		return
+	}
+	go func() {
+		if w, err := os.OpenFile(fifo, os.O_WRONLY, 0); err == nil {
+			w.Write(input)
+			w.Close()
+		}
+	}()
+	out, err = engines.AttackPathsFile(context.Background(), e, fifo, engines.DefaultOptions(), nil)
+	require.NoError(t, err)
+	require.NoError(t, json.Unmarshal(out, &got))
+	assert.NotEqual(t, fifo, got.Args[1], "a FIFO is read once and copied")
+	assert.Equal(t, string(input), got.Input)
 }

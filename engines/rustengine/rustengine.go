@@ -15,6 +15,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"time"
 
 	"github.com/aegisbench/aegisbench/engines"
 	"github.com/aegisbench/aegisbench/engines/process"
@@ -53,6 +54,8 @@ func (ffiEngine) AttackPaths(ctx context.Context, findings []byte, opt engines.O
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
+	start := time.Now()
+	defer func() { engines.TimingsFrom(ctx).Since(engines.StageEngine, start) }()
 	return aegispath.AttackPaths(findings, int64(opt.MaxDepth), int64(opt.TopK))
 }
 

@@ -47,6 +47,8 @@ func (f *fakeRunner) Run(_ context.Context, c Command) (Output, error) {
 		return Output{Stdout: []byte(fakeGoTest(c, k))}, nil
 	case base == "cargo" && c.Args[0] == "bench" && !slices.Contains(c.Args, "--no-run"):
 		return Output{Stdout: []byte(fakeCriterion(c, k))}, nil
+	case slices.Contains(c.Args, "--timings"):
+		return Output{Stderr: []byte(fmt.Sprintf("timings: read+validate=%dms compute=2ms encode=0.1ms write=0.01ms total=9ms\n", k))}, nil
 	case base == "hyperfine":
 		return Output{Stdout: []byte(fmt.Sprintf(`{"results":[{"command":"x","times":[%g],"exit_codes":[0]}]}`, 0.1+float64(k)/1000)), PeakRSS: 1 << 20 * int64(k)}, nil
 	}
@@ -151,6 +153,7 @@ func testConfig(sizes ...int) Config {
 	cfg.WorkDir = "/work"
 	cfg.Sizes = sizes
 	cfg.Count = 2
+	cfg.Hyperfine.Stages = false // TestProcessStages covers them
 	for _, n := range sizes {
 		cfg.Standard = append(cfg.Standard, Dataset{
 			Name: fmt.Sprintf("realistic-%d-s1", n), Path: fmt.Sprintf("/cache/realistic-%d-s1.json", n),
@@ -189,6 +192,36 @@ func TestPlanFull(t *testing.T) {
 	p, err := NewPlan(cfg)
 	require.NoError(t, err)
 	golden(t, "plan-full.golden", []byte(strings.Join(planLines(p), "\n")+"\n"))
+}
+
+// TestProcessStages checks the --timings arms: after each hyperfine run,
+// the same command with --timings, its stages as results; rust-ffi as a
+// process (aegisbench paths --engine rust-ffi) only with them.
+func TestProcessStages(t *testing.T) {
+	cfg := testConfig(200)
+	cfg.Count = 1
+	cfg.Tools = []string{ToolHyperfine}
+	cfg.Engines = []string{EngineGo, EngineRustFFI}
+	cfg.Hyperfine.Stages = true
+	p, err := NewPlan(cfg)
+	require.NoError(t, err)
+	var samples []string
+	for _, s := range p.Steps {
+		if s.Phase == PhaseSample {
+			samples = append(samples, s.Arm)
+		}
+	}
+	assert.Equal(t, []string{"hyperfine engine=go n=200", "timings engine=go n=200",
+		"hyperfine engine=rust-ffi n=200", "timings engine=rust-ffi n=200"}, samples)
+	res, err := Execute(context.Background(), p, &fakeRunner{}, Options{})
+	require.NoError(t, err)
+	var names []string
+	for _, m := range res.Measurements {
+		names = append(names, m.Result.Name.String())
+	}
+	assert.Contains(t, names, "ProcessStage/engine=go/stage=read_validate/n=200")
+	assert.Contains(t, names, "ProcessStage/engine=rust-ffi/stage=write/n=200")
+	assert.Contains(t, names, "Process/engine=rust-ffi/n=200")
 }
 
 // TestPlanInterleaves checks the order of arms: A B A B across rounds, not

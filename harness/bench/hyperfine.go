@@ -5,10 +5,13 @@ import (
 	"fmt"
 	"math"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 
 	"golang.org/x/perf/benchfmt"
+
+	"github.com/aegisbench/aegisbench/engines"
 )
 
 // The hyperfine executor: whole-process timings of `aegisbench paths
@@ -44,15 +47,66 @@ func NameSafe(s string) string { return unsafeNameChars.ReplaceAllString(s, "_")
 func processArms(cfg Config, d Dataset, label string) []arm {
 	var arms []arm
 	opts := []string{"--in", d.Path, "--max-depth", strconv.Itoa(cfg.MaxDepth), "--top-k", strconv.Itoa(cfg.TopK)}
+	paths := func(engine string) Command {
+		return Command{Path: aegisbenchBin(cfg), Args: append([]string{"paths", "--engine", engine}, opts...)}
+	}
+	add := func(engine string, target Command) {
+		arms = append(arms, hyperfineArm(cfg, d, label, engine, target))
+		if cfg.Hyperfine.Stages {
+			arms = append(arms, timingsArm(d, label, engine, target))
+		}
+	}
 	if cfg.has(cfg.Engines, EngineGo) {
-		target := Command{Path: aegisbenchBin(cfg), Args: append([]string{"paths", "--engine", "go"}, opts...)}
-		arms = append(arms, hyperfineArm(cfg, d, label, EngineGo, target))
+		add(EngineGo, paths("go"))
 	}
 	if cfg.has(cfg.Engines, EngineRustCLI) {
-		target := Command{Path: aegispathBin(cfg), Args: opts}
-		arms = append(arms, hyperfineArm(cfg, d, label, EngineRustCLI, target))
+		add(EngineRustCLI, Command{Path: aegispathBin(cfg), Args: opts})
+	}
+	if cfg.Hyperfine.Stages && cfg.has(cfg.Engines, EngineRustFFI) {
+		add(EngineRustFFI, paths("rust-ffi"))
 	}
 	return append(arms, userProcessArms(cfg, d, label)...)
+}
+
+// ProcessStageName is the result name of one stage of a whole process, as
+// its --timings line reports it: "ProcessStage/engine=E/stage=S/n=N" (with
+// "dataset=D/" after the base for a --dataset file).
+func ProcessStageName(dataset, engine, stage string, n int) string {
+	if dataset == "" {
+		return fmt.Sprintf("ProcessStage/engine=%s/stage=%s/n=%d", engine, NameSafe(stage), n)
+	}
+	return fmt.Sprintf("ProcessStage/dataset=%s/engine=%s/stage=%s/n=%d", NameSafe(dataset), engine, NameSafe(stage), n)
+}
+
+// timingsArm runs target once with --timings and records each stage it
+// reports (where a whole process spends its time; hyperfine times the
+// whole).
+func timingsArm(d Dataset, label, engine string, target Command) arm {
+	target.Args = append(slices.Clone(target.Args), "--timings")
+	desc := fmt.Sprintf("timings engine=%s n=%d", engine, d.Findings)
+	if label != "" {
+		desc = fmt.Sprintf("timings dataset=%s engine=%s n=%d", label, engine, d.Findings)
+	}
+	return arm{
+		label: desc,
+		cmd:   target,
+		collect: func(out Output) ([]Measurement, error) {
+			tm, err := engines.ParseTimings(out.Stderr)
+			if err != nil {
+				return nil, err
+			}
+			var ms []Measurement
+			for _, s := range tm.Stages {
+				res := &benchfmt.Result{
+					Name:   benchfmt.Name(ProcessStageName(label, engine, s.Name, d.Findings)),
+					Iters:  1,
+					Values: []benchfmt.Value{{Value: float64(s.D.Nanoseconds()), Unit: "ns/op"}},
+				}
+				ms = append(ms, Measurement{Pkg: ProcessPkg, Result: res})
+			}
+			return ms, nil
+		},
+	}
 }
 
 func hyperfineArm(cfg Config, d Dataset, label, engine string, target Command) arm {

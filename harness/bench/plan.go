@@ -115,6 +115,10 @@ type CriterionSettings struct {
 type HyperfineSettings struct {
 	Warmup int // --warmup runs before the timed ones
 	Runs   int // --runs: timed runs per invocation, each one result line
+	// Stages adds, after each hyperfine invocation, one run of the same
+	// command with --timings: the stages of a whole process
+	// (ProcessStageName), for the report's "where the time goes".
+	Stages bool
 }
 
 // Programs names the external programs a plan uses.
@@ -155,7 +159,7 @@ func DefaultConfig() Config {
 		Engines:   slices.Clone(AllEngines),
 		Tools:     slices.Clone(AllTools),
 		Criterion: CriterionSettings{WarmUp: time.Second, Measurement: 3 * time.Second, SampleSize: 10},
-		Hyperfine: HyperfineSettings{Warmup: 1, Runs: 1},
+		Hyperfine: HyperfineSettings{Warmup: 1, Runs: 1, Stages: true},
 		MaxDepth:  4,
 		TopK:      20,
 		Programs:  Programs{Go: "go", Cargo: "cargo", Hyperfine: "hyperfine"},

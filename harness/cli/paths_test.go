@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -260,4 +261,26 @@ func TestListCommand(t *testing.T) {
 	assert.Equal(t, 1, code)
 	assert.Contains(t, err.Error(), "finding 1")
 	assert.Contains(t, stdout, `"field":"cvss_vector"`)
+}
+
+// TestPathsTimings checks --timings writes every stage on stderr (parsed
+// back by engines.ParseTimings) and leaves stdout the output document.
+func TestPathsTimings(t *testing.T) {
+	in := pathsInput(t, nil)
+	stdout, stderr, code, err := pathsRunCLI("paths", "--engine", "go", "--in", in, "--timings")
+	require.NoError(t, err)
+	require.Equal(t, 0, code)
+	require.True(t, json.Valid([]byte(stdout)), "stdout: %s", stdout)
+	tm, err := engines.ParseTimings([]byte(stderr))
+	require.NoError(t, err, "stderr: %s", stderr)
+	var names []string
+	for _, s := range tm.Stages {
+		names = append(names, s.Name)
+		assert.GreaterOrEqual(t, s.D, time.Duration(0))
+	}
+	assert.Equal(t, []string{engines.StageReadValidate, engines.StageCompute, engines.StageEncode, engines.StageWrite}, names)
+
+	_, stderr, _, err = pathsRunCLI("paths", "--engine", "go", "--in", in)
+	require.NoError(t, err)
+	assert.NotContains(t, stderr, "timings:", "no timings unless asked")
 }

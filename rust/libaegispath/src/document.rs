@@ -35,20 +35,46 @@ const MAX_ROUNDS: usize = 4;
 /// ("" for the element itself) and why.
 pub(crate) type ElementResult<T> = Result<T, (&'static str, String)>;
 
+/// Where a window of a streamed document lies in it: byte offset of its
+/// first byte, newlines before it, and bytes since the last of those.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub(crate) struct Origin {
+    pub offset: usize,
+    pub lines: usize,
+    pub column: usize,
+}
+
+impl Origin {
+    /// The origin of the byte after `dropped`, which followed `self`.
+    pub(crate) fn after(self, dropped: &[u8]) -> Origin {
+        let lines = dropped.iter().filter(|&&b| b == b'\n').count();
+        Origin {
+            offset: self.offset + dropped.len(),
+            lines: self.lines + lines,
+            column: match dropped.iter().rposition(|&b| b == b'\n') {
+                Some(p) => dropped.len() - p - 1,
+                None => self.column + dropped.len(),
+            },
+        }
+    }
+}
+
 /// The invalid_json error document for a scanner error in `input`, naming
 /// line, column and byte offset.
 pub(crate) fn json_error(input: &[u8], e: SyntaxError) -> ErrorDoc {
-    let before = &input[..e.offset.min(input.len())];
-    let line = before.iter().filter(|&&b| b == b'\n').count() + 1;
-    let column = before.len()
-        - before
-            .iter()
-            .rposition(|&b| b == b'\n')
-            .map_or(0, |p| p + 1)
-        + 1;
+    json_error_in(input, Origin::default(), e)
+}
+
+/// json_error for an error in a window of a document that starts at
+/// `origin`.
+pub(crate) fn json_error_in(window: &[u8], origin: Origin, e: SyntaxError) -> ErrorDoc {
+    let at = origin.after(&window[..e.offset.min(window.len())]);
     ErrorDoc::json(format!(
-        "invalid JSON at line {line}, column {column} (byte {}): {}",
-        e.offset, e.what
+        "invalid JSON at line {}, column {} (byte {}): {}",
+        at.lines + 1,
+        at.column + 1,
+        origin.offset + e.offset,
+        e.what
     ))
 }
 
@@ -276,7 +302,10 @@ fn scan_elements<'a, T: Send>(
 /// the ids' hashes in element order: strings are compared only when two
 /// hashes are equal. A collision of different ids falls back to a set of
 /// the strings themselves.
-fn first_duplicate<'s>(hashes: &[u64], id: impl Fn(usize) -> &'s str) -> Option<ErrorDoc> {
+pub(crate) fn first_duplicate<'s>(
+    hashes: &[u64],
+    id: impl Fn(usize) -> &'s str,
+) -> Option<ErrorDoc> {
     let dup = |i: usize| ErrorDoc::duplicate_id(i, format!("id {:?} is not unique", id(i)));
     let mut first: HashMap<u64, u32> = HashMap::with_capacity(hashes.len());
     for (i, &h) in hashes.iter().enumerate() {

@@ -206,6 +206,22 @@ impl<'a> Scanner<'a> {
         })
     }
 
+    /// Starts a scanner over text already known to be UTF-8 (a window of a
+    /// streamed document); fails when it is too large for 32-bit offsets.
+    pub fn over(text: &'a str) -> Result<Self> {
+        if text.len() >= u32::MAX as usize {
+            return Err(SyntaxError {
+                offset: 0,
+                what: "document larger than 4 GiB",
+            });
+        }
+        Ok(Scanner {
+            src: text.as_bytes(),
+            text,
+            pos: 0,
+        })
+    }
+
     /// The document as text.
     pub fn text(&self) -> &'a str {
         self.text

@@ -9,6 +9,7 @@ pub mod attackpath;
 mod document;
 pub mod json;
 pub mod loader;
+pub mod stream;
 #[cfg(feature = "test-hooks")]
 pub mod test_hooks;
 pub mod types;

@@ -4,7 +4,7 @@
 
 use std::borrow::Cow;
 
-use crate::document::scan_findings;
+use crate::document::{ElementResult, scan_findings};
 use crate::json::{self, Kind, Scanner, Span};
 use crate::types::{
     DataClassification, ErrorDoc, Finding, NetworkExposure, WorkflowStatus, stage_of,
@@ -225,19 +225,19 @@ pub(crate) fn scan_object<const N: usize>(
 
 /// Parses and validates a findings document for the attack-path operation.
 pub fn parse_findings(input: &[u8]) -> Result<Vec<Finding<'_>>, ErrorDoc> {
-    scan_findings(
-        input,
-        |sc| {
-            if sc.peek() != Some(b'{') {
-                sc.value(2)?;
-                return Ok(Err(("", "the finding is not a JSON object".into())));
-            }
-            let mut slots = [Slot::Missing; 11];
-            scan_object(sc, engine_field, &mut slots)?;
-            Ok(engine_finding(sc, &slots))
-        },
-        |f| &f.id,
-    )
+    scan_findings(input, engine_element, |f| &f.id)
+}
+
+/// Reads one element of a findings document (the scanner on its first
+/// byte) as an engine finding, or the field that is bad and why.
+pub(crate) fn engine_element<'a>(sc: &mut Scanner<'a>) -> json::Result<ElementResult<Finding<'a>>> {
+    if sc.peek() != Some(b'{') {
+        sc.value(2)?;
+        return Ok(Err(("", "the finding is not a JSON object".into())));
+    }
+    let mut slots = [Slot::Missing; 11];
+    scan_object(sc, engine_field, &mut slots)?;
+    Ok(engine_finding(sc, &slots))
 }
 
 #[cfg(test)]

@@ -20,20 +20,24 @@
 use std::fs;
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
-use std::process::ExitCode;
+use std::time::{Duration, Instant};
 
+use aegispath::stream::{StreamError, read_findings_sized};
 use aegispath::types::{DEFAULT_MAX_DEPTH, DEFAULT_TOP_K};
-use aegispath::{ErrorDoc, attack_paths, list_findings};
+use aegispath::{ErrorDoc, Finding, Options, attackpath, encode, list_findings, validate};
 
 const USAGE: &str = "\
-usage: aegispath --in FILE [--out FILE] [--max-depth N] [--top-k K] [--max-input BYTES]
+usage: aegispath --in FILE [--out FILE] [--max-depth N] [--top-k K] [--max-input BYTES] [--timings]
        aegispath list --in FILE [--query JSON] [--out FILE] [--max-input BYTES]
 
 Computes attack paths (default max-depth 4, top-k 20) or runs the list
 operation over a findings document. The output document goes to --out or
 stdout (exit 0); on bad input the error document goes there instead, a
 message to stderr, and the exit status is 1. Usage errors exit 2 (also
---out naming the input file).";
+--out naming the input file).
+A regular file is streamed (only the engine fields are kept); any other
+input is read up to --max-input. --timings writes the wall time of each
+stage to stderr.";
 
 /// What the command line asks for.
 #[derive(Debug, PartialEq)]
@@ -46,6 +50,7 @@ enum Command {
         max_depth: i64,
         top_k: i64,
         max_input: Option<u64>,
+        timings: bool,
     },
     List {
         input: PathBuf,
@@ -66,6 +71,7 @@ fn parse_args(args: &[String]) -> Result<Command, String> {
     let mut top_k = DEFAULT_TOP_K;
     let mut query = String::new();
     let mut max_input = None;
+    let mut timings = false;
     let mut i = 0;
     while i < rest.len() {
         let arg = rest[i].as_str();
@@ -77,6 +83,10 @@ fn parse_args(args: &[String]) -> Result<Command, String> {
         match flag {
             "-h" | "--help" => return Ok(Command::Help),
             "--version" => return Ok(Command::Version),
+            "--timings" if !list && inline.is_none() => {
+                timings = true;
+                continue;
+            }
             "--in" | "--out" | "--max-depth" | "--top-k" | "--query" | "--max-input" => {}
             _ => return Err(format!("unknown argument {arg:?}")),
         }
@@ -127,12 +137,120 @@ fn parse_args(args: &[String]) -> Result<Command, String> {
             max_depth,
             top_k,
             max_input,
+            timings,
         }
     })
 }
 
-/// Writes `data` to `out` through a temporary file and a rename, or to
-/// stdout.
+/// Stage wall times, written as one `timings:` line (the format
+/// aegisbench's engines.ParseTimings reads).
+#[derive(Default)]
+struct Timings {
+    stages: Vec<(&'static str, Duration)>,
+    at: Option<Instant>,
+}
+
+impl Timings {
+    fn start(&mut self) {
+        self.at = Some(Instant::now());
+    }
+
+    /// Ends the stage `name` (started by `start` or the previous stage).
+    fn stage(&mut self, name: &'static str) {
+        let now = Instant::now();
+        if let Some(at) = self.at {
+            self.stages.push((name, now - at));
+        }
+        self.at = Some(now);
+    }
+
+    fn line(&self) -> String {
+        let ms = |d: Duration| d.as_secs_f64() * 1e3;
+        let mut s = String::from("timings:");
+        for (name, d) in &self.stages {
+            s.push_str(&format!(" {name}={:.3}ms", ms(*d)));
+        }
+        let total: Duration = self.stages.iter().map(|(_, d)| *d).sum();
+        s.push_str(&format!(" total={:.3}ms", ms(total)));
+        if let Some(kb) = peak_rss_kb() {
+            s.push_str(&format!(" peak_rss={kb}kB"));
+        }
+        s
+    }
+}
+
+/// This process's peak resident set in kB: VmHWM of /proc/self/status,
+/// the high-water mark of its own address space (the rusage maxrss of a
+/// process started by a Go program holds the parent's peak). None where
+/// there is no /proc.
+fn peak_rss_kb() -> Option<u64> {
+    let status = fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    line["VmHWM:".len()..]
+        .trim()
+        .trim_end_matches("kB")
+        .trim()
+        .parse()
+        .ok()
+}
+
+/// Compute and encode, timed.
+fn compute_encode(findings: &[Finding<'_>], opt: Options, t: &mut Timings) -> Vec<u8> {
+    let doc = attackpath::compute(findings, opt);
+    t.stage("compute");
+    let out = encode(&doc);
+    t.stage("encode");
+    // The process ends right after writing: the document's memory is not
+    // freed piece by piece.
+    std::mem::forget(doc);
+    out
+}
+
+/// The attack-path operation on a file: options first, then the findings,
+/// streamed from a regular file (only the engine fields are kept) or read
+/// whole from anything else (a pipe, a device). Ok(Err) is bad input.
+fn paths(
+    input: &Path,
+    max_depth: i64,
+    top_k: i64,
+    max_input: Option<u64>,
+    t: &mut Timings,
+) -> Result<Result<Vec<u8>, ErrorDoc>, (u8, String)> {
+    let opt = match Options::new(max_depth, top_k) {
+        Ok(o) => o,
+        Err(e) => return Ok(Err(e)),
+    };
+    let cant = |e: std::io::Error| (1, format!("{}: {e}", input.display()));
+    let file = fs::File::open(input).map_err(cant)?;
+    t.start();
+    let meta = file.metadata().map_err(cant)?;
+    if meta.is_file() {
+        let findings = match read_findings_sized(file, meta.len()) {
+            Ok(f) => f,
+            Err(StreamError::Doc(e)) => return Ok(Err(e)),
+            Err(StreamError::Io(e)) => return Err(cant(e)),
+        };
+        t.stage("read+validate");
+        let out = compute_encode(findings.findings(), opt, t);
+        std::mem::forget(findings);
+        return Ok(Ok(out));
+    }
+    drop(file);
+    let data = read_limited(input, max_input)?;
+    t.stage("read");
+    let findings = match validate::parse_findings(&data) {
+        Ok(f) => f,
+        Err(e) => return Ok(Err(e)),
+    };
+    t.stage("validate");
+    let out = compute_encode(&findings, opt, t);
+    std::mem::forget(findings);
+    std::mem::forget(data);
+    Ok(Ok(out))
+}
+
+/// Writes `data` to `out` through a temporary file and a rename (straight
+/// into it when it is a device or a pipe), or to stdout.
 fn write_output(out: Option<&Path>, data: &[u8]) -> Result<(), String> {
     let Some(path) = out else {
         let mut stdout = std::io::stdout().lock();
@@ -141,6 +259,15 @@ fn write_output(out: Option<&Path>, data: &[u8]) -> Result<(), String> {
             .and_then(|()| stdout.flush())
             .map_err(|e| format!("writing stdout: {e}"));
     };
+    if fs::metadata(path).is_ok_and(|m| !m.is_file()) {
+        // A device or a pipe (say /dev/null): write into it; a rename
+        // would replace it with a regular file.
+        return fs::OpenOptions::new()
+            .write(true)
+            .open(path)
+            .and_then(|mut f| f.write_all(data))
+            .map_err(|e| format!("writing {}: {e}", path.display()));
+    }
     let name = path
         .file_name()
         .ok_or_else(|| format!("{}: not a file name", path.display()))?;
@@ -172,6 +299,8 @@ fn describe(file: &Path, option: &str, e: &ErrorDoc) -> String {
 }
 
 fn run(cmd: Command) -> Result<(), (u8, String)> {
+    let mut t = Timings::default();
+    let mut timings = false;
     let (input, out, option, result) = match cmd {
         Command::Help => {
             println!("{USAGE}");
@@ -189,9 +318,11 @@ fn run(cmd: Command) -> Result<(), (u8, String)> {
             max_depth,
             top_k,
             max_input,
+            timings: want,
         } => {
-            let data = read_input(&input, out.as_deref(), max_input)?;
-            let result = attack_paths(&data, max_depth, top_k);
+            timings = want;
+            refuse_same_file(&input, out.as_deref())?;
+            let result = paths(&input, max_depth, top_k, max_input, &mut t)?;
             (input, out, "option", result)
         }
         Command::List {
@@ -206,7 +337,14 @@ fn run(cmd: Command) -> Result<(), (u8, String)> {
         }
     };
     match result {
-        Ok(doc) => write_output(out.as_deref(), &doc).map_err(|m| (1, m)),
+        Ok(doc) => {
+            write_output(out.as_deref(), &doc).map_err(|m| (1, m))?;
+            t.stage("write");
+            if timings {
+                eprintln!("{}", t.line());
+            }
+            Ok(())
+        }
         Err(e) => {
             write_output(out.as_deref(), &e.to_json()).map_err(|m| (1, m))?;
             Err((1, describe(&input, option, &e)))
@@ -215,13 +353,18 @@ fn run(cmd: Command) -> Result<(), (u8, String)> {
 }
 
 /// Refuses an output that is the input file (exit 2), then reads the input
-/// under the size limit, stopping after the first byte no JSON document can
-/// hold (a note on stderr says so; the engine answers invalid_json on it).
+/// under the size limit (read_limited).
 fn read_input(
     input: &Path,
     out: Option<&Path>,
     max_input: Option<u64>,
 ) -> Result<Vec<u8>, (u8, String)> {
+    refuse_same_file(input, out)?;
+    read_limited(input, max_input)
+}
+
+/// Refuses an output that is the input file (exit 2), before any work.
+fn refuse_same_file(input: &Path, out: Option<&Path>) -> Result<(), (u8, String)> {
     if let Some(out) = out
         && same_file(input, out)
     {
@@ -234,6 +377,13 @@ fn read_input(
             ),
         ));
     }
+    Ok(())
+}
+
+/// Reads the input under the size limit, stopping after the first byte no
+/// JSON document can hold (a note on stderr says so; the engine answers
+/// invalid_json on it).
+fn read_limited(input: &Path, max_input: Option<u64>) -> Result<Vec<u8>, (u8, String)> {
     let limit = max_input.unwrap_or_else(default_limit);
     let (data, stopped) =
         read_document(input, limit).map_err(|e| (1, format!("{}: {e}", input.display())))?;
@@ -366,20 +516,22 @@ impl Lexer {
     }
 }
 
-fn main() -> ExitCode {
+/// Exits with std::process::exit: nothing is left to free or flush (the
+/// output was written and flushed), so the process ends at once.
+fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let cmd = match parse_args(&args) {
         Ok(c) => c,
         Err(msg) => {
             eprintln!("aegispath: {msg}\n{USAGE}");
-            return ExitCode::from(2);
+            std::process::exit(2);
         }
     };
     match run(cmd) {
-        Ok(()) => ExitCode::SUCCESS,
+        Ok(()) => std::process::exit(0),
         Err((code, msg)) => {
             eprintln!("aegispath: {msg}");
-            ExitCode::from(code)
+            std::process::exit(code.into());
         }
     }
 }
@@ -402,6 +554,7 @@ mod tests {
                 max_depth: 6,
                 top_k: 0,
                 max_input: None,
+                timings: false,
             })
         );
         assert_eq!(
@@ -427,6 +580,8 @@ mod tests {
             "list --in f --top-k 1",
             "--in f --max-input 0",
             "--in f --max-input x",
+            "list --in f --timings",
+            "--in f --timings=1",
         ] {
             assert!(parse_args(&args(bad)).is_err(), "{bad}");
         }

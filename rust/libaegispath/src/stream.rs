@@ -1,0 +1,513 @@
+//! Streaming validation of a findings document read in bounded chunks (the
+//! `aegispath` CLI on a file): only the 11 engine fields of each finding are
+//! kept, copied into an arena, so memory grows with the findings, not with
+//! the document. Results and error documents (offsets, lines and columns
+//! included) are those of [`crate::validate::parse_findings`] on the same
+//! bytes, with one difference: there is no 4 GiB limit.
+//!
+//! The document is read into a window. An element and the separator after
+//! it are scanned as one step from a mark; a step that fails within
+//! [`LOOKAHEAD`] bytes of the window's end (which may be the window's
+//! fault) runs again from the mark after the window moved and grew. As in
+//! memory, invalid UTF-8 anywhere is the error even after a syntax error.
+
+use std::borrow::Cow;
+use std::hash::BuildHasher;
+use std::io::{self, Read};
+
+use foldhash::HashSet;
+use foldhash::fast::RandomState;
+
+use crate::document::{Origin, first_duplicate, json_error_in};
+use crate::json::{Scanner, SyntaxError};
+use crate::types::{ErrorDoc, Finding};
+use crate::validate::{engine_element, parse_findings};
+
+/// Bytes read at a time.
+pub const CHUNK: usize = 1 << 20;
+
+/// How far past a failing byte the scanner may have looked (a surrogate
+/// pair escape is 12 bytes): failures further from the window's end are
+/// real.
+const LOOKAHEAD: usize = 16;
+
+/// Why a streamed document was not read.
+#[derive(Debug)]
+pub enum StreamError {
+    /// Bad input: the spec's error document.
+    Doc(ErrorDoc),
+    /// Reading failed.
+    Io(io::Error),
+}
+
+impl From<ErrorDoc> for StreamError {
+    fn from(e: ErrorDoc) -> Self {
+        StreamError::Doc(e)
+    }
+}
+
+impl From<io::Error> for StreamError {
+    fn from(e: io::Error) -> Self {
+        StreamError::Io(e)
+    }
+}
+
+/// Strings copied out of the windows: blocks that never grow past their
+/// capacity, so a string never moves once written. Strings other than ids
+/// (accounts, resources, roles, VPCs repeat) are stored once.
+#[derive(Default)]
+struct Arena {
+    blocks: Vec<String>,
+    seen: HashSet<&'static str>,
+}
+
+const ARENA_BLOCK: usize = 1 << 20;
+
+impl Arena {
+    /// Copies `s` into the arena.
+    fn copy(&mut self, s: &str) -> &'static str {
+        if s.is_empty() {
+            return "";
+        }
+        let fits = self
+            .blocks
+            .last()
+            .is_some_and(|b| b.capacity() - b.len() >= s.len());
+        if !fits {
+            self.blocks
+                .push(String::with_capacity(ARENA_BLOCK.max(s.len())));
+        }
+        let block = self.blocks.last_mut().expect("pushed above");
+        let start = block.len();
+        block.push_str(s);
+        // SAFETY: the block never reallocates (its capacity was checked),
+        // so the bytes stay where they are until the arena is dropped, and
+        // `Findings` drops the findings that borrow them first and never
+        // hands out the 'static lifetime.
+        unsafe { &*(&block[start..] as *const str) }
+    }
+
+    /// Copies `s` unless an equal string is already in the arena.
+    fn intern(&mut self, s: &str) -> &'static str {
+        if let Some(&have) = self.seen.get(s) {
+            return have;
+        }
+        let have = self.copy(s);
+        self.seen.insert(have);
+        have
+    }
+
+    fn finding(&mut self, f: &Finding<'_>) -> Finding<'static> {
+        Finding {
+            id: Cow::Borrowed(self.copy(&f.id)),
+            aws_account_id: Cow::Borrowed(self.intern(&f.aws_account_id)),
+            resource_id: Cow::Borrowed(self.intern(&f.resource_id)),
+            vpc_id: Cow::Borrowed(self.intern(&f.vpc_id)),
+            iam_role_arn: Cow::Borrowed(self.intern(&f.iam_role_arn)),
+            ..*f
+        }
+    }
+}
+
+/// Validated findings that own their strings.
+pub struct Findings {
+    // Declared before the arena: dropped before the strings it borrows.
+    findings: Vec<Finding<'static>>,
+    _arena: Arena,
+}
+
+impl Findings {
+    /// The findings, borrowing from self.
+    pub fn findings(&self) -> &[Finding<'_>] {
+        &self.findings
+    }
+}
+
+/// The window: bytes of the document from `origin` on.
+struct Window<R> {
+    r: R,
+    chunk: usize,
+    buf: Vec<u8>,
+    origin: Origin,
+    eof: bool,
+}
+
+impl<R: Read> Window<R> {
+    /// Drops `buf[..keep]` and reads until a chunk more is in (or the end);
+    /// when nothing is dropped (an element longer than the window), the
+    /// window doubles, so a long element is scanned a few times, not once
+    /// per chunk.
+    fn fill(&mut self, keep: usize) -> io::Result<()> {
+        self.origin = self.origin.after(&self.buf[..keep]);
+        self.buf.drain(..keep);
+        let add = if keep == 0 {
+            self.buf.len().max(self.chunk)
+        } else {
+            self.chunk
+        };
+        let want = self.buf.len() + add;
+        self.buf.reserve(add);
+        while self.buf.len() < want && !self.eof {
+            let n = (&mut self.r)
+                .take((want - self.buf.len()) as u64)
+                .read_to_end(&mut self.buf)?;
+            self.eof = n == 0;
+        }
+        Ok(())
+    }
+
+    /// The longest prefix that is UTF-8 and ends on a character boundary,
+    /// or the error for the document's first invalid byte.
+    fn text(&self) -> Result<&str, ErrorDoc> {
+        match std::str::from_utf8(&self.buf) {
+            Ok(t) => Ok(t),
+            Err(e) if e.error_len().is_none() && !self.eof => {
+                // SAFETY: valid_up_to bytes were just validated.
+                Ok(unsafe { std::str::from_utf8_unchecked(&self.buf[..e.valid_up_to()]) })
+            }
+            Err(e) => Err(self.utf8_error(e.valid_up_to())),
+        }
+    }
+
+    fn utf8_error(&self, at: usize) -> ErrorDoc {
+        let e = SyntaxError {
+            offset: at,
+            what: "invalid UTF-8",
+        };
+        json_error_in(&self.buf, self.origin, e)
+    }
+
+    /// After a syntax error at window offset `at`: the error, unless the
+    /// rest of the document holds invalid UTF-8, which wins as in memory.
+    fn syntax_error(&mut self, e: SyntaxError) -> StreamError {
+        let doc = json_error_in(&self.buf, self.origin, e);
+        loop {
+            match self.text() {
+                Err(utf8) => return utf8.into(),
+                Ok(_) if self.eof => return doc.into(),
+                Ok(t) => {
+                    let keep = t.len();
+                    if let Err(io) = self.fill(keep) {
+                        return io.into();
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// One step's outcome: the element's result and whether more follow.
+type Step<'a> = (crate::document::ElementResult<Finding<'a>>, bool);
+
+/// Reads and validates a findings document from `r`, as
+/// [`parse_findings`] does for bytes in memory.
+pub fn read_findings(r: impl Read) -> Result<Findings, StreamError> {
+    read_chunked(r, CHUNK, 0)
+}
+
+/// [`read_findings`] for a document of about `size` bytes: the findings
+/// are allocated once for the number that size suggests (a 10M-finding
+/// vector grown by doubling holds 1.5x its size during each copy).
+pub fn read_findings_sized(r: impl Read, size: u64) -> Result<Findings, StreamError> {
+    read_chunked(r, CHUNK, (size / BYTES_PER_FINDING) as usize)
+}
+
+/// Bytes per finding of realistic documents, rounded up (about 2,080):
+/// an underestimate of the count, so the guess rarely allocates too much.
+const BYTES_PER_FINDING: u64 = 2048 + 64;
+
+/// [`read_findings`] with reads of `chunk` bytes (tests use tiny ones, so
+/// that windows end everywhere).
+fn read_chunked(r: impl Read, chunk: usize, estimate: usize) -> Result<Findings, StreamError> {
+    let mut w = Window {
+        r,
+        chunk: chunk.max(1),
+        buf: Vec::with_capacity(chunk),
+        origin: Origin::default(),
+        eof: false,
+    };
+    w.fill(0)?;
+    let first = w.buf.iter().position(|b| !b" \t\r\n".contains(b));
+    if first.is_none_or(|p| w.buf[p] != b'[') {
+        // Not an array (or white space past the first chunk): the answer
+        // is an error document; get it from the in-memory reader.
+        w.r.read_to_end(&mut w.buf)?;
+        return match parse_findings(&w.buf) {
+            Err(e) => Err(e.into()),
+            Ok(f) => {
+                let mut arena = Arena::default();
+                let findings = f.iter().map(|f| arena.finding(f)).collect();
+                Ok(Findings {
+                    findings,
+                    _arena: arena,
+                })
+            }
+        };
+    }
+    stream_elements(&mut w, first.unwrap_or(0), estimate)
+}
+
+/// The element loop of [`read_findings`] from the `[` at `start`.
+fn stream_elements<R: Read>(
+    w: &mut Window<R>,
+    start: usize,
+    estimate: usize,
+) -> Result<Findings, StreamError> {
+    let hasher = RandomState::default();
+    let mut arena = Arena::default();
+    let mut findings = Vec::with_capacity(estimate);
+    let mut hashes = Vec::with_capacity(estimate);
+    let mut error: Option<ErrorDoc> = None;
+    let mut index = 0;
+    let mut mark = start;
+    let mut opening = true; // the mark is at '[', else at an element
+    loop {
+        let text = w.text()?;
+        let mut sc = Scanner::over(text).map_err(|e| json_error_in(&w.buf, w.origin, e))?;
+        sc.seek(mark);
+        let truncated = |e: &SyntaxError| !w.eof && e.offset + LOOKAHEAD >= text.len();
+        let outcome = loop {
+            let step = |sc: &mut Scanner<'_>| -> crate::json::Result<bool> {
+                if opening {
+                    sc.enter(1)?;
+                    sc.begin_array()?;
+                    return sc.next_element(&mut true);
+                }
+                Ok(true)
+            };
+            if opening {
+                match step(&mut sc) {
+                    Ok(true) => {
+                        sc.skip_ws();
+                        opening = false;
+                        mark = sc.pos();
+                    }
+                    Ok(false) => break Ok(false),
+                    Err(e) => break Err(e),
+                }
+            }
+            let res: crate::json::Result<Step<'_>> = (|| {
+                let item = if error.is_some() {
+                    sc.value(2)?;
+                    Err(("", String::new()))
+                } else {
+                    engine_element(&mut sc)?
+                };
+                let more = sc.next_element(&mut false)?;
+                Ok((item, more))
+            })();
+            match res {
+                Ok((item, more)) => {
+                    match item {
+                        Ok(f) if error.is_none() => {
+                            hashes.push(hasher.hash_one(&*f.id));
+                            findings.push(arena.finding(&f));
+                        }
+                        Err((field, msg)) if error.is_none() => {
+                            error = Some(ErrorDoc::field(index, field, msg));
+                        }
+                        _ => {}
+                    }
+                    index += 1;
+                    if !more {
+                        break Ok(false);
+                    }
+                    sc.skip_ws();
+                    mark = sc.pos();
+                }
+                Err(e) => break Err(e),
+            }
+        };
+        match outcome {
+            Ok(_) => {
+                let end = sc.pos();
+                finish(w, end)?;
+                break;
+            }
+            Err(e) if truncated(&e) => {
+                let keep = mark;
+                w.fill(keep)?;
+                mark = 0;
+            }
+            Err(e) => return Err(w.syntax_error(e)),
+        }
+    }
+    if let Some(dup) = first_duplicate(&hashes, |i| &findings[i].id) {
+        return Err(dup.into());
+    }
+    match error {
+        Some(e) => Err(e.into()),
+        None => Ok(Findings {
+            findings,
+            _arena: arena,
+        }),
+    }
+}
+
+/// Checks that only white space follows the array that ended at `end`.
+fn finish<R: Read>(w: &mut Window<R>, mut end: usize) -> Result<(), StreamError> {
+    loop {
+        let text = w.text()?;
+        match text.as_bytes()[end..]
+            .iter()
+            .position(|b| !b" \t\r\n".contains(b))
+        {
+            Some(p) => {
+                let e = SyntaxError {
+                    offset: end + p,
+                    what: "unexpected data after the top-level value",
+                };
+                return Err(w.syntax_error(e));
+            }
+            None if w.eof => return Ok(()),
+            None => {
+                let keep = text.len();
+                w.fill(keep)?;
+                end = 0;
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A reader handing out at most `n` bytes per read.
+    struct Trickle<'a>(&'a [u8], usize);
+
+    impl Read for Trickle<'_> {
+        fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+            let n = self.1.min(buf.len()).min(self.0.len());
+            buf[..n].copy_from_slice(&self.0[..n]);
+            self.0 = &self.0[n..];
+            Ok(n)
+        }
+    }
+
+    /// Requires the same findings or the same error document in memory and
+    /// streamed with every window size and read size.
+    fn agree(name: &str, doc: &[u8]) {
+        let want = parse_findings(doc);
+        for chunk in [1, 2, 3, 5, 7, 16, 61, 1024, CHUNK] {
+            for step in [1, 3, usize::MAX] {
+                let got = read_chunked(Trickle(doc, step), chunk, step.min(9));
+                match (&want, got) {
+                    (Ok(w), Ok(g)) => assert!(w[..] == *g.findings(), "{name} chunk {chunk}"),
+                    (Err(w), Err(StreamError::Doc(g))) => {
+                        assert_eq!(w.to_json(), g.to_json(), "{name} chunk {chunk} step {step}")
+                    }
+                    (w, g) => panic!(
+                        "{name} chunk {chunk}: in memory {w:?}, streamed {:?}",
+                        g.err()
+                    ),
+                }
+            }
+        }
+    }
+
+    const GOOD: &str = r#"{"id":"a","aws_account_id":"1","severity_normalized":5,"workflow_status":"NEW","resource_id":"r","vpc_id":"v","network_exposure":"INTERNET","iam_role_arn":"","data_classification":"NONE","epss_e5":0,"mitre_tactic_id":"TA0001","title":"\ud83d\ude00 caf\u00e9 \u00e9t\u00e9 naïve","n":[1.5e3,-0,{"x":null}]}"#;
+
+    fn good(id: &str) -> String {
+        GOOD.replacen("\"id\":\"a\"", &format!("\"id\":\"{id}\""), 1)
+    }
+
+    #[test]
+    fn streaming_and_in_memory_agree() {
+        let many: Vec<String> = (0..40).map(|i| good(&format!("f{i}"))).collect();
+        let whole = format!("[\n{}\n]\n", many.join(",\n"));
+        let deep = format!("{}{}", "[".repeat(63), "]".repeat(63));
+        let mut docs: Vec<(String, Vec<u8>)> = vec![
+            ("whole".into(), whole.clone().into_bytes()),
+            ("empty".into(), b" [ ] ".to_vec()),
+            ("empty document".into(), b"".to_vec()),
+            ("not an array".into(), br#"{"a":[1,2]}"#.to_vec()),
+            ("numbers".into(), b"[1,23,456,7890]".to_vec()),
+            (
+                "trailing data".into(),
+                format!("[{}] x", good("a")).into_bytes(),
+            ),
+            (
+                "trailing data then bad UTF-8".into(),
+                [format!("[{}] x ", good("a")).as_bytes(), b"\xff"].concat(),
+            ),
+            (
+                "over-deep".into(),
+                format!(
+                    "[{},{}]",
+                    good("a"),
+                    good("b").replacen("\"n\":[", &format!("\"n\":[{deep},"), 1)
+                )
+                .into_bytes(),
+            ),
+            (
+                "field error then duplicate".into(),
+                format!(
+                    "[{},{},{}]",
+                    good("a").replacen("\"epss_e5\":0", "\"epss_e5\":-1", 1),
+                    good("b"),
+                    good("b")
+                )
+                .into_bytes(),
+            ),
+            (
+                "duplicate then field error".into(),
+                format!(
+                    "[{},{},{}]",
+                    good("b"),
+                    good("b"),
+                    good("c").replacen("\"epss_e5\":0", "\"epss_e5\":-1", 1)
+                )
+                .into_bytes(),
+            ),
+            (
+                "non-object".into(),
+                format!("[{}, null, 3]", good("a")).into_bytes(),
+            ),
+        ];
+        let mut bad_utf8 = whole.clone().into_bytes();
+        let at = bad_utf8.len() * 2 / 3;
+        bad_utf8[at] = 0xff;
+        docs.push(("invalid UTF-8".into(), bad_utf8));
+        let mut syntax_then_utf8 = whole.clone().into_bytes();
+        syntax_then_utf8[whole.len() / 3] = b'!';
+        syntax_then_utf8[whole.len() * 2 / 3] = 0xc3;
+        docs.push(("syntax error, then invalid UTF-8".into(), syntax_then_utf8));
+        for cut in (1..whole.len()).step_by(37) {
+            docs.push((
+                format!("truncated at {cut}"),
+                whole.as_bytes()[..cut].to_vec(),
+            ));
+        }
+        for (name, doc) in &docs {
+            agree(name, doc);
+        }
+    }
+
+    #[test]
+    fn read_errors_are_not_error_documents() {
+        struct Broken;
+        impl Read for Broken {
+            fn read(&mut self, _: &mut [u8]) -> io::Result<usize> {
+                Err(io::Error::other("disk on fire"))
+            }
+        }
+        assert!(matches!(read_findings(Broken), Err(StreamError::Io(_))));
+    }
+
+    /// The Go test of aegispath's peak RSS (engines/rustengine) counts 136
+    /// bytes per finding.
+    #[test]
+    fn a_finding_takes_at_most_136_bytes() {
+        assert!(std::mem::size_of::<Finding<'static>>() <= 136);
+    }
+
+    #[test]
+    fn repeated_strings_are_stored_once() {
+        let doc = format!("[{},{}]", good("a"), good("b"));
+        let f = read_findings(doc.as_bytes()).unwrap();
+        let f = f.findings();
+        assert!(std::ptr::eq(f[0].vpc_id.as_ptr(), f[1].vpc_id.as_ptr()));
+        assert_eq!(f[1].id, "b");
+    }
+}
