@@ -288,7 +288,7 @@ func TestRealisticSize(t *testing.T) {
 		n        int
 		min, max int
 	}{
-		{200, 370000, 420000},    // the seed's 370 KB test fixture
+		{200, 370000, 420000},    // the reference report's 370 KB test fixture
 		{2000, 3780000, 4620000}, // 2.1 KB per finding +-10%
 	} {
 		assert.GreaterOrEqual(t, len(generate(t, DefaultShape, tc.n, 1)), tc.min, "n=%d", tc.n)

@@ -68,7 +68,7 @@ func Count(v float64) string {
 	}
 }
 
-// Grouped formats v with thousands separators, as the seed's tables do:
+// Grouped formats v with thousands separators, as the reference report's tables do:
 // integers for values of 100 and more, two decimals below.
 func Grouped(v float64) string {
 	if math.IsNaN(v) {

@@ -76,7 +76,7 @@ type Stat struct {
 // GoRow is one Go benchmark: time, bytes and allocations per op.
 type GoRow struct {
 	Name  string // full name without "Benchmark"
-	Alias string // the seed's name for it, if any
+	Alias string // the reference report's name for it, if any
 	Base  string
 	N     int
 	Time  *Stat
@@ -335,7 +335,7 @@ func isGoSeries(s *results.Series) bool {
 	return s.Base != baseCriterion && s.Base != baseProcess && s.Base != baseFFI && !strings.HasPrefix(s.Part("engine"), "rust")
 }
 
-// goBaseOrder is the order of the Go table: the seed's benchmarks first,
+// goBaseOrder is the order of the Go table: the reference report's benchmarks first,
 // then any other in order of first appearance.
 var goBaseOrder = []string{"Load", "Decode", "AttackPaths", "SerializePaths", "Pipeline", "ListFindings", "GetFinding", "Generate"}
 

@@ -208,7 +208,7 @@ const SeedTitle = "Performance Baseline: darwin-arm64 (Apple M2 Max), as reporte
 
 // TestSeedBaselineCommitted checks that the committed darwin-arm64
 // baseline is what the report renders from its results file, and that the
-// seed's figures are in it.
+// reference report's figures are in it.
 func TestSeedBaselineCommitted(t *testing.T) {
 	dir := filepath.Join("baselines", "darwin-arm64")
 	set, err := results.Load(filepath.Join(dir, "results.txt"))
@@ -231,7 +231,7 @@ func TestSeedBaselineCommitted(t *testing.T) {
 }
 
 // TestComparePlatforms pins the comparison of the synthetic linux results
-// with the seed's reported darwin figures: every row is marked not
+// with the reference report's reported darwin figures: every row is marked not
 // comparable, with its reasons.
 func TestComparePlatforms(t *testing.T) {
 	linux, err := results.Load("testdata/synthetic-linux-amd64.txt")

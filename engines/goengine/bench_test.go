@@ -46,7 +46,7 @@ func forSizes(b *testing.B, prefix string, f func(b *testing.B, n int)) {
 	}
 }
 
-// BenchmarkLoad is the seed's ServerStartup: read the findings file, hash
+// BenchmarkLoad is the reference report's ServerStartup: read the findings file, hash
 // it (integrity check) and load all 56 fields of every finding.
 func BenchmarkLoad(b *testing.B) {
 	forSizes(b, "", func(b *testing.B, n int) {
@@ -93,7 +93,7 @@ func BenchmarkDecodeReader(b *testing.B) {
 	})
 }
 
-// BenchmarkAttackPaths is the seed's AttackPathComputation: Compute on
+// BenchmarkAttackPaths is the reference report's AttackPathComputation: Compute on
 // decoded findings with the default options.
 func BenchmarkAttackPaths(b *testing.B) {
 	forSizes(b, "engine=go/", func(b *testing.B, n int) {
@@ -137,7 +137,7 @@ func BenchmarkComputeOps(b *testing.B) {
 	})
 }
 
-// BenchmarkSerializePaths is the seed's ListAttackPaths: encode a computed
+// BenchmarkSerializePaths is the reference report's ListAttackPaths: encode a computed
 // result.
 func BenchmarkSerializePaths(b *testing.B) {
 	forSizes(b, "", func(b *testing.B, n int) {
@@ -186,7 +186,7 @@ func loadedStore(b *testing.B, n int) (*Store, *FullFinding) {
 	return s, &s.findings[s.order[len(s.order)/2]]
 }
 
-// BenchmarkListFindings is the seed's ListFindings: one page (limit 100) of
+// BenchmarkListFindings is the reference report's ListFindings: one page (limit 100) of
 // one account's findings of severity >= 40 in NEW or NOTIFIED state, from
 // the loaded store.
 func BenchmarkListFindings(b *testing.B) {
@@ -202,7 +202,7 @@ func BenchmarkListFindings(b *testing.B) {
 	})
 }
 
-// BenchmarkGetFinding is the seed's GetFinding: the id query, from the
+// BenchmarkGetFinding is the reference report's GetFinding: the id query, from the
 // loaded store.
 func BenchmarkGetFinding(b *testing.B) {
 	forSizes(b, "", func(b *testing.B, n int) {

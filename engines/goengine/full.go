@@ -60,7 +60,7 @@ func (f *FullFinding) AppendJSON(dst []byte) []byte {
 }
 
 // LoadFindings reads a findings document with all 56 fields of every
-// finding (the list operation's loader, the seed's ServerStartup decode).
+// finding (the list operation's loader, the reference report's ServerStartup decode).
 // Errors follow spec sections 5 and 7: invalid_json for a malformed
 // document anywhere; else, for the first bad element in order, invalid_field
 // with field "" for a non-object, or for the first of the 56 fields (in

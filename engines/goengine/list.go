@@ -199,7 +199,7 @@ func (q *Query) set(m int, raw []byte) error {
 }
 
 // Store serves list queries over loaded findings kept in ascending id
-// order (the seed's in-memory finding store).
+// order (the reference report's in-memory finding store).
 type Store struct {
 	findings []FullFinding
 	order    []int32 // indices into findings, ascending id

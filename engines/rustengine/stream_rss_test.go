@@ -64,5 +64,8 @@ func TestAegispathStreamingPeakRSS(t *testing.T) {
 	limit := int64(2*own + 64<<20)
 	t.Logf("file %d MB, engine data %d MB, aegispath peak RSS %d MB (limit %d MB)", fi.Size()>>20, own>>20, tm.PeakRSS>>20, limit>>20)
 	require.Less(t, tm.PeakRSS, limit, "peak RSS is not bounded by the engine's data")
-	require.Less(t, tm.PeakRSS, fi.Size()/3, "peak RSS grows with the file")
+	// Reading the file whole peaks at about 1.2x its size; streaming stays
+	// well under half of it (the engine data of generator version 2, with
+	// its longer ids, is about a sixth of the file).
+	require.Less(t, tm.PeakRSS, fi.Size()/2, "peak RSS grows with the file")
 }

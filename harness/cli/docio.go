@@ -23,7 +23,7 @@ type limitFlags struct {
 // register adds --max-input, --max-output and --timeout to fs.
 func (l *limitFlags) register(fs *flag.FlagSet, defTimeout time.Duration) {
 	def := safeio.DefaultLimit()
-	fs.Int64Var(&l.maxInput, "max-input", def, "refuse a findings `file` larger than this many bytes before reading it (default: a quarter of this machine's memory, at least 1 GiB)")
+	fs.Int64Var(&l.maxInput, "max-input", def, "refuse a findings `file` larger than this many bytes before reading it into memory (a regular file an engine streams is not read whole and not limited; default: a quarter of this machine's memory, at least 1 GiB)")
 	fs.Int64Var(&l.maxOutput, "max-output", 0, "an engine run as a process that writes more than this many `bytes` is killed (engine failure); 0: 64 MiB plus 16 times the input, at most a quarter of memory")
 	fs.DurationVar(&l.timeout, "timeout", defTimeout, "bound on one engine call (the engine's whole process group is killed)")
 }

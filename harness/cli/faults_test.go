@@ -182,12 +182,18 @@ func rustCLIBinary() string {
 	return bin
 }
 
+// TestInputSizeLimit: a file read whole (list, or paths on an engine that
+// takes bytes) over --max-input is refused before it is read; a regular
+// file the engine streams (paths --engine go) is never held whole, so the
+// limit does not apply to it.
 func TestInputSizeLimit(t *testing.T) {
 	in := pathsInput(t, nil)
-	_, _, code, err := pathsRunCLI("paths", "--in", in, "--max-input", "100")
+	_, _, code, err := pathsRunCLI("list", "--in", in, "--max-input", "100")
 	assert.Equal(t, 1, code)
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "exceeds the limit of 100 bytes")
+	_, _, code, err = pathsRunCLI("paths", "--engine", "go", "--in", in, "--max-input", "100")
+	assert.Equal(t, 0, code, "a streamed file is not limited: %v", err)
 	for _, bad := range []string{"0", "-1"} {
 		_, _, code, _ = pathsRunCLI("paths", "--in", in, "--max-input", bad)
 		assert.Equal(t, 2, code)
@@ -246,13 +252,18 @@ func TestRustPathsEnvSpellings(t *testing.T) {
 // TestPathsInterrupted: SIGTERM and SIGINT stop paths and its engine,
 // exit 143 and 130, and leave no temporary input copy behind.
 func TestPathsInterrupted(t *testing.T) {
-	in := pathsInput(t, nil)
+	data, err := os.ReadFile(pathsInput(t, nil))
+	require.NoError(t, err)
 	for _, tt := range []struct {
 		sig  syscall.Signal
 		code int
 	}{{syscall.SIGTERM, 143}, {syscall.SIGINT, 130}} {
 		tmp := t.TempDir()
-		cmd := exec.Command(os.Args[0], "paths", "--engine", "exec:"+os.Args[0]+" fake-sleep", "--in", in)
+		// The input comes through a pipe, so the process engine gets a copy
+		// in TMPDIR (a regular file it would read in place): the copy shows
+		// the engine has started, and must be gone after the signal.
+		cmd := exec.Command(os.Args[0], "paths", "--engine", "exec:"+os.Args[0]+" fake-sleep", "--in", "/dev/stdin")
+		cmd.Stdin = bytes.NewReader(data)
 		cmd.Env = append(os.Environ(), childEnv+"=1", "TMPDIR="+tmp)
 		var errb bytes.Buffer
 		cmd.Stderr = &errb

@@ -34,13 +34,17 @@ never half-written) or to stdout.
 The engine is "go" unless --engine names another registered engine (see the
 flag's help; "exec:COMMAND" runs COMMAND under the process contract,
 "ffi:PATH" loads a shared library exporting the engine C ABI); when
---engine is not given and AEGIS_RUST_PATHS=true, it is "rust-ffi" (the seed's
+--engine is not given and AEGIS_RUST_PATHS=true, it is "rust-ffi" (the reference report's
 feature flag; also 1, yes, on; any other value is refused), and the choice
 is reported on stderr.
 
-The output may not be the input file (refused before reading). The input is
-refused when larger than --max-input and read only up to the first byte no
-JSON document can hold there (so /dev/zero is one byte of invalid_json).
+The output may not be the input file (refused before reading). A regular
+file goes to a streaming engine (go, go-naive, rust-cli, exec:) by path, so
+it is never held whole; any other input, or any input of an engine that
+takes bytes (rust-ffi, ffi:), is refused when larger than --max-input and
+read only up to the first byte no JSON document can hold there (so
+/dev/zero is one byte of invalid_json). --timings writes the wall time of
+each stage and the peak RSS to stderr.
 An engine run as a process answers within --timeout or its whole process
 group is killed; its answer must be exactly one output document with exit
 0 or one error document with exit 1, anything else is an engine failure
@@ -132,7 +136,7 @@ func runPaths(env Env, args []string) error {
 	return nil
 }
 
-// rustPathsEnv is the seed's feature flag: true makes rust-ffi the default
+// rustPathsEnv is the reference report's feature flag: true makes rust-ffi the default
 // engine of paths.
 const rustPathsEnv = "AEGIS_RUST_PATHS"
 

@@ -18,7 +18,7 @@ import (
 const Env = "AEGISBENCH_BENCH_SIZES"
 
 // Default are the sizes benchmarks run when Env is unset:
-// the seed's fixture (200), its full dataset (20000) and the step between.
+// the reference report's fixture (200), its full dataset (20000) and the step between.
 var Default = []int{200, 2000, 20000}
 
 // FromEnv returns the benchmark sizes from Env, or Default when it is

@@ -1,5 +1,5 @@
 //! Criterion benchmarks of the Rust engine on the realistic datasets (the
-//! seed's table, measured): `deserialize_findings` (parse and validate the
+//! reference report's table, measured): `deserialize_findings` (parse and validate the
 //! 11 engine fields), `compute_attack_paths` (graph, BFS, ranking, output
 //! structs; no JSON) and `full_pipeline` (bytes in, output bytes out), each
 //! at n=200, 2000 and 20000, or at the sizes listed in
