@@ -211,6 +211,28 @@ func excerpt(raw []byte) string {
 	return out
 }
 
+// sortMembers counts each schema field's members in c.seen, keeps the first
+// value of each in c.vals, and counts the members that are no field.
+func (c *collector) sortMembers(members []findingsjson.Member) {
+	c.seen = [schema.NumFields]int{}
+	for _, m := range members {
+		f, ok := schema.Index(string(m.Name))
+		if !ok {
+			c.unknownTotal++
+			if n, ok := c.unknown[string(m.Name)]; ok || len(c.unknown) < 1000 {
+				c.unknown[string(m.Name)] = n + 1
+			}
+			continue
+		}
+		c.seen[f]++
+		if c.seen[f] == 1 {
+			c.vals[f] = m.Value
+		}
+	}
+}
+
+// finding checks and counts finding e: its size, its JSON, then each field
+// (type, domain, convention, mixes) and the rules across fields.
 func (c *collector) finding(e findingsjson.Element) {
 	i := e.Index
 	c.findings++
@@ -239,21 +261,7 @@ func (c *collector) finding(e findingsjson.Element) {
 		c.noReach(fmt.Sprintf("finding %d is not an object", i))
 		return
 	}
-	c.seen = [schema.NumFields]int{}
-	for _, m := range members {
-		f, ok := schema.Index(string(m.Name))
-		if !ok {
-			c.unknownTotal++
-			if n, ok := c.unknown[string(m.Name)]; ok || len(c.unknown) < 1000 {
-				c.unknown[string(m.Name)] = n + 1
-			}
-			continue
-		}
-		c.seen[f]++
-		if c.seen[f] == 1 {
-			c.vals[f] = m.Value
-		}
-	}
+	c.sortMembers(members)
 	ok := [schema.NumFields]bool{}
 	severity := -1 // for the severity_label convention, checked first
 	if v := c.vals[schema.SeverityNormalized]; c.seen[schema.SeverityNormalized] == 1 && v.Kind == findingsjson.Number && v.Integer {
@@ -381,6 +389,13 @@ func (c *collector) crossFields(i int, ok *[schema.NumFields]bool) {
 		c.tacticByKind[kindOf(exp, class)][t]++
 	}
 
+	acct, grp := c.groupsOf(ok)
+	c.addNode(i, ok, acct, grp, exp, class)
+}
+
+// groupsOf returns the finding's account and its group in each group kind
+// (-2 where unknown: a field invalid or the distinct keys over the cap).
+func (c *collector) groupsOf(ok *[schema.NumFields]bool) (int32, [numGroupKinds]int32) {
 	acct := int32(-1)
 	if ok[schema.AWSAccountID] {
 		acct = c.account(c.str(schema.AWSAccountID))
@@ -411,7 +426,12 @@ func (c *collector) crossFields(i int, ok *[schema.NumFields]bool) {
 			}
 		}
 	}
+	return acct, grp
+}
 
+// addNode records the finding as a node of the reachability walk, unless
+// the walk is already off or this finding makes the engine reject the file.
+func (c *collector) addNode(i int, ok *[schema.NumFields]bool, acct int32, grp [numGroupKinds]int32, exp, class int) {
 	if c.nodesSkip != "" {
 		return
 	}
@@ -542,7 +562,45 @@ func (c *collector) profile() *Profile {
 	p := &Profile{Schema: Schema, Findings: c.findings}
 	p.Options = RunParams{MaxDepth: c.opt.MaxDepth, MaxFindingBytes: c.opt.MaxFindingBytes, EngineMaxBytes: c.opt.EngineMaxBytes}
 
-	ch := &p.Check
+	p.Check = c.check()
+
+	p.FindingBytes = distFromHist(c.sizeHist, sizeBucket)
+	if p.FindingBytes.N > 0 {
+		p.FindingBytes.Max = c.maxSize
+	}
+
+	p.Accounts = c.accounts()
+
+	// Groups.
+	p.Groups.VPC = c.groups[gVPC].stats(c.withoutVPC, false)
+	p.Groups.Role = c.groups[gRole].stats(c.withoutRole, true)
+	p.Groups.Resource = c.groups[gResource].stats(0, true)
+	for k, v := range classValues {
+		p.Groups.Role.WithoutKeyByClass = append(p.Groups.Role.WithoutKeyByClass, Count{Value: v, Count: c.noRoleByClass[k], Share: share(c.noRoleByClass[k], c.classCount[k])})
+	}
+
+	p.Mixes = c.mixes()
+
+	if c.idsTruncated {
+		p.Notes = append(p.Notes, fmt.Sprintf("more than %d distinct ids: duplicates of later ids are not detected", c.opt.MaxDistinct))
+	}
+	if c.acctTrunc {
+		p.Notes = append(p.Notes, fmt.Sprintf("more than %d distinct accounts: account statistics are partial", c.opt.MaxDistinct))
+	}
+	for k, name := range []string{"resource", "role", "VPC"} {
+		if c.groups[k].truncated {
+			p.Notes = append(p.Notes, fmt.Sprintf("more than %d distinct %s groups: their statistics are partial", c.opt.MaxDistinct, name))
+		}
+	}
+	p.EPSS = distFromHist(c.epssHist, 1)
+	p.Severity = distFromHist(c.sevHist[:], 1)
+	return p
+}
+
+// check is the schema check: the counts, the fields with violations
+// (the finding as a whole first) and the ten commonest unknown members.
+func (c *collector) check() Check {
+	ch := &Check{}
 	ch.Fatal = c.fatal
 	ch.Violations, ch.ConventionViolations, ch.InvalidFindings = c.violations, c.conventions, c.invalidFindings
 	ch.Valid = c.fatal == "" && c.violations == 0
@@ -576,16 +634,15 @@ func (c *collector) profile() *Profile {
 	if len(ch.UnknownNames) > 10 {
 		ch.UnknownNames = ch.UnknownNames[:10]
 	}
+	return *ch
+}
 
-	p.FindingBytes = distFromHist(c.sizeHist, sizeBucket)
-	if p.FindingBytes.N > 0 {
-		p.FindingBytes.Max = c.maxSize
-	}
-
-	// Accounts.
-	p.Accounts.Count = len(c.acctNames)
-	p.Accounts.Truncated = c.acctTrunc
-	p.Accounts.Sizes = distOf(c.acctSize)
+// accounts is the account statistics, with the ten biggest accounts.
+func (c *collector) accounts() Accounts {
+	a := &Accounts{}
+	a.Count = len(c.acctNames)
+	a.Truncated = c.acctTrunc
+	a.Sizes = distOf(c.acctSize)
 	order := make([]int, len(c.acctNames))
 	for k := range order {
 		order[k] = k
@@ -598,19 +655,14 @@ func (c *collector) profile() *Profile {
 		return c.acctNames[x] < c.acctNames[y]
 	})
 	for _, k := range order[:min(10, len(order))] {
-		p.Accounts.Top = append(p.Accounts.Top, AccountShare{ID: c.acctNames[k], Findings: c.acctSize[k], Share: share(c.acctSize[k], int64(c.findings))})
+		a.Top = append(a.Top, AccountShare{ID: c.acctNames[k], Findings: c.acctSize[k], Share: share(c.acctSize[k], int64(c.findings))})
 	}
+	return *a
+}
 
-	// Groups.
-	p.Groups.VPC = c.groups[gVPC].stats(c.withoutVPC, false)
-	p.Groups.Role = c.groups[gRole].stats(c.withoutRole, true)
-	p.Groups.Resource = c.groups[gResource].stats(0, true)
-	for k, v := range classValues {
-		p.Groups.Role.WithoutKeyByClass = append(p.Groups.Role.WithoutKeyByClass, Count{Value: v, Count: c.noRoleByClass[k], Share: share(c.noRoleByClass[k], c.classCount[k])})
-	}
-
-	// Mixes.
-	m := &p.Mixes
+// mixes is the value mixes of the enum fields, overall and conditional.
+func (c *collector) mixes() Mixes {
+	m := &Mixes{}
 	m.NetworkExposure = counts(exposureValues, c.exposure[:])
 	m.DataClassification = counts(classValues, c.class[:])
 	m.WorkflowStatus = counts(statusValues, c.status[:])
@@ -624,21 +676,7 @@ func (c *collector) profile() *Profile {
 	m.TacticOfEntries = counts(tacticValues, c.tacticByKind[0][:])
 	m.TacticOfTargets = counts(tacticValues, c.tacticByKind[1][:])
 	m.TacticOfOthers = counts(tacticValues, c.tacticByKind[2][:])
-
-	if c.idsTruncated {
-		p.Notes = append(p.Notes, fmt.Sprintf("more than %d distinct ids: duplicates of later ids are not detected", c.opt.MaxDistinct))
-	}
-	if c.acctTrunc {
-		p.Notes = append(p.Notes, fmt.Sprintf("more than %d distinct accounts: account statistics are partial", c.opt.MaxDistinct))
-	}
-	for k, name := range []string{"resource", "role", "VPC"} {
-		if c.groups[k].truncated {
-			p.Notes = append(p.Notes, fmt.Sprintf("more than %d distinct %s groups: their statistics are partial", c.opt.MaxDistinct, name))
-		}
-	}
-	p.EPSS = distFromHist(c.epssHist, 1)
-	p.Severity = distFromHist(c.sevHist[:], 1)
-	return p
+	return *m
 }
 
 func (t *groupTable) stats(without int64, spanning bool) GroupStats {
