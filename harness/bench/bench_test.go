@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
@@ -42,21 +43,12 @@ func (f *fakeRunner) Run(_ context.Context, c Command) (Output, error) {
 	switch {
 	case strings.HasSuffix(base, ".test"):
 		return Output{Stdout: []byte(fakeGoTest(c, k))}, nil
-	case base == "cargo" && c.Args[0] == "bench" && !contains(c.Args, "--no-run"):
+	case base == "cargo" && c.Args[0] == "bench" && !slices.Contains(c.Args, "--no-run"):
 		return Output{Stdout: []byte(fakeCriterion(c, k))}, nil
 	case base == "hyperfine":
 		return Output{Stdout: []byte(fmt.Sprintf(`{"results":[{"command":"x","times":[%g],"exit_codes":[0]}]}`, 0.1+float64(k)/1000)), PeakRSS: 1 << 20 * int64(k)}, nil
 	}
 	return Output{}, nil // builds
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 func argAfter(args []string, flag string) string {
@@ -127,7 +119,7 @@ func fakeGoTest(c Command, k int) string {
 // fakeCriterion prints Criterion's bencher lines for the size a command
 // selects.
 func fakeCriterion(c Command, k int) string {
-	if contains(c.Args, "calibration_bench") {
+	if slices.Contains(c.Args, "calibration_bench") {
 		return fmt.Sprintf("test platform_calibration ... bench:   %s ns/iter (+/- 1,234)\n", commas(1000000+k))
 	}
 	filter := c.Args[len(c.Args)-1]
@@ -371,7 +363,7 @@ func TestExecuteFailures(t *testing.T) {
 	})
 	t.Run("setup failure always stops", func(t *testing.T) {
 		r := &fakeRunner{fail: func(c Command) error {
-			if contains(c.Args, "build") {
+			if slices.Contains(c.Args, "build") {
 				return errors.New("exit status 101")
 			}
 			return nil

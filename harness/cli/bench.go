@@ -52,15 +52,9 @@ results file with the config lines "interrupted: step=K/N at STEP" and
 143. "bench --resume FILE" with the same flags continues that run at step K
 and writes the whole run (the earlier samples first) to FILE, or to -o.`
 
-// listFlag collects a repeatable flag.
-type listFlag []string
-
-func (l *listFlag) String() string     { return strings.Join(*l, ",") }
-func (l *listFlag) Set(s string) error { *l = append(*l, s); return nil }
-
 type benchFlags struct {
 	sizes, engines, only, out, profileDir, workDir, benchtime string
-	datasets                                                  listFlag
+	datasets                                                  stringsFlag
 	count, maxDepth, topK                                     int
 	critWarmUp, critMeasure                                   time.Duration
 	critSamples, hfWarmup, hfRuns                             int

@@ -83,12 +83,6 @@ type conformOptions struct {
 	compare          conform.CompareOptions
 }
 
-// conformStrings is a repeatable string flag.
-type conformStrings []string
-
-func (s *conformStrings) String() string     { return strings.Join(*s, ",") }
-func (s *conformStrings) Set(v string) error { *s = append(*s, v); return nil }
-
 // parseShapes parses --shapes: "all" or distinct known shape names.
 func parseShapes(flag string) ([]string, error) {
 	var list []string
@@ -148,8 +142,8 @@ func parseConformFlags(env Env, args []string) (*conformOptions, error) {
 	topKs := fs.String("top-k", strconv.Itoa(engines.DefaultTopK), "top_k of generated and dataset cases (a comma-separated list runs each)")
 	fs.StringVar(&o.vectorsDir, "vectors", "", "vectors directory (default <repo>/datasets/vectors)")
 	fs.BoolVar(&o.noVectors, "no-vectors", false, "do not run the vectors")
-	fs.Var((*conformStrings)(&o.datasets), "dataset", "also run this findings `FILE` (repeatable)")
-	fs.Var((*conformStrings)(&o.cases), "case", "run only this case `NAME` (repeatable); a gen/... name needs no other flag")
+	fs.Var((*stringsFlag)(&o.datasets), "dataset", "also run this findings `FILE` (repeatable)")
+	fs.Var((*stringsFlag)(&o.cases), "case", "run only this case `NAME` (repeatable); a gen/... name needs no other flag")
 	fs.StringVar(&o.expectedFailures, "expected-failures", "", "expected-failures `FILE` (default <repo>/conformance/expected-failures.txt when present)")
 	fs.StringVar(&o.report, "report", filepath.Join("out", "report", "CONFORMANCE.md"), `markdown report FILE ("" for none)`)
 	fs.StringVar(&o.digestsOut, "digests-out", "", "write the digest of every input and outcome to `FILE`")

@@ -121,7 +121,7 @@ func runGate(env Env, args []string) error {
 	fs.IntVar(&f.count, "count", 0, "samples per side (--base-ref: 10 in time mode, 3 in instructions mode; --calibrate, time mode: 10)")
 	fs.StringVar(&f.target, "target", "", "series slowed down by --calibrate (default: the first of the gated unit)")
 	fs.StringVar(&f.sizes, "sizes", "2000", "dataset sizes (--base-ref)")
-	fs.Var((*conformStrings)(&f.datasets), "dataset", "also measure this findings `FILE` (--base-ref; repeatable): timed as whole processes in time mode, counted in instructions mode")
+	fs.Var((*stringsFlag)(&f.datasets), "dataset", "also measure this findings `FILE` (--base-ref; repeatable): timed as whole processes in time mode, counted in instructions mode")
 	fs.StringVar(&f.engines, "engines", "go", "engines (--base-ref; instructions mode: rust-cli means the aegispath CLI)")
 	fs.StringVar(&f.only, "only", "go", "tools for `aegisbench bench --only` (time mode; go = go test -bench)")
 	fs.StringVar(&f.benchArgs, "bench-args", "", "extra arguments for `aegisbench bench` (time mode, space-separated; --calibrate: the whole set it samples, default bench's own defaults)")
