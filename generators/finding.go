@@ -1,6 +1,6 @@
 package generators
 
-// finding.go holds the writer of one finding (about 540 lines: the
+// Long file: finding.go holds the writer of one finding (about 540 lines: the
 // template expansion, the member writers and the 56 members in order stay
 // together, as their random draws are ordered; content.go holds the
 // product-specific text).

@@ -170,17 +170,12 @@ func newRoleARN(r *rng, st style, acct *account, app string) string {
 	return "arn:aws:iam::" + acct.id + ":role/" + name + "-" + hexString(r.u64(), st.idSuffixHex())
 }
 
-// newResource creates a resource of a kind inside a workload.
-func newResource(r *rng, st style, w *workload, kind int) *resource {
-	k := &resKinds[kind]
-	res := &resource{kind: kind, region: w.region}
+// nameResource sets the ids and names of res, a new resource of workload w
+// (base is its name stem, suffix a random hex suffix); an IAM role also
+// joins w's roles.
+func nameResource(r *rng, st style, w *workload, res *resource, base, suffix string) {
 	acct := w.acct.id
-	suffix := hexString(r.u64(), st.idSuffixHex())
-	base := w.app + "-" + k.shortName
-	if st.adversarial && r.pct(25) {
-		base += "-" + pick(r, advIDBits)
-	}
-	switch kind {
+	switch res.kind {
 	case kindEC2:
 		res.short = "i-0" + hexString(r.u64(), 16)
 		res.name = base + "-" + strconv.Itoa(r.between(1, 24))
@@ -229,6 +224,18 @@ func newResource(r *rng, st style, w *workload, kind int) *resource {
 		res.name = repo + ":" + strconv.Itoa(r.between(1, 3)) + "." + strconv.Itoa(r.between(0, 40)) + "." + strconv.Itoa(r.between(0, 9))
 		res.id = "arn:aws:ecr:" + w.region + ":" + acct + ":repository/" + repo + "/sha256:" + digest
 	}
+}
+
+// newResource creates a resource of a kind inside a workload.
+func newResource(r *rng, st style, w *workload, kind int) *resource {
+	k := &resKinds[kind]
+	res := &resource{kind: kind, region: w.region}
+	suffix := hexString(r.u64(), st.idSuffixHex())
+	base := w.app + "-" + k.shortName
+	if st.adversarial && r.pct(25) {
+		base += "-" + pick(r, advIDBits)
+	}
+	nameResource(r, st, w, res, base, suffix)
 	if k.hasRole && res.role == "" && len(w.roles) > 0 {
 		if st.version >= 2 { // in turn, so roles hold equal numbers of resources
 			res.role = w.roles[w.roleTurn%len(w.roles)]

@@ -1,12 +1,15 @@
 package profile
 
+// Long file: the collector's state and the one pass over the document that
+// fills it (per finding: size, JSON, field checks, mixes, id, account,
+// groups, node), which share that state; summarize.go turns it into a Profile.
+
 import (
 	"encoding/binary"
 	"errors"
 	"fmt"
 	"hash/maphash"
 	"io"
-	"sort"
 	"strconv"
 	"unicode/utf8"
 
@@ -211,6 +214,28 @@ func excerpt(raw []byte) string {
 	return out
 }
 
+// sortMembers counts each schema field's members in c.seen, keeps the first
+// value of each in c.vals, and counts the members that are no field.
+func (c *collector) sortMembers(members []findingsjson.Member) {
+	c.seen = [schema.NumFields]int{}
+	for _, m := range members {
+		f, ok := schema.Index(string(m.Name))
+		if !ok {
+			c.unknownTotal++
+			if n, ok := c.unknown[string(m.Name)]; ok || len(c.unknown) < 1000 {
+				c.unknown[string(m.Name)] = n + 1
+			}
+			continue
+		}
+		c.seen[f]++
+		if c.seen[f] == 1 {
+			c.vals[f] = m.Value
+		}
+	}
+}
+
+// finding checks and counts finding e: its size, its JSON, then each field
+// (type, domain, convention, mixes) and the rules across fields.
 func (c *collector) finding(e findingsjson.Element) {
 	i := e.Index
 	c.findings++
@@ -239,21 +264,7 @@ func (c *collector) finding(e findingsjson.Element) {
 		c.noReach(fmt.Sprintf("finding %d is not an object", i))
 		return
 	}
-	c.seen = [schema.NumFields]int{}
-	for _, m := range members {
-		f, ok := schema.Index(string(m.Name))
-		if !ok {
-			c.unknownTotal++
-			if n, ok := c.unknown[string(m.Name)]; ok || len(c.unknown) < 1000 {
-				c.unknown[string(m.Name)] = n + 1
-			}
-			continue
-		}
-		c.seen[f]++
-		if c.seen[f] == 1 {
-			c.vals[f] = m.Value
-		}
-	}
+	c.sortMembers(members)
 	ok := [schema.NumFields]bool{}
 	severity := -1 // for the severity_label convention, checked first
 	if v := c.vals[schema.SeverityNormalized]; c.seen[schema.SeverityNormalized] == 1 && v.Kind == findingsjson.Number && v.Integer {
@@ -381,6 +392,13 @@ func (c *collector) crossFields(i int, ok *[schema.NumFields]bool) {
 		c.tacticByKind[kindOf(exp, class)][t]++
 	}
 
+	acct, grp := c.groupsOf(ok)
+	c.addNode(i, ok, acct, grp, exp, class)
+}
+
+// groupsOf returns the finding's account and its group in each group kind
+// (-2 where unknown: a field invalid or the distinct keys over the cap).
+func (c *collector) groupsOf(ok *[schema.NumFields]bool) (int32, [numGroupKinds]int32) {
 	acct := int32(-1)
 	if ok[schema.AWSAccountID] {
 		acct = c.account(c.str(schema.AWSAccountID))
@@ -411,7 +429,12 @@ func (c *collector) crossFields(i int, ok *[schema.NumFields]bool) {
 			}
 		}
 	}
+	return acct, grp
+}
 
+// addNode records the finding as a node of the reachability walk, unless
+// the walk is already off or this finding makes the engine reject the file.
+func (c *collector) addNode(i int, ok *[schema.NumFields]bool, acct int32, grp [numGroupKinds]int32, exp, class int) {
 	if c.nodesSkip != "" {
 		return
 	}
@@ -534,156 +557,4 @@ func mib(n int) string {
 		return strconv.Itoa(n>>20) + " MiB"
 	}
 	return strconv.Itoa(n) + " bytes"
-}
-
-// profile assembles everything but the file identity, the engine counts
-// and the reachable sets.
-func (c *collector) profile() *Profile {
-	p := &Profile{Schema: Schema, Findings: c.findings}
-	p.Options = RunParams{MaxDepth: c.opt.MaxDepth, MaxFindingBytes: c.opt.MaxFindingBytes, EngineMaxBytes: c.opt.EngineMaxBytes}
-
-	ch := &p.Check
-	ch.Fatal = c.fatal
-	ch.Violations, ch.ConventionViolations, ch.InvalidFindings = c.violations, c.conventions, c.invalidFindings
-	ch.Valid = c.fatal == "" && c.violations == 0
-	for f := 0; f <= schema.NumFields; f++ {
-		acc := c.fieldViol[f]
-		if acc == nil {
-			continue
-		}
-		name := findingField
-		if f < schema.NumFields {
-			name = schema.Fields[f].Name
-		}
-		sort.SliceStable(acc.rules, func(a, b int) bool { return acc.rules[a].Count > acc.rules[b].Count })
-		ch.Fields = append(ch.Fields, FieldCheck{Field: name, Count: acc.count, Rules: acc.rules, Examples: acc.examples})
-	}
-	// The finding as a whole first, then fields in section-6 order.
-	if n := len(ch.Fields); n > 0 && ch.Fields[n-1].Field == findingField {
-		ch.Fields = append(ch.Fields[n-1:], ch.Fields[:n-1]...)
-	}
-	ch.UnknownMembers = c.unknownTotal
-	for name, n := range c.unknown {
-		ch.UnknownNames = append(ch.UnknownNames, NameCount{Name: name, Count: n})
-	}
-	sort.Slice(ch.UnknownNames, func(a, b int) bool {
-		x, y := ch.UnknownNames[a], ch.UnknownNames[b]
-		if x.Count != y.Count {
-			return x.Count > y.Count
-		}
-		return x.Name < y.Name
-	})
-	if len(ch.UnknownNames) > 10 {
-		ch.UnknownNames = ch.UnknownNames[:10]
-	}
-
-	p.FindingBytes = distFromHist(c.sizeHist, sizeBucket)
-	if p.FindingBytes.N > 0 {
-		p.FindingBytes.Max = c.maxSize
-	}
-
-	// Accounts.
-	p.Accounts.Count = len(c.acctNames)
-	p.Accounts.Truncated = c.acctTrunc
-	p.Accounts.Sizes = distOf(c.acctSize)
-	order := make([]int, len(c.acctNames))
-	for k := range order {
-		order[k] = k
-	}
-	sort.Slice(order, func(a, b int) bool {
-		x, y := order[a], order[b]
-		if c.acctSize[x] != c.acctSize[y] {
-			return c.acctSize[x] > c.acctSize[y]
-		}
-		return c.acctNames[x] < c.acctNames[y]
-	})
-	for _, k := range order[:min(10, len(order))] {
-		p.Accounts.Top = append(p.Accounts.Top, AccountShare{ID: c.acctNames[k], Findings: c.acctSize[k], Share: share(c.acctSize[k], int64(c.findings))})
-	}
-
-	// Groups.
-	p.Groups.VPC = c.groups[gVPC].stats(c.withoutVPC, false)
-	p.Groups.Role = c.groups[gRole].stats(c.withoutRole, true)
-	p.Groups.Resource = c.groups[gResource].stats(0, true)
-	for k, v := range classValues {
-		p.Groups.Role.WithoutKeyByClass = append(p.Groups.Role.WithoutKeyByClass, Count{Value: v, Count: c.noRoleByClass[k], Share: share(c.noRoleByClass[k], c.classCount[k])})
-	}
-
-	// Mixes.
-	m := &p.Mixes
-	m.NetworkExposure = counts(exposureValues, c.exposure[:])
-	m.DataClassification = counts(classValues, c.class[:])
-	m.WorkflowStatus = counts(statusValues, c.status[:])
-	m.MitreTacticID = counts(tacticValues, c.tactic[:])
-	m.SeverityLabel = counts(severityLabelValues, c.sevLabel[:])
-	m.ExposureWithVPC = counts(exposureValues, c.exposureByVPC[1][:])
-	m.ExposureWithoutVPC = counts(exposureValues, c.exposureByVPC[0][:])
-	for k, e := range exposureValues {
-		m.ClassificationByExposure = append(m.ClassificationByExposure, ExposureMix{Exposure: e, Classes: counts(classValues, c.classByExposure[k][:])})
-	}
-	m.TacticOfEntries = counts(tacticValues, c.tacticByKind[0][:])
-	m.TacticOfTargets = counts(tacticValues, c.tacticByKind[1][:])
-	m.TacticOfOthers = counts(tacticValues, c.tacticByKind[2][:])
-
-	if c.idsTruncated {
-		p.Notes = append(p.Notes, fmt.Sprintf("more than %d distinct ids: duplicates of later ids are not detected", c.opt.MaxDistinct))
-	}
-	if c.acctTrunc {
-		p.Notes = append(p.Notes, fmt.Sprintf("more than %d distinct accounts: account statistics are partial", c.opt.MaxDistinct))
-	}
-	for k, name := range []string{"resource", "role", "VPC"} {
-		if c.groups[k].truncated {
-			p.Notes = append(p.Notes, fmt.Sprintf("more than %d distinct %s groups: their statistics are partial", c.opt.MaxDistinct, name))
-		}
-	}
-	p.EPSS = distFromHist(c.epssHist, 1)
-	p.Severity = distFromHist(c.sevHist[:], 1)
-	return p
-}
-
-func (t *groupTable) stats(without int64, spanning bool) GroupStats {
-	g := GroupStats{Groups: len(t.size), WithoutKey: without, Sizes: distOf(t.size), Truncated: t.truncated}
-	if spanning && len(t.multi) > 0 {
-		n := 0
-		for _, m := range t.multi {
-			if m {
-				n++
-			}
-		}
-		g.SpanningVPCs = float64(n) / float64(len(t.multi))
-	}
-	if len(t.multiRole) > 0 {
-		n := 0
-		for _, m := range t.multiRole {
-			if m {
-				n++
-			}
-		}
-		g.MixedRoles = float64(n) / float64(len(t.multiRole))
-	}
-	return g
-}
-
-// counts lists an enumeration's counts in spec order, then "(other)" when
-// any value was out of the domain.
-func counts(values []string, n []int64) []Count {
-	var total int64
-	for _, x := range n {
-		total += x
-	}
-	out := make([]Count, 0, len(n))
-	for k, v := range values {
-		out = append(out, Count{Value: v, Count: n[k], Share: share(n[k], total)})
-	}
-	if other := n[len(values)]; other > 0 {
-		out = append(out, Count{Value: "(other)", Count: other, Share: share(other, total)})
-	}
-	return out
-}
-
-func share(x, total int64) float64 {
-	if total == 0 {
-		return 0
-	}
-	return float64(x) / float64(total)
 }

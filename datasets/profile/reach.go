@@ -49,6 +49,10 @@ func (c *collector) buildCSR(k int) csr {
 // INTERNET- or VPC-exposed. Within a group, the members at stages >= s
 // are all discovered once a node of stage s was expanded, so each group is
 // scanned at most once per stage suffix and a walk costs O(reachable set).
+//
+// Long: the set-up and the breadth-first loop share the per-walk scratch
+// (group indexes, stamps, drained stages, seen, dist, queue) reused across
+// entries by epoch; a separate walk function would take all of it.
 func (c *collector) reach(p *Profile) Reach {
 	r := Reach{MaxDepth: c.opt.MaxDepth}
 	if c.nodesSkip != "" {

@@ -60,6 +60,65 @@ type naivePath struct {
 	likelihood float64
 }
 
+// naiveEdge is an edge of the naive engine's adjacency lists.
+type naiveEdge struct {
+	to     int
+	reason Reason
+}
+
+// naivePathsFrom walks breadth-first from entry e up to maxDepth edges and
+// returns one scored path to each target reached (spec section 3).
+func naivePathsFrom(act []*Finding, adj [][]naiveEdge, e, maxDepth int) []naivePath {
+	k := len(act)
+	var paths []naivePath
+	dist := make([]int, k)
+	parent := make([]int, k)
+	reason := make([]Reason, k)
+	for i := range dist {
+		dist[i] = -1
+	}
+	dist[e] = 0
+	queue := []int{e}
+	for len(queue) > 0 {
+		u := queue[0]
+		queue = queue[1:]
+		if dist[u] == maxDepth {
+			continue
+		}
+		for _, ed := range adj[u] {
+			if dist[ed.to] < 0 {
+				dist[ed.to], parent[ed.to], reason[ed.to] = dist[u]+1, u, ed.reason
+				queue = append(queue, ed.to)
+			}
+		}
+	}
+	for t := range k {
+		if t == e || dist[t] < 0 || !isTarget(act[t]) {
+			continue
+		}
+		p := naivePath{nodes: make([]int, dist[t]+1), reasons: make([]Reason, dist[t])}
+		for x, i := t, dist[t]; i >= 0; i-- {
+			p.nodes[i] = x
+			if i > 0 {
+				p.reasons[i-1] = reason[x]
+			}
+			x = parent[x]
+		}
+		level := uint64(likelihoodScale)
+		r := 1.0
+		for _, n := range p.nodes {
+			level = level * stepMultiplier(act[n].EPSSE5) / likelihoodScale
+			r = r * (float64(100000+act[n].EPSSE5) / 200000.0)
+		}
+		p.score = impact(act[t]) * level
+		p.likelihood = r
+		paths = append(paths, p)
+	}
+	return paths
+}
+
+// naiveAccount computes one account by the spec's letter: every pair
+// tested for an edge, one BFS per entry, all paths ranked.
 func naiveAccount(findings []Finding, name string, members []int, opt engines.Options) Account {
 	acc := Account{ID: name, Findings: len(members)}
 	var act []*Finding
@@ -72,15 +131,11 @@ func naiveAccount(findings []Finding, name string, members []int, opt engines.Op
 	k := len(act)
 	acc.Active = k
 
-	type edge struct {
-		to     int
-		reason Reason
-	}
-	adj := make([][]edge, k)
+	adj := make([][]naiveEdge, k)
 	for a := range k {
 		for b := range k { // ascending b: neighbours in ascending id order
 			if r := edgeReason(act[a], act[b]); r != 0 {
-				adj[a] = append(adj[a], edge{b, r})
+				adj[a] = append(adj[a], naiveEdge{b, r})
 				acc.Edges++
 			}
 		}
@@ -95,49 +150,7 @@ func naiveAccount(findings []Finding, name string, members []int, opt engines.Op
 			continue
 		}
 		acc.Entries++
-		dist := make([]int, k)
-		parent := make([]int, k)
-		reason := make([]Reason, k)
-		for i := range dist {
-			dist[i] = -1
-		}
-		dist[e] = 0
-		queue := []int{e}
-		for len(queue) > 0 {
-			u := queue[0]
-			queue = queue[1:]
-			if dist[u] == opt.MaxDepth {
-				continue
-			}
-			for _, ed := range adj[u] {
-				if dist[ed.to] < 0 {
-					dist[ed.to], parent[ed.to], reason[ed.to] = dist[u]+1, u, ed.reason
-					queue = append(queue, ed.to)
-				}
-			}
-		}
-		for t := range k {
-			if t == e || dist[t] < 0 || !isTarget(act[t]) {
-				continue
-			}
-			p := naivePath{nodes: make([]int, dist[t]+1), reasons: make([]Reason, dist[t])}
-			for x, i := t, dist[t]; i >= 0; i-- {
-				p.nodes[i] = x
-				if i > 0 {
-					p.reasons[i-1] = reason[x]
-				}
-				x = parent[x]
-			}
-			level := uint64(likelihoodScale)
-			r := 1.0
-			for _, n := range p.nodes {
-				level = level * stepMultiplier(act[n].EPSSE5) / likelihoodScale
-				r = r * (float64(100000+act[n].EPSSE5) / 200000.0)
-			}
-			p.score = impact(act[t]) * level
-			p.likelihood = r
-			all = append(all, p)
-		}
+		all = append(all, naivePathsFrom(act, adj, e, opt.MaxDepth)...)
 	}
 	sort.Slice(all, func(i, j int) bool {
 		a, b := &all[i], &all[j]

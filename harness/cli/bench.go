@@ -106,12 +106,12 @@ func runBench(env Env, args []string) error {
 	return f.run(env)
 }
 
-// run is the benchmark run the flags ask for (checked first).
+// run is the benchmark run the flags ask for (checked first). Long: its
+// steps in order, each a few lines sharing cfg, plan and the interrupt hook.
 func (f benchFlags) run(env Env) error {
 	if err := f.check(); err != nil {
 		return err
 	}
-	def := bench.DefaultConfig()
 	var err error
 	var resume *bench.Resume
 	if f.resume != "" {
@@ -122,21 +122,7 @@ func (f benchFlags) run(env Env) error {
 			f.out = f.resume
 		}
 	}
-
-	cfg := def
-	cfg.Count = f.count
-	var precision *bench.Precision
-	if f.ciWidth != "" {
-		w, _ := parseWidth(f.ciWidth) // checked by f.check
-		precision = &bench.Precision{Width: w, MinRounds: max(f.count, 6)}
-		cfg.Count = f.maxCount
-	}
-	cfg.Benchtime = f.benchtime
-	cfg.Criterion = bench.CriterionSettings{WarmUp: f.critWarmUp, Measurement: f.critMeasure, SampleSize: f.critSamples}
-	cfg.Hyperfine = bench.HyperfineSettings{Warmup: f.hfWarmup, Runs: f.hfRuns}
-	cfg.MaxDepth, cfg.TopK = f.maxDepth, f.topK
-	cfg.ProfileDir = f.profileDir
-	cfg.Sizes, _ = argval.Sizes(f.sizes) // checked by f.check
+	cfg, precision := f.config()
 	var skipped []string
 	if cfg.Engines, cfg.Tools, skipped, err = selectBenchTargets(f.engines, f.only, cfg.Programs, exec.LookPath); err != nil {
 		return usageError("bench: %v", err)
@@ -151,18 +137,11 @@ func (f benchFlags) run(env Env) error {
 	if cfg.Root, err = reporoot.Find(); err != nil {
 		return fmt.Errorf("bench: %w", err)
 	}
-	if cfg.WorkDir = f.workDir; cfg.WorkDir == "" {
-		if f.dryRun {
-			cfg.WorkDir = filepath.Join(os.TempDir(), "aegisbench-bench-WORK")
-		} else {
-			if cfg.WorkDir, err = os.MkdirTemp("", "aegisbench-bench-"); err != nil {
-				return err
-			}
-			defer os.RemoveAll(cfg.WorkDir)
-		}
-	} else if cfg.WorkDir, err = filepath.Abs(cfg.WorkDir); err != nil {
+	var cleanup func()
+	if cfg.WorkDir, cleanup, err = f.makeWorkDir(); err != nil {
 		return err
 	}
+	defer cleanup()
 	if cfg.Standard, err = standardDatasets(cfg.Sizes, f.dryRun); err != nil {
 		return fmt.Errorf("bench: %w", err)
 	}
@@ -207,6 +186,45 @@ func (f benchFlags) run(env Env) error {
 	if res == nil {
 		return interrupted(fmt.Errorf("bench: %w", runErr))
 	}
+	var ciNote string
+	if precision != nil {
+		ciNote = res.PrecisionNote(*precision)
+		fmt.Fprintln(env.Stderr, "bench:", ciNote)
+	}
+	header := resultsHeader(platform, cfg, plan, engineInfo, resume, ciNote, res, skipped)
+	if err := f.writeResults(env, header, res, start); err != nil {
+		return err
+	}
+	if runErr != nil {
+		return interrupted(fmt.Errorf("bench: %w", runErr))
+	}
+	return nil
+}
+
+// config is the benchmark configuration the flags set over the default,
+// and the precision goal of --ci-width (nil without it). The flags were checked.
+func (f benchFlags) config() (bench.Config, *bench.Precision) {
+	cfg := bench.DefaultConfig()
+	cfg.Count = f.count
+	var precision *bench.Precision
+	if f.ciWidth != "" {
+		w, _ := parseWidth(f.ciWidth) // checked by f.check
+		precision = &bench.Precision{Width: w, MinRounds: max(f.count, 6)}
+		cfg.Count = f.maxCount
+	}
+	cfg.Benchtime = f.benchtime
+	cfg.Criterion = bench.CriterionSettings{WarmUp: f.critWarmUp, Measurement: f.critMeasure, SampleSize: f.critSamples}
+	cfg.Hyperfine = bench.HyperfineSettings{Warmup: f.hfWarmup, Runs: f.hfRuns}
+	cfg.MaxDepth, cfg.TopK = f.maxDepth, f.topK
+	cfg.ProfileDir = f.profileDir
+	cfg.Sizes, _ = argval.Sizes(f.sizes) // checked by f.check
+	return cfg, precision
+}
+
+// resultsHeader is the results file's configuration: platform, datasets,
+// settings, plan, engines, then resumed/ci-width/interrupted/skipped/failed.
+func resultsHeader(platform bench.Platform, cfg bench.Config, plan *bench.Plan, engineInfo []bench.EngineInfo,
+	resume *bench.Resume, ciNote string, res *bench.Results, skipped []string) []benchfmt.Config {
 	header := platform.Config(append(slices.Clone(cfg.Standard), cfg.Extra...)...)
 	header = append(header, benchfmt.Config{Key: "bench", Value: []byte(benchSettings(cfg)), File: true},
 		benchfmt.Config{Key: bench.ConfigPlan, Value: []byte(plan.PlanDigest()), File: true})
@@ -216,10 +234,8 @@ func (f benchFlags) run(env Env) error {
 	if resume != nil {
 		header = append(header, benchfmt.Config{Key: bench.ConfigResumed, Value: []byte(fmt.Sprintf("%d samples from %s, continued at step %d", len(resume.Measurements), resume.Path, resume.Step)), File: true})
 	}
-	if precision != nil {
-		note := res.PrecisionNote(*precision)
-		fmt.Fprintln(env.Stderr, "bench:", note)
-		header = append(header, benchfmt.Config{Key: "note-ci-width", Value: []byte(note), File: true})
+	if ciNote != "" {
+		header = append(header, benchfmt.Config{Key: "note-ci-width", Value: []byte(ciNote), File: true})
 	}
 	if res.Interrupted != nil {
 		header = append(header, benchfmt.Config{Key: bench.ConfigInterrupted, Value: []byte(res.Interrupted.String()), File: true})
@@ -234,6 +250,29 @@ func (f benchFlags) run(env Env) error {
 		}
 		header = append(header, benchfmt.Config{Key: "failed", Value: []byte(strings.Join(fails, "; ")), File: true})
 	}
+	return header
+}
+
+// makeWorkDir returns the absolute work directory: --work-dir, or a new
+// temporary one that cleanup removes (only a name for --dry-run).
+func (f benchFlags) makeWorkDir() (dir string, cleanup func(), err error) {
+	cleanup = func() {}
+	switch {
+	case f.workDir != "":
+		dir, err = filepath.Abs(f.workDir)
+	case f.dryRun:
+		dir = filepath.Join(os.TempDir(), "aegisbench-bench-WORK")
+	default:
+		if dir, err = os.MkdirTemp("", "aegisbench-bench-"); err == nil {
+			cleanup = func() { os.RemoveAll(dir) }
+		}
+	}
+	return dir, cleanup, err
+}
+
+// writeResults writes the results to -o (or stdout) and says on stderr how
+// many there are and, when interrupted, how to continue.
+func (f benchFlags) writeResults(env Env, header []benchfmt.Config, res *bench.Results, start time.Time) error {
 	if f.out == "" {
 		if err := bench.WriteResults(env.Stdout, header, res.Measurements); err != nil {
 			return err
@@ -248,9 +287,6 @@ func (f benchFlags) run(env Env) error {
 	fmt.Fprintln(env.Stderr)
 	if res.Interrupted != nil && f.out != "" {
 		fmt.Fprintf(env.Stderr, "bench: interrupted; continue with: aegisbench bench --resume %s (and the same flags)\n", f.out)
-	}
-	if runErr != nil {
-		return interrupted(fmt.Errorf("bench: %w", runErr))
 	}
 	return nil
 }

@@ -83,6 +83,54 @@ type conformOptions struct {
 	compare          conform.CompareOptions
 }
 
+// parseShapes parses --shapes: "all" or distinct known shape names.
+func parseShapes(flag string) ([]string, error) {
+	var list []string
+	known := generators.ShapeNames()
+	if flag == "all" {
+		return known, nil
+	}
+	for _, s := range splitList(flag) {
+		if !slices.Contains(known, s) {
+			return nil, usageError("conform: unknown shape %q (known: %s, or all)", s, strings.Join(known, ", "))
+		}
+		list = append(list, s)
+	}
+	if err := argval.Distinct(list); err != nil {
+		return nil, usageError("conform: --shapes: %v", err)
+	}
+	return list, nil
+}
+
+// check validates what the flags left to check together: distinct
+// datasets and output files, the limits, the shrink budget and the jobs.
+func (o *conformOptions) check() error {
+	if err := argval.Distinct(o.datasets); err != nil {
+		return usageError("conform: --dataset: %v", err)
+	}
+	if err := o.limits.check("conform"); err != nil {
+		return err
+	}
+	if o.shrinkBudget < 0 {
+		return usageError("conform: --shrink-budget %s: must be 0 (no shrinking) or positive", o.shrinkBudget)
+	}
+	var inputs []safeio.File
+	for _, d := range o.datasets {
+		inputs = append(inputs, safeio.File{Flag: "--dataset", Path: d})
+	}
+	if err := distinctFiles("conform", inputs, []safeio.File{{Flag: "--report", Path: o.report}, {Flag: "--digests-out", Path: o.digestsOut}, {Flag: "--verdict", Path: o.verdictOut}}); err != nil {
+		return err
+	}
+	if o.jobs < 1 {
+		return usageError("conform: --jobs must be at least 1")
+	}
+	if o.noVectors && o.vectorsExplicit {
+		return usageError("conform: --vectors and --no-vectors exclude each other")
+	}
+	return nil
+}
+
+// parseConformFlags parses and checks the flags of conform.
 func parseConformFlags(env Env, args []string) (*conformOptions, error) {
 	fs := newFlagSet(env, "conform", conformUsage)
 	o := &conformOptions{}
@@ -142,41 +190,11 @@ func parseConformFlags(env Env, args []string) (*conformOptions, error) {
 	if o.seeds, err = argval.Seeds(*seeds); err != nil {
 		return nil, usageError("conform: --seeds: %v", err)
 	}
-	known := generators.ShapeNames()
-	if *shapes == "all" {
-		o.shapes = known
-	} else {
-		for _, s := range splitList(*shapes) {
-			if !slices.Contains(known, s) {
-				return nil, usageError("conform: unknown shape %q (known: %s, or all)", s, strings.Join(known, ", "))
-			}
-			o.shapes = append(o.shapes, s)
-		}
-		if err := argval.Distinct(o.shapes); err != nil {
-			return nil, usageError("conform: --shapes: %v", err)
-		}
-	}
-	if err := argval.Distinct(o.datasets); err != nil {
-		return nil, usageError("conform: --dataset: %v", err)
-	}
-	if err := o.limits.check("conform"); err != nil {
+	if o.shapes, err = parseShapes(*shapes); err != nil {
 		return nil, err
 	}
-	if o.shrinkBudget < 0 {
-		return nil, usageError("conform: --shrink-budget %s: must be 0 (no shrinking) or positive", o.shrinkBudget)
-	}
-	var inputs []safeio.File
-	for _, d := range o.datasets {
-		inputs = append(inputs, safeio.File{Flag: "--dataset", Path: d})
-	}
-	if err := distinctFiles("conform", inputs, []safeio.File{{Flag: "--report", Path: o.report}, {Flag: "--digests-out", Path: o.digestsOut}, {Flag: "--verdict", Path: o.verdictOut}}); err != nil {
+	if err := o.check(); err != nil {
 		return nil, err
-	}
-	if o.jobs < 1 {
-		return nil, usageError("conform: --jobs must be at least 1")
-	}
-	if o.noVectors && o.vectorsExplicit {
-		return nil, usageError("conform: --vectors and --no-vectors exclude each other")
 	}
 	return o, nil
 }

@@ -238,6 +238,89 @@ func gateLoad(path string) (*results.Set, error) {
 // gateSizes parses --sizes in the one sizes grammar.
 func gateSizes(s string) ([]int, error) { return argval.Sizes(s) }
 
+// gateTimeSample sets cfg to time each side with bench (the port alone,
+// through both builds' shared libraries, for --engines rust-ffi).
+func gateTimeSample(f gateFlags, cfg *refrun.RefConfig) error {
+	if cfg.Rounds == 0 {
+		cfg.Rounds = 10
+	}
+	only := f.only
+	if len(f.datasets) > 0 && !slices.Contains(splitList(only), "hyperfine") {
+		only += ",hyperfine" // bench times user datasets as whole processes
+	}
+	args := []string{"--only", only, "--sizes", f.sizes}
+	for _, d := range f.datasets {
+		abs, err := filepath.Abs(d)
+		if err != nil {
+			return err
+		}
+		args = append(args, "--dataset", abs)
+	}
+	args = append(args, strings.Fields(f.benchArgs)...)
+	if f.engines == bench.EngineRustFFI {
+		// The port alone: both builds' shared libraries under the
+		// working tree's harness (refrun.PortSample).
+		if !slices.Contains(strings.Split(cfg.Tags, ","), "rustffi") {
+			cfg.Tags = strings.TrimPrefix(cfg.Tags+",rustffi", ",")
+		}
+		cfg.Sample = refrun.PortSample(refrun.HeadSide(*cfg), ffiengine.LibraryFile("aegispath"), args)
+	} else {
+		cfg.Sample = refrun.BenchSample(append([]string{"--engines", f.engines}, args...))
+	}
+	return nil
+}
+
+// gateInstructionSample sets cfg to count each side's instructions on the
+// standard datasets of sizes and the --dataset files.
+func gateInstructionSample(ctx context.Context, env Env, f gateFlags, cfg *refrun.RefConfig, runner bench.Runner, work string, sizes []int) error {
+	if cfg.Rounds == 0 {
+		cfg.Rounds = 3
+	}
+	counter, err := instructions.DetectCounter(ctx, runner, work, f.counter)
+	if err != nil {
+		return &ExitError{Code: 3, Err: err}
+	}
+	fmt.Fprintf(env.Stderr, "gate: counting instructions with %s\n", counter.Name())
+	var inputs []instructions.InstrInput
+	for _, n := range sizes {
+		p, err := datasets.EnsureStandard(f.shape, n, f.seed)
+		if err != nil {
+			return fmt.Errorf("gate: dataset %s n=%d: %w", f.shape, n, err)
+		}
+		inputs = append(inputs, instructions.InstrInput{N: n, Path: p})
+	}
+	for _, d := range f.datasets {
+		info, err := describeDataset(d)
+		if err != nil {
+			return fmt.Errorf("gate: --dataset %w", err)
+		}
+		inputs = append(inputs, instructions.InstrInput{N: info.Findings, Path: info.Path, Dataset: bench.ConfigKey(strings.TrimSuffix(info.Name, filepath.Ext(info.Name)))})
+	}
+	opt := engines.Options{MaxDepth: f.maxDepth, TopK: f.topK}
+	cfg.Sample = instructions.InstructionSample(counter, splitList(f.engines), inputs, opt, work)
+	return nil
+}
+
+// keepResults copies the base and head results files into dir (none when
+// dir is "").
+func keepResults(dir, base, head string) error {
+	if dir != "" {
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			return err
+		}
+		for _, p := range []string{base, head} {
+			data, err := os.ReadFile(p)
+			if err != nil {
+				return err
+			}
+			if err := atomicfile.WriteFile(filepath.Join(dir, filepath.Base(p)), data); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
 // gateBaseRef runs base (a git ref) and head (the working tree)
 // interleaved, then judges them.
 func gateBaseRef(ctx context.Context, env Env, f gateFlags) error {
@@ -258,60 +341,14 @@ func gateBaseRef(ctx context.Context, env Env, f gateFlags) error {
 	cfg := refrun.RefConfig{Root: root, Ref: f.baseRef, WorkDir: work, Tags: f.tags, Log: env.Stderr, Rounds: f.count}
 	switch f.mode {
 	case "time":
-		if cfg.Rounds == 0 {
-			cfg.Rounds = 10
-		}
-		only := f.only
-		if len(f.datasets) > 0 && !slices.Contains(splitList(only), "hyperfine") {
-			only += ",hyperfine" // bench times user datasets as whole processes
-		}
-		args := []string{"--only", only, "--sizes", f.sizes}
-		for _, d := range f.datasets {
-			abs, err := filepath.Abs(d)
-			if err != nil {
-				return err
-			}
-			args = append(args, "--dataset", abs)
-		}
-		args = append(args, strings.Fields(f.benchArgs)...)
-		if f.engines == bench.EngineRustFFI {
-			// The port alone: both builds' shared libraries under the
-			// working tree's harness (refrun.PortSample).
-			if !slices.Contains(strings.Split(cfg.Tags, ","), "rustffi") {
-				cfg.Tags = strings.TrimPrefix(cfg.Tags+",rustffi", ",")
-			}
-			cfg.Sample = refrun.PortSample(refrun.HeadSide(cfg), ffiengine.LibraryFile("aegispath"), args)
-		} else {
-			cfg.Sample = refrun.BenchSample(append([]string{"--engines", f.engines}, args...))
-		}
+		err = gateTimeSample(f, &cfg)
 	case "instructions":
-		if cfg.Rounds == 0 {
-			cfg.Rounds = 3
-		}
-		counter, err := instructions.DetectCounter(ctx, runner, work, f.counter)
-		if err != nil {
-			return &ExitError{Code: 3, Err: err}
-		}
-		fmt.Fprintf(env.Stderr, "gate: counting instructions with %s\n", counter.Name())
-		var inputs []instructions.InstrInput
-		for _, n := range sizes {
-			p, err := datasets.EnsureStandard(f.shape, n, f.seed)
-			if err != nil {
-				return fmt.Errorf("gate: dataset %s n=%d: %w", f.shape, n, err)
-			}
-			inputs = append(inputs, instructions.InstrInput{N: n, Path: p})
-		}
-		for _, d := range f.datasets {
-			info, err := describeDataset(d)
-			if err != nil {
-				return fmt.Errorf("gate: --dataset %w", err)
-			}
-			inputs = append(inputs, instructions.InstrInput{N: info.Findings, Path: info.Path, Dataset: bench.ConfigKey(strings.TrimSuffix(info.Name, filepath.Ext(info.Name)))})
-		}
-		opt := engines.Options{MaxDepth: f.maxDepth, TopK: f.topK}
-		cfg.Sample = instructions.InstructionSample(counter, splitList(f.engines), inputs, opt, work)
+		err = gateInstructionSample(ctx, env, f, &cfg, runner, work, sizes)
 	default:
 		return usageError("gate: --mode %q: want time or instructions", f.mode)
+	}
+	if err != nil {
+		return err
 	}
 	files, err := refrun.RunRef(ctx, runner, cfg)
 	if err != nil {
@@ -324,19 +361,8 @@ func gateBaseRef(ctx context.Context, env Env, f gateFlags) error {
 		}
 		return &ExitError{Code: 2, Err: err}
 	}
-	if f.keep != "" {
-		if err := os.MkdirAll(f.keep, 0o755); err != nil {
-			return err
-		}
-		for _, p := range []string{files.Base, files.Head} {
-			data, err := os.ReadFile(p)
-			if err != nil {
-				return err
-			}
-			if err := atomicfile.WriteFile(filepath.Join(f.keep, filepath.Base(p)), data); err != nil {
-				return err
-			}
-		}
+	if err := keepResults(f.keep, files.Base, files.Head); err != nil {
+		return err
 	}
 	return gateFiles(env, f, files.Base, files.Head)
 }

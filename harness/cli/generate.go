@@ -37,6 +37,7 @@ file can be scaled to 200K or 1M findings with its own statistics.
 a rename, so it is never left half-written. A progress bar is shown on a
 terminal.`
 
+// runGenerate parses the flags of generate, then writes the dataset.
 func runGenerate(env Env, args []string) error {
 	fs := newFlagSet(env, "generate", generateUsage)
 	findings := fs.Int("findings", 200, "number of findings (>= 0)")
@@ -92,8 +93,15 @@ func runGenerate(env Env, args []string) error {
 	if err := cfg.Validate(); err != nil {
 		return usageError("generate: --shape: %v", err)
 	}
+	return writeGenerated(env, cfg, out, label)
+}
+
+// writeGenerated generates cfg into out: stdout for "-" or "", streamed
+// into a device or pipe, else a file written whole or not at all (label
+// names the shape in the summary line).
+func writeGenerated(env Env, cfg generators.Config, out, label string) error {
 	toStdout := out == "-" || out == ""
-	cfg.Progress = findingsProgressBar(env, *findings, "generating", toStdout)
+	cfg.Progress = findingsProgressBar(env, cfg.Findings, "generating", toStdout)
 	if toStdout {
 		return generators.Generate(env.Stdout, cfg)
 	}

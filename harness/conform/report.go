@@ -98,9 +98,23 @@ type Report struct {
 	Notes []string
 }
 
-// WriteMarkdown renders the report.
+// WriteMarkdown renders the report: a header, then one section per
+// function below, in this order.
 func WriteMarkdown(w io.Writer, r Report) error {
 	b := &strings.Builder{}
+	writeHeader(b, r)
+	writeEngines(b, r)
+	writeEngineTime(b, r)
+	writeCases(b, r)
+	writeDivergences(b, r)
+	writeFormattingInfos(b, r)
+	writeExpectedFailures(b, r)
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+// writeHeader writes the title, the verdict line and the run's facts.
+func writeHeader(b *strings.Builder, r Report) {
 	res := r.Result
 	fmt.Fprintf(b, "# Conformance report\n\n**%s**\n\n", r.Verdict.SummaryLine())
 	fmt.Fprintf(b, "- Command: `%s`\n", r.Command)
@@ -120,7 +134,10 @@ func WriteMarkdown(w io.Writer, r Report) error {
 		fmt.Fprintf(b, "- %s\n", n)
 	}
 	b.WriteString("\nOutputs are compared on their RFC 8785 (JCS) canonical form (SHA-256 digests below, first 12 hex digits); error documents on code, index and field.\n")
+}
 
+// writeEngines writes the "Engines" section.
+func writeEngines(b *strings.Builder, r Report) {
 	b.WriteString("\n## Engines\n\n| engine | role | version |\n|---|---|---|\n")
 	for _, e := range r.Engines {
 		v := e.Version
@@ -129,7 +146,11 @@ func WriteMarkdown(w io.Writer, r Report) error {
 		}
 		fmt.Fprintf(b, "| %s | %s | %s |\n", e.Name, e.Role, mdtext.Cell(v))
 	}
+}
 
+// writeEngineTime writes the "Engine time" section: each engine's total and slowest case.
+func writeEngineTime(b *strings.Builder, r Report) {
+	res := r.Result
 	b.WriteString("\n## Engine time\n\nSum of the engines' calls over all cases (each call: parse, compute, write), and the slowest case.\n\n| engine | total | slowest case | its time |\n|---|---|---|---|\n")
 	for i, e := range r.Engines {
 		var total, worst time.Duration
@@ -145,7 +166,11 @@ func WriteMarkdown(w io.Writer, r Report) error {
 		}
 		fmt.Fprintf(b, "| %s | %s | %s | %s |\n", e.Name, total.Round(time.Millisecond), worstCase, worst.Round(time.Millisecond))
 	}
+}
 
+// writeCases writes the "Cases" table, with an "expected" column when any case has one.
+func writeCases(b *strings.Builder, r Report) {
+	res := r.Result
 	hasExpected := false
 	for _, c := range res.Cases {
 		hasExpected = hasExpected || c.Expected != nil
@@ -183,7 +208,11 @@ func WriteMarkdown(w io.Writer, r Report) error {
 		}
 		fmt.Fprintf(b, " %s |\n", rawIdenticalText(c))
 	}
+}
 
+// writeDivergences writes the "Divergences" section: per failing case, its failures, comparisons, replay commands and shrink.
+func writeDivergences(b *strings.Builder, r Report) {
+	res := r.Result
 	var failing []CaseResult
 	for _, c := range res.Cases {
 		if c.Failed() {
@@ -218,7 +247,11 @@ func WriteMarkdown(w io.Writer, r Report) error {
 			writeShrink(b, s)
 		}
 	}
+}
 
+// writeFormattingInfos writes the "Formatting differences" section when raw bytes differ but canonical documents agree.
+func writeFormattingInfos(b *strings.Builder, r Report) {
+	res := r.Result
 	var infos []string
 	for _, c := range res.Cases {
 		for _, in := range c.Infos() {
@@ -229,6 +262,10 @@ func WriteMarkdown(w io.Writer, r Report) error {
 		b.WriteString("\n## Formatting differences (information, not divergences)\n\nThe raw bytes differ but the canonical documents are equal.\n\n")
 		b.WriteString(strings.Join(infos, "\n") + "\n")
 	}
+}
+
+// writeExpectedFailures writes the "Expected-failures list" section (stale and not-run entries) when there are any.
+func writeExpectedFailures(b *strings.Builder, r Report) {
 	if len(r.Verdict.Stale) > 0 || len(r.Verdict.NotRun) > 0 {
 		b.WriteString("\n## Expected-failures list\n\n")
 		for _, s := range r.Verdict.Stale {
@@ -238,8 +275,6 @@ func WriteMarkdown(w io.Writer, r Report) error {
 			fmt.Fprintf(b, "- not run here: `%s`\n", s)
 		}
 	}
-	_, err := io.WriteString(w, b.String())
-	return err
 }
 
 func writeComparison(b *strings.Builder, d Comparison, heading string) {

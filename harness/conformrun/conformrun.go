@@ -14,14 +14,10 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"slices"
 	"strings"
-	"sync"
 	"time"
 
-	"github.com/aegisbench/aegisbench/datasets"
 	"github.com/aegisbench/aegisbench/engines"
-	"github.com/aegisbench/aegisbench/generators"
 	"github.com/aegisbench/aegisbench/harness/bench"
 	"github.com/aegisbench/aegisbench/harness/conform"
 	"github.com/aegisbench/aegisbench/internal/atomicfile"
@@ -87,41 +83,17 @@ func limit(s *Suite, e engines.Engine) engines.Engine {
 // short by ctx still judges and reports its finished cases, writes no
 // verdict file and returns ctx's error; a failing verdict is ErrFailed.
 //
-// Run is the whole policy of a conformance run in order (engines, cases,
-// run, judge, shrink, print, files), hence its length.
+// Run is the whole policy of a conformance run in order: engines, cases,
+// run, judge, shrink, print, files.
 func Run(ctx context.Context, s Suite, w, errw io.Writer) error {
 	o := &s
 	start := time.Now()
-	var notes []string
 
-	engs, skipped, err := openEngines(o)
+	engs, notes, err := openEnginesNoted(o, errw)
 	if err != nil {
 		return err
 	}
-	for _, s := range skipped {
-		note := fmt.Sprintf("engine %s skipped: %s (name it in --engines to require it)", s.name, s.why)
-		fmt.Fprintln(errw, "conform: note:", note)
-		notes = append(notes, note)
-	}
-	if len(engs) == 1 {
-		notes = append(notes, "only one engine: generated cases are digested, not compared; vectors are compared with their expectations")
-	}
-
-	root, rootErr := reporoot.Find()
-	inRoot := func(parts ...string) string {
-		if rootErr != nil {
-			return filepath.Join(parts...)
-		}
-		return filepath.Join(append([]string{root}, parts...)...)
-	}
-	if o.VectorsDir == "" {
-		o.VectorsDir = inRoot("datasets", "vectors")
-	}
-	if o.ShrinkDir == "" {
-		o.ShrinkDir = inRoot("datasets", "vectors", "regressions")
-	}
-
-	expected, err := loadExpected(o, inRoot("conformance", "expected-failures.txt"))
+	expected, err := loadExpected(o, setDefaultPaths(o))
 	if err != nil {
 		return err
 	}
@@ -157,8 +129,83 @@ func Run(ctx context.Context, s Suite, w, errw io.Writer) error {
 		o.ShrinkBudget = 0
 	}
 	verdict := expected.Judge(result.Cases)
+	replay := replayCommand(o, cases)
+	shrinks := shrinkFailures(ctx, runner, o, cases, result, verdict, replay)
 
-	replay := func(caseName, ref, cand string) string {
+	var shrinkSpent time.Duration
+	for _, s := range shrinks {
+		shrinkSpent += s.Result.Elapsed
+	}
+	printResults(w, result, verdict, shrinks, replay, expected)
+
+	rep := conform.Report{
+		Platform: conform.CurrentPlatform(), Engines: conform.DescribeEngines(engs),
+		Result: result, Verdict: verdict, Shrinks: shrinks, ExpectedFailures: listPath(expected), Replay: replay, Notes: notes,
+	}
+	if err := writeFiles(w, o, rep); err != nil {
+		return err
+	}
+	fmt.Fprintf(w, "wall time: %s (cases %s, shrinking %s)\n", time.Since(start).Round(time.Millisecond),
+		result.Wall.Round(time.Millisecond), shrinkSpent.Round(time.Millisecond))
+	fmt.Fprintln(w, verdict.SummaryLine())
+	if runErr != nil {
+		return runErr // no verdict file: an interrupted run proves nothing
+	}
+	if o.VerdictOut != "" {
+		if err := conform.WriteSummary(o.VerdictOut, verdict.Summary()); err != nil {
+			return fmt.Errorf("conform: verdict: %w", err)
+		}
+	}
+	if !verdict.OK() {
+		return ErrFailed
+	}
+	return nil
+}
+
+// openEnginesNoted opens the engines (see openEngines) and returns the
+// report's notes on them: each skipped engine (also said on errw), and a
+// lone engine.
+func openEnginesNoted(o *Suite, errw io.Writer) ([]engines.Engine, []string, error) {
+	var notes []string
+	engs, skipped, err := openEngines(o)
+	if err != nil {
+		return nil, nil, err
+	}
+	for _, s := range skipped {
+		note := fmt.Sprintf("engine %s skipped: %s (name it in --engines to require it)", s.name, s.why)
+		fmt.Fprintln(errw, "conform: note:", note)
+		notes = append(notes, note)
+	}
+	if len(engs) == 1 {
+		notes = append(notes, "only one engine: generated cases are digested, not compared; vectors are compared with their expectations")
+	}
+	return engs, notes, nil
+}
+
+// setDefaultPaths fills o's empty vectors and shrink directories from the
+// repository root and returns the default expected-failures file (paths
+// relative to the working directory when there is no root).
+func setDefaultPaths(o *Suite) string {
+	root, rootErr := reporoot.Find()
+	inRoot := func(parts ...string) string {
+		if rootErr != nil {
+			return filepath.Join(parts...)
+		}
+		return filepath.Join(append([]string{root}, parts...)...)
+	}
+	if o.VectorsDir == "" {
+		o.VectorsDir = inRoot("datasets", "vectors")
+	}
+	if o.ShrinkDir == "" {
+		o.ShrinkDir = inRoot("datasets", "vectors", "regressions")
+	}
+	return inRoot("conformance", "expected-failures.txt")
+}
+
+// replayCommand returns the function giving the command that replays one
+// case on a reference and a candidate engine.
+func replayCommand(o *Suite, cases []conform.Case) func(caseName, ref, cand string) string {
+	return func(caseName, ref, cand string) string {
 		args := []string{"aegisbench", "conform", "--engines", strings.Join(conform.ReplayEngines(ref, cand), ","), "--case", caseName}
 		for i, c := range cases {
 			if c.Name != caseName {
@@ -172,8 +219,12 @@ func Run(ctx context.Context, s Suite, w, errw io.Writer) error {
 		}
 		return shellJoin(args)
 	}
+}
 
-	// Shrink the unexpected failures, within the budget.
+// shrinkFailures shrinks the cases that failed unexpectedly, in order,
+// until o.ShrinkBudget is spent (the later ones then report it).
+func shrinkFailures(ctx context.Context, runner conform.Runner, o *Suite, cases []conform.Case, result *conform.Result,
+	verdict conform.Verdict, replay func(caseName, ref, cand string) string) []conform.ShrinkReport {
 	var shrinks []conform.ShrinkReport
 	deadline := time.Now().Add(o.ShrinkBudget)
 	for i, c := range result.Cases {
@@ -192,20 +243,16 @@ func Run(ctx context.Context, s Suite, w, errw io.Writer) error {
 		}
 		shrinks = append(shrinks, runner.ShrinkCase(ctx, cases[i], c, conform.ShrinkOptions{Budget: left}, o.ShrinkDir, rep))
 	}
+	return shrinks
+}
 
-	var shrinkSpent time.Duration
-	for _, s := range shrinks {
-		shrinkSpent += s.Result.Elapsed
-	}
-	printResults(w, result, verdict, shrinks, replay, expected)
-
-	command := shellJoin(append([]string{"aegisbench", "conform"}, o.Args...))
+// writeFiles writes the markdown report and the digests file that o asks
+// for (the verdict file is written by Run, only for a finished run).
+func writeFiles(w io.Writer, o *Suite, rep conform.Report) error {
+	rep.Command = shellJoin(append([]string{"aegisbench", "conform"}, o.Args...))
 	if o.Report != "" {
 		var b bytes.Buffer
-		err := conform.WriteMarkdown(&b, conform.Report{
-			Command: command, Platform: conform.CurrentPlatform(), Engines: conform.DescribeEngines(engs),
-			Result: result, Verdict: verdict, Shrinks: shrinks, ExpectedFailures: listPath(expected), Replay: replay, Notes: notes,
-		})
+		err := conform.WriteMarkdown(&b, rep)
 		if err == nil {
 			err = atomicfile.WriteFileMkdirAll(o.Report, b.Bytes())
 		}
@@ -216,27 +263,13 @@ func Run(ctx context.Context, s Suite, w, errw io.Writer) error {
 	}
 	if o.DigestsOut != "" {
 		var b bytes.Buffer
-		if err := conform.WriteDigests(&b, conform.CurrentPlatform(), result); err != nil {
+		if err := conform.WriteDigests(&b, rep.Platform, rep.Result); err != nil {
 			return err
 		}
 		if err := atomicfile.WriteFileMkdirAll(o.DigestsOut, b.Bytes()); err != nil {
 			return fmt.Errorf("conform: digests: %w", err)
 		}
 		fmt.Fprintf(w, "digests: %s\n", o.DigestsOut)
-	}
-	fmt.Fprintf(w, "wall time: %s (cases %s, shrinking %s)\n", time.Since(start).Round(time.Millisecond),
-		result.Wall.Round(time.Millisecond), shrinkSpent.Round(time.Millisecond))
-	fmt.Fprintln(w, verdict.SummaryLine())
-	if runErr != nil {
-		return runErr // no verdict file: an interrupted run proves nothing
-	}
-	if o.VerdictOut != "" {
-		if err := conform.WriteSummary(o.VerdictOut, verdict.Summary()); err != nil {
-			return fmt.Errorf("conform: verdict: %w", err)
-		}
-	}
-	if !verdict.OK() {
-		return ErrFailed
 	}
 	return nil
 }
@@ -301,133 +334,6 @@ func loadExpected(o *Suite, defaultPath string) (*conform.ExpectedFailures, erro
 		return nil, fmt.Errorf("conform: %w", err)
 	}
 	return ef, nil
-}
-
-// source produces generated inputs of the manifest's generator version:
-// from the dataset cache for datasets the manifest lists (verified by
-// sha256), in memory otherwise.
-func source() (conform.Source, error) {
-	var manifest *datasets.Manifest
-	if path, err := datasets.DefaultManifestPath(); err == nil {
-		if _, statErr := os.Stat(path); statErr == nil {
-			if manifest, err = datasets.LoadManifest(path); err != nil {
-				return nil, fmt.Errorf("conform: %w", err)
-			}
-		}
-	}
-	version := generators.DefaultVersion // the manifest's, when there is one
-	if manifest != nil {
-		version = manifest.Version()
-	}
-	var ensureMu sync.Mutex // one cache write at a time (cases may share a dataset)
-	return func(shape string, n int, seed uint64) ([]byte, error) {
-		if manifest != nil {
-			if e, ok := manifest.Lookup(shape, n, seed); ok {
-				cacheDir, err := datasets.CacheDir()
-				if err != nil {
-					return nil, err
-				}
-				ensureMu.Lock()
-				path, err := datasets.Ensure(e, cacheDir)
-				ensureMu.Unlock()
-				if err != nil {
-					return nil, err
-				}
-				return os.ReadFile(path)
-			}
-		}
-		var b bytes.Buffer
-		b.Grow(n * 2200)
-		if err := generators.Generate(&b, generators.Config{Findings: n, Seed: seed, Shape: shape, Version: version}); err != nil {
-			return nil, err
-		}
-		return b.Bytes(), nil
-	}, nil
-}
-
-// cases builds the cases: --case names when given, else the
-// vectors, the generated cross product and the dataset files.
-func cases(o *Suite, source conform.Source) ([]conform.Case, error) {
-	var vectorCases []conform.Case
-	if !o.NoVectors {
-		vs, err := datasets.LoadVectors(o.VectorsDir)
-		if err != nil {
-			return nil, fmt.Errorf("conform: %w", err)
-		}
-		for _, v := range vs {
-			vectorCases = append(vectorCases, conform.VectorCase(v.Name, v.Input, v.Options, v.Expected, v.ExpectedError))
-		}
-	}
-	var datasetCases []conform.Case
-	for _, path := range o.Datasets {
-		if _, err := os.Stat(path); err != nil {
-			return nil, usageError("conform: --dataset: %v", err)
-		}
-		for _, d := range o.Depths {
-			for _, k := range o.TopKs {
-				datasetCases = append(datasetCases, conform.DatasetCase(path, engines.Options{MaxDepth: d, TopK: k}, o.MaxInput))
-			}
-		}
-	}
-
-	if len(o.Cases) > 0 {
-		var out []conform.Case
-		for _, name := range o.Cases {
-			c, err := findCase(name, vectorCases, datasetCases, source, o)
-			if err != nil {
-				return nil, err
-			}
-			out = append(out, c)
-		}
-		return out, nil
-	}
-
-	out := append([]conform.Case{}, vectorCases...)
-	for _, shape := range o.Shapes {
-		for _, n := range o.Sizes {
-			for _, seed := range o.Seeds {
-				for _, d := range o.Depths {
-					for _, k := range o.TopKs {
-						g := conform.Generated{Shape: shape, Findings: n, Seed: seed, Options: engines.Options{MaxDepth: d, TopK: k}}
-						out = append(out, g.Case(source))
-					}
-				}
-			}
-		}
-	}
-	return append(out, datasetCases...), nil
-}
-
-func findCase(name string, vectorCases, datasetCases []conform.Case, source conform.Source, o *Suite) (conform.Case, error) {
-	switch {
-	case strings.HasPrefix(name, "gen/"):
-		g, err := conform.ParseGenerated(name)
-		if err != nil {
-			return conform.Case{}, usageError("conform: --case: %v", err)
-		}
-		if !slices.Contains(generators.ShapeNames(), g.Shape) {
-			return conform.Case{}, usageError("conform: --case %s: unknown shape %q", name, g.Shape)
-		}
-		return g.Case(source), nil
-	case strings.HasPrefix(name, "vector/"):
-		if o.NoVectors {
-			return conform.Case{}, usageError("conform: --case %s needs the vectors (drop --no-vectors)", name)
-		}
-		for _, c := range vectorCases {
-			if c.Name == name {
-				return c, nil
-			}
-		}
-		return conform.Case{}, usageError("conform: --case %s: no such vector in %s", name, o.VectorsDir)
-	case strings.HasPrefix(name, "dataset/"):
-		for _, c := range datasetCases {
-			if c.Name == name {
-				return c, nil
-			}
-		}
-		return conform.Case{}, usageError("conform: --case %s: give the file with --dataset FILE (and its --max-depth/--top-k)", name)
-	}
-	return conform.Case{}, usageError("conform: --case %q: names start with gen/, vector/ or dataset/", name)
 }
 
 func printResults(w io.Writer, res *conform.Result, v conform.Verdict, shrinks []conform.ShrinkReport,

@@ -150,20 +150,8 @@ func RunRef(ctx context.Context, r Runner, cfg RefConfig) (files RefFiles, err e
 		HeadSide(cfg),
 	}
 	for _, s := range sides {
-		if strings.Contains(cfg.Tags, "rustffi") {
-			if err := run(Command{Dir: s.Dir, Path: "cargo", Args: []string{"build", "--release", "--locked", "-p", "libaegispath"}}); err != nil {
-				return files, &SideError{Side: s.Name, Err: fmt.Errorf("gate: building the Rust library: %w", err)}
-			}
-		}
-		// -trimpath: identical sources give identical binaries, wherever
-		// the tree lives (the worktree's path would otherwise be embedded).
-		args := []string{"build", "-trimpath"}
-		if cfg.Tags != "" {
-			args = append(args, "-tags", cfg.Tags)
-		}
-		args = append(args, "-o", s.Binary, "./cmd/aegisbench")
-		if err := run(Command{Dir: s.Dir, Path: "go", Args: args}); err != nil {
-			return files, &SideError{Side: s.Name, Err: fmt.Errorf("gate: building aegisbench: %w", err)}
+		if err := buildSide(run, s, cfg.Tags); err != nil {
+			return files, err
 		}
 	}
 
@@ -190,6 +178,27 @@ func RunRef(ctx context.Context, r Runner, cfg RefConfig) (files RefFiles, err e
 		return files, err
 	}
 	return files, nil
+}
+
+// buildSide builds side s's aegisbench binary with the build tags (and
+// first its Rust library, for rustffi) through run.
+func buildSide(run func(Command) error, s Side, tags string) error {
+	if strings.Contains(tags, "rustffi") {
+		if err := run(Command{Dir: s.Dir, Path: "cargo", Args: []string{"build", "--release", "--locked", "-p", "libaegispath"}}); err != nil {
+			return &SideError{Side: s.Name, Err: fmt.Errorf("gate: building the Rust library: %w", err)}
+		}
+	}
+	// -trimpath: identical sources give identical binaries, wherever
+	// the tree lives (the worktree's path would otherwise be embedded).
+	args := []string{"build", "-trimpath"}
+	if tags != "" {
+		args = append(args, "-tags", tags)
+	}
+	args = append(args, "-o", s.Binary, "./cmd/aegisbench")
+	if err := run(Command{Dir: s.Dir, Path: "go", Args: args}); err != nil {
+		return &SideError{Side: s.Name, Err: fmt.Errorf("gate: building aegisbench: %w", err)}
+	}
+	return nil
 }
 
 // concat writes the files in order into dst, each ending in a newline.

@@ -235,30 +235,6 @@ var stringStop = func() (t [256]bool) {
 func (r *Reader) element() (Element, error) {
 	e := Element{Index: r.index, Offset: r.Offset()}
 	r.elem = r.elem[:0]
-	keep := func(b []byte) {
-		e.Size += int64(len(b))
-		if e.Oversize {
-			return
-		}
-		need := len(r.elem) + len(b)
-		if need > r.max {
-			e.Oversize = true
-			r.elem = r.elem[:0]
-			return
-		}
-		if need > cap(r.elem) {
-			// Grow to powers of two (append grows big slices by 1.25,
-			// which would allocate several times the cap on the way up).
-			size := 4096
-			for size < need {
-				size *= 2
-			}
-			grown := make([]byte, len(r.elem), min(size, r.max))
-			copy(grown, r.elem)
-			r.elem = grown
-		}
-		r.elem = append(r.elem, b...)
-	}
 	c := r.chunk[r.pos]
 	switch {
 	case c == '{' || c == '[' || c == '"':
@@ -266,7 +242,7 @@ func (r *Reader) element() (Element, error) {
 		if c == '"' {
 			inString = true
 			r.pos++
-			keep(r.chunk[r.pos-1 : r.pos])
+			r.keep(&e, r.chunk[r.pos-1:r.pos])
 		}
 		for {
 			if !r.fill() {
@@ -315,7 +291,7 @@ func (r *Reader) element() (Element, error) {
 					done = depth <= 0
 				}
 			}
-			keep(r.chunk[start:r.pos])
+			r.keep(&e, r.chunk[start:r.pos])
 			if done {
 				break
 			}
@@ -323,29 +299,60 @@ func (r *Reader) element() (Element, error) {
 	case c == ']' || c == ',' || c == '}':
 		return e, r.syntax(e.Index, "want a finding, found %s", quoteByte(c))
 	default:
-		// A scalar: up to the next delimiter.
-		for {
-			if !r.fill() {
-				break
-			}
-			start := r.pos
-			for r.pos < r.end {
-				b := r.chunk[r.pos]
-				if b == ' ' || b == '\t' || b == '\n' || b == '\r' || structural[b] {
-					break
-				}
-				r.pos++
-			}
-			keep(r.chunk[start:r.pos])
-			if r.pos < r.end {
-				break
-			}
-		}
+		r.scalar(&e)
 	}
 	if !e.Oversize {
 		e.Raw = r.elem
 	}
 	return e, nil
+}
+
+// keep appends b, the next bytes of element e, to r.elem, unless e is over
+// the size limit (then r.elem is emptied and e marked Oversize).
+func (r *Reader) keep(e *Element, b []byte) {
+	e.Size += int64(len(b))
+	if e.Oversize {
+		return
+	}
+	need := len(r.elem) + len(b)
+	if need > r.max {
+		e.Oversize = true
+		r.elem = r.elem[:0]
+		return
+	}
+	if need > cap(r.elem) {
+		// Grow to powers of two (append grows big slices by 1.25,
+		// which would allocate several times the cap on the way up).
+		size := 4096
+		for size < need {
+			size *= 2
+		}
+		grown := make([]byte, len(r.elem), min(size, r.max))
+		copy(grown, r.elem)
+		r.elem = grown
+	}
+	r.elem = append(r.elem, b...)
+}
+
+// scalar scans a scalar element e up to the next delimiter.
+func (r *Reader) scalar(e *Element) {
+	for {
+		if !r.fill() {
+			return
+		}
+		start := r.pos
+		for r.pos < r.end {
+			b := r.chunk[r.pos]
+			if b == ' ' || b == '\t' || b == '\n' || b == '\r' || structural[b] {
+				break
+			}
+			r.pos++
+		}
+		r.keep(e, r.chunk[start:r.pos])
+		if r.pos < r.end {
+			return
+		}
+	}
 }
 
 func describeStart(c byte) string {
