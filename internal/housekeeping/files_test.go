@@ -17,9 +17,12 @@ func sourceFiles(t *testing.T, root string) []string {
 			return err
 		}
 		if d.IsDir() {
-			switch d.Name() {
-			case ".git", "target", "bin", "out", "cache", "testdata", "tools", ".aegisbench":
+			rel, _ := filepath.Rel(root, path)
+			switch {
+			case d.Name() == ".git", d.Name() == "target", d.Name() == "testdata":
 				return filepath.SkipDir
+			case rel == "bin", rel == "out", rel == "tools", rel == ".aegisbench", rel == filepath.Join("datasets", "cache"):
+				return filepath.SkipDir // build output and generated data at the root
 			}
 			return nil
 		}

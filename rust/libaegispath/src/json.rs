@@ -7,6 +7,11 @@
 //! (NumberOutOfRange), and its nesting limit is 128, not the engines' 64.
 //! This scanner validates everything in one pass and hands out borrowed
 //! spans of the input, so strings without escapes are never copied.
+//!
+//! Long file: the scanner is one state machine over one cursor (structure,
+//! strings with UTF-8, escapes and surrogate pairs, numbers, the depth
+//! limit); its parts share the cursor's invariants, and splitting them
+//! into modules would only widen what each may touch.
 
 use std::borrow::Cow;
 
