@@ -214,7 +214,7 @@ func (f benchFlags) config() (bench.Config, *bench.Precision) {
 	}
 	cfg.Benchtime = f.benchtime
 	cfg.Criterion = bench.CriterionSettings{WarmUp: f.critWarmUp, Measurement: f.critMeasure, SampleSize: f.critSamples}
-	cfg.Hyperfine = bench.HyperfineSettings{Warmup: f.hfWarmup, Runs: f.hfRuns}
+	cfg.Hyperfine = bench.HyperfineSettings{Warmup: f.hfWarmup, Runs: f.hfRuns, Stages: cfg.Hyperfine.Stages}
 	cfg.MaxDepth, cfg.TopK = f.maxDepth, f.topK
 	cfg.ProfileDir = f.profileDir
 	cfg.Sizes, _ = argval.Sizes(f.sizes) // checked by f.check

@@ -176,3 +176,24 @@ func TestComparePlatformsCommand(t *testing.T) {
 	assert.Equal(t, 1, code)
 	assert.Contains(t, stderr, "no results.txt in the baseline directory")
 }
+
+// TestBenchDryRunProcessStages: the whole-process arms of bench come in
+// pairs, hyperfine then one run with --timings (the report's whole-process
+// rows of "where the time goes" need the second).
+func TestBenchDryRunProcessStages(t *testing.T) {
+	stdout, stderr, code := runCLI("bench", "--dry-run", "--sizes", "200", "--count", "1", "--engines", "go", "--only", "hyperfine")
+	require.Equal(t, 0, code, stderr)
+	var hyperfine, timings string
+	for _, line := range strings.Split(stdout, "\n") {
+		switch {
+		case strings.Contains(line, "hyperfine engine=go n=200"):
+			hyperfine = line
+		case strings.Contains(line, "timings engine=go n=200"):
+			timings = line
+		}
+	}
+	require.NotEmpty(t, hyperfine, stdout)
+	require.NotEmpty(t, timings, "no --timings run after hyperfine:\n%s", stdout)
+	assert.Contains(t, timings, "paths --engine go")
+	assert.Contains(t, timings, "--timings")
+}
