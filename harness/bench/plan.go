@@ -331,9 +331,15 @@ func setupCommands(cfg Config) []labelled {
 	if userEnginesInProcess(cfg) {
 		out = append(out, labelled{"build " + enginetestPkg + " tests", goTestBuild(cfg, enginetestPkg, "")})
 	}
-	if hf && cfg.has(cfg.Engines, EngineGo) {
+	if hf && (cfg.has(cfg.Engines, EngineGo) || cfg.Hyperfine.Stages && cfg.has(cfg.Engines, EngineRustFFI)) {
+		// The CLI timed as a process: with the rustffi tag when rust-ffi
+		// runs as a process too (its --timings arm).
+		args := []string{"build", "-o", aegisbenchBin(cfg)}
+		if cfg.Hyperfine.Stages && cfg.has(cfg.Engines, EngineRustFFI) {
+			args = append(args, "-tags", rustFFITag)
+		}
 		out = append(out, labelled{"build aegisbench", Command{Dir: cfg.Root, Path: cfg.Programs.Go,
-			Args: []string{"build", "-o", aegisbenchBin(cfg), "./cmd/aegisbench"}}})
+			Args: append(args, "./cmd/aegisbench")}})
 	}
 	return out
 }
