@@ -276,6 +276,16 @@ func writeFiles(w io.Writer, o *Suite, rep conform.Report) error {
 
 type skippedEngine struct{ name, why string }
 
+// unavailableReason is why an engine cannot run here, without its name
+// (the note names it).
+func unavailableReason(err error) string {
+	var oe *engines.OpenError
+	if errors.As(err, &oe) {
+		return oe.Err.Error()
+	}
+	return err.Error()
+}
+
 func listPath(ef *conform.ExpectedFailures) string {
 	if ef == nil {
 		return ""
@@ -303,9 +313,9 @@ func openEngines(o *Suite) ([]engines.Engine, []skippedEngine, error) {
 		case err == nil:
 			engs = append(engs, limit(o, e))
 		case errors.Is(err, engines.ErrUnavailable) && !o.EnginesExplicit:
-			skipped = append(skipped, skippedEngine{name, err.Error()})
+			skipped = append(skipped, skippedEngine{name, unavailableReason(err)})
 		case errors.Is(err, engines.ErrUnavailable):
-			return nil, nil, fmt.Errorf("conform: %w (this build lacks it: build with `make build`, or leave it out of --engines)", err)
+			return nil, nil, fmt.Errorf("conform: %w (leave it out of --engines to skip it)", err)
 		case strings.HasPrefix(err.Error(), "unknown engine"):
 			return nil, nil, usageError("conform: %v", err)
 		default:
