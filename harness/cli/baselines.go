@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"github.com/aegisbench/aegisbench/harness/baselines"
+	"github.com/aegisbench/aegisbench/internal/argval"
 )
 
 func init() {
@@ -35,7 +36,7 @@ func runBaselines(env Env, args []string) error {
 	if len(pos) != 2 || pos[0] != "import" {
 		return usageError("baselines: want `baselines import DIR`")
 	}
-	found, err := baselines.Scan(pos[1], splitList(*expect))
+	found, err := baselines.Scan(pos[1], argval.List(*expect))
 	if err != nil {
 		return &ExitError{Code: 1, Err: fmt.Errorf("baselines: %w", err)}
 	}

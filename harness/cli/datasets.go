@@ -11,6 +11,7 @@ import (
 
 	"github.com/aegisbench/aegisbench/datasets"
 	"github.com/aegisbench/aegisbench/generators"
+	"github.com/aegisbench/aegisbench/internal/argval"
 )
 
 func init() {
@@ -123,7 +124,7 @@ func runDatasets(env Env, args []string) error {
 
 // selectEntries applies --names and --max-findings, keeping manifest order.
 func selectEntries(m *datasets.Manifest, f datasetsFlags) ([]datasets.Entry, error) {
-	names := splitList(f.names)
+	names := argval.List(f.names)
 	for _, n := range names {
 		if _, ok := m.ByName(n); !ok {
 			return nil, usageError("datasets: --names: %q is not in the manifest", n)

@@ -183,16 +183,6 @@ func datasetsCompare(env Env, args []string) error {
 	return profile.WriteCompare(env.Stdout, ps[0], ps[1], rows, *threshold)
 }
 
-// describeDataset describes a --dataset file (profile.Describe) with the Go
-// engine's counts.
-func describeDataset(path string) (profile.FileInfo, error) {
-	e, err := engines.Open("go")
-	if err != nil {
-		return profile.FileInfo{Path: path}, err
-	}
-	return profile.Describe(path, profile.Options{Engine: e})
-}
-
 // loadProfiles reads or computes (loadOrProfile) the profile of each path.
 func loadProfiles(paths []string, pf profileFlags) ([]*profile.Profile, error) {
 	opt, err := pf.options()

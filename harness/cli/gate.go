@@ -16,6 +16,7 @@ import (
 	"github.com/aegisbench/aegisbench/engines"
 	"github.com/aegisbench/aegisbench/engines/ffiengine"
 	"github.com/aegisbench/aegisbench/harness/bench"
+	"github.com/aegisbench/aegisbench/harness/benchrun"
 	"github.com/aegisbench/aegisbench/harness/calibrate"
 	"github.com/aegisbench/aegisbench/harness/conform"
 	"github.com/aegisbench/aegisbench/harness/gate"
@@ -153,7 +154,7 @@ func runGate(env Env, args []string) error {
 	if _, err := gateSizes(f.sizes); err != nil {
 		return usageError("gate: --sizes: %v", err)
 	}
-	if err := argval.InRange("--count", f.count, 0, maxBenchCount); err != nil {
+	if err := argval.InRange("--count", f.count, 0, benchrun.MaxCount); err != nil {
 		return usageError("gate: %v", err)
 	}
 	if err := distinctFiles("gate", []safeio.File{{Flag: "--base", Path: f.base}, {Flag: "--head", Path: f.head}},
@@ -245,7 +246,7 @@ func gateTimeSample(f gateFlags, cfg *refrun.RefConfig) error {
 		cfg.Rounds = 10
 	}
 	only := f.only
-	if len(f.datasets) > 0 && !slices.Contains(splitList(only), "hyperfine") {
+	if len(f.datasets) > 0 && !slices.Contains(argval.List(only), "hyperfine") {
 		only += ",hyperfine" // bench times user datasets as whole processes
 	}
 	args := []string{"--only", only, "--sizes", f.sizes}
@@ -290,14 +291,14 @@ func gateInstructionSample(ctx context.Context, env Env, f gateFlags, cfg *refru
 		inputs = append(inputs, instructions.InstrInput{N: n, Path: p})
 	}
 	for _, d := range f.datasets {
-		info, err := describeDataset(d)
+		info, err := benchrun.DescribeDataset(d)
 		if err != nil {
 			return fmt.Errorf("gate: --dataset %w", err)
 		}
 		inputs = append(inputs, instructions.InstrInput{N: info.Findings, Path: info.Path, Dataset: bench.ConfigKey(strings.TrimSuffix(info.Name, filepath.Ext(info.Name)))})
 	}
 	opt := engines.Options{MaxDepth: f.maxDepth, TopK: f.topK}
-	cfg.Sample = instructions.InstructionSample(counter, splitList(f.engines), inputs, opt, work)
+	cfg.Sample = instructions.InstructionSample(counter, argval.List(f.engines), inputs, opt, work)
 	return nil
 }
 
@@ -417,14 +418,14 @@ func gateCalibrate(ctx context.Context, env Env, f gateFlags) error {
 
 func gateCalibrationConfig(env Env, f gateFlags) (calibrate.Config, []string, error) {
 	cfg := calibrate.Config{Pairs: f.trials, Detect: f.detectTrials, Target: f.target, Thresholds: f.thresholds, Log: env.Stderr}
-	for _, s := range splitList(f.slowdowns) {
+	for _, s := range argval.List(f.slowdowns) {
 		v, err := gateParsePercent(s)
 		if err != nil || v <= 0 {
 			return cfg, nil, usageError("gate: --slowdowns: %q must be a positive percentage", s)
 		}
 		cfg.Slowdowns = append(cfg.Slowdowns, v)
 	}
-	modes := splitList(f.modes)
+	modes := argval.List(f.modes)
 	for _, m := range modes {
 		if m != "time" && m != "instructions" {
 			return cfg, nil, usageError("gate: --modes: unknown mode %q (want time, instructions)", m)
@@ -465,7 +466,7 @@ func gateCalibrationSource(ctx context.Context, f gateFlags, mode, root, self, s
 		}
 		inputs = append(inputs, instructions.InstrInput{N: n, Path: p})
 	}
-	targets, err := instructions.PathsTargets(self, root, splitList(f.engines))
+	targets, err := instructions.PathsTargets(self, root, argval.List(f.engines))
 	if err != nil {
 		return nil, 0, "", err
 	}

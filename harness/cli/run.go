@@ -13,6 +13,7 @@ import (
 	"github.com/aegisbench/aegisbench/datasets"
 	"github.com/aegisbench/aegisbench/engines"
 	"github.com/aegisbench/aegisbench/generators"
+	"github.com/aegisbench/aegisbench/harness/benchrun"
 	"github.com/aegisbench/aegisbench/harness/conform"
 	"github.com/aegisbench/aegisbench/harness/conformrun"
 	"github.com/aegisbench/aegisbench/harness/history"
@@ -65,10 +66,11 @@ func runMainJob(env Env, args []string) error {
 		return usageError("run: --conform-sizes: %v", err)
 	}
 	report := filepath.Join(*out, "report")
-	bf := defaultBenchFlags()
-	bf.sizes, bf.count = *sizes, *count
-	bf.out, bf.profileDir = filepath.Join(*out, "results.txt"), filepath.Join(*out, "profiles")
-	if err := bf.check(); err != nil {
+	bs := benchrun.Default()
+	bs.Sizes, bs.Count = sizeList, *count
+	bs.Out, bs.ProfileDir = filepath.Join(*out, "results.txt"), filepath.Join(*out, "profiles")
+	bs.Progress = progressFor(env)
+	if err := bs.Check(); err != nil {
 		return err
 	}
 
@@ -76,7 +78,7 @@ func runMainJob(env Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	bf.engines = strings.Join(have, ",")
+	bs.Engines = strings.Join(have, ",")
 	var lim limitFlags
 	lim.maxInput = safeio.DefaultLimit()
 	suite := conformrun.Suite{
@@ -98,12 +100,14 @@ func runMainJob(env Env, args []string) error {
 	if !*skipBench {
 		steps = append(steps,
 			mainJobStep{"benchmarks", fmt.Sprintf("aegisbench bench --sizes %s --count %d --engines %s -o %s --profile-dir %s",
-				*sizes, *count, bf.engines, bf.out, bf.profileDir), func(context.Context) error { return bf.run(env) }})
-		ra := reportArgs{files: []string{bf.out}, out: report, profiles: bf.profileDir, store: *store}
-		cmd := fmt.Sprintf("aegisbench report %s --profile-dir %s -o %s", bf.out, bf.profileDir, report)
+				*sizes, *count, bs.Engines, bs.Out, bs.ProfileDir), func(ctx context.Context) error {
+				return benchrun.Run(ctx, bs, env.Stdout, env.Stderr)
+			}})
+		ra := reportArgs{files: []string{bs.Out}, out: report, profiles: bs.ProfileDir, store: *store}
+		cmd := fmt.Sprintf("aegisbench report %s --profile-dir %s -o %s", bs.Out, bs.ProfileDir, report)
 		if *store != "" {
-			steps = append(steps, mainJobStep{"history", fmt.Sprintf("aegisbench history import --store %s %s", *store, bf.out),
-				func(context.Context) error { return mainJobHistory(env, *store, bf.out) }})
+			steps = append(steps, mainJobStep{"history", fmt.Sprintf("aegisbench history import --store %s %s", *store, bs.Out),
+				func(context.Context) error { return mainJobHistory(env, *store, bs.Out) }})
 			cmd += " --history-store " + *store
 		}
 		steps = append(steps, mainJobStep{"report", cmd, func(context.Context) error { return writeReport(env, ra) }})

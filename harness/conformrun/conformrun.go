@@ -22,6 +22,7 @@ import (
 	"github.com/aegisbench/aegisbench/harness/conform"
 	"github.com/aegisbench/aegisbench/internal/atomicfile"
 	"github.com/aegisbench/aegisbench/internal/reporoot"
+	"github.com/aegisbench/aegisbench/internal/usage"
 )
 
 // Suite is what a conformance run does: the engines, the cases and where
@@ -59,14 +60,10 @@ type Suite struct {
 
 // UsageError is a Suite that cannot run as given (exit 2 on the command
 // line); other errors are failures of the run (exit 1).
-type UsageError struct{ Err error }
+type UsageError = usage.Error
 
-func (e *UsageError) Error() string { return e.Err.Error() }
-func (e *UsageError) Unwrap() error { return e.Err }
-
-func usageError(format string, args ...any) error {
-	return &UsageError{Err: fmt.Errorf(format, args...)}
-}
+// usageError formats a UsageError.
+func usageError(format string, args ...any) error { return usage.Errorf(format, args...) }
 
 // ErrFailed is returned (wrapped) when the verdict fails.
 var ErrFailed = errors.New("conformance failed")
