@@ -97,20 +97,13 @@ func historyImport(env Env, args []string) error {
 			fmt.Fprintf(env.Stdout, "already stored: %s (run %d, sha256 %s)\n", f, imp.Run.ID, imp.Run.Digest[:12])
 		default:
 			fmt.Fprintf(env.Stdout, "stored run %d: %s (%s, commit %s, branch %s, %d series)\n",
-				imp.Run.ID, f, imp.Run.Platform, shortHash(imp.Run.Commit), imp.Run.Branch, imp.Series)
+				imp.Run.ID, f, imp.Run.Platform, history.ShortCommit(imp.Run.Commit), imp.Run.Branch, imp.Series)
 		}
 	}
 	if len(failed) > 0 {
 		return fmt.Errorf("history import: %d of %d files not stored: %w", len(failed), len(files), errors.Join(failed...))
 	}
 	return nil
-}
-
-func shortHash(c string) string {
-	if len(c) > 12 && !strings.HasSuffix(c, "-dirty") {
-		return c[:12]
-	}
-	return c
 }
 
 func historyRebuild(env Env, args []string) error {
@@ -149,7 +142,7 @@ func historyList(env Env, args []string) error {
 		return err
 	}
 	for _, r := range runs {
-		fmt.Fprintf(env.Stdout, "%-5d %-12s %s  %-14s %-12s %s  %s  %s\n", r.ID, shortHash(r.Commit), r.CommitDate, r.Branch, r.Platform, r.Date, r.Digest[:12], r.File)
+		fmt.Fprintf(env.Stdout, "%-5d %-12s %s  %-14s %-12s %s  %s  %s\n", r.ID, history.ShortCommit(r.Commit), r.CommitDate, r.Branch, r.Platform, r.Date, r.Digest[:12], r.File)
 	}
 	fmt.Fprintf(env.Stderr, "%d runs\n", len(runs))
 	return nil

@@ -182,7 +182,7 @@ func mainJobHistory(env Env, store, results string) error {
 		fmt.Fprintf(env.Stdout, "already stored: %s (run %d)\n", results, imp.Run.ID)
 		return nil
 	}
-	fmt.Fprintf(env.Stdout, "stored run %d: %s (%s, commit %s, %d series)\n", imp.Run.ID, results, imp.Run.Platform, shortHash(imp.Run.Commit), imp.Series)
+	fmt.Fprintf(env.Stdout, "stored run %d: %s (%s, commit %s, %d series)\n", imp.Run.ID, results, imp.Run.Platform, history.ShortCommit(imp.Run.Commit), imp.Series)
 	return nil
 }
 

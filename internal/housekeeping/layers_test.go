@@ -29,6 +29,7 @@ var layers = []struct {
 	{"harness/", 5},          // results, stats, bench, conform, gate, history, ...
 	{"reports", 6},           // markdown, plots, baselines
 	{"harness/baselines", 6}, // writes reports/baselines from CI artifacts
+	{"harness/gaterun", 6},   // the gate command's runs, rendered by reports
 	{"harness/cli", 7},       // the command line: flags, then library calls
 	{"cmd/", 8},              // main
 }
