@@ -13,6 +13,7 @@
 package profile
 
 import (
+	"bufio"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -25,6 +26,7 @@ import (
 
 	"github.com/aegisbench/aegisbench/datasets/internal/findingsjson"
 	"github.com/aegisbench/aegisbench/engines"
+	"github.com/aegisbench/aegisbench/internal/interrupt"
 	"github.com/aegisbench/aegisbench/internal/safeio"
 	"github.com/aegisbench/aegisbench/internal/schema"
 )
@@ -327,8 +329,9 @@ type Reach struct {
 }
 
 // Run profiles the findings file at path. The error is non-nil only when
-// the file cannot be opened or read; a malformed file gives a profile
-// whose Check says what is wrong.
+// the file cannot be opened or read, or ctx ended (an interruption: the
+// error wraps ctx's); a malformed file gives a profile whose Check says
+// what is wrong.
 func Run(ctx context.Context, path string, opt Options) (*Profile, error) {
 	opt = opt.withDefaults()
 	f, err := os.Open(path)
@@ -349,9 +352,9 @@ func Run(ctx context.Context, path string, opt Options) (*Profile, error) {
 	// ends it at the first byte no JSON document can hold (/dev/zero: one
 	// byte) and refuses it past the size limit.
 	regular := fi.Mode().IsRegular()
-	var src io.Reader = f
+	src := interrupt.Reader(ctx, f)
 	if !regular {
-		src = &safeio.Guard{R: f, Name: path, Limit: safeio.DefaultLimit()}
+		src = &safeio.Guard{R: src, Name: path, Limit: safeio.DefaultLimit()}
 	}
 	if err := c.read(countingReader{io.TeeReader(src, h), &c.bytes}); err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
@@ -371,8 +374,55 @@ func Run(ctx context.Context, path string, opt Options) (*Profile, error) {
 		p.BytesPerFinding = float64(p.File.Bytes) / float64(p.Findings)
 	}
 	p.Engine = runEngine(ctx, path, p, opt)
+	if err := ctx.Err(); err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
 	p.Reach = c.reach(p)
 	return p, nil
+}
+
+// LoadOrRun reads the profile JSON document at path, or profiles the
+// findings file at path with opt (Run), telling them apart by their first
+// byte other than white space: '{' or '['. A findings file that cannot be
+// read to the end is an error.
+func LoadOrRun(ctx context.Context, path string, opt Options) (*Profile, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	first, err := firstNonSpaceByte(bufio.NewReader(f))
+	f.Close()
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	if first == '{' {
+		return Load(path)
+	}
+	p, err := Run(ctx, path, opt)
+	if err != nil {
+		return nil, err
+	}
+	if p.Check.Fatal != "" {
+		return nil, fmt.Errorf("%s: neither a profile nor a findings document: %s", path, p.Check.Fatal)
+	}
+	return p, nil
+}
+
+// firstNonSpaceByte returns the first byte of r that is not JSON white
+// space.
+func firstNonSpaceByte(r *bufio.Reader) (byte, error) {
+	for {
+		c, err := r.ReadByte()
+		if errors.Is(err, io.EOF) {
+			return 0, errors.New("empty file")
+		}
+		if err != nil {
+			return 0, err
+		}
+		if c != ' ' && c != '\t' && c != '\n' && c != '\r' {
+			return c, nil
+		}
+	}
 }
 
 // countingReader counts the bytes read through it.

@@ -1,0 +1,63 @@
+package cli
+
+import (
+	"bytes"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// TestLongCommandsInterrupted: SIGINT and SIGTERM stop a command while its
+// engine (a process that would sleep a minute) runs: exit 130 or 143, the
+// engine's process group killed, no output file and no temporary file
+// left, and a message that says it was interrupted.
+func TestLongCommandsInterrupted(t *testing.T) {
+	in := pathsInput(t, nil)
+	sleeper := "exec:" + os.Args[0] + " fake-sleep"
+	tests := []struct {
+		name string
+		args func(out string) []string
+	}{
+		{"datasets profile", func(out string) []string {
+			return []string{"datasets", "profile", "--engine", sleeper, in, "--md", out}
+		}},
+		{"datasets compare", func(string) []string {
+			return []string{"datasets", "compare", "--engine", sleeper, in, in}
+		}},
+		{"datasets ladder", func(string) []string {
+			return []string{"datasets", "ladder", "--engine", sleeper, in, in}
+		}},
+	}
+	for _, tt := range tests {
+		for _, sig := range []struct {
+			sig  syscall.Signal
+			code int
+		}{{syscall.SIGINT, 130}, {syscall.SIGTERM, 143}} {
+			t.Run(tt.name+"/"+sig.sig.String(), func(t *testing.T) {
+				tmp, outDir := t.TempDir(), t.TempDir()
+				out := filepath.Join(outDir, "out")
+				cmd := exec.Command(os.Args[0], tt.args(out)...)
+				cmd.Env = append(os.Environ(), childEnv+"=1", "TMPDIR="+tmp)
+				var errb bytes.Buffer
+				cmd.Stderr = &errb
+				require.NoError(t, cmd.Start())
+				waitForFile(t, tmp) // the engine's copy of its input: it runs
+				start := time.Now()
+				signalAndWait(t, cmd, sig.sig, 10*time.Second)
+				assert.Equal(t, sig.code, cmd.ProcessState.ExitCode(), errb.String())
+				assert.Less(t, time.Since(start), 10*time.Second)
+				assert.Contains(t, errb.String(), "interrupted by "+sig.sig.String())
+				left, _ := os.ReadDir(tmp)
+				assert.Empty(t, left, "temporary files left")
+				written, _ := os.ReadDir(outDir)
+				assert.Empty(t, written, "output written by an interrupted command")
+			})
+		}
+	}
+}
