@@ -2,6 +2,7 @@ package reports
 
 import (
 	"bytes"
+	"context"
 	"flag"
 	"fmt"
 	"image/png"
@@ -114,7 +115,7 @@ func TestBaselineFull(t *testing.T) {
 	prof := t.TempDir()
 	writeProfiles(t, prof)
 	out := t.TempDir()
-	b, err := WriteBaseline(out, set, Options{ProfileDir: prof})
+	b, err := WriteBaseline(context.Background(), out, set, Options{ProfileDir: prof})
 	require.NoError(t, err)
 	md, err := os.ReadFile(filepath.Join(out, BaselineFile))
 	require.NoError(t, err)
@@ -149,7 +150,7 @@ func TestBaselinePartial(t *testing.T) {
 	set, err := results.Load("testdata/go-only.txt")
 	require.NoError(t, err)
 	out := t.TempDir()
-	b, err := WriteBaseline(out, set, Options{})
+	b, err := WriteBaseline(context.Background(), out, set, Options{})
 	require.NoError(t, err)
 	md, err := os.ReadFile(filepath.Join(out, BaselineFile))
 	require.NoError(t, err)
@@ -214,7 +215,7 @@ func TestSeedBaselineCommitted(t *testing.T) {
 	set, err := results.Load(filepath.Join(dir, "results.txt"))
 	require.NoError(t, err)
 	out := t.TempDir()
-	b, err := WriteBaseline(out, set, Options{Title: SeedTitle})
+	b, err := WriteBaseline(context.Background(), out, set, Options{Title: SeedTitle})
 	require.NoError(t, err)
 	got, err := os.ReadFile(filepath.Join(out, BaselineFile))
 	require.NoError(t, err)
@@ -330,4 +331,18 @@ BenchmarkProcessStage/engine=go/stage=write/n=20000 1 1000000 ns/op
 		[]string{bd.Parts[0].Stage, bd.Parts[1].Stage, bd.Parts[2].Stage, bd.Parts[3].Stage})
 	assert.True(t, bd.Parts[3].Derived)
 	assert.InDelta(t, 0.054, bd.Parts[3].Seconds, 1e-9)
+}
+
+// TestWriteBaselineCancelled: a report whose context has ended writes no
+// BASELINE.md and says why.
+func TestWriteBaselineCancelled(t *testing.T) {
+	set, err := results.Load("testdata/go-only.txt")
+	require.NoError(t, err)
+	out := t.TempDir()
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	_, err = WriteBaseline(ctx, out, set, Options{})
+	assert.ErrorIs(t, err, context.Canceled)
+	left, _ := os.ReadDir(out)
+	assert.Empty(t, left)
 }

@@ -9,6 +9,7 @@ package baselines
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -110,9 +111,14 @@ func platformOf(set *results.Set) (string, error) {
 // Import writes the baselines of every platform found into out (one
 // directory each) and out/COMPARISON.md over every platform that has a
 // results file in out afterwards. It returns the directories written.
-func Import(found *Found, out string) ([]string, error) {
+// When ctx ends it stops before the next platform (the platforms written
+// stay whole; COMPARISON.md is left as it was) and returns ctx's error.
+func Import(ctx context.Context, found *Found, out string) ([]string, error) {
 	var written []string
 	for _, p := range found.Platforms {
+		if err := ctx.Err(); err != nil {
+			return written, err
+		}
 		dir := filepath.Join(out, p.Name)
 		data, err := os.ReadFile(p.Path)
 		if err != nil {
@@ -121,10 +127,13 @@ func Import(found *Found, out string) ([]string, error) {
 		if err := atomicfile.WriteFileMkdirAll(filepath.Join(dir, ResultsFile), data); err != nil {
 			return written, err
 		}
-		if _, err := reports.WriteBaseline(dir, p.Set, reports.Options{Title: "Performance Baseline: " + p.Name}); err != nil {
+		if _, err := reports.WriteBaseline(ctx, dir, p.Set, reports.Options{Title: "Performance Baseline: " + p.Name}); err != nil {
 			return written, fmt.Errorf("%s: %w", p.Name, err)
 		}
 		written = append(written, dir)
+	}
+	if err := ctx.Err(); err != nil {
+		return written, err
 	}
 	return written, WriteComparison(out)
 }

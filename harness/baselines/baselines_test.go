@@ -1,6 +1,7 @@
 package baselines
 
 import (
+	"context"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -56,8 +57,17 @@ func TestImportTwoPlatformsAndAThird(t *testing.T) {
 	assert.Equal(t, []string{"darwin-arm64", "linux-amd64", "windows-amd64"}, names)
 	assert.Equal(t, []string{filepath.Join(dir, "baseline-linux-amd64", "notes.txt")}, found.Skipped)
 
+	cancelled, cancel := context.WithCancel(context.Background())
+	cancel()
+	stopped := t.TempDir()
+	written, err := Import(cancelled, found, stopped)
+	assert.ErrorIs(t, err, context.Canceled, "an interrupted import stops")
+	assert.Empty(t, written)
+	left, _ := os.ReadDir(stopped)
+	assert.Empty(t, left, "an interrupted import writes nothing more")
+
 	out := t.TempDir()
-	written, err := Import(found, out)
+	written, err = Import(context.Background(), found, out)
 	require.NoError(t, err)
 	assert.Len(t, written, 3)
 	for _, p := range names {

@@ -43,12 +43,14 @@ func runBaselines(env Env, args []string) error {
 	for _, s := range found.Skipped {
 		fmt.Fprintf(env.Stderr, "baselines: skipped %s (no benchmark results)\n", s)
 	}
-	written, err := baselines.Import(found, *out)
+	ctx, interrupted, stop := interruptible()
+	defer stop()
+	written, err := baselines.Import(ctx, found, *out)
 	for _, d := range written {
 		fmt.Fprintf(env.Stderr, "baselines: wrote %s\n", d)
 	}
 	if err != nil {
-		return fmt.Errorf("baselines: %w", err)
+		return interrupted(fmt.Errorf("baselines: %w", err))
 	}
 	fmt.Fprintf(env.Stderr, "baselines: wrote %s/%s\n", *out, baselines.ComparisonFile)
 	return nil

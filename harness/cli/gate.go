@@ -133,7 +133,7 @@ func runGate(env Env, args []string) error {
 	defer stop()
 	switch {
 	case f.history:
-		return gateExit(interrupted, gaterun.FromHistory(env.Stdout, *s))
+		return gateExit(interrupted, gaterun.FromHistory(ctx, env.Stdout, *s))
 	case f.calibrate:
 		if err := f.parseCalibration(); err != nil {
 			return err

@@ -1,10 +1,13 @@
 package cli
 
 import (
+	"bufio"
 	"bytes"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"syscall"
 	"testing"
 	"time"
@@ -60,4 +63,31 @@ func TestLongCommandsInterrupted(t *testing.T) {
 			})
 		}
 	}
+}
+
+// TestRunInterruptedKeepsFinishedSteps: SIGINT during the main job's
+// conformance step stops it with 130, names the step and the steps done,
+// and keeps their outputs (the datasets) and the interrupted step's
+// report of the cases it finished.
+func TestRunInterruptedKeepsFinishedSteps(t *testing.T) {
+	cache, out := t.TempDir(), t.TempDir()
+	cmd := exec.Command(os.Args[0], "run", "--skip-bench", "--sizes", "200", "--conform-sizes", "200,20000", "-o", out)
+	cmd.Env = append(os.Environ(), childEnv+"=1", "AEGISBENCH_CACHE="+cache)
+	stdout, err := cmd.StdoutPipe()
+	require.NoError(t, err)
+	var errb bytes.Buffer
+	cmd.Stderr = &errb
+	require.NoError(t, cmd.Start())
+	sc := bufio.NewScanner(stdout)
+	for sc.Scan() && !strings.Contains(sc.Text(), "== step 2/2: conformance") {
+	}
+	go func() { _, _ = io.Copy(io.Discard, stdout) }()
+	time.Sleep(time.Second)
+	signalAndWait(t, cmd, syscall.SIGINT, 60*time.Second)
+	assert.Equal(t, 130, cmd.ProcessState.ExitCode(), errb.String())
+	assert.Contains(t, errb.String(), `main job interrupted in step 2/2 "conformance" (steps done, their outputs kept: datasets)`)
+	assert.FileExists(t, filepath.Join(cache, "realistic-200-s1-g2.json"), "the datasets step's output is kept")
+	report, err := os.ReadFile(filepath.Join(out, "report", "CONFORMANCE.md"))
+	require.NoError(t, err, "the interrupted conformance step reports the cases it finished")
+	assert.Contains(t, string(report), "INTERRUPTED")
 }

@@ -16,9 +16,10 @@ import (
 	"github.com/aegisbench/aegisbench/harness/benchrun"
 	"github.com/aegisbench/aegisbench/harness/conform"
 	"github.com/aegisbench/aegisbench/harness/conformrun"
-	"github.com/aegisbench/aegisbench/harness/history"
+	"github.com/aegisbench/aegisbench/harness/historyrun"
 	"github.com/aegisbench/aegisbench/internal/argval"
 	"github.com/aegisbench/aegisbench/internal/safeio"
+	"github.com/aegisbench/aegisbench/reports"
 )
 
 func init() {
@@ -103,14 +104,16 @@ func runMainJob(env Env, args []string) error {
 				*sizes, *count, bs.Engines, bs.Out, bs.ProfileDir), func(ctx context.Context) error {
 				return benchrun.Run(ctx, bs, env.Stdout, env.Stderr)
 			}})
-		ra := reportArgs{files: []string{bs.Out}, out: report, profiles: bs.ProfileDir, store: *store}
+		ra := reports.FilesReport{Files: []string{bs.Out}, Dir: report, Options: reports.Options{ProfileDir: bs.ProfileDir}, Store: *store}
 		cmd := fmt.Sprintf("aegisbench report %s --profile-dir %s -o %s", bs.Out, bs.ProfileDir, report)
 		if *store != "" {
 			steps = append(steps, mainJobStep{"history", fmt.Sprintf("aegisbench history import --store %s %s", *store, bs.Out),
-				func(context.Context) error { return mainJobHistory(env, *store, bs.Out) }})
+				func(ctx context.Context) error {
+					return historyrun.Import(ctx, env.Stdout, env.Stderr, *store, []string{bs.Out})
+				}})
 			cmd += " --history-store " + *store
 		}
-		steps = append(steps, mainJobStep{"report", cmd, func(context.Context) error { return writeReport(env, ra) }})
+		steps = append(steps, mainJobStep{"report", cmd, func(ctx context.Context) error { return writeReport(ctx, env, ra) }})
 	}
 	return runSteps(env, steps, *out, report, *skipBench)
 }
@@ -167,40 +170,29 @@ func mainJobDatasets(ctx context.Context, env Env, maxN int) error {
 	return nil
 }
 
-// mainJobHistory imports the run's results file into the history store.
-func mainJobHistory(env Env, store, results string) error {
-	s, err := history.Open(store)
-	if err != nil {
-		return err
-	}
-	defer s.Close()
-	imp, err := s.Import(results)
-	if err != nil {
-		return err
-	}
-	if imp.Already {
-		fmt.Fprintf(env.Stdout, "already stored: %s (run %d)\n", results, imp.Run.ID)
-		return nil
-	}
-	fmt.Fprintf(env.Stdout, "stored run %d: %s (%s, commit %s, %d series)\n", imp.Run.ID, results, imp.Run.Platform, history.ShortCommit(imp.Run.Commit), imp.Series)
-	return nil
-}
-
 // runSteps runs the main job's steps in order, stopping at the first
-// failure or interruption.
+// failure or interruption; an interruption names the step it stopped and
+// the steps done, whose outputs are kept.
 func runSteps(env Env, steps []mainJobStep, out, report string, skipBench bool) error {
 	ctx, interrupted, stop := interruptible()
 	defer stop()
 	start := time.Now()
+	var done []string
 	for i, s := range steps {
 		fmt.Fprintf(env.Stdout, "\n== step %d/%d: %s: %s\n", i+1, len(steps), s.title, s.command)
 		t0 := time.Now()
-		if err := s.do(ctx); err != nil {
+		err := s.do(ctx)
+		if ctx.Err() != nil {
+			if err == nil {
+				err = ctx.Err()
+			}
+			return interrupted(fmt.Errorf("main job interrupted in step %d/%d %q (steps done, their outputs kept: %s): %w",
+				i+1, len(steps), s.title, doneList(done), err))
+		}
+		if err != nil {
 			return interrupted(fmt.Errorf("main job step %q failed: %w", s.title, err))
 		}
-		if err := ctx.Err(); err != nil {
-			return interrupted(fmt.Errorf("main job stopped after step %q: %w", s.title, err))
-		}
+		done = append(done, s.title)
 		fmt.Fprintf(env.Stdout, "== %s done in %s\n", s.title, time.Since(t0).Round(time.Second))
 	}
 	fmt.Fprintf(env.Stdout, "\nmain job done in %s\n", time.Since(start).Round(time.Second))
@@ -210,4 +202,12 @@ func runSteps(env Env, steps []mainJobStep, out, report string, skipBench bool) 
 		fmt.Fprintf(env.Stdout, "results file:       %s (benchstat %s)\n", filepath.Join(out, "results.txt"), filepath.Join(out, "results.txt"))
 	}
 	return nil
+}
+
+// doneList lists the steps done, or says there were none.
+func doneList(done []string) string {
+	if len(done) == 0 {
+		return "none"
+	}
+	return strings.Join(done, ", ")
 }

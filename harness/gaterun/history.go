@@ -1,6 +1,7 @@
 package gaterun
 
 import (
+	"context"
 	"fmt"
 	"io"
 
@@ -13,8 +14,8 @@ import (
 // FromHistory judges s.Head against the last s.History.Window runs of
 // s.History.Branch on the head's platform in the history store, and
 // notes the series in which that window already holds a change point (a
-// drift the head alone would hide).
-func FromHistory(stdout io.Writer, s Settings) error {
+// drift the head alone would hide). When ctx ends it stops (ctx's error).
+func FromHistory(ctx context.Context, stdout io.Writer, s Settings) error {
 	h := s.History
 	if s.Head == "" || s.Base != "" || s.BaseRef != "" {
 		return usage.Errorf("gate: --history takes --head HEAD.txt (and no --base or --base-ref)")
@@ -35,7 +36,7 @@ func FromHistory(stdout io.Writer, s Settings) error {
 		return status(2, fmt.Errorf("gate: %w", err))
 	}
 	defer st.Close()
-	w, err := st.Window(platform, h.Branch, h.Window, changepoint.DefaultOptions())
+	w, err := st.Window(ctx, platform, h.Branch, h.Window, changepoint.DefaultOptions())
 	if err != nil {
 		return status(3, fmt.Errorf("gate: cannot decide: %w", err))
 	}
