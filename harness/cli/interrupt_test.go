@@ -91,3 +91,32 @@ func TestRunInterruptedKeepsFinishedSteps(t *testing.T) {
 	require.NoError(t, err, "the interrupted conformance step reports the cases it finished")
 	assert.Contains(t, string(report), "INTERRUPTED")
 }
+
+// TestGenerateStreamInterrupted: generate streaming into stdout or a
+// device stops at SIGINT or SIGTERM with 130 or 143 (before: a signal
+// killed it only by the default action, with no exit status).
+func TestGenerateStreamInterrupted(t *testing.T) {
+	tests := []struct {
+		name string
+		out  []string
+		sig  syscall.Signal
+		code int
+	}{
+		{"stdout", nil, syscall.SIGINT, 130},
+		{"device", []string{"-o", os.DevNull}, syscall.SIGTERM, 143},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			cmd := exec.Command(os.Args[0], append([]string{"generate", "--findings", "5000000"}, tt.out...)...)
+			cmd.Env = append(os.Environ(), childEnv+"=1")
+			cmd.Stdout = io.Discard
+			var errb bytes.Buffer
+			cmd.Stderr = &errb
+			require.NoError(t, cmd.Start())
+			time.Sleep(time.Second)
+			signalAndWait(t, cmd, tt.sig, 10*time.Second)
+			assert.Equal(t, tt.code, cmd.ProcessState.ExitCode(), errb.String())
+			assert.Contains(t, errb.String(), "interrupted by "+tt.sig.String())
+		})
+	}
+}
