@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -189,6 +190,32 @@ func (m *Manifest) Selected() []Entry {
 		}
 	}
 	return out
+}
+
+// Select returns the entries named (all of the manifest's generator
+// version when names is empty: another version's only by name) of at most
+// maxFindings findings (0: any), in manifest order. A name not listed is
+// an error.
+func (m *Manifest) Select(names []string, maxFindings int) ([]Entry, error) {
+	for _, n := range names {
+		if _, ok := m.ByName(n); !ok {
+			return nil, fmt.Errorf("%q is not in the manifest", n)
+		}
+	}
+	var out []Entry
+	for _, e := range m.Datasets {
+		if len(names) > 0 && !slices.Contains(names, e.Name) {
+			continue
+		}
+		if len(names) == 0 && e.Version() != m.Version() {
+			continue
+		}
+		if maxFindings > 0 && e.Findings > maxFindings {
+			continue
+		}
+		out = append(out, e)
+	}
+	return out, nil
 }
 
 // ByName returns the entry with the given name, if listed.

@@ -188,3 +188,41 @@ func TestManifestFileIsCanonical(t *testing.T) {
 	require.NoError(t, err)
 	assert.True(t, bytes.Equal(raw, saved), "datasets/manifest.json is not in Save's format")
 }
+
+// TestManifestSelect: by name (any generator version), else the
+// manifest's version only; --max-findings bounds both; an unknown name is
+// an error naming it.
+func TestManifestSelect(t *testing.T) {
+	m := &Manifest{Generator: 2, Datasets: []Entry{
+		NewEntry("realistic", 200, 1, 2), NewEntry("realistic", 2000, 1, 2),
+		NewEntry("realistic", 200, 1, 1), NewEntry("dense", 2000, 1, 2),
+	}}
+	names := func(es []Entry) []string {
+		var out []string
+		for _, e := range es {
+			out = append(out, e.Name)
+		}
+		return out
+	}
+	tests := []struct {
+		names []string
+		max   int
+		want  []string
+		err   string
+	}{
+		{nil, 0, []string{"realistic-200-s1-g2", "realistic-2000-s1-g2", "dense-2000-s1-g2"}, ""},
+		{nil, 200, []string{"realistic-200-s1-g2"}, ""},
+		{[]string{"realistic-200-s1", "dense-2000-s1-g2"}, 0, []string{"realistic-200-s1", "dense-2000-s1-g2"}, ""},
+		{[]string{"dense-2000-s1-g2"}, 200, nil, ""},
+		{[]string{"nope"}, 0, nil, `"nope" is not in the manifest`},
+	}
+	for _, tt := range tests {
+		got, err := m.Select(tt.names, tt.max)
+		if tt.err != "" {
+			assert.ErrorContains(t, err, tt.err)
+			continue
+		}
+		require.NoError(t, err)
+		assert.Equal(t, tt.want, names(got), "%v max %d", tt.names, tt.max)
+	}
+}

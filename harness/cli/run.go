@@ -140,7 +140,7 @@ func mainJobEngines(env Env) ([]string, error) {
 }
 
 // mainJobDatasets ensures the manifest's datasets of at most maxN
-// findings in the cache.
+// findings (of its generator version) in the cache.
 func mainJobDatasets(ctx context.Context, env Env, maxN int) error {
 	mp, err := datasets.DefaultManifestPath()
 	if err != nil {
@@ -154,20 +154,11 @@ func mainJobDatasets(ctx context.Context, env Env, maxN int) error {
 	if err != nil {
 		return err
 	}
-	var entries []datasets.Entry
-	for _, e := range m.Datasets {
-		if e.Findings <= maxN {
-			entries = append(entries, e)
-		}
+	entries, err := m.Select(nil, maxN)
+	if err != nil {
+		return err
 	}
-	for _, e := range entries {
-		path, err := datasets.EnsureContext(ctx, e, cache, findingsProgressBar(env, e.Findings, e.Name, false))
-		if err != nil {
-			return err
-		}
-		fmt.Fprintf(env.Stdout, "OK  %s  %s\n", e.Name, path)
-	}
-	return nil
+	return ensureEntries(ctx, env, entries, cache)
 }
 
 // runSteps runs the main job's steps in order, stopping at the first
