@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"syscall"
 	"testing"
@@ -119,4 +120,41 @@ func TestGenerateStreamInterrupted(t *testing.T) {
 			assert.Contains(t, errb.String(), "interrupted by "+tt.sig.String())
 		})
 	}
+}
+
+// TestGateCalibrateInterrupted: SIGINT stops gate --calibrate while the
+// bench it samples (an aegisbench child) runs an engine that would sleep a
+// minute: exit 130, the child asked to end in turn (it removes its own
+// work directory), the whole process tree ended, nothing left behind.
+func TestGateCalibrateInterrupted(t *testing.T) {
+	if _, err := exec.LookPath("hyperfine"); err != nil {
+		t.Skip("hyperfine not on PATH (make test puts the pinned one there)")
+	}
+	tmp := t.TempDir()
+	dir := t.TempDir()
+	started, sleeper := filepath.Join(dir, "started"), filepath.Join(dir, "sleeper")
+	require.NoError(t, os.WriteFile(sleeper, []byte("#!/bin/sh\necho $$ > "+started+"\nexec sleep 60\n"), 0o755))
+	args := "--engines exec:" + sleeper + " --only hyperfine --sizes 200"
+	cmd := exec.Command(os.Args[0], "gate", "--calibrate", "--modes", "time", "--trials", "1", "--detect-trials", "0", "--count", "1", "--bench-args", args)
+	cmd.Env = append(os.Environ(), childEnv+"=1", "TMPDIR="+tmp, "AEGISBENCH_CACHE="+t.TempDir())
+	var errb bytes.Buffer
+	cmd.Stderr = &errb
+	require.NoError(t, cmd.Start())
+	var pid []byte
+	for deadline := time.Now().Add(60 * time.Second); len(pid) == 0 && time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
+		pid, _ = os.ReadFile(started)
+	}
+	require.NotEmpty(t, pid, "the engine never started: %s", errb.String())
+	signalAndWait(t, cmd, syscall.SIGINT, 20*time.Second)
+	assert.Equal(t, 130, cmd.ProcessState.ExitCode(), errb.String())
+	assert.Contains(t, errb.String(), "interrupted by interrupt")
+	left, _ := os.ReadDir(tmp)
+	assert.Empty(t, left, "temporary files left")
+	n, err := strconv.Atoi(strings.TrimSpace(string(pid)))
+	require.NoError(t, err)
+	gone := false
+	for deadline := time.Now().Add(5 * time.Second); !gone && time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
+		gone = syscall.Kill(n, 0) != nil
+	}
+	assert.True(t, gone, "the engine (pid %d) outlived the gate", n)
 }
