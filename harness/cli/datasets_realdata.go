@@ -128,23 +128,10 @@ func datasetsProfile(env Env, args []string) error {
 	return nil
 }
 
-// writeProfileOutput writes data to stdout ("-") or to a file through a temporary
-// file and a rename.
+// writeProfileOutput writes data to stdout ("-"), into a device or pipe,
+// or to a file through a temporary file and a rename.
 func writeProfileOutput(env Env, path string, data []byte) error {
-	if path == "-" {
-		_, err := env.Stdout.Write(data)
-		return err
-	}
-	return writeFileReplacing(path, data)
-}
-
-// writeFileReplacing writes data to path through a temporary file and a
-// rename; it refuses to replace anything but a regular file.
-func writeFileReplacing(path string, data []byte) error {
-	if fi, err := os.Stat(path); err == nil && !fi.Mode().IsRegular() {
-		return fmt.Errorf("%s: not a regular file", path)
-	}
-	if err := atomicfile.WriteFile(path, data); err != nil {
+	if err := atomicfile.WriteOutput(env.Stdout, path, data); err != nil {
 		return fmt.Errorf("writing %s: %w", path, err)
 	}
 	return nil
@@ -263,11 +250,12 @@ func datasetsAnonymize(env Env, args []string) error {
 		return interrupted(&ExitError{Code: 1, Err: err})
 	}
 	if mapping != "" {
-		if err := writeFileReplacing(mapping, mapBuf.Bytes()); err != nil {
-			return err
+		// Private from the start: the table re-identifies the data.
+		if fi, err := os.Stat(mapping); err == nil && !fi.Mode().IsRegular() {
+			return fmt.Errorf("%s: not a regular file", mapping)
 		}
-		if err := os.Chmod(mapping, 0o600); err != nil {
-			return err
+		if err := atomicfile.WriteFilePerm(mapping, mapBuf.Bytes(), 0o600); err != nil {
+			return fmt.Errorf("writing %s: %w", mapping, err)
 		}
 	}
 	var kinds []string
