@@ -203,6 +203,25 @@ func EnsureProgress(e Entry, cacheDir string, progress func(done int)) (string, 
 	return EnsureContext(context.Background(), e, cacheDir, progress)
 }
 
+// EnsureAll ensures every entry in cacheDir (EnsureContext), writing
+// "OK  NAME  PATH" to w for each; progress, when set, returns an entry's
+// generation progress callback. When ctx ends the dataset being
+// generated is abandoned; those done stay.
+func EnsureAll(ctx context.Context, w io.Writer, entries []Entry, cacheDir string, progress func(Entry) func(done int)) error {
+	for _, e := range entries {
+		var p func(int)
+		if progress != nil {
+			p = progress(e)
+		}
+		path, err := EnsureContext(ctx, e, cacheDir, p)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(w, "OK  %s  %s\n", e.Name, path)
+	}
+	return nil
+}
+
 // EnsureContext is EnsureProgress stopping when ctx ends: a dataset being
 // generated is abandoned, its temporary file removed.
 func EnsureContext(ctx context.Context, e Entry, cacheDir string, progress func(done int)) (string, error) {

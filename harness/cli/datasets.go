@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -139,21 +138,13 @@ func datasetsList(env Env, entries []datasets.Entry, cache string) error {
 func datasetsEnsure(env Env, entries []datasets.Entry, cache string) error {
 	ctx, interrupted, stop := interruptible()
 	defer stop()
-	return interrupted(ensureEntries(ctx, env, entries, cache))
+	return interrupted(datasets.EnsureAll(ctx, env.Stdout, entries, cache, datasetProgress(env)))
 }
 
-// ensureEntries ensures each entry in the cache (generated if missing or
-// stale, verified), saying OK with its path; when ctx ends the dataset
-// being generated is abandoned, those done stay.
-func ensureEntries(ctx context.Context, env Env, entries []datasets.Entry, cache string) error {
-	for _, e := range entries {
-		path, err := datasets.EnsureContext(ctx, e, cache, findingsProgressBar(env, e.Findings, e.Name, false))
-		if err != nil {
-			return err
-		}
-		fmt.Fprintf(env.Stdout, "OK  %s  %s\n", e.Name, path)
-	}
-	return nil
+// datasetProgress draws a progress bar of a dataset being generated on a
+// terminal.
+func datasetProgress(env Env) func(datasets.Entry) func(int) {
+	return func(e datasets.Entry) func(int) { return findingsProgressBar(env, e.Findings, e.Name, false) }
 }
 
 func datasetsVerify(env Env, entries []datasets.Entry, cache string) error {

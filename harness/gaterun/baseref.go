@@ -74,7 +74,7 @@ func timeSample(s Settings, cfg *refrun.RefConfig) error {
 	if len(s.Datasets) > 0 && !slices.Contains(argval.List(only), "hyperfine") {
 		only += ",hyperfine" // bench times user datasets as whole processes
 	}
-	args := []string{"--only", only, "--sizes", sizesText(s.Sizes)}
+	args := []string{"--only", only, "--sizes", argval.SizesText(s.Sizes)}
 	for _, d := range s.Datasets {
 		abs, err := filepath.Abs(d)
 		if err != nil {
@@ -135,13 +135,4 @@ func standardInputs(s Settings) ([]instructions.InstrInput, error) {
 		inputs = append(inputs, instructions.InstrInput{N: n, Path: p})
 	}
 	return inputs, nil
-}
-
-// sizesText is sizes as a --sizes value.
-func sizesText(sizes []int) string {
-	parts := make([]string, len(sizes))
-	for i, n := range sizes {
-		parts[i] = fmt.Sprint(n)
-	}
-	return strings.Join(parts, ",")
 }

@@ -93,6 +93,6 @@ func calibrationSource(ctx context.Context, s Settings, mode, root, self, scratc
 	}
 	cfg := instructions.InstrConfig{Counter: counter, Targets: targets, Inputs: inputs, Options: engines.Options{MaxDepth: s.MaxDepth, TopK: s.TopK}, Count: 1, Scratch: scratch}
 	how := fmt.Sprintf("Instructions: each side counts engines %s on %s n=%s (seed %d) with %s, %d count(s) per side, interleaved with the other side's.",
-		s.Engines, s.Shape, sizesText(s.Sizes), s.Seed, counter.Name(), s.Calibration.InstrCount)
+		s.Engines, s.Shape, argval.SizesText(s.Sizes), s.Seed, counter.Name(), s.Calibration.InstrCount)
 	return &calibrate.InstructionSource{Runner: runner, Config: cfg}, s.Calibration.InstrCount, how, nil
 }

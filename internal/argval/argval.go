@@ -124,6 +124,15 @@ func Ints(s string, lo, hi int) ([]int, error) {
 	return out, nil
 }
 
+// SizesText writes sizes as Sizes reads them: "200,2000".
+func SizesText(sizes []int) string {
+	parts := make([]string, len(sizes))
+	for i, n := range sizes {
+		parts[i] = strconv.Itoa(n)
+	}
+	return strings.Join(parts, ",")
+}
+
 // List splits a comma-separated list (--engines go,rust-ffi), trimming
 // white space and dropping empty items.
 func List(s string) []string {

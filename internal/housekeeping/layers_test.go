@@ -31,6 +31,7 @@ var layers = []struct {
 	{"harness/baselines", 6},  // writes reports/baselines from CI artifacts
 	{"harness/gaterun", 6},    // the gate command's runs, rendered by reports
 	{"harness/historyrun", 6}, // the history command's work, rendered by reports
+	{"harness/mainjob", 6},    // the main job: datasets, conform, bench, history, report
 	{"harness/cli", 7},        // the command line: flags, then library calls
 	{"cmd/", 8},               // main
 }
