@@ -192,6 +192,17 @@ func (f benchFlags) run(env Env) error {
 		fmt.Fprintln(env.Stderr, "bench:", ciNote)
 	}
 	header := resultsHeader(platform, cfg, plan, engineInfo, resume, ciNote, res, skipped)
+	if runErr == nil {
+		// What the engines answered on each dataset, so that other
+		// platforms' runs can be checked to compute the same documents.
+		outs, err := bench.OutputDigests(ctx, cfg.Engines, append(slices.Clone(cfg.Standard), cfg.Extra...), engspec.DefaultOptions(), safeio.DefaultLimit())
+		if err != nil {
+			return interrupted(fmt.Errorf("bench: %w", err))
+		}
+		for _, o := range outs {
+			header = append(header, o.Config())
+		}
+	}
 	if err := f.writeResults(env, header, res, start); err != nil {
 		return err
 	}
