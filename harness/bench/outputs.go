@@ -10,6 +10,7 @@ import (
 
 	"github.com/aegisbench/aegisbench/engines"
 	"github.com/aegisbench/aegisbench/harness/conform"
+	"github.com/aegisbench/aegisbench/internal/safeio"
 )
 
 // OutputDigest is what the engines of a run answered on one dataset: each
@@ -128,4 +129,18 @@ func OutputDigests(ctx context.Context, list []string, datasets []Dataset, opt e
 		}
 	}
 	return out, nil
+}
+
+// OutputConfigs are the "output-DATASET" config lines of a run of cfg:
+// OutputDigests of its engines on its datasets with the default options.
+func OutputConfigs(ctx context.Context, cfg Config) ([]benchfmt.Config, error) {
+	outs, err := OutputDigests(ctx, cfg.Engines, append(slices.Clone(cfg.Standard), cfg.Extra...), engines.DefaultOptions(), safeio.DefaultLimit())
+	if err != nil {
+		return nil, err
+	}
+	configs := make([]benchfmt.Config, len(outs))
+	for i, o := range outs {
+		configs[i] = o.Config()
+	}
+	return configs, nil
 }

@@ -192,16 +192,12 @@ func (f benchFlags) run(env Env) error {
 		fmt.Fprintln(env.Stderr, "bench:", ciNote)
 	}
 	header := resultsHeader(platform, cfg, plan, engineInfo, resume, ciNote, res, skipped)
-	if runErr == nil {
-		// What the engines answered on each dataset, so that other
-		// platforms' runs can be checked to compute the same documents.
-		outs, err := bench.OutputDigests(ctx, cfg.Engines, append(slices.Clone(cfg.Standard), cfg.Extra...), engspec.DefaultOptions(), safeio.DefaultLimit())
+	if runErr == nil { // what the engines answered on each dataset
+		outs, err := bench.OutputConfigs(ctx, cfg)
 		if err != nil {
 			return interrupted(fmt.Errorf("bench: %w", err))
 		}
-		for _, o := range outs {
-			header = append(header, o.Config())
-		}
+		header = append(header, outs...)
 	}
 	if err := f.writeResults(env, header, res, start); err != nil {
 		return err
