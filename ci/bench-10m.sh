@@ -2,7 +2,8 @@
 # make bench-10m: 10,000,000 realistic findings (about 21 GB) end to end on
 # this machine, each engine as a whole process on the file.
 #
-#   1. generates datasets/cache/realistic-10000000-s1.json when missing
+#   1. generates datasets/cache/realistic-10000000-s1-g2.json (generator
+#      version 2) when missing
 #      (never committed) and checks its sha256 against datasets/scale-10m.sha256
 #      (UPDATE=1 records a new digest after a deliberate generator change);
 #   2. runs aegispath (rust-cli) and `aegisbench paths --engine go` on it
@@ -19,7 +20,8 @@ cd "$(dirname "$0")/.."
 
 OUT=${OUT:-out}
 N=10000000
-DATA=datasets/cache/realistic-$N-s1.json
+GEN=2
+DATA=datasets/cache/realistic-$N-s1-g$GEN.json
 DIGEST=datasets/scale-10m.sha256
 BIN=bin/aegisbench
 AEGISPATH=${AEGISPATH_BIN:-target/release/aegispath}
@@ -32,12 +34,12 @@ if [ ! -f "$DATA" ]; then
         echo "bench-10m: $DATA needs about 21 GB; only $((free_kb / 1024 / 1024)) GB free"; exit 1
     fi
     echo "== generating $DATA (about 21 GB)"
-    /usr/bin/time -f "generated in %e s" "$BIN" generate --findings $N --seed 1 --shape realistic -o "$DATA"
+    /usr/bin/time -f "generated in %e s" "$BIN" generate --findings $N --seed 1 --shape realistic --generator-version $GEN -o "$DATA"
 fi
 echo "== checking $DATA against $DIGEST"
 got=$(sha256sum "$DATA" | cut -d' ' -f1)
 if [ "${UPDATE:-}" = 1 ]; then
-    echo "$got  realistic-$N-s1.json" > "$DIGEST"
+    echo "$got  $(basename "$DATA")" > "$DIGEST"
 elif [ "$got" != "$(cut -d' ' -f1 "$DIGEST")" ]; then
     echo "bench-10m: $DATA has sha256 $got, $DIGEST says $(cat "$DIGEST")"
     echo "(delete the file to regenerate it; UPDATE=1 after a deliberate generator change)"; exit 1
@@ -65,7 +67,7 @@ echo "== outputs: rust-cli $a, go $b"
     echo "goos: $(go env GOOS)"
     echo "goarch: $(go env GOARCH)"
     echo "pkg: processes (hyperfine)"
-    echo "dataset-10m-sha256: $got"
+    echo "dataset-$(basename "$DATA" .json): $got findings=$N bytes=$(stat -c %s "$DATA")"
     for e in rust-cli go; do
         read -r wall rss < <(sed -E 's/wall=([0-9.]+) maxrss_kb=([0-9]+)/\1 \2/' "$OUT/10m/$e.time")
         awk -v e="$e" -v n=$N -v w="$wall" -v r="$rss" \
