@@ -3,6 +3,7 @@ package bench
 import (
 	"context"
 	"fmt"
+	"os"
 	"slices"
 	"strings"
 
@@ -77,11 +78,12 @@ func ParseOutputConfig(key, value string) (o OutputDigest, ok bool, err error) {
 }
 
 // OutputDigests runs every engine of list (engine specs, as bench takes
-// them) once on every dataset with opt, and groups the engines by the
+// them) once on every dataset with opt, the way `paths --in` runs it
+// (engines that read files stream them), and groups the engines by the
 // digest of their answers. A built-in engine this build cannot open
 // (rust-ffi without the rustffi tag) is left out; any other engine that
-// does not open, or that fails instead of answering, is an error. Datasets larger than maxInput bytes are
-// refused, as conform refuses them.
+// does not open, or that fails instead of answering, is an error. An
+// engine on bytes in memory is left out on datasets larger than maxInput.
 func OutputDigests(ctx context.Context, list []string, datasets []Dataset, opt engines.Options, maxInput int64) ([]OutputDigest, error) {
 	type opened struct {
 		label string
@@ -103,23 +105,29 @@ func OutputDigests(ctx context.Context, list []string, datasets []Dataset, opt e
 	}
 	var out []OutputDigest
 	for _, d := range datasets {
-		input, err := conform.DatasetCase(d.Path, opt, maxInput).Load()
+		fi, err := os.Stat(d.Path)
 		if err != nil {
 			return nil, fmt.Errorf("output digests: %w", err)
+		}
+		read := func(path string) ([]byte, error) {
+			data, _, err := safeio.ReadDocument(path, maxInput)
+			return data, err
 		}
 		od := OutputDigest{Dataset: d.Name}
 		for _, eng := range engs {
 			if err := ctx.Err(); err != nil {
 				return nil, err
 			}
-			o := conform.Execute(ctx, eng.e, input, opt)
+			if _, streams := eng.e.(engines.FileEngine); !streams && fi.Size() > maxInput {
+				continue // an engine on bytes in memory: not on a file this large
+			}
+			o := conform.ExecuteFile(ctx, eng.e, d.Path, opt, read)
 			if o.Kind == conform.KindFailure {
 				return nil, fmt.Errorf("output digests of %s, %s: %s", d.Path, eng.label, o.Failure)
 			}
-			digest := o.Digest
-			i := slices.IndexFunc(od.Answers, func(a Answer) bool { return a.Digest == digest })
+			i := slices.IndexFunc(od.Answers, func(a Answer) bool { return a.Digest == o.Digest })
 			if i < 0 {
-				od.Answers = append(od.Answers, Answer{Digest: digest})
+				od.Answers = append(od.Answers, Answer{Digest: o.Digest})
 				i = len(od.Answers) - 1
 			}
 			od.Answers[i].Engines = append(od.Answers[i].Engines, eng.label)

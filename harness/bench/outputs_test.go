@@ -83,3 +83,29 @@ func TestOutputConfigRoundTrip(t *testing.T) {
 		assert.ErrorContains(t, err, "config output-x", bad)
 	}
 }
+
+// bytesOnly is the Go engine without its file path: an engine that only
+// takes the document in memory (as rust-ffi does).
+type bytesOnly struct{ engines.Engine }
+
+func init() {
+	engines.Register("test-bytes-only", "the go engine on bytes only (tests)", func(string) (engines.Engine, error) {
+		e, err := engines.Open("go")
+		return bytesOnly{e}, err
+	}, nil)
+}
+
+// TestOutputDigestsLargeFiles: on a dataset larger than maxInput, an
+// engine that streams files answers and one on bytes in memory is left
+// out (not an error, not a read of the whole file).
+func TestOutputDigestsLargeFiles(t *testing.T) {
+	d := writeDataset(t, t.TempDir(), 40, 3)
+	got, err := OutputDigests(context.Background(), []string{"go", "test-bytes-only"}, []Dataset{d}, engines.DefaultOptions(), 1000)
+	require.NoError(t, err)
+	require.Len(t, got, 1)
+	assert.Equal(t, []Answer{{Digest: got[0].DigestOf("go"), Engines: []string{"go"}}}, got[0].Answers)
+
+	got, err = OutputDigests(context.Background(), []string{"go", "test-bytes-only"}, []Dataset{d}, engines.DefaultOptions(), 1<<30)
+	require.NoError(t, err)
+	assert.Equal(t, []string{"go", "test-bytes-only"}, got[0].Answers[0].Engines, "within the limit both answer, alike")
+}
