@@ -19,11 +19,10 @@ func (b *Baseline) buildBreakdowns() {
 		engine   string
 		pipeline string
 		measured [][2]string // stage, name
-		derived  string      // stage name of the remainder
 	}
 	defs := []def{
-		{"go", "Pipeline/engine=go/n=%d", [][2]string{{"compute", "AttackPaths/engine=go/n=%d"}, {"encode", "SerializePaths/n=%d"}}, "decode + rest"},
-		{"rust", "Criterion/stage=pipeline/engine=rust/n=%d", [][2]string{{"decode", "Criterion/stage=decode/engine=rust/n=%d"}, {"compute", "Criterion/stage=compute/engine=rust/n=%d"}}, "encode + rest"},
+		{"go", "Pipeline/engine=go/n=%d", [][2]string{{"validate", "Decode/n=%d"}, {"compute", "AttackPaths/engine=go/n=%d"}, {"encode", "SerializePaths/n=%d"}}},
+		{"rust", "Criterion/stage=pipeline/engine=rust/n=%d", [][2]string{{"validate", "Criterion/stage=decode/engine=rust/n=%d"}, {"compute", "Criterion/stage=compute/engine=rust/n=%d"}, {"encode", "Criterion/stage=encode/engine=rust/n=%d"}}},
 	}
 	for _, d := range defs {
 		for i := len(b.Sizes) - 1; i >= 0; i-- {
@@ -34,10 +33,13 @@ func (b *Baseline) buildBreakdowns() {
 			}
 			bd := Breakdown{Engine: d.engine, N: n, Pipeline: total}
 			rest := total
+			var unmeasured []string
 			for _, m := range d.measured {
 				if v, ok := center(fmt.Sprintf(m[1], n)); ok {
 					bd.Parts = append(bd.Parts, Part{Stage: m[0], Seconds: v})
 					rest -= v
+				} else {
+					unmeasured = append(unmeasured, m[0])
 				}
 			}
 			if len(bd.Parts) == 0 {
@@ -46,7 +48,9 @@ func (b *Baseline) buildBreakdowns() {
 			if rest < 0 {
 				rest, bd.Clamped = 0, true
 			}
-			bd.Parts = append(bd.Parts, Part{Stage: d.derived, Seconds: rest, Derived: true})
+			// The remainder holds the stages without a result of their own.
+			derived := strings.Join(append(unmeasured, "rest"), " + ")
+			bd.Parts = append(bd.Parts, Part{Stage: derived, Seconds: rest, Derived: true})
 			b.Breakdowns = append(b.Breakdowns, bd)
 			break
 		}

@@ -60,6 +60,9 @@ func Build(set *results.Set, opt Options) (*Baseline, error) {
 			}
 		}
 	}
+	if err := attachOutputs(set, b.Datasets); err != nil {
+		return nil, err
+	}
 	b.Sizes = sizes(set)
 	b.Samples = sampleRange(set)
 	b.buildGo()
@@ -102,6 +105,27 @@ func parseDataset(name, v string) DatasetInfo {
 	}
 	d.Note = strings.Join(rest, " ")
 	return d
+}
+
+// attachOutputs gives each dataset its "output-NAME" line, if any.
+func attachOutputs(set *results.Set, ds []DatasetInfo) error {
+	for _, c := range set.Config {
+		for _, v := range c.Values {
+			o, ok, err := bench.ParseOutputConfig(c.Key, v)
+			if err != nil {
+				return err
+			}
+			if !ok {
+				continue
+			}
+			for i := range ds {
+				if bench.ConfigKey(ds[i].Name) == o.Dataset {
+					ds[i].Output = o
+				}
+			}
+		}
+	}
+	return nil
 }
 
 func isHex(s string) bool {
@@ -192,7 +216,7 @@ func (b *Baseline) goRows(names []string) []GoRow {
 }
 
 func (b *Baseline) buildCriterion() {
-	for _, g := range criterionGroups {
+	for _, g := range bench.CriterionGroups {
 		for _, n := range b.Sizes {
 			if st := b.stat(fmt.Sprintf("Criterion/stage=%s/engine=rust/n=%d", g.Stage, n), unitTime); st != nil {
 				b.CriterionRows = append(b.CriterionRows, CriterionRow{Stage: g.Stage, Group: g.Group, N: n, Time: st})
@@ -365,15 +389,12 @@ func (b *Baseline) buildNotMeasured() {
 	}
 	haveGoDecode := false
 	for _, p := range b.Pairs {
-		if p.Stage == "decode" && p.Go != nil {
+		if p.Stage == "validate" && p.Go != nil {
 			haveGoDecode = true
 		}
 	}
 	if !haveGoDecode {
 		nm("Go decode-only time: not measured. The Go suite has no decode-only benchmark; BenchmarkLoad reads, hashes and decodes all 56 fields, so it is not comparable with deserialize_findings (11 engine fields). The decode rows show Rust alone.")
-	}
-	if len(b.CriterionRows) > 0 {
-		nm("Rust serialization alone: not measured (no Criterion group); the breakdown shows it derived as full_pipeline − deserialize_findings − compute_attack_paths.")
 	}
 	// Pairs measured on one side only, by stage.
 	for _, d := range pairDefs {
@@ -383,7 +404,7 @@ func (b *Baseline) buildNotMeasured() {
 				continue
 			}
 			switch {
-			case p.Go == nil && p.Rust != nil && d.Stage != "decode":
+			case p.Go == nil && p.Rust != nil && d.Stage != "validate":
 				rustOnly = append(rustOnly, strconv.Itoa(p.N))
 			case p.Go != nil && p.Rust == nil:
 				goOnly = append(goOnly, strconv.Itoa(p.N))

@@ -55,6 +55,9 @@ type DatasetInfo struct {
 	Findings int    // 0 when not recorded
 	Bytes    int64  // 0 when not recorded
 	Note     string // anything else on the line
+	// Output is what the engines answered on it (an "output-NAME" line);
+	// no Answers when not recorded.
+	Output bench.OutputDigest
 }
 
 // Stat is a series and its summary; nil means not measured.
@@ -84,7 +87,7 @@ type CriterionRow struct {
 
 // PairRow compares Go with a Rust engine at one stage and size.
 type PairRow struct {
-	Stage   string // "compute", "decode", "pipeline", "pipeline-ffi"
+	Stage   string // "compute", "validate", "encode", "pipeline", "pipeline-ffi"
 	Label   string
 	N       int
 	Go      *Stat
@@ -192,14 +195,8 @@ var pairDefs = []struct {
 	Rust         string
 }{
 	{"compute", "Attack-path computation", []string{"AttackPaths/engine=go/n=%d"}, "Criterion/stage=compute/engine=rust/n=%d"},
-	{"decode", "JSON deserialization", []string{"Decode/engine=go/n=%d", "Decode/n=%d"}, "Criterion/stage=decode/engine=rust/n=%d"},
+	{"validate", "JSON deserialization", []string{"Decode/engine=go/n=%d", "Decode/n=%d"}, "Criterion/stage=decode/engine=rust/n=%d"},
+	{"encode", "Serialization of the paths", []string{"SerializePaths/n=%d"}, "Criterion/stage=encode/engine=rust/n=%d"},
 	{"pipeline", "Full pipeline (JSON in, compute, JSON out)", []string{"Pipeline/engine=go/n=%d"}, "Criterion/stage=pipeline/engine=rust/n=%d"},
 	{"pipeline-ffi", "Full pipeline, Rust called over cgo (rust-ffi)", []string{"Pipeline/engine=go/n=%d"}, "Pipeline/engine=rust-ffi/n=%d"},
-}
-
-// criterionGroups maps stages to Criterion group names, in table order.
-var criterionGroups = []struct{ Stage, Group string }{
-	{"compute", "compute_attack_paths"},
-	{"decode", "deserialize_findings"},
-	{"pipeline", "full_pipeline"},
 }

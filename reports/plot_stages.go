@@ -3,6 +3,7 @@ package reports
 import (
 	"fmt"
 	"image/color"
+	"slices"
 	"strings"
 
 	"gonum.org/v1/plot"
@@ -11,7 +12,7 @@ import (
 )
 
 // stagesFigure draws, for each engine at the largest size it was measured,
-// its pipeline time as stacked bars: decode, compute, encode (and for whole
+// its pipeline time as stacked bars: validate, compute, encode (and for whole
 // processes the stages of --timings), with derived stages (by subtraction)
 // labelled as such.
 func stagesFigure(b *Baseline) (*Figure, string, error) {
@@ -20,7 +21,7 @@ func stagesFigure(b *Baseline) (*Figure, string, error) {
 	}
 	// One stacked bar per engine; one BarChart per stage name, stacked in
 	// a fixed order.
-	order := []string{"read", "read+validate", "validate", "decode", "decode + rest", "engine", "compute", "encode", "encode + rest", "write", "start + exit"}
+	order := stageOrder(b.Breakdowns)
 	p := plot.New()
 	p.Add(plotter.NewGrid())
 	p.Title.Text = "Where the time goes"
@@ -88,4 +89,18 @@ func lighten(c color.Color) color.Color {
 	r, g, b, _ := c.RGBA()
 	mix := func(v uint32) uint8 { return uint8((v>>8 + 255) / 2) }
 	return color.RGBA{R: mix(r), G: mix(g), B: mix(b), A: 0xff}
+}
+
+// stageOrder is the stacking order of the stages: the measured ones in
+// pipeline order, then every other (derived) stage in order of appearance.
+func stageOrder(bds []Breakdown) []string {
+	order := []string{"read", "read+validate", "validate", "engine", "compute", "encode", "write"}
+	for _, bd := range bds {
+		for _, part := range bd.Parts {
+			if !slices.Contains(order, part.Stage) {
+				order = append(order, part.Stage)
+			}
+		}
+	}
+	return order
 }

@@ -302,6 +302,30 @@ func TestComparePlatforms(t *testing.T) {
 		assert.True(t, d.Comparable(), d.Figure)
 		assert.InDelta(t, d.A, d.B, 1e-12, d.Figure)
 	}
+	// Output digests: equal on both sides, per engine and size.
+	require.Len(t, self.Outputs, 6, "3 engines at 200 and at 2000")
+	for _, r := range self.Outputs {
+		assert.True(t, r.Equal(), "%+v", r)
+		assert.Empty(t, r.Reasons)
+	}
+	assert.Equal(t, "sha256:cccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccc", self.Outputs[5].A, "rust-cli's own answer at 2000")
+
+	// One engine writing another document on the other platform is
+	// reported DIFFERENT, by engine and size.
+	other := strings.Replace(string(data), "engines=go,rust-ffi,rust-cli", "engines=go,rust-ffi; sha256:dddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddd engines=rust-cli", 1)
+	lc, err := results.Read(strings.NewReader(other+calib(1000000)), "c.txt")
+	require.NoError(t, err)
+	diff := ComparePlatforms(Side{Label: "a", Set: la}, Side{Label: "c", Set: lc})
+	var differ []string
+	for _, r := range diff.Outputs {
+		if !r.Equal() {
+			differ = append(differ, fmt.Sprintf("%s n=%d", r.Engine, r.N))
+		}
+	}
+	assert.Equal(t, []string{"rust-cli n=200"}, differ)
+	buf.Reset()
+	require.NoError(t, WriteComparison(&buf, diff))
+	assert.Contains(t, buf.String(), "| 200 | rust-cli | `aaaaaaaaaaaa` | `dddddddddddd` | **DIFFERENT** |")
 }
 
 // TestProcessBreakdown checks a whole process's row in "where the time

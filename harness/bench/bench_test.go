@@ -127,8 +127,8 @@ func fakeCriterion(c Command, k int) string {
 	filter := c.Args[len(c.Args)-1]
 	m := regexp.MustCompile(`n=(\d+)\$$`).FindStringSubmatch(filter)
 	var b strings.Builder
-	for i, g := range []string{"compute_attack_paths", "deserialize_findings", "full_pipeline"} {
-		fmt.Fprintf(&b, "test %s/n=%s ... bench:   %s ns/iter (+/- 1,234)\n", g, m[1], commas(100000*k+i))
+	for i, g := range CriterionGroups {
+		fmt.Fprintf(&b, "test %s/n=%s ... bench:   %s ns/iter (+/- 1,234)\n", g.Group, m[1], commas(100000*k+i))
 	}
 	return b.String()
 }
@@ -335,9 +335,9 @@ func TestExecute(t *testing.T) {
 		assert.Equal(t, s.Cmd.String(), r.calls[i].String(), "step %d", i)
 	}
 
-	// go engine: 2+4 per size, generate 1, ffi pipeline 1, criterion 3, processes 2; FFI calls 4;
+	// go engine: 2+4 per size, generate 1, ffi pipeline 1, criterion 4, processes 2; FFI calls 4;
 	// calibration: Go and Rust.
-	assert.Len(t, res.Measurements, cfg.Count*(2*(6+1+1+3+2)+4+2))
+	assert.Len(t, res.Measurements, cfg.Count*(2*(6+1+1+4+2)+4+2))
 
 	plat := Platform{GOOS: "linux", GOARCH: "amd64", CPU: "Fake CPU", Cores: 2, Go: "go1.26.8", Rustc: "1.95.0", Commit: "abc123", Date: "2026-01-02T03:04:05Z"}
 	var buf bytes.Buffer

@@ -77,6 +77,7 @@ var goEngineOptional = []string{"Decode"}
 var CriterionGroups = []struct{ Group, Stage string }{
 	{"compute_attack_paths", "compute"},
 	{"deserialize_findings", "decode"},
+	{"serialize_paths", "encode"},
 	{"full_pipeline", "pipeline"},
 }
 

@@ -215,6 +215,13 @@ func (s Settings) execute(ctx context.Context, r *run, stdout, stderr io.Writer)
 		fmt.Fprintln(stderr, "bench:", ciNote)
 	}
 	header := Header(platform, r.cfg, r.plan, r.engineInfo, r.resume, ciNote, res, r.skipped)
+	if runErr == nil { // what the engines answered on each dataset
+		outs, err := bench.OutputConfigs(ctx, r.cfg)
+		if err != nil {
+			return fmt.Errorf("bench: %w", err)
+		}
+		header = append(header, outs...)
+	}
 	if err := writeResults(stdout, stderr, s.Out, header, res, start); err != nil {
 		return err
 	}

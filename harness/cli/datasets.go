@@ -184,7 +184,7 @@ func datasetsUpdateManifest(env Env, f datasetsFlags) error {
 	if err != nil {
 		return interrupted(err)
 	}
-	m.KeepOtherVersions(old)
+	m.KeepOthers(old)
 	if err := m.Save(f.manifest); err != nil {
 		return err
 	}

@@ -2,7 +2,7 @@
 // the 56 fields of a finding in section-6 order, the JSON type of each and
 // which are the 11 engine fields. It is the one table the generator, the Go
 // engine's loader, the profiler and the anonymizer use; the Rust loader's
-// copy (rust/libaegispath/src/loader.rs, FULL_FIELDS) is checked against it
+// copy (rust/libaegispath/src/load.rs, FULL_FIELDS) is checked against it
 // by TestRustLoaderTableMatches.
 package schema
 

@@ -62,14 +62,14 @@ func TestSpecListsTheFields(t *testing.T) {
 
 // TestRustLoaderTableMatches checks the Rust loader's copy of the table
 // (Rust cannot import this one): FULL_FIELDS in
-// rust/libaegispath/src/loader.rs must list the same names and types in the
+// rust/libaegispath/src/load.rs must list the same names and types in the
 // same order.
 func TestRustLoaderTableMatches(t *testing.T) {
-	raw, err := os.ReadFile(filepath.Join("..", "..", "rust", "libaegispath", "src", "loader.rs"))
+	raw, err := os.ReadFile(filepath.Join("..", "..", "rust", "libaegispath", "src", "load.rs"))
 	require.NoError(t, err)
 	src := string(raw)
 	start := strings.Index(src, "pub const FULL_FIELDS")
-	require.GreaterOrEqual(t, start, 0, "FULL_FIELDS not found in loader.rs")
+	require.GreaterOrEqual(t, start, 0, "FULL_FIELDS not found in load.rs")
 	end := strings.Index(src[start:], "];")
 	require.Positive(t, end)
 	rust := map[string]Type{"Str": String, "StrArray": StringArray, "Int": Integer, "Num": Number, "Bool": Bool, "IntArray": IntegerArray}
@@ -84,5 +84,5 @@ func TestRustLoaderTableMatches(t *testing.T) {
 		want = append(want, Field{Name: f.Name, Type: f.Type})
 	}
 	assert.Equal(t, want, got)
-	assert.Equal(t, 1, strings.Count(src, `"related_finding_ids"`), "loader.rs names the fields once (FULL_FIELDS)")
+	assert.Equal(t, 1, strings.Count(src, `"related_finding_ids"`), "load.rs names the fields once (FULL_FIELDS)")
 }

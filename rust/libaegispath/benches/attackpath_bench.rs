@@ -15,7 +15,7 @@ use std::hint::black_box;
 use std::path::PathBuf;
 use std::time::Duration;
 
-use aegispath::{Options, attackpath, validate};
+use aegispath::{Options, compute, validate};
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
 
 /// The sizes benchmarked when `AEGISBENCH_BENCH_SIZES` is unset.
@@ -117,14 +117,14 @@ fn benches(c: &mut Criterion) {
 
     let mut group = c.benchmark_group("compute_attack_paths");
     for (n, bytes) in &data {
-        let findings = validate::parse_findings(bytes).expect("dataset is valid");
+        let findings = validate::decode(bytes).expect("dataset is valid");
         assert_eq!(findings.len(), *n, "dataset size");
         configure(&mut group, *n);
         group.throughput(Throughput::Elements(*n as u64));
         group.bench_with_input(
             BenchmarkId::from_parameter(format!("n={n}")),
             &findings,
-            |b, f| b.iter(|| black_box(attackpath::compute(black_box(f), opt))),
+            |b, f| b.iter(|| black_box(compute::compute(black_box(f), opt))),
         );
     }
     group.finish();
@@ -136,7 +136,21 @@ fn benches(c: &mut Criterion) {
         group.bench_with_input(
             BenchmarkId::from_parameter(format!("n={n}")),
             bytes,
-            |b, d| b.iter(|| black_box(validate::parse_findings(black_box(d)).expect("valid"))),
+            |b, d| b.iter(|| black_box(validate::decode(black_box(d)).expect("valid"))),
+        );
+    }
+    group.finish();
+
+    let mut group = c.benchmark_group("serialize_paths");
+    for (n, bytes) in &data {
+        let findings = validate::decode(bytes).expect("dataset is valid");
+        let doc = compute::compute(&findings, opt);
+        configure(&mut group, *n);
+        group.throughput(Throughput::Bytes(aegispath::encode(&doc).len() as u64));
+        group.bench_with_input(
+            BenchmarkId::from_parameter(format!("n={n}")),
+            &doc,
+            |b, d| b.iter(|| black_box(aegispath::encode(black_box(d)))),
         );
     }
     group.finish();

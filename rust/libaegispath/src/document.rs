@@ -21,7 +21,7 @@ use foldhash::fast::RandomState;
 use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
 use rayon::prelude::*;
 
-use crate::json::{self, Scanner, SyntaxError};
+use crate::scan::{self, Scanner, SyntaxError};
 use crate::types::ErrorDoc;
 
 /// Documents at least this long are scanned in parallel.
@@ -110,7 +110,7 @@ fn scan_piece<'a, T>(
     base: &Scanner<'a>,
     start: usize,
     stop: Option<usize>,
-    element: &(impl Fn(&mut Scanner<'a>) -> json::Result<ElementResult<T>> + Sync),
+    element: &(impl Fn(&mut Scanner<'a>) -> scan::Result<ElementResult<T>> + Sync),
     id: &(impl Fn(&T) -> &str + Sync),
     hasher: &RandomState,
 ) -> Piece<T> {
@@ -123,7 +123,7 @@ fn scan_piece<'a, T>(
         count: 0,
         outcome: Outcome::End,
     };
-    let mut run = || -> json::Result<Outcome> {
+    let mut run = || -> scan::Result<Outcome> {
         let mut first = false;
         loop {
             if p.error.is_some() {
@@ -197,7 +197,7 @@ fn piece_starts(text: &[u8], first: usize, pieces: usize) -> Vec<usize> {
 /// id for the duplicate check.
 pub(crate) fn scan_findings<'a, T: Send>(
     input: &'a [u8],
-    element: impl Fn(&mut Scanner<'a>) -> json::Result<ElementResult<T>> + Sync,
+    element: impl Fn(&mut Scanner<'a>) -> scan::Result<ElementResult<T>> + Sync,
     id: impl Fn(&T) -> &str + Sync,
 ) -> Result<Vec<T>, ErrorDoc> {
     let mut sc = Scanner::new(input).map_err(|e| json_error(input, e))?;
@@ -243,7 +243,7 @@ fn scan_elements<'a, T: Send>(
     sc: &Scanner<'a>,
     start: usize,
     split: impl Fn(usize) -> Vec<usize>,
-    element: &(impl Fn(&mut Scanner<'a>) -> json::Result<ElementResult<T>> + Sync),
+    element: &(impl Fn(&mut Scanner<'a>) -> scan::Result<ElementResult<T>> + Sync),
     id: &(impl Fn(&T) -> &str + Sync),
 ) -> Result<Vec<T>, ErrorDoc> {
     let hasher = RandomState::default();
@@ -326,10 +326,10 @@ pub(crate) fn first_duplicate<'s>(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::json::Kind;
+    use crate::scan::Kind;
 
     /// Element handler for objects {"id": "..."}: the item is the id.
-    fn id_of(sc: &mut Scanner<'_>) -> json::Result<ElementResult<String>> {
+    fn id_of(sc: &mut Scanner<'_>) -> scan::Result<ElementResult<String>> {
         if sc.peek() != Some(b'{') {
             sc.value(2)?;
             return Ok(Err(("", "not an object".into())));

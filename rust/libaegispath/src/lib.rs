@@ -5,10 +5,11 @@
 //! below (called from Go over cgo, `include/aegispath.h`), and the
 //! `aegispath` CLI.
 
-pub mod attackpath;
+pub mod compute;
 mod document;
-pub mod json;
-pub mod loader;
+pub mod list;
+pub mod load;
+pub mod scan;
 pub mod stream;
 #[cfg(feature = "test-hooks")]
 pub mod test_hooks;
@@ -26,8 +27,8 @@ pub use types::{ErrorDoc, Finding, Options};
 /// then the output document (SPEC sections 2-5).
 pub fn attack_paths(input: &[u8], max_depth: i64, top_k: i64) -> Result<Vec<u8>, ErrorDoc> {
     let opt = Options::new(max_depth, top_k)?;
-    let findings = validate::parse_findings(input)?;
-    Ok(encode(&attackpath::compute(&findings, opt)))
+    let findings = validate::decode(input)?;
+    Ok(encode(&compute::compute(&findings, opt)))
 }
 
 /// Serializes an output document.
@@ -37,7 +38,7 @@ pub fn encode(doc: &types::AttackPathsDoc<'_>) -> Vec<u8> {
 
 /// Runs the list operation (SPEC section 7): the query, then the document.
 pub fn list_findings(input: &[u8], query: &[u8]) -> Result<Vec<u8>, ErrorDoc> {
-    loader::list_findings(input, query)
+    list::list_findings(input, query)
 }
 
 /// The version of the C ABI this library implements (`AEGIS_ABI_VERSION`

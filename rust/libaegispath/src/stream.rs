@@ -2,7 +2,7 @@
 //! `aegispath` CLI on a file): only the 11 engine fields of each finding are
 //! kept, copied into an arena, so memory grows with the findings, not with
 //! the document. Results and error documents (offsets, lines and columns
-//! included) are those of [`crate::validate::parse_findings`] on the same
+//! included) are those of [`crate::validate::decode`] on the same
 //! bytes, with one difference: there is no 4 GiB limit.
 //!
 //! The document is read into a window. An element and the separator after
@@ -19,9 +19,9 @@ use foldhash::HashSet;
 use foldhash::fast::RandomState;
 
 use crate::document::{Origin, first_duplicate, json_error_in};
-use crate::json::{Scanner, SyntaxError};
+use crate::scan::{Scanner, SyntaxError};
 use crate::types::{ErrorDoc, Finding};
-use crate::validate::{engine_element, parse_findings};
+use crate::validate::{decode, engine_element};
 
 /// Bytes read at a time.
 pub const CHUNK: usize = 1 << 20;
@@ -200,15 +200,15 @@ impl<R: Read> Window<R> {
 type Step<'a> = (crate::document::ElementResult<Finding<'a>>, bool);
 
 /// Reads and validates a findings document from `r`, as
-/// [`parse_findings`] does for bytes in memory.
-pub fn read_findings(r: impl Read) -> Result<Findings, StreamError> {
+/// [`decode`] does for bytes in memory.
+pub fn decode_reader(r: impl Read) -> Result<Findings, StreamError> {
     read_chunked(r, CHUNK, 0)
 }
 
-/// [`read_findings`] for a document of about `size` bytes: the findings
+/// [`decode_reader`] for a document of about `size` bytes: the findings
 /// are allocated once for the number that size suggests (a 10M-finding
 /// vector grown by doubling holds 1.5x its size during each copy).
-pub fn read_findings_sized(r: impl Read, size: u64) -> Result<Findings, StreamError> {
+pub fn decode_reader_sized(r: impl Read, size: u64) -> Result<Findings, StreamError> {
     read_chunked(r, CHUNK, (size / BYTES_PER_FINDING) as usize)
 }
 
@@ -216,7 +216,7 @@ pub fn read_findings_sized(r: impl Read, size: u64) -> Result<Findings, StreamEr
 /// an underestimate of the count, so the guess rarely allocates too much.
 const BYTES_PER_FINDING: u64 = 2048 + 64;
 
-/// [`read_findings`] with reads of `chunk` bytes (tests use tiny ones, so
+/// [`decode_reader`] with reads of `chunk` bytes (tests use tiny ones, so
 /// that windows end everywhere).
 fn read_chunked(r: impl Read, chunk: usize, estimate: usize) -> Result<Findings, StreamError> {
     let mut w = Window {
@@ -232,7 +232,7 @@ fn read_chunked(r: impl Read, chunk: usize, estimate: usize) -> Result<Findings,
         // Not an array (or white space past the first chunk): the answer
         // is an error document; get it from the in-memory reader.
         w.r.read_to_end(&mut w.buf)?;
-        return match parse_findings(&w.buf) {
+        return match decode(&w.buf) {
             Err(e) => Err(e.into()),
             Ok(f) => {
                 let mut arena = Arena::default();
@@ -247,7 +247,7 @@ fn read_chunked(r: impl Read, chunk: usize, estimate: usize) -> Result<Findings,
     stream_elements(&mut w, first.unwrap_or(0), estimate)
 }
 
-/// The element loop of [`read_findings`] from the `[` at `start`.
+/// The element loop of [`decode_reader`] from the `[` at `start`.
 fn stream_elements<R: Read>(
     w: &mut Window<R>,
     start: usize,
@@ -267,7 +267,7 @@ fn stream_elements<R: Read>(
         sc.seek(mark);
         let truncated = |e: &SyntaxError| !w.eof && e.offset + LOOKAHEAD >= text.len();
         let outcome = loop {
-            let step = |sc: &mut Scanner<'_>| -> crate::json::Result<bool> {
+            let step = |sc: &mut Scanner<'_>| -> crate::scan::Result<bool> {
                 if opening {
                     sc.enter(1)?;
                     sc.begin_array()?;
@@ -286,7 +286,7 @@ fn stream_elements<R: Read>(
                     Err(e) => break Err(e),
                 }
             }
-            let res: crate::json::Result<Step<'_>> = (|| {
+            let res: crate::scan::Result<Step<'_>> = (|| {
                 let item = if error.is_some() {
                     sc.value(2)?;
                     Err(("", String::new()))
@@ -388,7 +388,7 @@ mod tests {
     /// Requires the same findings or the same error document in memory and
     /// streamed with every window size and read size.
     fn agree(name: &str, doc: &[u8]) {
-        let want = parse_findings(doc);
+        let want = decode(doc);
         for chunk in [1, 2, 3, 5, 7, 16, 61, 1024, CHUNK] {
             for step in [1, 3, usize::MAX] {
                 let got = read_chunked(Trickle(doc, step), chunk, step.min(9));
@@ -492,7 +492,7 @@ mod tests {
                 Err(io::Error::other("disk on fire"))
             }
         }
-        assert!(matches!(read_findings(Broken), Err(StreamError::Io(_))));
+        assert!(matches!(decode_reader(Broken), Err(StreamError::Io(_))));
     }
 
     /// The Go test of aegispath's peak RSS (engines/rustengine) counts 136
@@ -505,7 +505,7 @@ mod tests {
     #[test]
     fn repeated_strings_are_stored_once() {
         let doc = format!("[{},{}]", good("a"), good("b"));
-        let f = read_findings(doc.as_bytes()).unwrap();
+        let f = decode_reader(doc.as_bytes()).unwrap();
         let f = f.findings();
         assert!(std::ptr::eq(f[0].vpc_id.as_ptr(), f[1].vpc_id.as_ptr()));
         assert_eq!(f[1].id, "b");

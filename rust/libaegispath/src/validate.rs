@@ -5,7 +5,7 @@
 use std::borrow::Cow;
 
 use crate::document::{ElementResult, scan_findings};
-use crate::json::{self, Kind, Scanner, Span};
+use crate::scan::{self, Kind, Scanner, Span};
 use crate::types::{
     DataClassification, ErrorDoc, Finding, NetworkExposure, WorkflowStatus, stage_of,
 };
@@ -133,7 +133,7 @@ pub(crate) fn int_field(sc: &Scanner<'_>, slot: Slot, name: &str, max: i64) -> F
             &format_args!("an integer in 0..{max}"),
         )?,
     };
-    match json::parse_int(sc.slice(v)) {
+    match scan::parse_int(sc.slice(v)) {
         Some(i) if (0..=max).contains(&i) => Ok(i),
         _ => Err(format!("{bad}, got {}", sc.slice(v), bad = bad())),
     }
@@ -209,7 +209,7 @@ pub(crate) fn scan_object<const N: usize>(
     sc: &mut Scanner<'_>,
     lookup: impl Fn(&[u8]) -> Option<usize> + Copy,
     slots: &mut [Slot; N],
-) -> json::Result<()> {
+) -> scan::Result<()> {
     sc.enter(2)?;
     sc.begin_object()?;
     let mut first = true;
@@ -224,13 +224,13 @@ pub(crate) fn scan_object<const N: usize>(
 }
 
 /// Parses and validates a findings document for the attack-path operation.
-pub fn parse_findings(input: &[u8]) -> Result<Vec<Finding<'_>>, ErrorDoc> {
+pub fn decode(input: &[u8]) -> Result<Vec<Finding<'_>>, ErrorDoc> {
     scan_findings(input, engine_element, |f| &f.id)
 }
 
 /// Reads one element of a findings document (the scanner on its first
 /// byte) as an engine finding, or the field that is bad and why.
-pub(crate) fn engine_element<'a>(sc: &mut Scanner<'a>) -> json::Result<ElementResult<Finding<'a>>> {
+pub(crate) fn engine_element<'a>(sc: &mut Scanner<'a>) -> scan::Result<ElementResult<Finding<'a>>> {
     if sc.peek() != Some(b'{') {
         sc.value(2)?;
         return Ok(Err(("", "the finding is not a JSON object".into())));
@@ -248,7 +248,7 @@ mod tests {
     type Key = (String, Option<usize>, Option<String>);
 
     fn err(doc: &str) -> Key {
-        let e = parse_findings(doc.as_bytes()).expect_err(doc);
+        let e = decode(doc.as_bytes()).expect_err(doc);
         (e.code.to_string(), e.index, e.field)
     }
 
@@ -275,7 +275,7 @@ mod tests {
             "[{}]",
             with("id", r#""\u00e9\"x""#).replacen('{', r#"{"extra":[1e400,{"a":null}],"#, 1)
         );
-        let f = parse_findings(doc.as_bytes()).unwrap();
+        let f = decode(doc.as_bytes()).unwrap();
         assert_eq!(f.len(), 1);
         assert_eq!(f[0].id, "é\"x");
         assert_eq!(f[0].stage, 3);
@@ -354,7 +354,7 @@ mod tests {
             "[{}]",
             with("epss_e5", "-0").replacen("\"id\"", "\"\\u0069d\"", 1)
         );
-        let f = parse_findings(doc.as_bytes()).unwrap();
+        let f = decode(doc.as_bytes()).unwrap();
         assert_eq!(f[0].epss_e5, 0);
         assert_eq!(f[0].id, "a");
     }

@@ -24,9 +24,9 @@ use std::time::{Duration, Instant};
 
 mod input;
 
-use aegispath::stream::{StreamError, read_findings_sized};
+use aegispath::stream::{StreamError, decode_reader_sized};
 use aegispath::types::{DEFAULT_MAX_DEPTH, DEFAULT_TOP_K};
-use aegispath::{ErrorDoc, Finding, Options, attackpath, encode, list_findings, validate};
+use aegispath::{ErrorDoc, Finding, Options, compute, encode, list_findings, validate};
 use input::{read_input, read_limited, refuse_same_file};
 
 const USAGE: &str = "\
@@ -199,7 +199,7 @@ fn peak_rss_kb() -> Option<u64> {
 
 /// Compute and encode, timed.
 fn compute_encode(findings: &[Finding<'_>], opt: Options, t: &mut Timings) -> Vec<u8> {
-    let doc = attackpath::compute(findings, opt);
+    let doc = compute::compute(findings, opt);
     t.stage("compute");
     let out = encode(&doc);
     t.stage("encode");
@@ -228,7 +228,7 @@ fn paths(
     t.start();
     let meta = file.metadata().map_err(cant)?;
     if meta.is_file() {
-        let findings = match read_findings_sized(file, meta.len()) {
+        let findings = match decode_reader_sized(file, meta.len()) {
             Ok(f) => f,
             Err(StreamError::Doc(e)) => return Ok(Err(e)),
             Err(StreamError::Io(e)) => return Err(cant(e)),
@@ -241,7 +241,7 @@ fn paths(
     drop(file);
     let data = read_limited(input, max_input)?;
     t.stage("read");
-    let findings = match validate::parse_findings(&data) {
+    let findings = match validate::decode(&data) {
         Ok(f) => f,
         Err(e) => return Ok(Err(e)),
     };
