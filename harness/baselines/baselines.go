@@ -174,3 +174,48 @@ func WriteComparison(out string) error {
 	}
 	return atomicfile.WriteFileMkdirAll(filepath.Join(out, ComparisonFile), buf.Bytes())
 }
+
+// Compare is compare-platforms' markdown: the comparison of two baselines,
+// each a baseline directory (its results file, labelled with the
+// directory's name) or a results file (labelled with its name without
+// extension); equal labels become "A (label)" and "B (label)".
+func Compare(a, b string) ([]byte, error) {
+	var sides [2]reports.Side
+	for i, p := range []string{a, b} {
+		path, label, err := resultsOf(p)
+		if err != nil {
+			return nil, err
+		}
+		set, err := results.Load(path)
+		if err != nil {
+			return nil, err
+		}
+		sides[i] = reports.Side{Label: label, Set: set}
+	}
+	if sides[0].Label == sides[1].Label {
+		sides[0].Label, sides[1].Label = "A ("+sides[0].Label+")", "B ("+sides[1].Label+")"
+	}
+	var buf bytes.Buffer
+	if err := reports.WriteComparison(&buf, reports.ComparePlatforms(sides[0], sides[1])); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
+}
+
+// resultsOf resolves a baseline argument to its results file and a
+// label: the directory's name, or the file's name without extension.
+func resultsOf(p string) (path, label string, err error) {
+	st, err := os.Stat(p)
+	if err != nil {
+		return "", "", err
+	}
+	if st.IsDir() {
+		path = filepath.Join(p, ResultsFile)
+		if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
+			return "", "", fmt.Errorf("%s: no %s in the baseline directory", p, ResultsFile)
+		}
+		abs, _ := filepath.Abs(p)
+		return path, filepath.Base(abs), nil
+	}
+	return p, strings.TrimSuffix(filepath.Base(p), filepath.Ext(p)), nil
+}
