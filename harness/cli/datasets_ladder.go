@@ -35,7 +35,7 @@ func datasetsLadder(env Env, args []string) error {
 	defer stop()
 	ps, err := loadProfiles(ctx, pos, pf)
 	if err != nil {
-		return interrupted(err)
+		return interrupted(fmt.Errorf("datasets ladder: %w", err))
 	}
 	rows := profile.Ladder(ps, *tol)
 	if err := profile.WriteLadder(env.Stdout, ps, rows, *tol); err != nil {

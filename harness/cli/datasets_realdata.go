@@ -99,7 +99,7 @@ func datasetsProfile(env Env, args []string) error {
 	defer stop()
 	p, err := profile.Run(ctx, pos[0], opt)
 	if err != nil {
-		return interrupted(err)
+		return interrupted(fmt.Errorf("datasets profile: %w", err))
 	}
 	if *jsonOut == "" && *mdOut == "" {
 		*mdOut = "-"
@@ -165,7 +165,7 @@ func datasetsCompare(env Env, args []string) error {
 	defer stop()
 	ps, err := loadProfiles(ctx, pos, pf)
 	if err != nil {
-		return interrupted(err)
+		return interrupted(fmt.Errorf("datasets compare: %w", err))
 	}
 	rows := profile.Compare(ps[0], ps[1], *threshold)
 	return profile.WriteCompare(env.Stdout, ps[0], ps[1], rows, *threshold)
@@ -247,7 +247,7 @@ func datasetsAnonymize(env Env, args []string) error {
 	}
 	st, err := anonymize.File(pos[0], out, opt)
 	if err != nil {
-		return interrupted(&ExitError{Code: 1, Err: err})
+		return interrupted(&ExitError{Code: 1, Err: fmt.Errorf("datasets anonymize: %w", err)})
 	}
 	if mapping != "" {
 		// Private from the start: the table re-identifies the data.
