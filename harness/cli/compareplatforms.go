@@ -38,17 +38,27 @@ func runComparePlatforms(env Env, args []string) error {
 	if len(pos) != 2 {
 		return usageError("compare-platforms: want two baselines (A B), got %d", len(pos))
 	}
-	md, err := baselines.Compare(pos[0], pos[1])
+	// Short work, not cut short: a signal is answered 130/143 at its end,
+	// and the output is written whole or not at all.
+	_, interrupted, stop := interruptible()
+	defer stop()
+	return interrupted(comparePlatforms(env, pos[0], pos[1], *out))
+}
+
+// comparePlatforms writes the comparison of baselines a and b to out
+// ("" for stdout).
+func comparePlatforms(env Env, a, b, out string) error {
+	md, err := baselines.Compare(a, b)
 	if err != nil {
 		return fmt.Errorf("compare-platforms: %w", err)
 	}
-	if *out == "" {
+	if out == "" {
 		_, err := env.Stdout.Write(md)
 		return err
 	}
-	if err := atomicfile.WriteFileMkdirAll(*out, md); err != nil {
+	if err := atomicfile.WriteFileMkdirAll(out, md); err != nil {
 		return fmt.Errorf("compare-platforms: %w", err)
 	}
-	fmt.Fprintf(env.Stderr, "compare-platforms: wrote %s\n", *out)
+	fmt.Fprintf(env.Stderr, "compare-platforms: wrote %s\n", out)
 	return nil
 }

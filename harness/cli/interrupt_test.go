@@ -158,3 +158,54 @@ func TestGateCalibrateInterrupted(t *testing.T) {
 	}
 	assert.True(t, gone, "the engine (pid %d) outlived the gate", n)
 }
+
+// TestBenchInterruptedKeepsSamples: SIGINT and SIGTERM stop bench while
+// hyperfine times an engine that would sleep a minute: exit 130 or 143,
+// the samples taken so far in the results file with the interrupted and
+// plan lines, how to resume on stderr, the work directory removed and the
+// engine's process gone.
+func TestBenchInterruptedKeepsSamples(t *testing.T) {
+	if _, err := exec.LookPath("hyperfine"); err != nil {
+		t.Skip("hyperfine not on PATH (make test puts the pinned one there)")
+	}
+	cache := t.TempDir()
+	for _, sig := range []struct {
+		sig  syscall.Signal
+		code int
+	}{{syscall.SIGINT, 130}, {syscall.SIGTERM, 143}} {
+		t.Run(sig.sig.String(), func(t *testing.T) {
+			tmp, dir := t.TempDir(), t.TempDir()
+			started, sleeper := filepath.Join(dir, "started"), filepath.Join(dir, "sleeper")
+			require.NoError(t, os.WriteFile(sleeper, []byte("#!/bin/sh\necho $$ > "+started+"\nexec sleep 60\n"), 0o755))
+			out := filepath.Join(dir, "results.txt")
+			cmd := exec.Command(os.Args[0], "bench", "--engines", "go,exec:"+sleeper, "--only", "hyperfine", "--sizes", "200",
+				"--count", "1", "--hyperfine-runs", "1", "--hyperfine-warmup", "0", "-o", out)
+			cmd.Env = append(os.Environ(), childEnv+"=1", "TMPDIR="+tmp, "AEGISBENCH_CACHE="+cache)
+			var errb bytes.Buffer
+			cmd.Stderr = &errb
+			require.NoError(t, cmd.Start())
+			var pid []byte
+			for deadline := time.Now().Add(60 * time.Second); len(pid) == 0 && time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
+				pid, _ = os.ReadFile(started)
+			}
+			require.NotEmpty(t, pid, "the engine never started: %s", errb.String())
+			signalAndWait(t, cmd, sig.sig, 20*time.Second)
+			assert.Equal(t, sig.code, cmd.ProcessState.ExitCode(), errb.String())
+			assert.Contains(t, errb.String(), "continue with: aegisbench bench --resume "+out)
+			res, err := os.ReadFile(out)
+			require.NoError(t, err, "the samples taken are written")
+			assert.Contains(t, string(res), "\ninterrupted: step=")
+			assert.Contains(t, string(res), "\nplan: ")
+			assert.Contains(t, string(res), "Process/engine=go/n=200", "the go engine's sample, taken before, is kept")
+			left, _ := os.ReadDir(tmp)
+			assert.Empty(t, left, "the work directory is removed")
+			n, err := strconv.Atoi(strings.TrimSpace(string(pid)))
+			require.NoError(t, err)
+			gone := false
+			for deadline := time.Now().Add(5 * time.Second); !gone && time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
+				gone = syscall.Kill(n, 0) != nil
+			}
+			assert.True(t, gone, "the engine (pid %d) outlived bench", n)
+		})
+	}
+}
