@@ -73,6 +73,7 @@ type Error struct {
 	Err    error
 }
 
+// Error returns the wrapped error's text.
 func (e *Error) Error() string { return e.Err.Error() }
 
 // Unwrap returns the wrapped error.
