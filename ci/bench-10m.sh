@@ -37,7 +37,7 @@ fi
 "$BIN" bench --sizes $N --only hyperfine --engines go,rust-cli --count 1 \
     --hyperfine-warmup 0 --hyperfine-runs 1 -o "$OUT/results-10m.txt"
 
-line=$(grep "^output-$NAME: " "$OUT/results-10m.txt") || { echo "bench-10m: no output digest in $OUT/results-10m.txt"; exit 1; }
+line=$(grep "^output-$NAME/" "$OUT/results-10m.txt") || { echo "bench-10m: no output digest in $OUT/results-10m.txt"; exit 1; }
 echo "== $line"
 case "$line" in
 *";"*) echo "bench-10m: the engines wrote different documents"; exit 1 ;;

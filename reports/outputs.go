@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/aegisbench/aegisbench/engines"
 	"github.com/aegisbench/aegisbench/harness/bench"
 	"github.com/aegisbench/aegisbench/harness/conform"
 	"github.com/aegisbench/aegisbench/harness/results"
@@ -19,10 +20,11 @@ func outputCell(o bench.OutputDigest) string {
 	for i, a := range o.Answers {
 		parts[i] = fmt.Sprintf("`%s` (%s)", conform.ShortDigest(a.Digest), strings.Join(a.Engines, ", "))
 	}
+	opts := fmt.Sprintf(" at max-depth %d, top-k %d", o.Options.MaxDepth, o.Options.TopK)
 	if o.Agree() {
-		return parts[0]
+		return parts[0] + opts
 	}
-	return "**engines differ:** " + strings.Join(parts, "; ")
+	return "**engines differ:** " + strings.Join(parts, "; ") + opts
 }
 
 // OutputRow compares one engine's output on one dataset size across two
@@ -74,6 +76,10 @@ func compareOutputs(a, b Side) []OutputRow {
 		for _, e := range labels {
 			r := OutputRow{N: n, Engine: e, A: digestOf(oa[n], e), B: digestOf(ob[n], e)}
 			r.Reasons = datasetReasons(n, a.Label, b.Label, dsA[n], dsB[n])
+			if optA, optB := optionsOf(oa[n], e), optionsOf(ob[n], e); r.A != "" && r.B != "" && optA != optB {
+				r.Reasons = append(r.Reasons, fmt.Sprintf("different options (%s: max-depth %d, top-k %d; %s: max-depth %d, top-k %d)",
+					a.Label, optA.MaxDepth, optA.TopK, b.Label, optB.MaxDepth, optB.TopK))
+			}
 			rows = append(rows, r)
 		}
 	}
@@ -88,6 +94,16 @@ func digestOf(os []bench.OutputDigest, engine string) string {
 		}
 	}
 	return ""
+}
+
+// optionsOf is the options of the first output line with engine's digest.
+func optionsOf(os []bench.OutputDigest, engine string) engines.Options {
+	for _, o := range os {
+		if o.DigestOf(engine) != "" {
+			return o.Options
+		}
+	}
+	return engines.Options{}
 }
 
 // mdOutputs writes the output digests section of a comparison.

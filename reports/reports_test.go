@@ -326,6 +326,17 @@ func TestComparePlatforms(t *testing.T) {
 	buf.Reset()
 	require.NoError(t, WriteComparison(&buf, diff))
 	assert.Contains(t, buf.String(), "| 200 | rust-cli | `aaaaaaaaaaaa` | `dddddddddddd` | **DIFFERENT** |")
+
+	// Digests taken with other options are not compared.
+	ld, err := results.Read(strings.NewReader(strings.Replace(string(data), "output-realistic-200-s1/d=4/", "output-realistic-200-s1/d=6/", 1)+calib(1000000)), "d.txt")
+	require.NoError(t, err)
+	for _, r := range ComparePlatforms(Side{Label: "a", Set: la}, Side{Label: "d", Set: ld}).Outputs {
+		if r.N == 200 {
+			assert.Contains(t, strings.Join(r.Reasons, "; "), "different options (a: max-depth 4, top-k 20; d: max-depth 6, top-k 20)")
+		} else {
+			assert.Empty(t, r.Reasons)
+		}
+	}
 }
 
 // TestProcessBreakdown checks a whole process's row in "where the time

@@ -20,8 +20,9 @@ import (
 // machines can be checked to compute the same documents (compare-platforms:
 // the same code must give the same output on every platform).
 type OutputDigest struct {
-	Dataset string   // the dataset's name, e.g. "realistic-200-s1-g2"
-	Answers []Answer // in order of the first engine giving each
+	Dataset string          // the dataset's name, e.g. "realistic-200-s1-g2"
+	Options engines.Options // the options the engines ran with
+	Answers []Answer        // in order of the first engine giving each
 }
 
 // Answer is one distinct answer: conform.Digest of the output document's
@@ -35,14 +36,15 @@ type Answer struct {
 // outputConfigPrefix starts the key of an OutputDigest config line.
 const outputConfigPrefix = "output-"
 
-// Config returns the "output-DATASET" config line: the answers separated
-// by "; ", each "DIGEST engines=A,B".
+// Config returns the "output-DATASET/d=MAXDEPTH/k=TOPK" config line: the
+// answers separated by "; ", each "DIGEST engines=A,B".
 func (o OutputDigest) Config() benchfmt.Config {
 	parts := make([]string, len(o.Answers))
 	for i, a := range o.Answers {
 		parts[i] = a.Digest + " engines=" + strings.Join(a.Engines, ",")
 	}
-	return benchfmt.Config{Key: outputConfigPrefix + ConfigKey(o.Dataset), Value: []byte(strings.Join(parts, "; ")), File: true}
+	key := fmt.Sprintf("%s%s/d=%d/k=%d", outputConfigPrefix, ConfigKey(o.Dataset), o.Options.MaxDepth, o.Options.TopK)
+	return benchfmt.Config{Key: key, Value: []byte(strings.Join(parts, "; ")), File: true}
 }
 
 // Agree reports whether every engine gave the same answer.
@@ -62,11 +64,18 @@ func (o OutputDigest) DigestOf(engine string) string {
 // ParseOutputConfig reads an "output-DATASET" config line back; ok is
 // false for other keys, err is set for a malformed value.
 func ParseOutputConfig(key, value string) (o OutputDigest, ok bool, err error) {
-	dataset, ok := strings.CutPrefix(key, outputConfigPrefix)
+	rest, ok := strings.CutPrefix(key, outputConfigPrefix)
 	if !ok {
 		return OutputDigest{}, false, nil
 	}
-	o.Dataset = dataset
+	i := strings.Index(rest, "/d=")
+	if i < 0 {
+		return OutputDigest{}, true, fmt.Errorf("config %s: no /d=MAXDEPTH/k=TOPK after the dataset", key)
+	}
+	o.Dataset = rest[:i]
+	if _, err := fmt.Sscanf(rest[i:], "/d=%d/k=%d", &o.Options.MaxDepth, &o.Options.TopK); err != nil {
+		return OutputDigest{}, true, fmt.Errorf("config %s: options: %w", key, err)
+	}
 	for _, part := range strings.Split(value, "; ") {
 		digest, list, found := strings.Cut(part, " engines=")
 		if !found || !strings.HasPrefix(digest, "sha256:") || list == "" {
@@ -113,7 +122,7 @@ func OutputDigests(ctx context.Context, list []string, datasets []Dataset, opt e
 			data, _, err := safeio.ReadDocument(path, maxInput)
 			return data, err
 		}
-		od := OutputDigest{Dataset: d.Name}
+		od := OutputDigest{Dataset: d.Name, Options: opt}
 		for _, eng := range engs {
 			if err := ctx.Err(); err != nil {
 				return nil, err
@@ -140,9 +149,11 @@ func OutputDigests(ctx context.Context, list []string, datasets []Dataset, opt e
 }
 
 // OutputConfigs are the "output-DATASET" config lines of a run of cfg:
-// OutputDigests of its engines on its datasets with the default options.
+// OutputDigests of its engines on its datasets with its options (the
+// --max-depth and --top-k its processes are timed with).
 func OutputConfigs(ctx context.Context, cfg Config) ([]benchfmt.Config, error) {
-	outs, err := OutputDigests(ctx, cfg.Engines, append(slices.Clone(cfg.Standard), cfg.Extra...), engines.DefaultOptions(), safeio.DefaultLimit())
+	opt := engines.Options{MaxDepth: cfg.MaxDepth, TopK: cfg.TopK}
+	outs, err := OutputDigests(ctx, cfg.Engines, append(slices.Clone(cfg.Standard), cfg.Extra...), opt, safeio.DefaultLimit())
 	if err != nil {
 		return nil, err
 	}

@@ -63,8 +63,8 @@ func TestOutputDigests(t *testing.T) {
 // answers; malformed values are refused with the key.
 func TestOutputConfigRoundTrip(t *testing.T) {
 	tests := []OutputDigest{
-		{Dataset: "realistic-200-s1-g2", Answers: []Answer{{Digest: "sha256:aa", Engines: []string{"go", "rust-ffi", "rust-cli"}}}},
-		{Dataset: "mine", Answers: []Answer{{Digest: "sha256:aa", Engines: []string{"go"}}, {Digest: "sha256:bb", Engines: []string{"rust-cli", "base"}}}},
+		{Dataset: "realistic-200-s1-g2", Options: engines.DefaultOptions(), Answers: []Answer{{Digest: "sha256:aa", Engines: []string{"go", "rust-ffi", "rust-cli"}}}},
+		{Dataset: "mine", Options: engines.Options{MaxDepth: 6, TopK: 1}, Answers: []Answer{{Digest: "sha256:aa", Engines: []string{"go"}}, {Digest: "sha256:bb", Engines: []string{"rust-cli", "base"}}}},
 	}
 	for _, o := range tests {
 		c := o.Config()
@@ -78,9 +78,14 @@ func TestOutputConfigRoundTrip(t *testing.T) {
 	assert.False(t, ok)
 	assert.NoError(t, err)
 	for _, bad := range []string{"", "sha256:aa", "md5:aa engines=go", "sha256:aa engines="} {
-		_, ok, err := ParseOutputConfig("output-x", bad)
+		_, ok, err := ParseOutputConfig("output-x/d=4/k=20", bad)
 		assert.True(t, ok)
-		assert.ErrorContains(t, err, "config output-x", bad)
+		assert.ErrorContains(t, err, "config output-x/d=4/k=20", bad)
+	}
+	for _, bad := range []string{"output-x", "output-x/d=four/k=20"} {
+		_, ok, err := ParseOutputConfig(bad, "sha256:aa engines=go")
+		assert.True(t, ok)
+		assert.ErrorContains(t, err, "config "+bad)
 	}
 }
 
