@@ -132,7 +132,7 @@ func OutputDigests(ctx context.Context, list []string, datasets []Dataset, opt e
 			}
 			o := conform.ExecuteFile(ctx, eng.e, d.Path, opt, read)
 			if o.Kind == conform.KindFailure {
-				return nil, fmt.Errorf("output digests of %s, %s: %s", d.Path, eng.label, o.Failure)
+				return nil, fmt.Errorf("output digests of %s: engine %s failed: %s", d.Path, eng.label, o.Failure)
 			}
 			i := slices.IndexFunc(od.Answers, func(a Answer) bool { return a.Digest == o.Digest })
 			if i < 0 {

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -56,7 +57,8 @@ func TestOutputDigests(t *testing.T) {
 
 	_, err = OutputDigests(context.Background(), []string{"go", "exec:false"}, []Dataset{d1}, opt, 1<<30)
 	require.Error(t, err)
-	assert.Contains(t, err.Error(), "output digests of "+d1.Path+", exec-false: ")
+	assert.Contains(t, err.Error(), "output digests of "+d1.Path+": engine exec-false failed: ")
+	assert.Equal(t, 1, strings.Count(err.Error(), "engine "), err.Error())
 }
 
 // TestOutputConfigRoundTrip: an output config line reads back to the same
