@@ -87,7 +87,7 @@ func TestHistoryErrors(t *testing.T) {
 		{[]string{"history", "trend", "--store", store, "-o", dir, "--benchmark", "("}, 2, "--benchmark"},
 		{[]string{"history", "compare", "--store", store, "--from", "x"}, 2, "--from and --to"},
 		{[]string{"history", "compare", "--store", store, "--from", "nosuchref", "--to", "main"}, 1, "nosuchref: not a git ref here, nor a branch or commit with no runs"},
-		{[]string{"history", "list", "--store", empty + ".notdb"}, 0, ""},
+		{[]string{"history", "list", "--store", empty + ".notdb"}, 1, "(import results first: aegisbench history import FILE)"},
 		{[]string{"history", "list", "--store", files[0]}, 1, files[0] + ": not a SQLite database"},
 	} {
 		_, errOut, code := runGateCLI(c.args...)

@@ -31,7 +31,7 @@ func FromHistory(ctx context.Context, stdout io.Writer, s Settings) error {
 		return usage.Errorf("gate: %s: %v", s.Head, err)
 	}
 	platform := head.ConfigString("goos") + "-" + head.ConfigString("goarch")
-	st, err := history.Open(h.Store)
+	st, err := history.OpenExisting(h.Store)
 	if err != nil {
 		return status(2, fmt.Errorf("gate: %w", err))
 	}

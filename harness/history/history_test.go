@@ -3,6 +3,7 @@ package history
 import (
 	"context"
 	"fmt"
+	"io/fs"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -130,6 +131,23 @@ func TestBadStore(t *testing.T) {
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), newer)
 	assert.Contains(t, err.Error(), fmt.Sprintf("schema version %d is newer", SchemaVersion+1))
+
+	// Reading a store that does not exist creates nothing.
+	missing := filepath.Join(dir, "sub", "missing.db")
+	_, err = OpenExisting(missing)
+	require.ErrorIs(t, err, fs.ErrNotExist)
+	assert.Contains(t, err.Error(), missing+": ")
+	assert.Contains(t, err.Error(), "aegisbench history import")
+	_, statErr = os.Stat(filepath.Dir(missing))
+	assert.True(t, os.IsNotExist(statErr), "no directory made")
+	s, err = OpenExisting(other + "x")
+	assert.Error(t, err)
+	s, err = Open(filepath.Join(dir, "made.db"))
+	require.NoError(t, err)
+	require.NoError(t, s.Close())
+	s, err = OpenExisting(filepath.Join(dir, "made.db"))
+	require.NoError(t, err)
+	require.NoError(t, s.Close())
 }
 
 func TestRebuild(t *testing.T) {

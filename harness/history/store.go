@@ -18,6 +18,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"io/fs"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -108,6 +109,16 @@ func Open(path string) (*Store, error) {
 		return nil, fmt.Errorf("history store %s: %w", path, err)
 	}
 	return s, nil
+}
+
+// OpenExisting opens the store at path for reading what it holds: a
+// store that does not exist is an error naming path (wrapping
+// fs.ErrNotExist), and nothing is created.
+func OpenExisting(path string) (*Store, error) {
+	if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
+		return nil, fmt.Errorf("history store %s: %w (import results first: aegisbench history import FILE)", path, err)
+	}
+	return Open(path)
 }
 
 // checkFile refuses an existing non-empty file that is not SQLite before

@@ -59,7 +59,7 @@ func Import(ctx context.Context, stdout, stderr io.Writer, store string, files [
 // List writes the runs f selects, one line each in commit order, to
 // stdout and their count to stderr.
 func List(stdout, stderr io.Writer, store string, f history.Filter) error {
-	s, err := history.Open(store)
+	s, err := history.OpenExisting(store)
 	if err != nil {
 		return err
 	}
@@ -168,7 +168,7 @@ func openMatching(store, expr string) (*history.Store, func(string) bool, error)
 		}
 		match = re.MatchString
 	}
-	s, err := history.Open(store)
+	s, err := history.OpenExisting(store)
 	return s, match, err
 }
 
