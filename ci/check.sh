@@ -48,5 +48,8 @@ export PATH="$PWD/tools/bin:$PATH"
 step "go test -tags rustffi"
 go test -tags rustffi -count=1 -timeout 20m ./...
 
+step "go test without the rustffi tag (the packages whose tests cover the stub: rust-ffi unavailable)"
+go test -count=1 -timeout 10m ./rust/ ./engines/ffiengine/ ./harness/cli/
+
 step "fuzz (every Go fuzz target, 2s each, on the corpus plus new inputs)"
 FUZZTIME=2s bash ci/fuzz.sh
