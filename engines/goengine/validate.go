@@ -124,12 +124,15 @@ type decoder struct {
 	slots   [numEngineFields]slot
 	scratch []byte // unescaped member names and string values
 	arena   stringArena
-	ids     map[string]int
+	ids     stringIndex // positions in out, which are document indices
 	out     []Finding
 	err     *engines.Error // first field or duplicate error
 	size    int            // the document's size when known (estimates)
-	// interned holds the shared strings when streaming (see shared).
-	interned map[string]string
+	// streaming stores each distinct shared string once (see shared):
+	// sharedStrs holds them, sharedIndex finds them.
+	streaming   bool
+	sharedStrs  []string
+	sharedIndex stringIndex
 }
 
 // decode reads the document. Each step (the array's start; an element and
@@ -155,7 +158,7 @@ func (d *decoder) decode() ([]Finding, error) {
 	if !empty {
 		estimate := max(d.size, len(s.data))/2048 + 16
 		d.out = make([]Finding, 0, estimate)
-		d.ids = make(map[string]int, estimate)
+		d.ids = newStringIndex(estimate, func(pos int) string { return d.out[pos].ID })
 		for i := 0; ; i++ {
 			mark, depth, saved, kept := s.pos, s.depth, d.err, len(d.out)
 			var more bool
@@ -169,7 +172,7 @@ func (d *decoder) decode() ([]Finding, error) {
 					return nil, s.jsonError()
 				}
 				if len(d.out) > kept { // element i was kept: forget it
-					delete(d.ids, d.out[kept].ID)
+					d.ids.removeLast(kept, d.out[kept].ID)
 					d.out = d.out[:kept]
 				}
 				s.depth, d.err, mark = depth, saved, 0
@@ -288,12 +291,13 @@ func (d *decoder) finish(i int) {
 			return
 		}
 	}
-	if j, dup := d.ids[f.ID]; dup {
+	j, hash, dup := d.ids.find(f.ID)
+	if dup {
 		d.err = engines.NewDuplicateIDError(i, fmt.Sprintf("finding %d: id %s repeats the id of finding %d", i, truncate(strconv.Quote(f.ID), 80), j))
 		return
 	}
-	d.ids[f.ID] = i
 	d.out = append(d.out, f)
+	d.ids.add(len(d.out)-1, hash)
 }
 
 // value returns a slot's string value unescaped (in scratch) or its raw
@@ -322,9 +326,9 @@ func (d *decoder) setField(f *Finding, k int, sl *slot) bool {
 			return false
 		}
 		if k == fieldEPSS {
-			f.EPSSE5 = int(v)
+			f.EPSSE5 = int32(v)
 		} else {
-			f.SeverityNormalized = int(v)
+			f.SeverityNormalized = int32(v)
 		}
 		return true
 	}
@@ -370,14 +374,20 @@ func (d *decoder) setField(f *Finding, k int, sl *slot) bool {
 // document larger than memory fits; in memory, where the document itself
 // is the larger cost, it is copied as ids are.
 func (d *decoder) shared(v []byte) string {
-	if d.interned == nil {
+	if !d.streaming {
 		return d.arena.string(v)
 	}
-	if s, ok := d.interned[string(v)]; ok {
-		return s
+	if d.sharedIndex.slots == nil {
+		d.sharedIndex = newStringIndex(1<<10, func(pos int) string { return d.sharedStrs[pos] })
+	}
+	// find keeps no reference to its argument: a view of v is enough.
+	pos, hash, ok := d.sharedIndex.find(unsafe.String(unsafe.SliceData(v), len(v)))
+	if ok {
+		return d.sharedStrs[pos]
 	}
 	s := d.arena.string(v)
-	d.interned[s] = s
+	d.sharedStrs = append(d.sharedStrs, s)
+	d.sharedIndex.add(len(d.sharedStrs)-1, hash)
 	return s
 }
 
