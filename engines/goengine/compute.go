@@ -63,20 +63,7 @@ func ComputeStats(findings []Finding, opt engines.Options) (*Result, Stats, erro
 	if len(findings) == 0 {
 		return res, Stats{}, nil
 	}
-	order := make([]int32, len(findings))
-	for i := range order {
-		order[i] = int32(i)
-	}
-	slices.SortFunc(order, func(a, b int32) int {
-		fa, fb := &findings[a], &findings[b]
-		if c := strings.Compare(fa.AccountID, fb.AccountID); c != 0 {
-			return c
-		}
-		if c := strings.Compare(fa.ID, fb.ID); c != 0 {
-			return c
-		}
-		return cmp.Compare(a, b)
-	})
+	order := byAccountThenID(findings)
 	w := newWorkspace(opt)
 	for lo := 0; lo < len(order); {
 		acct := findings[order[lo]].AccountID
@@ -89,6 +76,64 @@ func ComputeStats(findings []Finding, opt engines.Options) (*Result, Stats, erro
 		lo = hi
 	}
 	return res, w.stats, nil
+}
+
+// byAccountThenID returns the finding indices ordered by (account, id,
+// index): a stable counting sort by account (there are few), then a
+// comparison sort of each account's indices by id, so that the costly
+// comparisons look at ids only.
+func byAccountThenID(findings []Finding) []int32 {
+	rank := map[string]int32{}
+	var names []string
+	for i := range findings {
+		if _, ok := rank[findings[i].AccountID]; !ok {
+			rank[findings[i].AccountID] = 0
+			names = append(names, findings[i].AccountID)
+		}
+	}
+	slices.Sort(names)
+	start := make([]int, len(names)+1)
+	for r, name := range names {
+		rank[name] = int32(r)
+	}
+	of := make([]int32, len(findings))
+	for i := range findings {
+		of[i] = rank[findings[i].AccountID]
+		start[of[i]+1]++
+	}
+	for r := range names {
+		start[r+1] += start[r]
+	}
+	order := make([]int32, len(findings))
+	next := slices.Clone(start)
+	for i, r := range of {
+		order[next[r]] = int32(i)
+		next[r]++
+	}
+	// The ids are sorted beside their indices, so that a comparison
+	// reads the two ids without first reading their findings.
+	type key struct {
+		id string
+		i  int32
+	}
+	var keys []key
+	for r := range names {
+		part := order[start[r]:start[r+1]]
+		keys = resize(keys, len(part))
+		for j, i := range part {
+			keys[j] = key{findings[i].ID, i}
+		}
+		slices.SortFunc(keys, func(a, b key) int {
+			if c := strings.Compare(a.id, b.id); c != 0 {
+				return c
+			}
+			return cmp.Compare(a.i, b.i)
+		})
+		for j := range keys {
+			part[j] = keys[j].i
+		}
+	}
+	return order
 }
 
 // numStages is the number of ATT&CK tactics (stages 1..14).
@@ -128,9 +173,8 @@ type workspace struct {
 
 	// Per local node.
 	stage  []Tactic
-	mult   []uint64  // integer likelihood factor
-	prob   []float64 // float likelihood factor
-	impact []uint64  // 0 when not a target
+	epss   []int32 // epss_e5: the likelihood factors (stepMultiplier, stepProbability)
+	impact []uint8 // 0 when not a target (impacts are 50..200)
 	reach  []bool    // may end a VPC_REACH edge
 
 	keys  map[string]int32
@@ -348,7 +392,7 @@ func (w *workspace) countEdges(k int) int {
 func (w *workspace) account(findings []Finding, members []int32) Account {
 	w.findings = findings
 	acc := Account{ID: findings[members[0]].AccountID, Findings: len(members)}
-	w.node = w.node[:0]
+	w.node = resize(w.node, len(members))[:0]
 	for _, i := range members {
 		f := &findings[i]
 		if !f.Active() {
@@ -369,19 +413,17 @@ func (w *workspace) account(findings []Finding, members []int32) Account {
 		return acc
 	}
 	w.stage = resize(w.stage, k)
-	w.mult = resize(w.mult, k)
-	w.prob = resize(w.prob, k)
+	w.epss = resize(w.epss, k)
 	w.impact = resize(w.impact, k)
 	w.reach = resize(w.reach, k)
 	for i, fi := range w.node {
 		f := &findings[fi]
 		w.stage[i] = f.Tactic
-		w.mult[i] = stepMultiplier(f.EPSSE5)
-		w.prob[i] = stepProbability(f.EPSSE5)
+		w.epss[i] = f.EPSSE5
 		w.reach[i] = reachable(f)
 		w.impact[i] = 0
 		if isTarget(f) {
-			w.impact[i] = impact(f)
+			w.impact[i] = uint8(impact(f))
 		}
 	}
 	for kind := range numKinds {

@@ -5,11 +5,11 @@ import "hash/maphash"
 // stringIndex finds a string by its value among strings held elsewhere,
 // by position: the findings' ids while a document is decoded (the
 // duplicate_id check) and the distinct shared values of a streamed one.
-// It is an open-addressing hash table (linear probing, at most half full)
-// of 8-byte slots, each holding the high 32 bits of a string's hash and
+// It is an open-addressing hash table (linear probing, at most three
+// quarters full) of 8-byte slots, each holding the high 32 bits of a string's hash and
 // its position + 1; the strings stay where they are. A Go map[string]int
 // holds a second string header and a value per key (about 40 bytes with
-// its control bytes and slack, against 16 here at most) and grows into
+// its control bytes and slack, against 11 to 21 here) and grows into
 // garbage: at 10 million findings that is hundreds of megabytes.
 type stringIndex struct {
 	seed  maphash.Seed
@@ -23,7 +23,7 @@ type stringIndex struct {
 // returns by position.
 func newStringIndex(hint int, at func(pos int) string) stringIndex {
 	size := 16
-	for size < 2*hint {
+	for 3*size < 4*hint {
 		size *= 2
 	}
 	return stringIndex{seed: maphash.MakeSeed(), slots: make([]uint64, size), at: at}
@@ -49,7 +49,7 @@ func (x *stringIndex) find(key string) (pos int, hash uint64, ok bool) {
 // find it. Positions are below 2^32 - 1 (a document with that many
 // findings does not fit in memory).
 func (x *stringIndex) add(pos int, hash uint64) {
-	if 2*(x.n+1) > len(x.slots) {
+	if 4*(x.n+1) > 3*len(x.slots) {
 		x.grow()
 	}
 	x.slots[x.free(hash)] = hash>>32<<32 | uint64(uint32(pos+1))

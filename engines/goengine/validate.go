@@ -129,10 +129,14 @@ type decoder struct {
 	err     *engines.Error // first field or duplicate error
 	size    int            // the document's size when known (estimates)
 	// streaming stores each distinct shared string once (see shared):
-	// sharedStrs holds them, sharedIndex finds them.
+	// sharedStrs holds them in chunks of sharedChunk (grown without
+	// copying), sharedIndex finds them.
+	// sharedLast is the last value of each field: neighbouring findings
+	// often share it, and comparing is cheaper than looking it up.
 	streaming   bool
-	sharedStrs  []string
+	sharedStrs  [][]string
 	sharedIndex stringIndex
+	sharedLast  [numEngineFields]string
 }
 
 // decode reads the document. Each step (the array's start; an element and
@@ -345,14 +349,14 @@ func (d *decoder) setField(f *Finding, k int, sl *slot) bool {
 		case fieldID:
 			f.ID = d.arena.string(v)
 		case fieldAccount:
-			f.AccountID = d.shared(v)
+			f.AccountID = d.shared(k, v)
 		default:
-			f.ResourceID = d.shared(v)
+			f.ResourceID = d.shared(k, v)
 		}
 	case fieldVPC:
-		f.VPCID = d.shared(v)
+		f.VPCID = d.shared(k, v)
 	case fieldRole:
-		f.IAMRoleARN = d.shared(v)
+		f.IAMRoleARN = d.shared(k, v)
 	case fieldStatus:
 		f.WorkflowStatus = ParseWorkflowStatus(v)
 		return f.WorkflowStatus != 0
@@ -372,24 +376,42 @@ func (d *decoder) setField(f *Finding, k int, sl *slot) bool {
 // shared returns a string value that many findings repeat (account,
 // resource, VPC, role). Streaming, each distinct value is stored once, so a
 // document larger than memory fits; in memory, where the document itself
-// is the larger cost, it is copied as ids are.
-func (d *decoder) shared(v []byte) string {
+// is the larger cost, it is copied as ids are. k is the field.
+func (d *decoder) shared(k int, v []byte) string {
 	if !d.streaming {
 		return d.arena.string(v)
 	}
+	if last := d.sharedLast[k]; last == string(v) {
+		return last
+	}
+	s := d.intern(v)
+	d.sharedLast[k] = s
+	return s
+}
+
+// intern returns the stored copy of v, storing it first when new.
+func (d *decoder) intern(v []byte) string {
 	if d.sharedIndex.slots == nil {
-		d.sharedIndex = newStringIndex(1<<10, func(pos int) string { return d.sharedStrs[pos] })
+		d.sharedIndex = newStringIndex(1<<10, func(pos int) string { return d.sharedStrs[pos/sharedChunk][pos%sharedChunk] })
 	}
 	// find keeps no reference to its argument: a view of v is enough.
 	pos, hash, ok := d.sharedIndex.find(unsafe.String(unsafe.SliceData(v), len(v)))
 	if ok {
-		return d.sharedStrs[pos]
+		return d.sharedStrs[pos/sharedChunk][pos%sharedChunk]
+	}
+	last := len(d.sharedStrs) - 1
+	if last < 0 || len(d.sharedStrs[last]) == sharedChunk {
+		d.sharedStrs = append(d.sharedStrs, make([]string, 0, sharedChunk))
+		last++
 	}
 	s := d.arena.string(v)
-	d.sharedStrs = append(d.sharedStrs, s)
-	d.sharedIndex.add(len(d.sharedStrs)-1, hash)
+	d.sharedStrs[last] = append(d.sharedStrs[last], s)
+	d.sharedIndex.add(last*sharedChunk+len(d.sharedStrs[last])-1, hash)
 	return s
 }
+
+// sharedChunk is the number of strings in a chunk of decoder.sharedStrs.
+const sharedChunk = 1 << 14
 
 // truncate shortens s for messages.
 func truncate(s string, n int) string {
