@@ -175,7 +175,7 @@ type workspace struct {
 	stage  []Tactic
 	epss   []int32 // epss_e5: the likelihood factors (stepMultiplier, stepProbability)
 	impact []uint8 // 0 when not a target (impacts are 50..200)
-	reach  []bool    // may end a VPC_REACH edge
+	reach  []bool  // may end a VPC_REACH edge
 
 	keys  map[string]int32
 	kinds [numKinds]index
