@@ -2,6 +2,7 @@ package goengine
 
 import (
 	"cmp"
+	"math/bits"
 	"slices"
 	"strings"
 
@@ -161,6 +162,7 @@ type index struct {
 	// valid when stamp[g] is the current epoch (else none drained).
 	stamp   []uint32
 	drained []Tactic
+	groups  int32
 }
 
 // workspace holds the buffers reused across accounts and entries.
@@ -181,8 +183,9 @@ type workspace struct {
 	kinds [numKinds]index
 
 	// Edge counting scratch.
-	combo   map[[numKinds]int32]int32
+	pairs   pairGrouper
 	comboOf []int32
+	pairOf  []int32 // the resource-and-role groups
 	hist    []int32
 
 	// BFS state, valid where seen == epoch.
@@ -240,7 +243,7 @@ func compareCandidates(a, b candidate) int {
 }
 
 func newWorkspace(opt engines.Options) *workspace {
-	return &workspace{maxDepth: opt.MaxDepth, topK: opt.TopK, keys: map[string]int32{}, combo: map[[numKinds]int32]int32{}}
+	return &workspace{maxDepth: opt.MaxDepth, topK: opt.TopK, keys: map[string]int32{}}
 }
 
 // extend returns s with length n >= len(s), keeping its contents.
@@ -312,6 +315,7 @@ func (w *workspace) build(kind int, k int) {
 	// Now seg[x] is the start of segment x-1... shift to starts-at-x form.
 	copy(ix.seg, ix.seg[1:])
 	ix.seg[nseg] = int32(members)
+	ix.groups = groups
 	ix.stamp = resize(ix.stamp, int(groups))
 	clear(ix.stamp)
 	ix.drained = resize(ix.drained, int(groups))
@@ -323,33 +327,28 @@ func (w *workspace) build(kind int, k int) {
 // intersection is a group of the nodes sharing several keys.
 func (w *workspace) countEdges(k int) int {
 	edges := 0
+	res, role, vpc := w.kinds[byResource].of[:k], w.kinds[byRole].of[:k], w.kinds[byVPC].of[:k]
 	w.comboOf = resize(w.comboOf, k)
+	w.pairOf = resize(w.pairOf, k)
 	for mask := 1; mask < 1<<numKinds; mask++ {
-		// Group the nodes by the keys in mask; -1 when one of them is empty.
-		clear(w.combo)
+		// Group the nodes by the keys in mask; -1 when one of them is
+		// empty. One key's groups are its index's; several keys' are
+		// numbered pairs (resource and role first, then with the VPC).
+		comboOf := w.comboOf
 		var groups int32
-		for i := range k {
-			var key [numKinds]int32
-			w.comboOf[i] = -1
-			ok := true
-			for kind := range numKinds {
-				key[kind] = -1
-				if mask&(1<<kind) != 0 {
-					if key[kind] = w.kinds[kind].of[i]; key[kind] < 0 {
-						ok = false
-					}
-				}
-			}
-			if !ok {
-				continue
-			}
-			g, seen := w.combo[key]
-			if !seen {
-				g = groups
-				w.combo[key] = g
-				groups++
-			}
-			w.comboOf[i] = g
+		switch mask {
+		case 1 << byResource, 1 << byRole, 1 << byVPC:
+			ix := &w.kinds[bits.TrailingZeros(uint(mask))]
+			comboOf, groups = ix.of[:k], ix.groups
+		case 1<<byResource | 1<<byRole:
+			groups = w.pairs.group(res, role, w.pairOf)
+			comboOf = w.pairOf
+		case 1<<byResource | 1<<byVPC:
+			groups = w.pairs.group(res, vpc, comboOf)
+		case 1<<byRole | 1<<byVPC:
+			groups = w.pairs.group(role, vpc, comboOf)
+		default:
+			groups = w.pairs.group(w.pairOf, vpc, comboOf)
 		}
 		// Stage histogram of the members, then suffix sums: hist[g*16+t]
 		// counts members of g with stage >= t.
@@ -357,10 +356,10 @@ func (w *workspace) countEdges(k int) int {
 		w.hist = resize(w.hist, int(groups)*width)
 		clear(w.hist)
 		needReach := mask&(1<<byVPC) != 0
-		member := func(i int) bool { return w.comboOf[i] >= 0 && (!needReach || w.reach[i]) }
+		member := func(i int) bool { return comboOf[i] >= 0 && (!needReach || w.reach[i]) }
 		for i := range k {
 			if member(i) {
-				w.hist[int(w.comboOf[i])*width+int(w.stage[i])]++
+				w.hist[int(comboOf[i])*width+int(w.stage[i])]++
 			}
 		}
 		for g := range int(groups) {
@@ -371,7 +370,7 @@ func (w *workspace) countEdges(k int) int {
 		}
 		count := 0
 		for i := range k {
-			if g := w.comboOf[i]; g >= 0 {
+			if g := comboOf[i]; g >= 0 {
 				count += int(w.hist[int(g)*width+int(w.stage[i])])
 				if member(i) {
 					count-- // a -> a is not an edge
