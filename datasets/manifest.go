@@ -34,6 +34,10 @@ type Entry struct {
 	Generator int    `json:"generator_version,omitempty"`
 	Bytes     int64  `json:"bytes"`
 	SHA256    string `json:"sha256"`
+	// OnDemand marks a dataset too large to make by default (10 million
+	// findings, 21 GB): `datasets ensure` and `verify` take it only by
+	// name, and the make target that needs it (bench-10m) generates it.
+	OnDemand bool `json:"on_demand,omitempty"`
 }
 
 // Version returns the entry's generator version (1 when Generator is 0).
@@ -97,6 +101,15 @@ func StandardLadder(version int) []Entry {
 		}
 	}
 	return out
+}
+
+// OnDemandLadder returns the datasets of a generator version made only on
+// demand (Entry.OnDemand): the realistic shape at 10,000,000 findings,
+// seed 1, for `make bench-10m`.
+func OnDemandLadder(version int) []Entry {
+	e := NewEntry(generators.DefaultShape, 10_000_000, StandardSeed, version)
+	e.OnDemand = true
+	return []Entry{e}
 }
 
 // LoadManifest reads and checks a manifest file.
@@ -166,16 +179,24 @@ func (m *Manifest) Lookup(shape string, n int, seed uint64) (Entry, bool) {
 	return Entry{}, false
 }
 
-// KeepOtherVersions appends the entries of old (may be nil) whose
-// generator version m does not select, so that regenerating one version's
-// ladder keeps the digests of the others.
-func (m *Manifest) KeepOtherVersions(old *Manifest) {
+// KeepOthers appends the entries of old (may be nil) that m does not
+// hold: the on-demand datasets of m's generator version (after its ladder,
+// as they are not regenerated with it), then the entries of every other
+// version, so that regenerating one version's ladder keeps the other
+// digests.
+func (m *Manifest) KeepOthers(old *Manifest) {
 	if old == nil {
 		return
 	}
-	for _, e := range old.Datasets {
-		if e.Version() != m.Version() {
-			m.Datasets = append(m.Datasets, e)
+	for _, other := range []bool{false, true} {
+		for _, e := range old.Datasets {
+			keep := e.OnDemand && e.Version() == m.Version()
+			if other {
+				keep = e.Version() != m.Version()
+			}
+			if _, held := m.ByName(e.Name); keep && !held {
+				m.Datasets = append(m.Datasets, e)
+			}
 		}
 	}
 }

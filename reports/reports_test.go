@@ -301,6 +301,41 @@ func TestComparePlatforms(t *testing.T) {
 		assert.True(t, d.Comparable(), d.Figure)
 		assert.InDelta(t, d.A, d.B, 1e-12, d.Figure)
 	}
+	// Output digests: equal on both sides, per engine and size.
+	require.Len(t, self.Outputs, 6, "3 engines at 200 and at 2000")
+	for _, r := range self.Outputs {
+		assert.True(t, r.Equal(), "%+v", r)
+		assert.Empty(t, r.Reasons)
+	}
+	assert.Equal(t, "sha256:cccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccc", self.Outputs[5].A, "rust-cli's own answer at 2000")
+
+	// One engine writing another document on the other platform is
+	// reported DIFFERENT, by engine and size.
+	other := strings.Replace(string(data), "engines=go,rust-ffi,rust-cli", "engines=go,rust-ffi; sha256:dddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddd engines=rust-cli", 1)
+	lc, err := results.Read(strings.NewReader(other+calib(1000000)), "c.txt")
+	require.NoError(t, err)
+	diff := ComparePlatforms(Side{Label: "a", Set: la}, Side{Label: "c", Set: lc})
+	var differ []string
+	for _, r := range diff.Outputs {
+		if !r.Equal() {
+			differ = append(differ, fmt.Sprintf("%s n=%d", r.Engine, r.N))
+		}
+	}
+	assert.Equal(t, []string{"rust-cli n=200"}, differ)
+	buf.Reset()
+	require.NoError(t, WriteComparison(&buf, diff))
+	assert.Contains(t, buf.String(), "| 200 | rust-cli | `aaaaaaaaaaaa` | `dddddddddddd` | **DIFFERENT** |")
+
+	// Digests taken with other options are not compared.
+	ld, err := results.Read(strings.NewReader(strings.Replace(string(data), "output-realistic-200-s1/d=4/", "output-realistic-200-s1/d=6/", 1)+calib(1000000)), "d.txt")
+	require.NoError(t, err)
+	for _, r := range ComparePlatforms(Side{Label: "a", Set: la}, Side{Label: "d", Set: ld}).Outputs {
+		if r.N == 200 {
+			assert.Contains(t, strings.Join(r.Reasons, "; "), "different options (a: max-depth 4, top-k 20; d: max-depth 6, top-k 20)")
+		} else {
+			assert.Empty(t, r.Reasons)
+		}
+	}
 }
 
 // TestProcessBreakdown checks a whole process's row in "where the time

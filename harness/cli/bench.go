@@ -192,6 +192,13 @@ func (f benchFlags) run(env Env) error {
 		fmt.Fprintln(env.Stderr, "bench:", ciNote)
 	}
 	header := resultsHeader(platform, cfg, plan, engineInfo, resume, ciNote, res, skipped)
+	if runErr == nil { // what the engines answered on each dataset
+		outs, err := bench.OutputConfigs(ctx, cfg)
+		if err != nil {
+			return interrupted(fmt.Errorf("bench: %w", err))
+		}
+		header = append(header, outs...)
+	}
 	if err := f.writeResults(env, header, res, start); err != nil {
 		return err
 	}

@@ -134,8 +134,8 @@ func selectEntries(m *datasets.Manifest, f datasetsFlags) ([]datasets.Entry, err
 		if len(names) > 0 && !dsContains(names, e.Name) {
 			continue
 		}
-		if len(names) == 0 && e.Version() != m.Version() {
-			continue // another generator version's: only by name
+		if len(names) == 0 && (e.Version() != m.Version() || e.OnDemand) {
+			continue // another generator version's, or on demand: only by name
 		}
 		if f.maxFindings > 0 && e.Findings > f.maxFindings {
 			continue
@@ -213,7 +213,7 @@ func datasetsUpdateManifest(env Env, f datasetsFlags) error {
 	if err != nil {
 		return err
 	}
-	m.KeepOtherVersions(old)
+	m.KeepOthers(old)
 	if err := m.Save(f.manifest); err != nil {
 		return err
 	}
