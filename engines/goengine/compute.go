@@ -2,6 +2,7 @@ package goengine
 
 import (
 	"cmp"
+	"math/bits"
 	"slices"
 	"strings"
 
@@ -63,20 +64,7 @@ func ComputeStats(findings []Finding, opt engines.Options) (*Result, Stats, erro
 	if len(findings) == 0 {
 		return res, Stats{}, nil
 	}
-	order := make([]int32, len(findings))
-	for i := range order {
-		order[i] = int32(i)
-	}
-	slices.SortFunc(order, func(a, b int32) int {
-		fa, fb := &findings[a], &findings[b]
-		if c := strings.Compare(fa.AccountID, fb.AccountID); c != 0 {
-			return c
-		}
-		if c := strings.Compare(fa.ID, fb.ID); c != 0 {
-			return c
-		}
-		return cmp.Compare(a, b)
-	})
+	order := byAccountThenID(findings)
 	w := newWorkspace(opt)
 	for lo := 0; lo < len(order); {
 		acct := findings[order[lo]].AccountID
@@ -89,6 +77,64 @@ func ComputeStats(findings []Finding, opt engines.Options) (*Result, Stats, erro
 		lo = hi
 	}
 	return res, w.stats, nil
+}
+
+// byAccountThenID returns the finding indices ordered by (account, id,
+// index): a stable counting sort by account (there are few), then a
+// comparison sort of each account's indices by id, so that the costly
+// comparisons look at ids only.
+func byAccountThenID(findings []Finding) []int32 {
+	rank := map[string]int32{}
+	var names []string
+	for i := range findings {
+		if _, ok := rank[findings[i].AccountID]; !ok {
+			rank[findings[i].AccountID] = 0
+			names = append(names, findings[i].AccountID)
+		}
+	}
+	slices.Sort(names)
+	start := make([]int, len(names)+1)
+	for r, name := range names {
+		rank[name] = int32(r)
+	}
+	of := make([]int32, len(findings))
+	for i := range findings {
+		of[i] = rank[findings[i].AccountID]
+		start[of[i]+1]++
+	}
+	for r := range names {
+		start[r+1] += start[r]
+	}
+	order := make([]int32, len(findings))
+	next := slices.Clone(start)
+	for i, r := range of {
+		order[next[r]] = int32(i)
+		next[r]++
+	}
+	// The ids are sorted beside their indices, so that a comparison
+	// reads the two ids without first reading their findings.
+	type key struct {
+		id string
+		i  int32
+	}
+	var keys []key
+	for r := range names {
+		part := order[start[r]:start[r+1]]
+		keys = resize(keys, len(part))
+		for j, i := range part {
+			keys[j] = key{findings[i].ID, i}
+		}
+		slices.SortFunc(keys, func(a, b key) int {
+			if c := strings.Compare(a.id, b.id); c != 0 {
+				return c
+			}
+			return cmp.Compare(a.i, b.i)
+		})
+		for j := range keys {
+			part[j] = keys[j].i
+		}
+	}
+	return order
 }
 
 // numStages is the number of ATT&CK tactics (stages 1..14).
@@ -116,6 +162,7 @@ type index struct {
 	// valid when stamp[g] is the current epoch (else none drained).
 	stamp   []uint32
 	drained []Tactic
+	groups  int32
 }
 
 // workspace holds the buffers reused across accounts and entries.
@@ -128,17 +175,17 @@ type workspace struct {
 
 	// Per local node.
 	stage  []Tactic
-	mult   []uint64  // integer likelihood factor
-	prob   []float64 // float likelihood factor
-	impact []uint64  // 0 when not a target
-	reach  []bool    // may end a VPC_REACH edge
+	epss   []int32 // epss_e5: the likelihood factors (stepMultiplier, stepProbability)
+	impact []uint8 // 0 when not a target (impacts are 50..200)
+	reach  []bool  // may end a VPC_REACH edge
 
 	keys  map[string]int32
 	kinds [numKinds]index
 
 	// Edge counting scratch.
-	combo   map[[numKinds]int32]int32
+	pairs   pairGrouper
 	comboOf []int32
+	pairOf  []int32 // the resource-and-role groups
 	hist    []int32
 
 	// BFS state, valid where seen == epoch.
@@ -196,7 +243,7 @@ func compareCandidates(a, b candidate) int {
 }
 
 func newWorkspace(opt engines.Options) *workspace {
-	return &workspace{maxDepth: opt.MaxDepth, topK: opt.TopK, keys: map[string]int32{}, combo: map[[numKinds]int32]int32{}}
+	return &workspace{maxDepth: opt.MaxDepth, topK: opt.TopK, keys: map[string]int32{}}
 }
 
 // extend returns s with length n >= len(s), keeping its contents.
@@ -268,6 +315,7 @@ func (w *workspace) build(kind int, k int) {
 	// Now seg[x] is the start of segment x-1... shift to starts-at-x form.
 	copy(ix.seg, ix.seg[1:])
 	ix.seg[nseg] = int32(members)
+	ix.groups = groups
 	ix.stamp = resize(ix.stamp, int(groups))
 	clear(ix.stamp)
 	ix.drained = resize(ix.drained, int(groups))
@@ -279,33 +327,28 @@ func (w *workspace) build(kind int, k int) {
 // intersection is a group of the nodes sharing several keys.
 func (w *workspace) countEdges(k int) int {
 	edges := 0
+	res, role, vpc := w.kinds[byResource].of[:k], w.kinds[byRole].of[:k], w.kinds[byVPC].of[:k]
 	w.comboOf = resize(w.comboOf, k)
+	w.pairOf = resize(w.pairOf, k)
 	for mask := 1; mask < 1<<numKinds; mask++ {
-		// Group the nodes by the keys in mask; -1 when one of them is empty.
-		clear(w.combo)
+		// Group the nodes by the keys in mask; -1 when one of them is
+		// empty. One key's groups are its index's; several keys' are
+		// numbered pairs (resource and role first, then with the VPC).
+		comboOf := w.comboOf
 		var groups int32
-		for i := range k {
-			var key [numKinds]int32
-			w.comboOf[i] = -1
-			ok := true
-			for kind := range numKinds {
-				key[kind] = -1
-				if mask&(1<<kind) != 0 {
-					if key[kind] = w.kinds[kind].of[i]; key[kind] < 0 {
-						ok = false
-					}
-				}
-			}
-			if !ok {
-				continue
-			}
-			g, seen := w.combo[key]
-			if !seen {
-				g = groups
-				w.combo[key] = g
-				groups++
-			}
-			w.comboOf[i] = g
+		switch mask {
+		case 1 << byResource, 1 << byRole, 1 << byVPC:
+			ix := &w.kinds[bits.TrailingZeros(uint(mask))]
+			comboOf, groups = ix.of[:k], ix.groups
+		case 1<<byResource | 1<<byRole:
+			groups = w.pairs.group(res, role, w.pairOf)
+			comboOf = w.pairOf
+		case 1<<byResource | 1<<byVPC:
+			groups = w.pairs.group(res, vpc, comboOf)
+		case 1<<byRole | 1<<byVPC:
+			groups = w.pairs.group(role, vpc, comboOf)
+		default:
+			groups = w.pairs.group(w.pairOf, vpc, comboOf)
 		}
 		// Stage histogram of the members, then suffix sums: hist[g*16+t]
 		// counts members of g with stage >= t.
@@ -313,10 +356,10 @@ func (w *workspace) countEdges(k int) int {
 		w.hist = resize(w.hist, int(groups)*width)
 		clear(w.hist)
 		needReach := mask&(1<<byVPC) != 0
-		member := func(i int) bool { return w.comboOf[i] >= 0 && (!needReach || w.reach[i]) }
+		member := func(i int) bool { return comboOf[i] >= 0 && (!needReach || w.reach[i]) }
 		for i := range k {
 			if member(i) {
-				w.hist[int(w.comboOf[i])*width+int(w.stage[i])]++
+				w.hist[int(comboOf[i])*width+int(w.stage[i])]++
 			}
 		}
 		for g := range int(groups) {
@@ -327,7 +370,7 @@ func (w *workspace) countEdges(k int) int {
 		}
 		count := 0
 		for i := range k {
-			if g := w.comboOf[i]; g >= 0 {
+			if g := comboOf[i]; g >= 0 {
 				count += int(w.hist[int(g)*width+int(w.stage[i])])
 				if member(i) {
 					count-- // a -> a is not an edge
@@ -348,7 +391,7 @@ func (w *workspace) countEdges(k int) int {
 func (w *workspace) account(findings []Finding, members []int32) Account {
 	w.findings = findings
 	acc := Account{ID: findings[members[0]].AccountID, Findings: len(members)}
-	w.node = w.node[:0]
+	w.node = resize(w.node, len(members))[:0]
 	for _, i := range members {
 		f := &findings[i]
 		if !f.Active() {
@@ -369,19 +412,17 @@ func (w *workspace) account(findings []Finding, members []int32) Account {
 		return acc
 	}
 	w.stage = resize(w.stage, k)
-	w.mult = resize(w.mult, k)
-	w.prob = resize(w.prob, k)
+	w.epss = resize(w.epss, k)
 	w.impact = resize(w.impact, k)
 	w.reach = resize(w.reach, k)
 	for i, fi := range w.node {
 		f := &findings[fi]
 		w.stage[i] = f.Tactic
-		w.mult[i] = stepMultiplier(f.EPSSE5)
-		w.prob[i] = stepProbability(f.EPSSE5)
+		w.epss[i] = f.EPSSE5
 		w.reach[i] = reachable(f)
 		w.impact[i] = 0
 		if isTarget(f) {
-			w.impact[i] = impact(f)
+			w.impact[i] = uint8(impact(f))
 		}
 	}
 	for kind := range numKinds {

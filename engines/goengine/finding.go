@@ -2,18 +2,20 @@ package goengine
 
 // Finding holds the 11 engine fields of a finding (spec section 1). The
 // enumerations are stored as small codes; their zero values are invalid and
-// never produced by Decode.
+// never produced by Decode. The fields are ordered for size (96 bytes on
+// 64-bit machines, no padding between them): a streamed file of millions
+// of findings is held as these.
 type Finding struct {
 	ID                 string
 	AccountID          string
-	SeverityNormalized int
-	WorkflowStatus     WorkflowStatus
 	ResourceID         string
 	VPCID              string
-	NetworkExposure    Exposure
 	IAMRoleARN         string
+	SeverityNormalized int32
+	EPSSE5             int32
+	WorkflowStatus     WorkflowStatus
+	NetworkExposure    Exposure
 	DataClassification Classification
-	EPSSE5             int
 	Tactic             Tactic
 }
 

@@ -38,14 +38,14 @@ func randomFindings(rng *rand.Rand, n int, dense bool) []Finding {
 		fs[i] = Finding{
 			ID:                 fmt.Sprintf("%s%03d", pick("f", "F", "f-", "é"), perm[i]),
 			AccountID:          pick(accounts...),
-			SeverityNormalized: rng.IntN(101),
+			SeverityNormalized: rng.Int32N(101),
 			WorkflowStatus:     WorkflowStatus(1 + rng.IntN(4)),
 			ResourceID:         fmt.Sprintf("r%d", rng.IntN(resources)),
 			VPCID:              pick(vpcs...),
 			NetworkExposure:    exposure,
 			IAMRoleARN:         pick("", "", "role-a", "role-b"),
 			DataClassification: Classification(1 + rng.IntN(4)),
-			EPSSE5:             epss,
+			EPSSE5:             int32(epss),
 			Tactic:             Tactic(1 + rng.IntN(14)),
 		}
 		if rng.IntN(4) == 0 { // few stages: many equal-stage cycles

@@ -66,11 +66,11 @@ const (
 
 // stepMultiplier is the integer likelihood factor of a finding:
 // L = L * stepMultiplier / 1000000.
-func stepMultiplier(epss int) uint64 { return uint64(likelihoodBase + 5*epss) }
+func stepMultiplier(epss int32) uint64 { return likelihoodBase + 5*uint64(epss) }
 
 // stepProbability is the float likelihood factor of a finding, written
 // exactly as the spec's quotient.
-func stepProbability(epss int) float64 { return float64(100000+epss) / 200000.0 }
+func stepProbability(epss int32) float64 { return float64(100000+epss) / 200000.0 }
 
 // impact is a target's impact: severity plus 100 for RESTRICTED, else 50.
 func impact(f *Finding) uint64 {

@@ -57,8 +57,8 @@ func (w *workspace) bfs(e int32) int {
 	seen, dist, parent, inReason, level, like := w.seen, w.dist, w.parent, w.inReason, w.level, w.like
 	maxDepth := uint8(w.maxDepth)
 	seen[e], dist[e], parent[e] = epoch, 0, -1
-	level[e] = likelihoodScale * w.mult[e] / likelihoodScale
-	like[e] = 1.0 * w.prob[e]
+	level[e] = likelihoodScale * stepMultiplier(w.epss[e]) / likelihoodScale
+	like[e] = 1.0 * stepProbability(w.epss[e])
 	q := w.queue[:1]
 	q[0] = e
 	candidates := 0
@@ -101,12 +101,12 @@ func (w *workspace) bfs(e int32) int {
 		lu, ru := level[u], like[u]
 		for _, v := range found {
 			dist[v], parent[v], inReason[v] = du+1, u, w.reason(u, v)
-			level[v] = lu * w.mult[v] / likelihoodScale
-			like[v] = ru * w.prob[v]
+			level[v] = lu * stepMultiplier(w.epss[v]) / likelihoodScale
+			like[v] = ru * stepProbability(w.epss[v])
 			q = append(q, v)
 			if w.impact[v] != 0 {
 				candidates++
-				w.offer(candidate{score: w.impact[v] * level[v], like: like[v], entry: e, target: v, hops: int32(du) + 1})
+				w.offer(candidate{score: uint64(w.impact[v]) * level[v], like: like[v], entry: e, target: v, hops: int32(du) + 1})
 			}
 		}
 	}

@@ -33,7 +33,7 @@ func DecodeReader(r io.Reader) ([]Finding, error) {
 // ones, so that windows end everywhere).
 func decodeReader(r io.Reader, chunk int) ([]Finding, error) {
 	chunk = max(chunk, 2)
-	d := decoder{s: scanner{r: r, chunk: chunk, data: make([]byte, 0, chunk)}, size: sizeHint(r), interned: map[string]string{}}
+	d := decoder{s: scanner{r: r, chunk: chunk, data: make([]byte, 0, chunk)}, size: sizeHint(r), streaming: true}
 	if err := d.s.fill(0); err != nil {
 		return nil, err
 	}

@@ -124,12 +124,19 @@ type decoder struct {
 	slots   [numEngineFields]slot
 	scratch []byte // unescaped member names and string values
 	arena   stringArena
-	ids     map[string]int
+	ids     stringIndex // positions in out, which are document indices
 	out     []Finding
 	err     *engines.Error // first field or duplicate error
 	size    int            // the document's size when known (estimates)
-	// interned holds the shared strings when streaming (see shared).
-	interned map[string]string
+	// streaming stores each distinct shared string once (see shared):
+	// sharedStrs holds them in chunks of sharedChunk (grown without
+	// copying), sharedIndex finds them.
+	// sharedLast is the last value of each field: neighbouring findings
+	// often share it, and comparing is cheaper than looking it up.
+	streaming   bool
+	sharedStrs  [][]string
+	sharedIndex stringIndex
+	sharedLast  [numEngineFields]string
 }
 
 // decode reads the document. Each step (the array's start; an element and
@@ -155,7 +162,7 @@ func (d *decoder) decode() ([]Finding, error) {
 	if !empty {
 		estimate := max(d.size, len(s.data))/2048 + 16
 		d.out = make([]Finding, 0, estimate)
-		d.ids = make(map[string]int, estimate)
+		d.ids = newStringIndex(estimate, func(pos int) string { return d.out[pos].ID })
 		for i := 0; ; i++ {
 			mark, depth, saved, kept := s.pos, s.depth, d.err, len(d.out)
 			var more bool
@@ -169,7 +176,7 @@ func (d *decoder) decode() ([]Finding, error) {
 					return nil, s.jsonError()
 				}
 				if len(d.out) > kept { // element i was kept: forget it
-					delete(d.ids, d.out[kept].ID)
+					d.ids.removeLast(kept, d.out[kept].ID)
 					d.out = d.out[:kept]
 				}
 				s.depth, d.err, mark = depth, saved, 0
@@ -288,12 +295,13 @@ func (d *decoder) finish(i int) {
 			return
 		}
 	}
-	if j, dup := d.ids[f.ID]; dup {
+	j, hash, dup := d.ids.find(f.ID)
+	if dup {
 		d.err = engines.NewDuplicateIDError(i, fmt.Sprintf("finding %d: id %s repeats the id of finding %d", i, truncate(strconv.Quote(f.ID), 80), j))
 		return
 	}
-	d.ids[f.ID] = i
 	d.out = append(d.out, f)
+	d.ids.add(len(d.out)-1, hash)
 }
 
 // value returns a slot's string value unescaped (in scratch) or its raw
@@ -322,9 +330,9 @@ func (d *decoder) setField(f *Finding, k int, sl *slot) bool {
 			return false
 		}
 		if k == fieldEPSS {
-			f.EPSSE5 = int(v)
+			f.EPSSE5 = int32(v)
 		} else {
-			f.SeverityNormalized = int(v)
+			f.SeverityNormalized = int32(v)
 		}
 		return true
 	}
@@ -341,14 +349,14 @@ func (d *decoder) setField(f *Finding, k int, sl *slot) bool {
 		case fieldID:
 			f.ID = d.arena.string(v)
 		case fieldAccount:
-			f.AccountID = d.shared(v)
+			f.AccountID = d.shared(k, v)
 		default:
-			f.ResourceID = d.shared(v)
+			f.ResourceID = d.shared(k, v)
 		}
 	case fieldVPC:
-		f.VPCID = d.shared(v)
+		f.VPCID = d.shared(k, v)
 	case fieldRole:
-		f.IAMRoleARN = d.shared(v)
+		f.IAMRoleARN = d.shared(k, v)
 	case fieldStatus:
 		f.WorkflowStatus = ParseWorkflowStatus(v)
 		return f.WorkflowStatus != 0
@@ -368,18 +376,42 @@ func (d *decoder) setField(f *Finding, k int, sl *slot) bool {
 // shared returns a string value that many findings repeat (account,
 // resource, VPC, role). Streaming, each distinct value is stored once, so a
 // document larger than memory fits; in memory, where the document itself
-// is the larger cost, it is copied as ids are.
-func (d *decoder) shared(v []byte) string {
-	if d.interned == nil {
+// is the larger cost, it is copied as ids are. k is the field.
+func (d *decoder) shared(k int, v []byte) string {
+	if !d.streaming {
 		return d.arena.string(v)
 	}
-	if s, ok := d.interned[string(v)]; ok {
-		return s
+	if last := d.sharedLast[k]; last == string(v) {
+		return last
 	}
-	s := d.arena.string(v)
-	d.interned[s] = s
+	s := d.intern(v)
+	d.sharedLast[k] = s
 	return s
 }
+
+// intern returns the stored copy of v, storing it first when new.
+func (d *decoder) intern(v []byte) string {
+	if d.sharedIndex.slots == nil {
+		d.sharedIndex = newStringIndex(1<<10, func(pos int) string { return d.sharedStrs[pos/sharedChunk][pos%sharedChunk] })
+	}
+	// find keeps no reference to its argument: a view of v is enough.
+	pos, hash, ok := d.sharedIndex.find(unsafe.String(unsafe.SliceData(v), len(v)))
+	if ok {
+		return d.sharedStrs[pos/sharedChunk][pos%sharedChunk]
+	}
+	last := len(d.sharedStrs) - 1
+	if last < 0 || len(d.sharedStrs[last]) == sharedChunk {
+		d.sharedStrs = append(d.sharedStrs, make([]string, 0, sharedChunk))
+		last++
+	}
+	s := d.arena.string(v)
+	d.sharedStrs[last] = append(d.sharedStrs[last], s)
+	d.sharedIndex.add(last*sharedChunk+len(d.sharedStrs[last])-1, hash)
+	return s
+}
+
+// sharedChunk is the number of strings in a chunk of decoder.sharedStrs.
+const sharedChunk = 1 << 14
 
 // truncate shortens s for messages.
 func truncate(s string, n int) string {

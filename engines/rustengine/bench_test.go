@@ -4,8 +4,11 @@ package rustengine
 
 import (
 	"fmt"
+	"os"
+	"syscall"
 	"testing"
 
+	"github.com/aegisbench/aegisbench/datasets"
 	"github.com/aegisbench/aegisbench/engines"
 	"github.com/aegisbench/aegisbench/engines/enginetest"
 	"github.com/aegisbench/aegisbench/internal/benchsizes"
@@ -73,4 +76,39 @@ func BenchmarkFFI(b *testing.B) {
 			}
 		})
 	}
+}
+
+// BenchmarkPipelineFaults is rust-ffi's pipeline on the 20K realistic
+// dataset reporting, beside the time, the minor page faults and the
+// system time per call (from getrusage): the cost of memory the C
+// allocator gives back to the kernel between calls and faults in again
+// (see the bridge's malloc settings).
+func BenchmarkPipelineFaults(b *testing.B) {
+	path, err := datasets.EnsureStandard("realistic", 20000, datasets.StandardSeed)
+	if err != nil {
+		b.Fatal(err)
+	}
+	input, err := os.ReadFile(path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	if _, err := aegispath.AttackPaths(input, 4, 20); err != nil { // warm: first-call costs excluded
+		b.Fatal(err)
+	}
+	var r0, r1 syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &r0); err != nil {
+		b.Fatal(err)
+	}
+	calls := 0
+	for b.Loop() {
+		if _, err := aegispath.AttackPaths(input, 4, 20); err != nil {
+			b.Fatal(err)
+		}
+		calls++
+	}
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &r1); err != nil {
+		b.Fatal(err)
+	}
+	b.ReportMetric(float64(r1.Minflt-r0.Minflt)/float64(calls), "minflt/op")
+	b.ReportMetric(float64(r1.Stime.Nano()-r0.Stime.Nano())/1e6/float64(calls), "sys-ms/op")
 }

@@ -19,12 +19,16 @@ func DefaultLimit() int64 {
 }
 
 // ReadDocument reads the JSON document at path into memory. A regular file
-// larger than limit is refused before it is read (*TooLargeError); any
-// other file (a device, a pipe) is read up to limit bytes and refused
-// past it. Reading stops just after the first byte that cannot start or
-// continue a JSON document (see Lexer): the bytes up to and including it
-// are returned without an error, with stopped describing the cut, so the
-// engine answers invalid_json exactly as it would for the whole file while
+// larger than limit is refused before it is read (*TooLargeError) and is
+// otherwise read whole in one read of its size: the engines' strict
+// parsers stop at its first impossible byte themselves, and a scan of its
+// bytes here would cost as much as the read. Any other file (a device, a
+// pipe), and whatever a regular file holds past the size it reported (a
+// file still growing, a /proc file), is read up to limit bytes, refused
+// past it, and read only up to and including the first byte that cannot
+// start or continue a JSON document (see Lexer): those bytes are returned
+// without an error, with stopped describing the cut, so the engine answers
+// invalid_json exactly as it would for the whole stream while
 // `paths --in /dev/zero` reads one byte.
 func ReadDocument(path string, limit int64) (data []byte, stopped string, err error) {
 	f, err := os.Open(path)
@@ -32,15 +36,22 @@ func ReadDocument(path string, limit int64) (data []byte, stopped string, err er
 		return nil, "", err
 	}
 	defer f.Close()
-	capacity := int64(64 << 10)
+	g := &Guard{R: f, Name: path, Limit: limit}
+	data = make([]byte, 0, 64<<10)
 	if fi, err := f.Stat(); err == nil && fi.Mode().IsRegular() {
 		if limit > 0 && fi.Size() > limit {
 			return nil, "", &TooLargeError{Name: path, Size: fi.Size(), Limit: limit}
 		}
-		capacity = fi.Size() + 1
+		if data, err = readSized(f, fi.Size()); err != nil || int64(len(data)) <= fi.Size() {
+			return data, "", err
+		}
+		// The file holds more than it said: guard the rest as a stream,
+		// from the lexer's state after what was read.
+		if k := g.lex.Write(data); k < len(data) {
+			return data[:k+1], g.Stopped(), nil
+		}
+		g.n = int64(len(data))
 	}
-	g := &Guard{R: f, Name: path, Limit: limit}
-	data = make([]byte, 0, capacity)
 	for {
 		if len(data) == cap(data) {
 			data = append(data, 0)[:len(data)]
@@ -54,6 +65,20 @@ func ReadDocument(path string, limit int64) (data []byte, stopped string, err er
 			return nil, "", err
 		}
 	}
+}
+
+// readSized reads a regular file of size bytes in one buffer of size+1,
+// so that a file longer than its size shows as len(data) > size.
+func readSized(f *os.File, size int64) ([]byte, error) {
+	data := make([]byte, size+1)
+	n, err := io.ReadFull(f, data)
+	if errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF) {
+		err = nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	return data[:n], nil
 }
 
 // DefaultOutputLimit is the default limit of an engine's answer to an input

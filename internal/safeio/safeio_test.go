@@ -101,26 +101,50 @@ func TestReadDocument(t *testing.T) {
 	assert.Equal(t, []byte{0}, data, "reading /dev/zero stops after its first byte")
 	assert.Contains(t, stopped, "byte 0 (0x00)")
 
+	// A regular file is read whole (the engine's parser stops at its bad
+	// byte); a stream is cut just after it.
+	bad := "[1,\x002,3]" + strings.Repeat(" ", 100)
 	cut := filepath.Join(dir, "cut.json")
-	require.NoError(t, os.WriteFile(cut, []byte("[1,\x002,3]"+strings.Repeat(" ", 100)), 0o644))
-	data, _, err = ReadDocument(cut, 1000)
+	require.NoError(t, os.WriteFile(cut, []byte(bad), 0o644))
+	data, stopped, err = ReadDocument(cut, 1000)
+	require.NoError(t, err)
+	assert.Equal(t, bad, string(data))
+	assert.Empty(t, stopped)
+	data, stopped, err = ReadDocument(pipeOf(t, bad), 1000)
 	require.NoError(t, err)
 	assert.Equal(t, "[1,\x00", string(data))
+	assert.Contains(t, stopped, "byte 3 (0x00)")
+
+	// A regular file holding more than its size says (procfs says 0) is
+	// guarded past its size like a stream.
+	if _, err := os.Stat("/proc/self/status"); err == nil {
+		data, stopped, err = ReadDocument("/proc/self/status", 1000)
+		require.NoError(t, err)
+		assert.Equal(t, "N", string(data), "/proc/self/status starts with Name:")
+		assert.Contains(t, stopped, "byte 0 (0x4e)")
+	}
 
 	// A device is read up to the limit and refused past it.
-	r, w, err := os.Pipe()
-	require.NoError(t, err)
-	go func() { w.Write([]byte(strings.Repeat(" ", 4096))); w.Close() }()
-	_, _, err = ReadDocument("/dev/fd/"+itoa(int(r.Fd())), 1000)
+	_, _, err = ReadDocument(pipeOf(t, strings.Repeat(" ", 4096)), 1000)
 	require.ErrorAs(t, err, &tl)
 	assert.Contains(t, err.Error(), "exceeds 1000 bytes")
-	r.Close()
 
 	_, _, err = ReadDocument(filepath.Join(dir, "missing"), 10)
 	assert.True(t, errors.Is(err, os.ErrNotExist))
 }
 
 func itoa(n int) string { return strconv.Itoa(n) }
+
+// pipeOf returns a path reading text through a pipe (a stream, not a
+// regular file), closed when the test ends.
+func pipeOf(t *testing.T, text string) string {
+	t.Helper()
+	r, w, err := os.Pipe()
+	require.NoError(t, err)
+	t.Cleanup(func() { r.Close() })
+	go func() { w.Write([]byte(text)); w.Close() }()
+	return "/dev/fd/" + itoa(int(r.Fd()))
+}
 
 func TestLimitedBuffer(t *testing.T) {
 	calls := 0
