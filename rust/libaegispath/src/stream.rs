@@ -12,19 +12,21 @@
 //! memory, invalid UTF-8 anywhere is the error even after a syntax error.
 
 use std::borrow::Cow;
-use std::hash::BuildHasher;
 use std::io::{self, Read};
 
 use foldhash::HashSet;
 use foldhash::fast::RandomState;
 
-use crate::document::{Origin, first_duplicate, json_error_in};
+use crate::document::{
+    ElementResult, Ended, Origin, first_duplicate, json_error_in, scan_elements,
+};
 use crate::scan::{Scanner, SyntaxError};
 use crate::types::{ErrorDoc, Finding};
 use crate::validate::{decode, engine_element};
 
-/// Bytes read at a time.
-pub const CHUNK: usize = 1 << 20;
+/// Bytes read at a time: each window is scanned in parallel pieces
+/// (two windows are in memory at most while the next is read).
+pub const CHUNK: usize = 8 << 20;
 
 /// How far past a failing byte the scanner may have looked (a surrogate
 /// pair escape is 12 bytes): failures further from the window's end are
@@ -196,9 +198,6 @@ impl<R: Read> Window<R> {
     }
 }
 
-/// One step's outcome: the element's result and whether more follow.
-type Step<'a> = (crate::document::ElementResult<Finding<'a>>, bool);
-
 /// Reads and validates a findings document from `r`, as
 /// [`decode`] does for bytes in memory.
 pub fn decode_reader(r: impl Read) -> Result<Findings, StreamError> {
@@ -247,7 +246,64 @@ fn read_chunked(r: impl Read, chunk: usize, estimate: usize) -> Result<Findings,
     stream_elements(&mut w, first.unwrap_or(0), estimate)
 }
 
-/// The element loop of [`decode_reader`] from the `[` at `start`.
+/// Whether a syntax error at `e` in a window of `len` bytes may be the
+/// window's fault (the document goes on past it).
+fn truncated<R>(w: &Window<R>, e: &SyntaxError, len: usize) -> bool {
+    !w.eof && e.offset + LOOKAHEAD >= len
+}
+
+/// Reads the `[` at `start` and the white space after it: the offset of
+/// the first element in the window, or None for an empty array (what
+/// follows it checked).
+fn open_array<R: Read>(w: &mut Window<R>, mut start: usize) -> Result<Option<usize>, StreamError> {
+    loop {
+        let text = w.text()?;
+        let len = text.len();
+        let mut sc = Scanner::over(text).map_err(|e| json_error_in(&w.buf, w.origin, e))?;
+        sc.seek(start);
+        let res = (|| {
+            sc.enter(1)?;
+            sc.begin_array()?;
+            sc.next_element(&mut true)
+        })();
+        match res {
+            Ok(true) => {
+                sc.skip_ws();
+                return Ok(Some(sc.pos()));
+            }
+            Ok(false) => {
+                let end = sc.pos();
+                finish(w, end)?;
+                return Ok(None);
+            }
+            Err(e) if truncated(w, &e, len) => {
+                w.fill(start)?;
+                start = 0;
+            }
+            Err(e) => return Err(w.syntax_error(e)),
+        }
+    }
+}
+
+/// The element handler of a window: [`engine_element`], or after a field
+/// error (`validate_only`) a check that the element is well-formed.
+fn element_reader<'a>(
+    validate_only: bool,
+) -> impl Fn(&mut Scanner<'a>) -> crate::scan::Result<ElementResult<Finding<'a>>> + Sync {
+    move |sc| {
+        if validate_only {
+            sc.value(2)?;
+            Ok(Err(("", String::new())))
+        } else {
+            engine_element(sc)
+        }
+    }
+}
+
+/// The element loop of [`decode_reader`] from the `[` at `start`: each
+/// window is scanned in parallel pieces as a document in memory is
+/// ([`scan_elements`]) up to the element it cuts, whose bytes start the
+/// next window; the findings are then copied into the arena.
 fn stream_elements<R: Read>(
     w: &mut Window<R>,
     start: usize,
@@ -259,78 +315,37 @@ fn stream_elements<R: Read>(
     let mut hashes = Vec::with_capacity(estimate);
     let mut error: Option<ErrorDoc> = None;
     let mut index = 0;
-    let mut mark = start;
-    let mut opening = true; // the mark is at '[', else at an element
-    loop {
-        let text = w.text()?;
-        let mut sc = Scanner::over(text).map_err(|e| json_error_in(&w.buf, w.origin, e))?;
-        sc.seek(mark);
-        let truncated = |e: &SyntaxError| !w.eof && e.offset + LOOKAHEAD >= text.len();
-        let outcome = loop {
-            let step = |sc: &mut Scanner<'_>| -> crate::scan::Result<bool> {
-                if opening {
-                    sc.enter(1)?;
-                    sc.begin_array()?;
-                    return sc.next_element(&mut true);
-                }
-                Ok(true)
-            };
-            if opening {
-                match step(&mut sc) {
-                    Ok(true) => {
-                        sc.skip_ws();
-                        opening = false;
-                        mark = sc.pos();
-                    }
-                    Ok(false) => break Ok(false),
-                    Err(e) => break Err(e),
+    let mut next = open_array(w, start)?;
+    while let Some(mark) = next {
+        // The window's borrows end with this block.
+        let (ended, len) = {
+            let text = w.text()?;
+            let len = text.len();
+            let sc = Scanner::over(text).map_err(|e| json_error_in(&w.buf, w.origin, e))?;
+            let element = element_reader(error.is_some());
+            let run = scan_elements(&sc, mark, &element, &|f: &Finding<'_>| &f.id, &hasher);
+            // The items borrow the window: copied out before it moves.
+            if error.is_none() {
+                hashes.extend(run.hashes);
+                findings.extend(run.items.iter().map(|f| arena.finding(f)));
+                if let Some((i, field, msg)) = run.error {
+                    error = Some(ErrorDoc::field(index + i, field, msg));
                 }
             }
-            let res: crate::scan::Result<Step<'_>> = (|| {
-                let item = if error.is_some() {
-                    sc.value(2)?;
-                    Err(("", String::new()))
-                } else {
-                    engine_element(&mut sc)?
-                };
-                let more = sc.next_element(&mut false)?;
-                Ok((item, more))
-            })();
-            match res {
-                Ok((item, more)) => {
-                    match item {
-                        Ok(f) if error.is_none() => {
-                            hashes.push(hasher.hash_one(&*f.id));
-                            findings.push(arena.finding(&f));
-                        }
-                        Err((field, msg)) if error.is_none() => {
-                            error = Some(ErrorDoc::field(index, field, msg));
-                        }
-                        _ => {}
-                    }
-                    index += 1;
-                    if !more {
-                        break Ok(false);
-                    }
-                    sc.skip_ws();
-                    mark = sc.pos();
-                }
-                Err(e) => break Err(e),
-            }
+            index += run.count;
+            (run.ended, len)
         };
-        match outcome {
-            Ok(_) => {
-                let end = sc.pos();
+        next = match ended {
+            Ended::End(end) => {
                 finish(w, end)?;
-                break;
+                None
             }
-            Err(e) if truncated(&e) => {
-                let keep = mark;
-                w.fill(keep)?;
-                mark = 0;
+            Ended::Syntax(e, mark) if truncated(w, &e, len) => {
+                w.fill(mark)?;
+                Some(0)
             }
-            Err(e) => return Err(w.syntax_error(e)),
-        }
+            Ended::Syntax(e, _) => return Err(w.syntax_error(e)),
+        };
     }
     if let Some(dup) = first_duplicate(&hashes, |i| &findings[i].id) {
         return Err(dup.into());
