@@ -54,32 +54,38 @@ impl From<io::Error> for StreamError {
     }
 }
 
-/// Strings copied out of the windows: blocks that never grow past their
-/// capacity, so a string never moves once written. Strings other than ids
-/// (accounts, resources, roles, VPCs repeat) are stored once.
+/// Strings copied out of the windows, into blocks that never grow past
+/// their capacity, so a string never moves once written. The ids have
+/// blocks of their own, so that they lie one after the other (compute
+/// then sorts them in place); the other strings (accounts, resources,
+/// roles and VPCs repeat) are stored once.
 #[derive(Default)]
 struct Arena {
-    blocks: Vec<String>,
+    ids: Blocks,
+    others: Blocks,
     seen: HashSet<&'static str>,
 }
 
+/// Blocks of strings that never reallocate.
+#[derive(Default)]
+struct Blocks(Vec<String>);
+
 const ARENA_BLOCK: usize = 1 << 20;
 
-impl Arena {
-    /// Copies `s` into the arena.
+impl Blocks {
+    /// Copies `s` into the last block, or a new one when it is full.
     fn copy(&mut self, s: &str) -> &'static str {
         if s.is_empty() {
             return "";
         }
         let fits = self
-            .blocks
+            .0
             .last()
             .is_some_and(|b| b.capacity() - b.len() >= s.len());
         if !fits {
-            self.blocks
-                .push(String::with_capacity(ARENA_BLOCK.max(s.len())));
+            self.0.push(String::with_capacity(ARENA_BLOCK.max(s.len())));
         }
-        let block = self.blocks.last_mut().expect("pushed above");
+        let block = self.0.last_mut().expect("pushed above");
         let start = block.len();
         block.push_str(s);
         // SAFETY: the block never reallocates (its capacity was checked),
@@ -88,20 +94,22 @@ impl Arena {
         // hands out the 'static lifetime.
         unsafe { &*(&block[start..] as *const str) }
     }
+}
 
+impl Arena {
     /// Copies `s` unless an equal string is already in the arena.
     fn intern(&mut self, s: &str) -> &'static str {
         if let Some(&have) = self.seen.get(s) {
             return have;
         }
-        let have = self.copy(s);
+        let have = self.others.copy(s);
         self.seen.insert(have);
         have
     }
 
     fn finding(&mut self, f: &Finding<'_>) -> Finding<'static> {
         Finding {
-            id: Cow::Borrowed(self.copy(&f.id)),
+            id: Cow::Borrowed(self.ids.copy(&f.id)),
             aws_account_id: Cow::Borrowed(self.intern(&f.aws_account_id)),
             resource_id: Cow::Borrowed(self.intern(&f.resource_id)),
             vpc_id: Cow::Borrowed(self.intern(&f.vpc_id)),
