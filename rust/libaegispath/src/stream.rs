@@ -20,7 +20,7 @@ use foldhash::fast::RandomState;
 use crate::document::{
     ElementResult, Ended, Origin, first_duplicate, json_error_in, scan_elements,
 };
-use crate::scan::{Scanner, SyntaxError};
+use crate::scan::{Scanner, SyntaxError, validate_utf8};
 use crate::types::{ErrorDoc, Finding};
 use crate::validate::{decode, engine_element};
 
@@ -169,14 +169,33 @@ impl<R: Read> Window<R> {
     /// The longest prefix that is UTF-8 and ends on a character boundary,
     /// or the error for the document's first invalid byte.
     fn text(&self) -> Result<&str, ErrorDoc> {
-        match std::str::from_utf8(&self.buf) {
-            Ok(t) => Ok(t),
-            Err(e) if e.error_len().is_none() && !self.eof => {
-                // SAFETY: valid_up_to bytes were just validated.
-                Ok(unsafe { std::str::from_utf8_unchecked(&self.buf[..e.valid_up_to()]) })
-            }
-            Err(e) => Err(self.utf8_error(e.valid_up_to())),
+        let buf = &self.buf;
+        // The bytes before the last character start are validated in
+        // parallel pieces; the rest (a character the window may cut) by
+        // from_utf8, which tells a cut character from an invalid one.
+        let mut head = buf.len().saturating_sub(1);
+        while head > 0 && buf[head] & 0xC0 == 0x80 && buf.len() - head < 4 {
+            head -= 1;
         }
+        if buf.get(head).is_some_and(|b| b & 0xC0 == 0x80) {
+            head = 0; // no character start near the end: all by from_utf8
+        }
+        if let Err(at) = validate_utf8(&buf[..head]) {
+            return Err(self.utf8_error(at));
+        }
+        match std::str::from_utf8(&buf[head..]) {
+            Ok(_) => {}
+            Err(e) if e.error_len().is_none() && !self.eof => {
+                // SAFETY: both parts up to here were just validated, and
+                // `head` is a character start.
+                return Ok(unsafe {
+                    std::str::from_utf8_unchecked(&buf[..head + e.valid_up_to()])
+                });
+            }
+            Err(e) => return Err(self.utf8_error(head + e.valid_up_to())),
+        }
+        // SAFETY: validated in two parts cut at a character start.
+        Ok(unsafe { std::str::from_utf8_unchecked(buf) })
     }
 
     fn utf8_error(&self, at: usize) -> ErrorDoc {
@@ -504,6 +523,39 @@ mod tests {
         }
         for (name, doc) in &docs {
             agree(name, doc);
+        }
+    }
+
+    #[test]
+    fn large_windows_agree_on_utf8_errors() {
+        // Windows of several MiB are validated in parallel pieces: a cut
+        // two-byte character and invalid bytes near and far from a
+        // window's end must read as in memory.
+        let many: Vec<String> = (0..20_000).map(|i| good(&format!("f{i}"))).collect();
+        let whole = format!("[{}]", many.join(","));
+        assert!(whole.len() > 5 << 20);
+        let chunk = (4 << 20) + 3;
+        let mut docs = vec![whole.clone().into_bytes()];
+        for at in [
+            chunk - 1,
+            chunk,
+            chunk + 1,
+            whole.len() / 3,
+            whole.len() - 9,
+        ] {
+            let mut bad = whole.clone().into_bytes();
+            bad[at] = 0xc3;
+            docs.push(bad);
+        }
+        for (k, doc) in docs.iter().enumerate() {
+            let want = decode(doc).map(|f| f.len()).map_err(|e| e.to_json());
+            let got = read_chunked(Trickle(doc, usize::MAX), chunk, 0);
+            let got = match got {
+                Ok(f) => Ok(f.findings().len()),
+                Err(StreamError::Doc(e)) => Err(e.to_json()),
+                Err(StreamError::Io(e)) => panic!("doc {k}: {e}"),
+            };
+            assert_eq!(got, want, "doc {k}");
         }
     }
 

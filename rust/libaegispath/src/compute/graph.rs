@@ -131,9 +131,10 @@ pub(super) fn out_degrees(nodes: &Nodes, groups: &[Groups; 3]) -> Vec<u64> {
                 let needs_reach = mask & 0b100 != 0;
                 let member =
                     |v: usize| combo[v] != NONE && (!needs_reach || nodes.vpc_reachable[v]);
-                // Members of each combined group with stage >= t.
+                // Members of each combined group with stage >= t (a count
+                // of nodes fits 32 bits).
                 const W: usize = STAGES + 2;
-                let mut at_least = vec![0i64; count * W];
+                let mut at_least = vec![0u32; count * W];
                 for v in (0..n).filter(|&v| member(v)) {
                     at_least[combo[v] as usize * W + nodes.stage[v] as usize] += 1;
                 }
@@ -146,9 +147,8 @@ pub(super) fn out_degrees(nodes: &Nodes, groups: &[Groups; 3]) -> Vec<u64> {
                 for (v, d) in degree.iter_mut().enumerate() {
                     let c = combo[v];
                     if c != NONE {
-                        *d += sign
-                            * (at_least[c as usize * W + nodes.stage[v] as usize]
-                                - member(v) as i64);
+                        let with = at_least[c as usize * W + nodes.stage[v] as usize];
+                        *d += sign * (with as i64 - member(v) as i64);
                     }
                 }
                 degree
