@@ -75,13 +75,15 @@ bench-scale: build tools
 	$(BIN)/aegisbench datasets ensure
 	$(BIN)/aegisbench bench --sizes 200,2000,20000,200000,1000000 --count $(SCALE_COUNT) --benchtime 1x --keep-going \
 	    --criterion-sample-size 10 -o $(SCALE_DIR)/results.txt
-	$(BIN)/aegisbench report $(SCALE_DIR)/results.txt -o $(SCALE_DIR) --title "Scale ladder: $(PLATFORM)"
+	$(BIN)/aegisbench report $(SCALE_DIR)/results.txt $(wildcard $(SCALE_DIR)/results-10m.txt) -o $(SCALE_DIR) --title "Scale ladder: $(PLATFORM)"
 
 ## bench-10m: 10,000,000 realistic findings (~21 GB, generated on demand, checked by sha256) through
-## aegispath and the Go engine as whole processes; results join the scale report.
+## aegispath and the Go engine as whole processes (bench --only hyperfine: wall, peak RSS, stages,
+## output digests); its results file joins the committed scale report.
 bench-10m: build tools
 	OUT=$(OUT) bash ci/bench-10m.sh
-	$(BIN)/aegisbench report $(wildcard $(OUT)/results-scale.txt) $(OUT)/results-10m.txt -o $(OUT)/report-scale --title "Scale ladder: $(PLATFORM)"
+	cp $(OUT)/results-10m.txt $(SCALE_DIR)/results-10m.txt
+	$(BIN)/aegisbench report $(SCALE_DIR)/results.txt $(SCALE_DIR)/results-10m.txt -o $(SCALE_DIR) --title "Scale ladder: $(PLATFORM)"
 
 ## baseline: the committed per-platform baseline (run on a quiet machine): each arm sampled until the
 ## 95% CI of its medians is within +-5% (7 to 30 samples); the report names the arms that did not get there.

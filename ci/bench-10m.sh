@@ -2,74 +2,44 @@
 # make bench-10m: 10,000,000 realistic findings (about 21 GB) end to end on
 # this machine, each engine as a whole process on the file.
 #
-#   1. generates datasets/cache/realistic-10000000-s1.json when missing
-#      (never committed) and checks its sha256 against datasets/scale-10m.sha256
-#      (UPDATE=1 records a new digest after a deliberate generator change);
-#   2. runs aegispath (rust-cli) and `aegisbench paths --engine go` on it
-#      with --timings under GNU time (wall time, peak RSS);
-#   3. checks the outputs are identical (sha256);
-#   4. writes $OUT/results-10m.txt in the results format, which
-#      `aegisbench report` reads with the scale ladder's results.
+#   1. checks there is room for the dataset when it is not cached;
+#   2. runs `aegisbench bench --sizes 10000000 --only hyperfine` with the go
+#      and rust-cli engines, one timed run each: bench generates the dataset
+#      (realistic-10000000-s1-g2, an on-demand entry of datasets/manifest.json,
+#      never committed) when missing and verifies its sha256, hyperfine
+#      measures the wall time and peak RSS of each process, the --timings arm
+#      its stages, and the results record each engine's output digest;
+#   3. fails unless the engines wrote the same document;
+#   4. leaves $OUT/results-10m.txt, which the make target copies beside the
+#      scale ladder's results and renders with them.
 #
 # rust-ffi is not run: it takes the document as one buffer in memory (21 GB
-# here, and the in-memory reader stops at 4 GiB); the files are streamed by
-# the process engines only.
+# here, past --max-input); the file is streamed by the process engines only.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 OUT=${OUT:-out}
 N=10000000
-DATA=datasets/cache/realistic-$N-s1.json
-DIGEST=datasets/scale-10m.sha256
+NAME=realistic-$N-s1-g2
 BIN=bin/aegisbench
-AEGISPATH=${AEGISPATH_BIN:-target/release/aegispath}
-mkdir -p "$OUT/10m" datasets/cache
-command -v /usr/bin/time >/dev/null || { echo "bench-10m: needs GNU time (apt-get install time)"; exit 1; }
+mkdir -p "$OUT"
 
-if [ ! -f "$DATA" ]; then
-    free_kb=$(df -Pk datasets/cache | awk 'NR==2 {print $4}')
+cache=${AEGISBENCH_CACHE:-datasets/cache}
+if [ ! -f "$cache/$NAME.json" ]; then
+    mkdir -p "$cache"
+    free_kb=$(df -Pk "$cache" | awk 'NR==2 {print $4}')
     if [ "$free_kb" -lt $((25 * 1024 * 1024)) ]; then
-        echo "bench-10m: $DATA needs about 21 GB; only $((free_kb / 1024 / 1024)) GB free"; exit 1
+        echo "bench-10m: $cache/$NAME.json needs about 21 GB; only $((free_kb / 1024 / 1024)) GB free"; exit 1
     fi
-    echo "== generating $DATA (about 21 GB)"
-    /usr/bin/time -f "generated in %e s" "$BIN" generate --findings $N --seed 1 --shape realistic -o "$DATA"
-fi
-echo "== checking $DATA against $DIGEST"
-got=$(sha256sum "$DATA" | cut -d' ' -f1)
-if [ "${UPDATE:-}" = 1 ]; then
-    echo "$got  realistic-$N-s1.json" > "$DIGEST"
-elif [ "$got" != "$(cut -d' ' -f1 "$DIGEST")" ]; then
-    echo "bench-10m: $DATA has sha256 $got, $DIGEST says $(cat "$DIGEST")"
-    echo "(delete the file to regenerate it; UPDATE=1 after a deliberate generator change)"; exit 1
+    echo "== $NAME is generated first (about 21 GB, a few minutes)"
 fi
 
-# run NAME COMMAND...: one whole process, output to $OUT/10m/NAME.json,
-# GNU time's wall and peak RSS and the engine's --timings line kept.
-run() {
-    local name=$1; shift
-    echo "== $name"
-    /usr/bin/time -f "wall=%e maxrss_kb=%M" -o "$OUT/10m/$name.time" "$@" --in "$DATA" --timings \
-        > "$OUT/10m/$name.json" 2> "$OUT/10m/$name.stderr"
-    cat "$OUT/10m/$name.time"; grep timings: "$OUT/10m/$name.stderr"
-}
-run rust-cli "$AEGISPATH"
-run go "$BIN" paths --engine go
+"$BIN" bench --sizes $N --only hyperfine --engines go,rust-cli --count 1 \
+    --hyperfine-warmup 0 --hyperfine-runs 1 -o "$OUT/results-10m.txt"
 
-# aegisbench paths ends the document with a newline, aegispath does not.
-a=$( (cat "$OUT/10m/rust-cli.json"; echo) | sha256sum | cut -d' ' -f1)
-b=$(sha256sum < "$OUT/10m/go.json" | cut -d' ' -f1)
-echo "== outputs: rust-cli $a, go $b"
-[ "$a" = "$b" ] || { echo "bench-10m: the outputs differ"; exit 1; }
-
-{
-    echo "goos: $(go env GOOS)"
-    echo "goarch: $(go env GOARCH)"
-    echo "pkg: processes (hyperfine)"
-    echo "dataset-10m-sha256: $got"
-    for e in rust-cli go; do
-        read -r wall rss < <(sed -E 's/wall=([0-9.]+) maxrss_kb=([0-9]+)/\1 \2/' "$OUT/10m/$e.time")
-        awk -v e="$e" -v n=$N -v w="$wall" -v r="$rss" \
-            'BEGIN { printf "BenchmarkProcess/engine=%s/n=%d 1 %.0f ns/op %.0f peak-RSS-B\n", e, n, w * 1e9, r * 1024 }'
-    done
-} > "$OUT/results-10m.txt"
-echo "== $OUT/results-10m.txt"; cat "$OUT/results-10m.txt"
+line=$(grep "^output-$NAME/" "$OUT/results-10m.txt") || { echo "bench-10m: no output digest in $OUT/results-10m.txt"; exit 1; }
+echo "== $line"
+case "$line" in
+*";"*) echo "bench-10m: the engines wrote different documents"; exit 1 ;;
+esac
+grep -E "^Benchmark(Process|ProcessStage)/" "$OUT/results-10m.txt"

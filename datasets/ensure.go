@@ -13,6 +13,7 @@ import (
 	"path/filepath"
 
 	"github.com/aegisbench/aegisbench/generators"
+	"github.com/aegisbench/aegisbench/internal/interrupt"
 )
 
 // stamp is the sidecar "<file>.stamp" written next to a cached dataset. It
@@ -101,13 +102,18 @@ func writeStamp(path, sum string) error {
 
 // HashFile returns the size and the SHA-256 (lower-case hex) of a file.
 func HashFile(path string) (int64, string, error) {
+	return hashFile(context.Background(), path)
+}
+
+// hashFile is HashFile stopping when ctx ends (ctx's error).
+func hashFile(ctx context.Context, path string) (int64, string, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return 0, "", err
 	}
 	defer f.Close()
 	h := sha256.New()
-	n, err := io.Copy(h, f)
+	n, err := io.Copy(h, interrupt.Reader(ctx, f))
 	if err != nil {
 		return 0, "", fmt.Errorf("hashing %s: %w", path, err)
 	}
@@ -197,6 +203,25 @@ func EnsureProgress(e Entry, cacheDir string, progress func(done int)) (string, 
 	return EnsureContext(context.Background(), e, cacheDir, progress)
 }
 
+// EnsureAll ensures every entry in cacheDir (EnsureContext), writing
+// "OK  NAME  PATH" to w for each; progress, when set, returns an entry's
+// generation progress callback. When ctx ends the dataset being
+// generated is abandoned; those done stay.
+func EnsureAll(ctx context.Context, w io.Writer, entries []Entry, cacheDir string, progress func(Entry) func(done int)) error {
+	for _, e := range entries {
+		var p func(int)
+		if progress != nil {
+			p = progress(e)
+		}
+		path, err := EnsureContext(ctx, e, cacheDir, p)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(w, "OK  %s  %s\n", e.Name, path)
+	}
+	return nil
+}
+
 // EnsureContext is EnsureProgress stopping when ctx ends: a dataset being
 // generated is abandoned, its temporary file removed.
 func EnsureContext(ctx context.Context, e Entry, cacheDir string, progress func(done int)) (string, error) {
@@ -244,8 +269,13 @@ const (
 // Verify re-hashes the cached file of e (no stamp shortcut) and compares it
 // with the manifest entry.
 func Verify(e Entry, cacheDir string) (Status, error) {
+	return VerifyContext(context.Background(), e, cacheDir)
+}
+
+// VerifyContext is Verify stopping when ctx ends (ctx's error).
+func VerifyContext(ctx context.Context, e Entry, cacheDir string) (Status, error) {
 	path := filepath.Join(cacheDir, e.FileName())
-	size, sum, err := HashFile(path)
+	size, sum, err := hashFile(ctx, path)
 	if errors.Is(err, fs.ErrNotExist) {
 		return StatusMissing, nil
 	}
@@ -312,8 +342,10 @@ func ensureUnlisted(e Entry, cacheDir string, progress func(done int)) (string, 
 // UpdateManifest generates the datasets of entries (normally
 // StandardLadder(version)) into cacheDir and returns a manifest holding their
 // sizes and digests, with version selected. progress, if not nil, is called
-// before each dataset and as it is generated.
-func UpdateManifest(entries []Entry, version int, cacheDir string, progress func(e Entry, done int)) (*Manifest, error) {
+// before each dataset and as it is generated. When ctx ends the dataset
+// being generated is abandoned (no partial file) and ctx's error returned:
+// the datasets generated before stay in the cache.
+func UpdateManifest(ctx context.Context, entries []Entry, version int, cacheDir string, progress func(e Entry, done int)) (*Manifest, error) {
 	if err := os.MkdirAll(cacheDir, 0o755); err != nil {
 		return nil, err
 	}
@@ -328,7 +360,7 @@ func UpdateManifest(entries []Entry, version int, cacheDir string, progress func
 			cfg.Progress = func(done int) { progress(e, done) }
 		}
 		path := filepath.Join(cacheDir, e.FileName())
-		size, sum, err := GenerateFile(path, cfg, nil)
+		size, sum, err := GenerateFileContext(ctx, path, cfg, nil)
 		if err != nil {
 			return nil, err
 		}

@@ -2,6 +2,7 @@ package datasets
 
 import (
 	"bytes"
+	"context"
 	"os"
 	"path/filepath"
 	"testing"
@@ -178,7 +179,7 @@ func TestUpdateManifest(t *testing.T) {
 	cache := t.TempDir()
 	ladder := []Entry{NewEntry("realistic", 20, 1, 2), NewEntry("dense", 20, 1, 2)}
 	var calls []string
-	m, err := UpdateManifest(ladder, 2, cache, func(e Entry, done int) {
+	m, err := UpdateManifest(context.Background(), ladder, 2, cache, func(e Entry, done int) {
 		if done == 0 {
 			calls = append(calls, e.Name)
 		}
@@ -204,4 +205,23 @@ func TestGenerateFileRefusesNonRegularTarget(t *testing.T) {
 	require.NoError(t, err)
 	assert.True(t, fi.IsDir())
 	assert.Equal(t, []string{"sub"}, dirNames(t, dir))
+}
+
+// TestStopsWhenCancelled: verifying and regenerating stop when their
+// context has ended, with ctx's error and no partial file in the cache.
+func TestStopsWhenCancelled(t *testing.T) {
+	cache := t.TempDir()
+	e := entryFor(t, "ties", 25, 9)
+	_, err := Ensure(e, cache)
+	require.NoError(t, err)
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	_, err = VerifyContext(ctx, e, cache)
+	assert.ErrorIs(t, err, context.Canceled)
+
+	fresh := t.TempDir()
+	m, err := UpdateManifest(ctx, []Entry{NewEntry("realistic", 20, 1, 2)}, 2, fresh, nil)
+	assert.ErrorIs(t, err, context.Canceled)
+	assert.Nil(t, m)
+	assert.Empty(t, dirNames(t, fresh), "no partial or temporary file may remain")
 }

@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -34,6 +35,10 @@ type Entry struct {
 	Generator int    `json:"generator_version,omitempty"`
 	Bytes     int64  `json:"bytes"`
 	SHA256    string `json:"sha256"`
+	// OnDemand marks a dataset too large to make by default (10 million
+	// findings, 21 GB): `datasets ensure` and `verify` take it only by
+	// name, and the make target that needs it (bench-10m) generates it.
+	OnDemand bool `json:"on_demand,omitempty"`
 }
 
 // Version returns the entry's generator version (1 when Generator is 0).
@@ -97,6 +102,15 @@ func StandardLadder(version int) []Entry {
 		}
 	}
 	return out
+}
+
+// OnDemandLadder returns the datasets of a generator version made only on
+// demand (Entry.OnDemand): the realistic shape at 10,000,000 findings,
+// seed 1, for `make bench-10m`.
+func OnDemandLadder(version int) []Entry {
+	e := NewEntry(generators.DefaultShape, 10_000_000, StandardSeed, version)
+	e.OnDemand = true
+	return []Entry{e}
 }
 
 // LoadManifest reads and checks a manifest file.
@@ -166,16 +180,24 @@ func (m *Manifest) Lookup(shape string, n int, seed uint64) (Entry, bool) {
 	return Entry{}, false
 }
 
-// KeepOtherVersions appends the entries of old (may be nil) whose
-// generator version m does not select, so that regenerating one version's
-// ladder keeps the digests of the others.
-func (m *Manifest) KeepOtherVersions(old *Manifest) {
+// KeepOthers appends the entries of old (may be nil) that m does not
+// hold: the on-demand datasets of m's generator version (after its ladder,
+// as they are not regenerated with it), then the entries of every other
+// version, so that regenerating one version's ladder keeps the other
+// digests.
+func (m *Manifest) KeepOthers(old *Manifest) {
 	if old == nil {
 		return
 	}
-	for _, e := range old.Datasets {
-		if e.Version() != m.Version() {
-			m.Datasets = append(m.Datasets, e)
+	for _, other := range []bool{false, true} {
+		for _, e := range old.Datasets {
+			keep := e.OnDemand && e.Version() == m.Version()
+			if other {
+				keep = e.Version() != m.Version()
+			}
+			if _, held := m.ByName(e.Name); keep && !held {
+				m.Datasets = append(m.Datasets, e)
+			}
 		}
 	}
 }
@@ -189,6 +211,32 @@ func (m *Manifest) Selected() []Entry {
 		}
 	}
 	return out
+}
+
+// Select returns the entries named (all of the manifest's generator
+// version when names is empty: another version's, or one made on demand,
+// only by name) of at most maxFindings findings (0: any), in manifest
+// order. A name not listed is an error.
+func (m *Manifest) Select(names []string, maxFindings int) ([]Entry, error) {
+	for _, n := range names {
+		if _, ok := m.ByName(n); !ok {
+			return nil, fmt.Errorf("%q is not in the manifest", n)
+		}
+	}
+	var out []Entry
+	for _, e := range m.Datasets {
+		if len(names) > 0 && !slices.Contains(names, e.Name) {
+			continue
+		}
+		if len(names) == 0 && (e.Version() != m.Version() || e.OnDemand) {
+			continue
+		}
+		if maxFindings > 0 && e.Findings > maxFindings {
+			continue
+		}
+		out = append(out, e)
+	}
+	return out, nil
 }
 
 // ByName returns the entry with the given name, if listed.

@@ -137,13 +137,17 @@ func TestRepoManifestIsTheStandardLadder(t *testing.T) {
 		got = append(got, e.Name)
 	}
 	want = append(want, names(StandardLadder(m.Version()))...)
+	want = append(want, names(OnDemandLadder(m.Version()))...)
 	for v := generators.MinVersion; v <= generators.LatestVersion; v++ {
 		if v != m.Version() {
 			want = append(want, names(StandardLadder(v))...) // kept for old results files
 		}
 	}
 	assert.Equal(t, want, got)
-	assert.Equal(t, names(StandardLadder(m.Version())), names(m.Selected()))
+	assert.Equal(t, append(names(StandardLadder(m.Version())), names(OnDemandLadder(m.Version()))...), names(m.Selected()))
+	for _, e := range m.Datasets {
+		assert.Equal(t, e.Findings >= 10_000_000, e.OnDemand, "%s: on demand exactly when 10M or more", e.Name)
+	}
 }
 
 func names(es []Entry) []string {
@@ -187,4 +191,56 @@ func TestManifestFileIsCanonical(t *testing.T) {
 	saved, err := os.ReadFile(out)
 	require.NoError(t, err)
 	assert.True(t, bytes.Equal(raw, saved), "datasets/manifest.json is not in Save's format")
+}
+
+// TestKeepOthers: regenerating a version's ladder keeps that version's
+// on-demand entries (after the ladder) and every other version's entries,
+// and drops nothing it regenerated twice.
+func TestKeepOthers(t *testing.T) {
+	entry := func(n int, version int, onDemand bool) Entry {
+		e := NewEntry(generators.DefaultShape, n, StandardSeed, version)
+		e.OnDemand = onDemand
+		return e
+	}
+	old := &Manifest{Generator: 2, Datasets: []Entry{entry(200, 2, false), entry(10_000_000, 2, true), entry(200, 1, false), entry(300, 2, false)}}
+	m := &Manifest{Generator: 2, Datasets: []Entry{entry(200, 2, false)}}
+	m.KeepOthers(old)
+	assert.Equal(t, []string{"realistic-200-s1-g2", "realistic-10000000-s1-g2", "realistic-200-s1"}, names(m.Datasets),
+		"a ladder entry no longer generated (300) is dropped")
+	m.KeepOthers(nil)
+	assert.Len(t, m.Datasets, 3)
+}
+
+// TestManifestSelect: by name (any generator version, on demand or not),
+// else the manifest's version only, not on demand; --max-findings bounds both; an unknown name is
+// an error naming it.
+func TestManifestSelect(t *testing.T) {
+	onDemand := NewEntry("realistic", 10_000_000, 1, 2)
+	onDemand.OnDemand = true
+	m := &Manifest{Generator: 2, Datasets: []Entry{
+		NewEntry("realistic", 200, 1, 2), NewEntry("realistic", 2000, 1, 2),
+		NewEntry("realistic", 200, 1, 1), NewEntry("dense", 2000, 1, 2), onDemand,
+	}}
+	tests := []struct {
+		names []string
+		max   int
+		want  []string
+		err   string
+	}{
+		{nil, 0, []string{"realistic-200-s1-g2", "realistic-2000-s1-g2", "dense-2000-s1-g2"}, ""},
+		{nil, 200, []string{"realistic-200-s1-g2"}, ""},
+		{[]string{"realistic-200-s1", "dense-2000-s1-g2"}, 0, []string{"realistic-200-s1", "dense-2000-s1-g2"}, ""},
+		{[]string{"dense-2000-s1-g2"}, 200, nil, ""},
+		{[]string{"nope"}, 0, nil, `"nope" is not in the manifest`},
+		{[]string{"realistic-10000000-s1-g2"}, 0, []string{"realistic-10000000-s1-g2"}, ""},
+	}
+	for _, tt := range tests {
+		got, err := m.Select(tt.names, tt.max)
+		if tt.err != "" {
+			assert.ErrorContains(t, err, tt.err)
+			continue
+		}
+		require.NoError(t, err)
+		assert.Equal(t, tt.want, names(got), "%v max %d", tt.names, tt.max)
+	}
 }

@@ -159,10 +159,10 @@ func NewDuplicateIDError(index int, msg string) *Error {
 func ParseErrorDoc(raw []byte) (*Error, error) {
 	var doc ErrorDoc
 	if err := json.Unmarshal(raw, &doc); err != nil {
-		return nil, fmt.Errorf("engine wrote an error document that is not JSON: %w", err)
+		return nil, fmt.Errorf("not JSON: %w", err)
 	}
 	if doc.Schema != SchemaError || doc.Code == "" {
-		return nil, fmt.Errorf("engine wrote an error document without schema %q and a code: %.200s", SchemaError, raw)
+		return nil, fmt.Errorf("not of schema %q with a code: %.200s", SchemaError, raw)
 	}
 	return &Error{Doc: doc, Raw: raw}, nil
 }

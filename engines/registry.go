@@ -1,6 +1,7 @@
 package engines
 
 import (
+	"errors"
 	"fmt"
 	"sort"
 	"strings"
@@ -28,7 +29,38 @@ var (
 
 // ErrUnavailable wraps the reason an engine cannot run in this build or on
 // this machine.
-var ErrUnavailable = fmt.Errorf("engine unavailable")
+var ErrUnavailable = errors.New("engine unavailable")
+
+// Unavailable marks reason as why an engine cannot run here: the error
+// wraps ErrUnavailable and reason, and reads as reason alone, so that
+// the one who names the engine (OpenSpec's OpenError) says "engine X
+// unavailable" once. Factories and Availability functions return their
+// reasons bare, without the engine's name.
+func Unavailable(reason error) error { return unavailable{reason} }
+
+type unavailable struct{ reason error }
+
+func (u unavailable) Error() string   { return u.reason.Error() }
+func (u unavailable) Unwrap() []error { return []error{ErrUnavailable, u.reason} }
+
+// OpenError is the error of Open and OpenSpec for an engine that is known
+// but cannot be opened: it names the engine once, and Err says why
+// (wrapping ErrUnavailable when the engine cannot run here).
+type OpenError struct {
+	Spec string // the engine as given, e.g. "exec:./my-engine"
+	Err  error  // why, without the engine's name
+}
+
+// Error reads `engine "SPEC" unavailable: WHY` or `engine "SPEC": WHY`.
+func (e *OpenError) Error() string {
+	if errors.Is(e.Err, ErrUnavailable) {
+		return fmt.Sprintf("engine %q unavailable: %v", e.Spec, e.Err)
+	}
+	return fmt.Sprintf("engine %q: %v", e.Spec, e.Err)
+}
+
+// Unwrap returns Err.
+func (e *OpenError) Unwrap() error { return e.Err }
 
 // Register adds an engine under name. available may be nil (always
 // available). doc is a one-line description for --help. Registering a name
@@ -54,8 +86,8 @@ func Open(name string) (Engine, error) {
 }
 
 // OpenSpec opens the engine sp names: an unknown kind is an error naming
-// the known ones, an engine that cannot run here one wrapping
-// ErrUnavailable.
+// the known ones; an engine that cannot be opened an *OpenError, wrapping
+// ErrUnavailable when it cannot run here.
 func OpenSpec(sp Spec) (Engine, error) {
 	mu.RLock()
 	e, ok := registry[sp.Kind]
@@ -65,13 +97,18 @@ func OpenSpec(sp Spec) (Engine, error) {
 	}
 	if e.available != nil {
 		if err := e.available(); err != nil {
-			return nil, fmt.Errorf("engine %q: %w: %v", sp.Text, ErrUnavailable, err)
+			return nil, &OpenError{Spec: sp.Text, Err: Unavailable(err)}
 		}
 	}
-	return e.factory(sp.Arg)
+	eng, err := e.factory(sp.Arg)
+	if err != nil {
+		return nil, &OpenError{Spec: sp.Text, Err: err}
+	}
+	return eng, nil
 }
 
-// Available reports nil when the named engine can run here.
+// Available reports nil when the named engine can run here, and otherwise
+// the reason (wrapping ErrUnavailable, without the engine's name).
 func Available(name string) error {
 	mu.RLock()
 	e, ok := registry[name]
@@ -81,7 +118,7 @@ func Available(name string) error {
 	}
 	if e.available != nil {
 		if err := e.available(); err != nil {
-			return fmt.Errorf("%w: %v", ErrUnavailable, err)
+			return Unavailable(err)
 		}
 	}
 	return nil

@@ -60,6 +60,9 @@ func Build(set *results.Set, opt Options) (*Baseline, error) {
 			}
 		}
 	}
+	if err := attachOutputs(set, b.Datasets); err != nil {
+		return nil, err
+	}
 	b.Sizes = sizes(set)
 	b.Samples = sampleRange(set)
 	b.buildGo()
@@ -102,6 +105,27 @@ func parseDataset(name, v string) DatasetInfo {
 	}
 	d.Note = strings.Join(rest, " ")
 	return d
+}
+
+// attachOutputs gives each dataset its "output-NAME" line, if any.
+func attachOutputs(set *results.Set, ds []DatasetInfo) error {
+	for _, c := range set.Config {
+		for _, v := range c.Values {
+			o, ok, err := bench.ParseOutputConfig(c.Key, v)
+			if err != nil {
+				return err
+			}
+			if !ok {
+				continue
+			}
+			for i := range ds {
+				if bench.ConfigKey(ds[i].Name) == o.Dataset {
+					ds[i].Output = o
+				}
+			}
+		}
+	}
+	return nil
 }
 
 func isHex(s string) bool {

@@ -68,6 +68,7 @@ type PlatformComparison struct {
 	Calibration  []CalibrationRow
 	OnlyA, OnlyB []string // benchmark names measured on one side only
 	SideReasons  []string // reasons that apply to every absolute figure
+	Outputs      []OutputRow
 }
 
 // comparedUnits are the units compared across platforms.
@@ -117,6 +118,7 @@ func ComparePlatforms(a, b Side) *PlatformComparison {
 		c.Rows = append(c.Rows, row)
 	}
 	c.Derived = derive(a, b)
+	c.Outputs = compareOutputs(a, b)
 	for _, s := range b.Set.Series {
 		if slices.Contains(comparedUnits, s.Unit) && !isCalibration(s.Name) && a.Set.Lookup(s.Name, s.Unit) == nil && a.Set.Lookup(s.Name, unitTime) == nil {
 			c.OnlyB = appendOnce(c.OnlyB, s.Name)
@@ -151,18 +153,24 @@ func appendOnce(list []string, s string) []string {
 	return append(list, s)
 }
 
-// datasetsByN indexes a set's dataset config lines by number of findings.
+// datasetsByN indexes a set's dataset config lines, with their output
+// lines, by number of findings. A malformed output line reads as not
+// recorded here (report refuses it).
 func datasetsByN(set *results.Set) map[int][]DatasetInfo {
-	out := map[int][]DatasetInfo{}
+	var all []DatasetInfo
 	for _, c := range set.Config {
 		if !strings.HasPrefix(c.Key, "dataset-") {
 			continue
 		}
 		for _, v := range c.Values {
-			d := parseDataset(strings.TrimPrefix(c.Key, "dataset-"), v)
-			if d.Findings > 0 {
-				out[d.Findings] = append(out[d.Findings], d)
-			}
+			all = append(all, parseDataset(strings.TrimPrefix(c.Key, "dataset-"), v))
+		}
+	}
+	_ = attachOutputs(set, all)
+	out := map[int][]DatasetInfo{}
+	for _, d := range all {
+		if d.Findings > 0 {
+			out[d.Findings] = append(out[d.Findings], d)
 		}
 	}
 	return out
@@ -224,6 +232,7 @@ func WriteComparison(w io.Writer, c *PlatformComparison) error {
 	m.p("")
 	c.mdCalibration(m)
 	c.mdDerived(m)
+	c.mdOutputs(m)
 	m.p("## Measured figures")
 	m.p("")
 	m.p("Ratio is %s's median over %s's (above 1: %s takes more). Exact units (allocs/op, B/op, instructions/op) of the same code on the same data are comparable as they are; absolute times of the same code on the same data after dividing by the calibration ratio above; every other row is not comparable, with every reason listed.", c.B.Label, c.A.Label, c.B.Label)

@@ -130,9 +130,9 @@ func (b *Baseline) mdHeader(m *mdWriter) {
 			if d.SHA256 != "" {
 				digest = "`" + d.SHA256 + "`"
 			}
-			rows = append(rows, []string{d.Name, findings, size, digest, d.Note})
+			rows = append(rows, []string{d.Name, findings, size, digest, outputCell(d.Output), d.Note})
 		}
-		m.table([]string{"Dataset", "Findings", "Size", "sha256", "Note"}, rows)
+		m.table([]string{"Dataset", "Findings", "Size", "sha256", "Output (sha256 of the canonical document)", "Note"}, rows)
 	}
 	for _, n := range b.Notes {
 		m.p("> Note: %s", n)

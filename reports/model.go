@@ -55,6 +55,9 @@ type DatasetInfo struct {
 	Findings int    // 0 when not recorded
 	Bytes    int64  // 0 when not recorded
 	Note     string // anything else on the line
+	// Output is what the engines answered on it (an "output-NAME" line);
+	// no Answers when not recorded.
+	Output bench.OutputDigest
 }
 
 // Stat is a series and its summary; nil means not measured.

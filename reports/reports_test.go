@@ -2,6 +2,7 @@ package reports
 
 import (
 	"bytes"
+	"context"
 	"flag"
 	"fmt"
 	"image/png"
@@ -114,7 +115,7 @@ func TestBaselineFull(t *testing.T) {
 	prof := t.TempDir()
 	writeProfiles(t, prof)
 	out := t.TempDir()
-	b, err := WriteBaseline(out, set, Options{ProfileDir: prof})
+	b, err := WriteBaseline(context.Background(), out, set, Options{ProfileDir: prof})
 	require.NoError(t, err)
 	md, err := os.ReadFile(filepath.Join(out, BaselineFile))
 	require.NoError(t, err)
@@ -149,7 +150,7 @@ func TestBaselinePartial(t *testing.T) {
 	set, err := results.Load("testdata/go-only.txt")
 	require.NoError(t, err)
 	out := t.TempDir()
-	b, err := WriteBaseline(out, set, Options{})
+	b, err := WriteBaseline(context.Background(), out, set, Options{})
 	require.NoError(t, err)
 	md, err := os.ReadFile(filepath.Join(out, BaselineFile))
 	require.NoError(t, err)
@@ -214,7 +215,7 @@ func TestSeedBaselineCommitted(t *testing.T) {
 	set, err := results.Load(filepath.Join(dir, "results.txt"))
 	require.NoError(t, err)
 	out := t.TempDir()
-	b, err := WriteBaseline(out, set, Options{Title: SeedTitle})
+	b, err := WriteBaseline(context.Background(), out, set, Options{Title: SeedTitle})
 	require.NoError(t, err)
 	got, err := os.ReadFile(filepath.Join(out, BaselineFile))
 	require.NoError(t, err)
@@ -301,6 +302,41 @@ func TestComparePlatforms(t *testing.T) {
 		assert.True(t, d.Comparable(), d.Figure)
 		assert.InDelta(t, d.A, d.B, 1e-12, d.Figure)
 	}
+	// Output digests: equal on both sides, per engine and size.
+	require.Len(t, self.Outputs, 6, "3 engines at 200 and at 2000")
+	for _, r := range self.Outputs {
+		assert.True(t, r.Equal(), "%+v", r)
+		assert.Empty(t, r.Reasons)
+	}
+	assert.Equal(t, "sha256:cccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccc", self.Outputs[5].A, "rust-cli's own answer at 2000")
+
+	// One engine writing another document on the other platform is
+	// reported DIFFERENT, by engine and size.
+	other := strings.Replace(string(data), "engines=go,rust-ffi,rust-cli", "engines=go,rust-ffi; sha256:dddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddd engines=rust-cli", 1)
+	lc, err := results.Read(strings.NewReader(other+calib(1000000)), "c.txt")
+	require.NoError(t, err)
+	diff := ComparePlatforms(Side{Label: "a", Set: la}, Side{Label: "c", Set: lc})
+	var differ []string
+	for _, r := range diff.Outputs {
+		if !r.Equal() {
+			differ = append(differ, fmt.Sprintf("%s n=%d", r.Engine, r.N))
+		}
+	}
+	assert.Equal(t, []string{"rust-cli n=200"}, differ)
+	buf.Reset()
+	require.NoError(t, WriteComparison(&buf, diff))
+	assert.Contains(t, buf.String(), "| 200 | rust-cli | `aaaaaaaaaaaa` | `dddddddddddd` | **DIFFERENT** |")
+
+	// Digests taken with other options are not compared.
+	ld, err := results.Read(strings.NewReader(strings.Replace(string(data), "output-realistic-200-s1/d=4/", "output-realistic-200-s1/d=6/", 1)+calib(1000000)), "d.txt")
+	require.NoError(t, err)
+	for _, r := range ComparePlatforms(Side{Label: "a", Set: la}, Side{Label: "d", Set: ld}).Outputs {
+		if r.N == 200 {
+			assert.Contains(t, strings.Join(r.Reasons, "; "), "different options (a: max-depth 4, top-k 20; d: max-depth 6, top-k 20)")
+		} else {
+			assert.Empty(t, r.Reasons)
+		}
+	}
 }
 
 // TestProcessBreakdown checks a whole process's row in "where the time
@@ -330,4 +366,18 @@ BenchmarkProcessStage/engine=go/stage=write/n=20000 1 1000000 ns/op
 		[]string{bd.Parts[0].Stage, bd.Parts[1].Stage, bd.Parts[2].Stage, bd.Parts[3].Stage})
 	assert.True(t, bd.Parts[3].Derived)
 	assert.InDelta(t, 0.054, bd.Parts[3].Seconds, 1e-9)
+}
+
+// TestWriteBaselineCancelled: a report whose context has ended writes no
+// BASELINE.md and says why.
+func TestWriteBaselineCancelled(t *testing.T) {
+	set, err := results.Load("testdata/go-only.txt")
+	require.NoError(t, err)
+	out := t.TempDir()
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	_, err = WriteBaseline(ctx, out, set, Options{})
+	assert.ErrorIs(t, err, context.Canceled)
+	left, _ := os.ReadDir(out)
+	assert.Empty(t, left)
 }

@@ -2,6 +2,7 @@ package reports
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"io"
 	"math"
@@ -29,10 +30,15 @@ type TrendsInput struct {
 }
 
 // WriteTrends writes DIR/TRENDS.md and one plot per series in DIR/plots
-// (PNG and SVG), each file written atomically.
-func WriteTrends(dir string, in TrendsInput) error {
+// (PNG and SVG), each file written atomically. When ctx ends it stops
+// before the next plot (TRENDS.md is left as it was) and returns ctx's
+// error.
+func WriteTrends(ctx context.Context, dir string, in TrendsInput) error {
 	refs := make([]string, len(in.Trends))
 	for i, t := range in.Trends {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
 		fig, err := trendFigure(t, in.Tags)
 		if err != nil {
 			return fmt.Errorf("plot %s %s (%s): %w", t.Name, t.Unit, t.Platform, err)
@@ -51,6 +57,9 @@ func WriteTrends(dir string, in TrendsInput) error {
 	}
 	var md bytes.Buffer
 	if err := WriteTrendsMarkdown(&md, in, refs); err != nil {
+		return err
+	}
+	if err := ctx.Err(); err != nil {
 		return err
 	}
 	return atomicfile.WriteFileMkdirAll(filepath.Join(dir, TrendsFile), md.Bytes())

@@ -1,6 +1,7 @@
 package reports
 
 import (
+	"context"
 	"os"
 	"path/filepath"
 	"testing"
@@ -33,7 +34,7 @@ func TestWriteTrends(t *testing.T) {
 	tags := map[string][]string{points[6].Commit: {"v1.1"}}
 	dir := t.TempDir()
 	in := TrendsInput{Store: "h.db", Runs: []history.Run{{Commit: points[0].Commit}, {Commit: points[11].Commit}}, Trends: []*history.Trend{tr}, Tags: tags, Options: changepoint.DefaultOptions()}
-	require.NoError(t, WriteTrends(dir, in))
+	require.NoError(t, WriteTrends(context.Background(), dir, in))
 	md, err := os.ReadFile(filepath.Join(dir, TrendsFile))
 	require.NoError(t, err)
 	assert.Contains(t, string(md), "| `AttackPaths/engine=go/n=200` | sec/op | linux-amd64 | `g123456` (v1.1) | 100µs | 120µs | +20.0% |")

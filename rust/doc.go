@@ -18,7 +18,7 @@ package aegispath
 import "errors"
 
 // ErrUnavailable is returned by every call of a build without the bridge.
-var ErrUnavailable = errors.New("rust-ffi engine unavailable: built without cgo and the rustffi tag (make build)")
+var ErrUnavailable = errors.New("libaegispath not linked: built without cgo and the rustffi tag (make build)")
 
 // ErrInternal is wrapped by the error of a call that hit a bug in
 // libaegispath (a caught Rust panic): the error says nothing about the

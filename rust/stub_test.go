@@ -9,7 +9,7 @@ import (
 )
 
 func TestStubReportsUnavailable(t *testing.T) {
-	const want = "rust-ffi engine unavailable: built without cgo and the rustffi tag (make build)"
+	const want = "libaegispath not linked: built without cgo and the rustffi tag (make build)"
 	assert.EqualError(t, Available(), want)
 
 	_, err := AttackPaths([]byte(`[]`), 4, 20)

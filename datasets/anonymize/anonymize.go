@@ -24,6 +24,7 @@ import (
 	"path/filepath"
 
 	"github.com/aegisbench/aegisbench/datasets/internal/findingsjson"
+	"github.com/aegisbench/aegisbench/internal/interrupt"
 )
 
 // Options are the anonymizer's settings.
@@ -92,7 +93,7 @@ func File(in, out string, opt Options) (Stats, error) {
 	}
 	var w io.Writer = f
 	if opt.Context != nil {
-		w = ctxWriter{opt.Context, f}
+		w = interrupt.Writer(opt.Context, f)
 	}
 	if err := a.pass(in, w); err != nil {
 		return fail(err)
@@ -139,19 +140,6 @@ func Stream(r io.Reader, w io.Writer, opt Options) (Stats, error) {
 		}
 	}
 	return a.stats(), nil
-}
-
-// ctxWriter fails its writes once ctx has ended.
-type ctxWriter struct {
-	ctx context.Context
-	w   io.Writer
-}
-
-func (c ctxWriter) Write(p []byte) (int, error) {
-	if err := c.ctx.Err(); err != nil {
-		return 0, err
-	}
-	return c.w.Write(p)
 }
 
 type anonymizer struct {

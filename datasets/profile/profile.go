@@ -25,6 +25,7 @@ import (
 
 	"github.com/aegisbench/aegisbench/datasets/internal/findingsjson"
 	"github.com/aegisbench/aegisbench/engines"
+	"github.com/aegisbench/aegisbench/internal/interrupt"
 	"github.com/aegisbench/aegisbench/internal/safeio"
 	"github.com/aegisbench/aegisbench/internal/schema"
 )
@@ -327,8 +328,9 @@ type Reach struct {
 }
 
 // Run profiles the findings file at path. The error is non-nil only when
-// the file cannot be opened or read; a malformed file gives a profile
-// whose Check says what is wrong.
+// the file cannot be opened or read, or ctx ended (an interruption: the
+// error wraps ctx's); a malformed file gives a profile whose Check says
+// what is wrong.
 func Run(ctx context.Context, path string, opt Options) (*Profile, error) {
 	opt = opt.withDefaults()
 	f, err := os.Open(path)
@@ -349,9 +351,9 @@ func Run(ctx context.Context, path string, opt Options) (*Profile, error) {
 	// ends it at the first byte no JSON document can hold (/dev/zero: one
 	// byte) and refuses it past the size limit.
 	regular := fi.Mode().IsRegular()
-	var src io.Reader = f
+	src := interrupt.Reader(ctx, f)
 	if !regular {
-		src = &safeio.Guard{R: f, Name: path, Limit: safeio.DefaultLimit()}
+		src = &safeio.Guard{R: src, Name: path, Limit: safeio.DefaultLimit()}
 	}
 	if err := c.read(countingReader{io.TeeReader(src, h), &c.bytes}); err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
@@ -371,6 +373,9 @@ func Run(ctx context.Context, path string, opt Options) (*Profile, error) {
 		p.BytesPerFinding = float64(p.File.Bytes) / float64(p.Findings)
 	}
 	p.Engine = runEngine(ctx, path, p, opt)
+	if err := ctx.Err(); err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
 	p.Reach = c.reach(p)
 	return p, nil
 }

@@ -392,3 +392,53 @@ func TestDistinctTablesAreBounded(t *testing.T) {
 	require.NoError(t, p.WriteMarkdown(&md))
 	assert.Contains(t, md.String(), "\nPartial: more than 10 distinct ids: duplicates of later ids are not detected.\n")
 }
+
+// TestRunStopsWhenCancelled: a profile whose context has ended stops
+// reading and says so (an interrupted datasets profile, compare or
+// ladder), rather than returning a profile of part of the file.
+func TestRunStopsWhenCancelled(t *testing.T) {
+	path := generate(t, t.TempDir(), generators.Config{Findings: 2000, Seed: 1, Shape: "realistic"})
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	for name, run := range map[string]func() (*profile.Profile, error){
+		"Run":       func() (*profile.Profile, error) { return profile.Run(ctx, path, profile.Options{}) },
+		"LoadOrRun": func() (*profile.Profile, error) { return profile.LoadOrRun(ctx, path, profile.Options{}) },
+	} {
+		p, err := run()
+		assert.ErrorIs(t, err, context.Canceled, name)
+		assert.Nil(t, p, name)
+	}
+}
+
+// TestLoadOrRun: a profile document is read, a findings file profiled,
+// anything else refused with the file's name.
+func TestLoadOrRun(t *testing.T) {
+	dir := t.TempDir()
+	findings := generate(t, dir, generators.Config{Findings: 50, Seed: 1, Shape: "realistic"})
+	p, err := profile.Run(context.Background(), findings, profile.Options{})
+	require.NoError(t, err)
+	doc := filepath.Join(dir, "p.json")
+	require.NoError(t, os.WriteFile(doc, p.JSON(), 0o644))
+	empty := filepath.Join(dir, "empty.json")
+	require.NoError(t, os.WriteFile(empty, []byte(" \n"), 0o644))
+	garbage := filepath.Join(dir, "garbage.json")
+	require.NoError(t, os.WriteFile(garbage, []byte("[1, 2"), 0o644))
+	tests := []struct {
+		name, path, err string
+	}{
+		{"profile document", doc, ""},
+		{"findings file", findings, ""},
+		{"empty", empty, "empty.json: empty file"},
+		{"not findings", garbage, "garbage.json: neither a profile nor a findings document"},
+		{"missing", filepath.Join(dir, "none.json"), "none.json"},
+	}
+	for _, tt := range tests {
+		got, err := profile.LoadOrRun(context.Background(), tt.path, profile.Options{})
+		if tt.err != "" {
+			assert.ErrorContains(t, err, tt.err, tt.name)
+			continue
+		}
+		require.NoError(t, err, tt.name)
+		assert.Equal(t, 50, got.Findings, tt.name)
+	}
+}

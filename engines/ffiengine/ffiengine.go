@@ -55,13 +55,13 @@ func init() {
 		"any shared library exporting the engine C ABI (engines/SPEC.md section 9), loaded at run time: ffi:PATH",
 		func(arg string) (engines.Engine, error) {
 			if strings.TrimSpace(arg) == "" {
-				return nil, errors.New(`engine "ffi" needs a library: ffi:PATH`)
+				return nil, errors.New("needs a library: ffi:PATH")
 			}
 			e, err := Open(arg)
 			if err != nil {
 				// A library that cannot be loaded is an engine that cannot
 				// run here: exit 1 in every command, not a usage error.
-				return nil, fmt.Errorf("%w: %w", engines.ErrUnavailable, err)
+				return nil, engines.Unavailable(err)
 			}
 			return e, nil
 		},

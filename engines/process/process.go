@@ -20,6 +20,9 @@
 //
 // (QUERY: the query object's JSON text as one argument), which rust-cli
 // does.
+//
+// Errors say what the program did, not the engine's name: whoever chose the
+// engine (a command, the conformance run) names it once.
 package process
 
 import (
@@ -53,10 +56,10 @@ func init() {
 func open(arg string) (engines.Engine, error) {
 	argv := strings.Fields(arg)
 	if len(argv) == 0 {
-		return nil, errors.New(`engine "exec" needs a command: exec:COMMAND`)
+		return nil, errors.New("needs a command: exec:COMMAND")
 	}
 	if _, err := exec.LookPath(argv[0]); err != nil {
-		return nil, fmt.Errorf("engine %q: %w", "exec:"+arg, err)
+		return nil, err
 	}
 	return New("exec:"+arg, argv), nil
 }
@@ -115,11 +118,11 @@ func (e *engine) Name() string { return e.name }
 // unchecked; out-of-range values are the program's invalid_options error.
 func (e *engine) AttackPaths(ctx context.Context, findings []byte, opt engines.Options) ([]byte, error) {
 	if len(e.argv) == 0 {
-		return nil, fmt.Errorf("engine %s: no command to run", e.name)
+		return nil, errors.New("no command to run")
 	}
 	in, err := writeTemp(findings)
 	if err != nil {
-		return nil, fmt.Errorf("engine %s: %w", e.name, err)
+		return nil, err
 	}
 	defer os.Remove(in)
 	return e.AttackPathsFile(ctx, in, opt)
@@ -129,7 +132,7 @@ func (e *engine) AttackPaths(ctx context.Context, findings []byte, opt engines.O
 // itself (engines.FileEngine): no copy.
 func (e *engine) AttackPathsFile(ctx context.Context, path string, opt engines.Options) ([]byte, error) {
 	if len(e.argv) == 0 {
-		return nil, fmt.Errorf("engine %s: no command to run", e.name)
+		return nil, errors.New("no command to run")
 	}
 	start := time.Now()
 	defer func() { engines.TimingsFrom(ctx).Since(engines.StageEngine, start) }()
@@ -148,11 +151,11 @@ func (e *engine) AttackPathsFile(ctx context.Context, path string, opt engines.O
 // object's bytes as the --query argument.
 func (e *listEngine) List(ctx context.Context, findings []byte, query []byte) ([]byte, error) {
 	if len(e.argv) == 0 {
-		return nil, fmt.Errorf("engine %s: no command to run", e.name)
+		return nil, errors.New("no command to run")
 	}
 	in, err := writeTemp(findings)
 	if err != nil {
-		return nil, fmt.Errorf("engine %s: %w", e.name, err)
+		return nil, err
 	}
 	defer os.Remove(in)
 	args := append(slices.Clone(e.argv[1:]), "list", "--in", in, "--query", string(query))
@@ -171,25 +174,25 @@ func (e *engine) run(ctx context.Context, args []string, want string, inputSize 
 	if limit <= 0 {
 		limit = safeio.DefaultOutputLimit(inputSize)
 	}
-	stdout := &safeio.LimitedBuffer{Name: "engine " + e.name, Limit: limit, OnOverflow: func() { _ = procgroup.Kill(cmd) }}
+	stdout := &safeio.LimitedBuffer{Name: e.argv[0] + "'s stdout", Limit: limit, OnOverflow: func() { _ = procgroup.Kill(cmd) }}
 	stderr := &tailBuffer{limit: stderrTail}
 	cmd.Stdout = stdout
 	cmd.Stderr = stderr
 	err := cmd.Run()
 	_ = procgroup.Kill(cmd) // what the program left running in its group
 	if lerr := stdout.Err(); lerr != nil {
-		return nil, fmt.Errorf("engine %s: %w%s", e.name, lerr, stderr.suffix())
+		return nil, fmt.Errorf("%w%s", lerr, stderr.suffix())
 	}
 	if err != nil && ctx.Err() != nil {
-		return nil, fmt.Errorf("engine %s: %w (%v)%s", e.name, ctx.Err(), err, stderr.suffix())
+		return nil, fmt.Errorf("%w (%v)%s", ctx.Err(), err, stderr.suffix())
 	}
 	out := stdout.Bytes()
 	if err == nil {
 		if len(out) == 0 {
-			return nil, fmt.Errorf("engine %s: %s exited 0 with nothing on stdout%s", e.name, e.argv[0], stderr.suffix())
+			return nil, fmt.Errorf("%s exited 0 with nothing on stdout%s", e.argv[0], stderr.suffix())
 		}
 		if err := checkDocument(out, want); err != nil {
-			return nil, fmt.Errorf("engine %s: %s exited 0 but %w%s", e.name, e.argv[0], err, stderr.suffix())
+			return nil, fmt.Errorf("%s exited 0 but %w%s", e.argv[0], err, stderr.suffix())
 		}
 		return out, nil
 	}
@@ -197,11 +200,11 @@ func (e *engine) run(ctx context.Context, args []string, want string, inputSize 
 	if errors.As(err, &exitErr) && exitErr.ExitCode() == 1 {
 		doc, perr := engines.ParseErrorDoc(out)
 		if perr != nil {
-			return nil, fmt.Errorf("engine %s: %s exited 1 without an error document on stdout: %w%s", e.name, e.argv[0], perr, stderr.suffix())
+			return nil, fmt.Errorf("%s exited 1 without an error document on stdout: %w%s", e.argv[0], perr, stderr.suffix())
 		}
 		return nil, doc
 	}
-	return nil, fmt.Errorf("engine %s: %s: %w%s", e.name, e.argv[0], err, stderr.suffix())
+	return nil, fmt.Errorf("%s: %w%s", e.argv[0], err, stderr.suffix())
 }
 
 // checkDocument reports whether out is exactly one JSON document whose

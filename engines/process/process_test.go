@@ -224,7 +224,7 @@ func TestAttackPathsMissingProgram(t *testing.T) {
 	assert.Contains(t, err.Error(), "/nonexistent/aegispath")
 
 	_, err = New("empty", nil).AttackPaths(context.Background(), []byte(`[]`), engines.DefaultOptions())
-	assert.EqualError(t, err, "engine empty: no command to run")
+	assert.EqualError(t, err, "no command to run")
 }
 
 func TestOpenExec(t *testing.T) {

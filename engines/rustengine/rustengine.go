@@ -85,12 +85,12 @@ func BinaryPath() (string, error) {
 	if bin == "" {
 		root, err := reporoot.Find()
 		if err != nil {
-			return "", fmt.Errorf("rust-cli: finding the aegispath program: %w (set $%s)", err, BinaryEnv)
+			return "", fmt.Errorf("finding the aegispath program: %w (set $%s)", err, BinaryEnv)
 		}
 		bin = filepath.Join(root, "target", "release", "aegispath")
 	}
 	if err := checkExecutable(bin); err != nil {
-		return "", fmt.Errorf("rust-cli engine unavailable: %w (run `make build`, or set $%s)", err, BinaryEnv)
+		return "", fmt.Errorf("%w (run `make build`, or set $%s)", err, BinaryEnv)
 	}
 	return bin, nil
 }

@@ -33,7 +33,7 @@ func TestFFIAvailabilityFollowsBuild(t *testing.T) {
 	require.ErrorIs(t, err, engines.ErrUnavailable)
 	assert.ErrorContains(t, err, "built without cgo and the rustffi tag (make build)")
 	_, err = engines.Open("rust-ffi")
-	assert.ErrorContains(t, err, "rust-ffi engine unavailable")
+	assert.ErrorContains(t, err, `engine "rust-ffi" unavailable: libaegispath not linked`)
 }
 
 func TestBinaryPath(t *testing.T) {

@@ -9,6 +9,7 @@ package baselines
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -110,9 +111,14 @@ func platformOf(set *results.Set) (string, error) {
 // Import writes the baselines of every platform found into out (one
 // directory each) and out/COMPARISON.md over every platform that has a
 // results file in out afterwards. It returns the directories written.
-func Import(found *Found, out string) ([]string, error) {
+// When ctx ends it stops before the next platform (the platforms written
+// stay whole; COMPARISON.md is left as it was) and returns ctx's error.
+func Import(ctx context.Context, found *Found, out string) ([]string, error) {
 	var written []string
 	for _, p := range found.Platforms {
+		if err := ctx.Err(); err != nil {
+			return written, err
+		}
 		dir := filepath.Join(out, p.Name)
 		data, err := os.ReadFile(p.Path)
 		if err != nil {
@@ -121,10 +127,13 @@ func Import(found *Found, out string) ([]string, error) {
 		if err := atomicfile.WriteFileMkdirAll(filepath.Join(dir, ResultsFile), data); err != nil {
 			return written, err
 		}
-		if _, err := reports.WriteBaseline(dir, p.Set, reports.Options{Title: "Performance Baseline: " + p.Name}); err != nil {
+		if _, err := reports.WriteBaseline(ctx, dir, p.Set, reports.Options{Title: "Performance Baseline: " + p.Name}); err != nil {
 			return written, fmt.Errorf("%s: %w", p.Name, err)
 		}
 		written = append(written, dir)
+	}
+	if err := ctx.Err(); err != nil {
+		return written, err
 	}
 	return written, WriteComparison(out)
 }
@@ -164,4 +173,49 @@ func WriteComparison(out string) error {
 		}
 	}
 	return atomicfile.WriteFileMkdirAll(filepath.Join(out, ComparisonFile), buf.Bytes())
+}
+
+// Compare is compare-platforms' markdown: the comparison of two baselines,
+// each a baseline directory (its results file, labelled with the
+// directory's name) or a results file (labelled with its name without
+// extension); equal labels become "A (label)" and "B (label)".
+func Compare(a, b string) ([]byte, error) {
+	var sides [2]reports.Side
+	for i, p := range []string{a, b} {
+		path, label, err := resultsOf(p)
+		if err != nil {
+			return nil, err
+		}
+		set, err := results.Load(path)
+		if err != nil {
+			return nil, err
+		}
+		sides[i] = reports.Side{Label: label, Set: set}
+	}
+	if sides[0].Label == sides[1].Label {
+		sides[0].Label, sides[1].Label = "A ("+sides[0].Label+")", "B ("+sides[1].Label+")"
+	}
+	var buf bytes.Buffer
+	if err := reports.WriteComparison(&buf, reports.ComparePlatforms(sides[0], sides[1])); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
+}
+
+// resultsOf resolves a baseline argument to its results file and a
+// label: the directory's name, or the file's name without extension.
+func resultsOf(p string) (path, label string, err error) {
+	st, err := os.Stat(p)
+	if err != nil {
+		return "", "", err
+	}
+	if st.IsDir() {
+		path = filepath.Join(p, ResultsFile)
+		if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
+			return "", "", fmt.Errorf("%s: no %s in the baseline directory", p, ResultsFile)
+		}
+		abs, _ := filepath.Abs(p)
+		return path, filepath.Base(abs), nil
+	}
+	return p, strings.TrimSuffix(filepath.Base(p), filepath.Ext(p)), nil
 }

@@ -1,6 +1,7 @@
 package baselines
 
 import (
+	"context"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -56,8 +57,17 @@ func TestImportTwoPlatformsAndAThird(t *testing.T) {
 	assert.Equal(t, []string{"darwin-arm64", "linux-amd64", "windows-amd64"}, names)
 	assert.Equal(t, []string{filepath.Join(dir, "baseline-linux-amd64", "notes.txt")}, found.Skipped)
 
+	cancelled, cancel := context.WithCancel(context.Background())
+	cancel()
+	stopped := t.TempDir()
+	written, err := Import(cancelled, found, stopped)
+	assert.ErrorIs(t, err, context.Canceled, "an interrupted import stops")
+	assert.Empty(t, written)
+	left, _ := os.ReadDir(stopped)
+	assert.Empty(t, left, "an interrupted import writes nothing more")
+
 	out := t.TempDir()
-	written, err := Import(found, out)
+	written, err = Import(context.Background(), found, out)
 	require.NoError(t, err)
 	assert.Len(t, written, 3)
 	for _, p := range names {
@@ -122,4 +132,38 @@ func TestWriteComparisonOnePlatform(t *testing.T) {
 	got, err := os.ReadFile(filepath.Join(out, ComparisonFile))
 	require.NoError(t, err)
 	assert.Contains(t, string(got), "nothing to compare")
+}
+
+// TestCompare: a baseline is a directory (labelled with its name) or a
+// results file (its name without extension); equal labels are told apart
+// as A and B; a directory without a results file is refused by name.
+func TestCompare(t *testing.T) {
+	root := t.TempDir()
+	write := func(rel, body string) string {
+		p := filepath.Join(root, rel)
+		require.NoError(t, os.MkdirAll(filepath.Dir(p), 0o755))
+		require.NoError(t, os.WriteFile(p, []byte(body), 0o644))
+		return p
+	}
+	write("a/linux/"+ResultsFile, fakeResults("linux", "amd64", 1))
+	write("b/linux/"+ResultsFile, fakeResults("linux", "amd64", 2))
+	file := write("darwin.txt", fakeResults("darwin", "arm64", 1))
+	require.NoError(t, os.MkdirAll(filepath.Join(root, "empty"), 0o755))
+	tests := []struct {
+		name, a, b, want, err string
+	}{
+		{"directory and file", filepath.Join(root, "a", "linux"), file, "# Cross-platform comparison: linux vs darwin", ""},
+		{"same labels", filepath.Join(root, "a", "linux"), filepath.Join(root, "b", "linux"), "# Cross-platform comparison: A (linux) vs B (linux)", ""},
+		{"no results file", filepath.Join(root, "empty"), file, "", "no " + ResultsFile + " in the baseline directory"},
+		{"missing", filepath.Join(root, "none"), file, "", "none"},
+	}
+	for _, tt := range tests {
+		md, err := Compare(tt.a, tt.b)
+		if tt.err != "" {
+			assert.ErrorContains(t, err, tt.err, tt.name)
+			continue
+		}
+		require.NoError(t, err, tt.name)
+		assert.Contains(t, string(md), tt.want, tt.name)
+	}
 }

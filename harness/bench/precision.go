@@ -3,6 +3,7 @@ package bench
 import (
 	"fmt"
 	"math"
+	"slices"
 	"strings"
 
 	"golang.org/x/perf/benchmath"
@@ -12,8 +13,15 @@ import (
 
 // Precision is the stopping rule of `bench --ci-width`: an arm stops being
 // sampled once the 95% confidence interval of the median of every one of
-// its series lies within ±Width of that median, after at least MinRounds
-// samples; the plan's Count is the most it gets.
+// its judged series lies within ±Width of that median, after at least
+// MinRounds samples; the plan's Count is the most it gets.
+//
+// The judged series are the times of the arm (units sec/op and ns/op): a
+// throughput (B/s) is the same measurement inverted, and memory counts are
+// not what the width is asked of. The stages of a whole process (`--timings`,
+// ProcessStage/...) are judged by their sum per sample, the process's own
+// time: a microsecond write stage of a 100 ms process is reported but
+// does not keep the arm sampling.
 type Precision struct {
 	Width     float64 // relative half-width, e.g. 0.05 for ±5%
 	MinRounds int
@@ -37,22 +45,51 @@ func (a ArmPrecision) String() string {
 	return fmt.Sprintf("%s (%s %s after %d samples)", a.Arm, a.Worst, w, a.Samples)
 }
 
-// armPrecision computes the widest relative half-width of the 95% CI of
-// the median (benchmath, no distributional assumption) over the series of
-// an arm's measurements.
-func armPrecision(arm string, samples int, ms []Measurement, width float64) ArmPrecision {
-	values := map[string][]float64{}
-	var order []string
-	for _, m := range ms {
-		for _, v := range m.Result.Values {
-			k := m.Result.Name.String() + " " + v.Unit
-			if _, ok := values[k]; !ok {
-				order = append(order, k)
+// judgedUnits are the units whose precision is judged.
+var judgedUnits = []string{"sec/op", "ns/op"}
+
+// stagePrefix starts the names of whole-process stage timings.
+const stagePrefix = "ProcessStage/"
+
+// judgedSeries returns an arm's judged series ("name unit"), in order of
+// first appearance, from its samples (one slice of measurements each):
+// every time series of its own, and the sum of its process stages.
+func judgedSeries(samples [][]Measurement) (order []string, values map[string][]float64) {
+	values = map[string][]float64{}
+	add := func(k string, v float64) {
+		if _, ok := values[k]; !ok {
+			order = append(order, k)
+		}
+		values[k] = append(values[k], v)
+	}
+	for _, sample := range samples {
+		stages, total, unit := 0, 0.0, ""
+		for _, m := range sample {
+			name := m.Result.Name.String()
+			for _, v := range m.Result.Values {
+				if !slices.Contains(judgedUnits, v.Unit) {
+					continue
+				}
+				if strings.HasPrefix(name, stagePrefix) {
+					stages, total, unit = stages+1, total+v.Value, v.Unit
+					continue
+				}
+				add(name+" "+v.Unit, v.Value)
 			}
-			values[k] = append(values[k], v.Value)
+		}
+		if stages > 0 {
+			add("process stages (sum) "+unit, total)
 		}
 	}
-	ap := ArmPrecision{Arm: arm, Samples: samples}
+	return order, values
+}
+
+// armPrecision computes the widest relative half-width of the 95% CI of
+// the median (benchmath, no distributional assumption) over the judged
+// series of an arm's samples.
+func armPrecision(arm string, samples [][]Measurement, width float64) ArmPrecision {
+	order, values := judgedSeries(samples)
+	ap := ArmPrecision{Arm: arm, Samples: len(samples)}
 	for _, k := range order {
 		s := stats.Summarize(values[k], benchmath.AssumeNothing, stats.Confidence)
 		w := math.Inf(1)
@@ -89,15 +126,14 @@ func precisionNote(p Precision, arms []ArmPrecision) string {
 // tracker applies a Precision to a run: it keeps each arm's measurements
 // and, at the end of every round, stops the arms that reached it.
 type tracker struct {
-	p     *Precision
-	order []string // arms, in plan order
-	ms    map[string][]Measurement
-	n     map[string]int
-	done  map[string]bool
+	p       *Precision
+	order   []string                   // arms, in plan order
+	samples map[string][][]Measurement // each arm's samples, one slice each
+	done    map[string]bool
 }
 
 func newTracker(p *Precision, steps []Step) *tracker {
-	t := &tracker{p: p, ms: map[string][]Measurement{}, n: map[string]int{}, done: map[string]bool{}}
+	t := &tracker{p: p, samples: map[string][][]Measurement{}, done: map[string]bool{}}
 	for _, s := range steps {
 		if s.Phase == PhaseSample && s.Round == 1 {
 			t.order = append(t.order, s.Arm)
@@ -111,8 +147,7 @@ func (t *tracker) add(arm string, ms []Measurement) {
 	if t == nil {
 		return
 	}
-	t.ms[arm] = append(t.ms[arm], ms...)
-	t.n[arm]++
+	t.samples[arm] = append(t.samples[arm], ms)
 }
 
 // roundEnded stops the arms that reached the precision; called between
@@ -122,7 +157,7 @@ func (t *tracker) roundEnded() {
 		return
 	}
 	for _, a := range t.order {
-		if !t.done[a] && t.n[a] >= t.p.MinRounds && armPrecision(a, t.n[a], t.ms[a], t.p.Width).Reached {
+		if !t.done[a] && len(t.samples[a]) >= t.p.MinRounds && armPrecision(a, t.samples[a], t.p.Width).Reached {
 			t.done[a] = true
 		}
 	}
@@ -138,7 +173,7 @@ func (t *tracker) report() []ArmPrecision {
 	}
 	out := make([]ArmPrecision, 0, len(t.order))
 	for _, a := range t.order {
-		out = append(out, armPrecision(a, t.n[a], t.ms[a], t.p.Width))
+		out = append(out, armPrecision(a, t.samples[a], t.p.Width))
 	}
 	return out
 }

@@ -4,6 +4,8 @@ import (
 	"context"
 	"testing"
 
+	"golang.org/x/perf/benchfmt"
+
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -44,4 +46,57 @@ func TestPrecisionStopsArms(t *testing.T) {
 		assert.Equal(t, cfg.Count, a.Samples)
 	}
 	assert.Contains(t, note, "not reached: ")
+}
+
+// TestArmPrecisionJudgesTimes: an arm is judged on its times; throughput
+// and memory are not judged, and the stages of a whole process are judged
+// by their sum, so a tiny, noisy stage does not keep the arm sampling.
+func TestArmPrecisionJudgesTimes(t *testing.T) {
+	value := func(name, unit string, v float64) Measurement {
+		return Measurement{Result: &benchfmt.Result{Name: benchfmt.Name(name), Values: []benchfmt.Value{{Value: v, Unit: unit}}}}
+	}
+	// steady is within ±1% of 100; noisy swings by a factor of 10.
+	steady := []float64{100, 101, 99, 100, 100.5, 99.5, 100, 101, 99, 100}
+	noisy := []float64{1, 10, 2, 9, 3, 8, 1, 10, 2, 9}
+	samples := func(build func(i int) []Measurement) [][]Measurement {
+		var out [][]Measurement
+		for i := range steady {
+			out = append(out, build(i))
+		}
+		return out
+	}
+	tests := []struct {
+		name    string
+		samples [][]Measurement
+		reached bool
+		worst   string
+	}{
+		{"steady time", samples(func(i int) []Measurement {
+			return []Measurement{value("A/n=200", "sec/op", steady[i])}
+		}), true, "A/n=200 sec/op"},
+		{"noisy time", samples(func(i int) []Measurement {
+			return []Measurement{value("A/n=200", "sec/op", steady[i]), value("B/n=200", "sec/op", noisy[i])}
+		}), false, "B/n=200 sec/op"},
+		{"noisy throughput and memory are not judged", samples(func(i int) []Measurement {
+			return []Measurement{value("A/n=200", "sec/op", steady[i]), value("A/n=200", "B/s", noisy[i]), value("A/n=200", "B/op", noisy[i])}
+		}), true, "A/n=200 sec/op"},
+		{"stages judged by their sum", samples(func(i int) []Measurement {
+			// read takes the steady time minus a noisy microsecond write.
+			return []Measurement{
+				value("ProcessStage/engine=go/stage=read/n=200", "ns/op", steady[i]*1000-noisy[i]),
+				value("ProcessStage/engine=go/stage=write/n=200", "ns/op", noisy[i]),
+			}
+		}), true, "process stages (sum) ns/op"},
+		{"noisy stage sum", samples(func(i int) []Measurement {
+			return []Measurement{value("ProcessStage/engine=go/stage=read/n=200", "ns/op", noisy[i])}
+		}), false, "process stages (sum) ns/op"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ap := armPrecision("arm", tt.samples, 0.05)
+			assert.Equal(t, tt.reached, ap.Reached, ap.String())
+			assert.Equal(t, tt.worst, ap.Worst)
+			assert.Equal(t, len(steady), ap.Samples)
+		})
+	}
 }

@@ -23,6 +23,7 @@
 package changepoint
 
 import (
+	"context"
 	"math"
 	"math/rand/v2"
 	"slices"
@@ -73,6 +74,13 @@ func Detect(values []float64, o Options) []Point {
 // DetectAll runs Detect on every series, on up to workers goroutines (at
 // least one); the answer does not depend on workers.
 func DetectAll(series [][]float64, o Options, workers int) [][]Point {
+	out, _ := DetectAllContext(context.Background(), series, o, workers)
+	return out
+}
+
+// DetectAllContext is DetectAll stopping when ctx ends: no series starts
+// after that, the running ones finish, and ctx's error is returned.
+func DetectAllContext(ctx context.Context, series [][]float64, o Options, workers int) ([][]Point, error) {
 	out := make([][]Point, len(series))
 	next := make(chan int)
 	done := make(chan struct{})
@@ -85,14 +93,19 @@ func DetectAll(series [][]float64, o Options, workers int) [][]Point {
 			done <- struct{}{}
 		}()
 	}
+feed:
 	for i := range series {
-		next <- i
+		select {
+		case next <- i:
+		case <-ctx.Done():
+			break feed
+		}
 	}
 	close(next)
 	for range workers {
 		<-done
 	}
-	return out
+	return out, ctx.Err()
 }
 
 // segment is a half-open range of positions and its best split.

@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"github.com/aegisbench/aegisbench/harness/baselines"
+	"github.com/aegisbench/aegisbench/internal/argval"
 )
 
 func init() {
@@ -35,19 +36,21 @@ func runBaselines(env Env, args []string) error {
 	if len(pos) != 2 || pos[0] != "import" {
 		return usageError("baselines: want `baselines import DIR`")
 	}
-	found, err := baselines.Scan(pos[1], splitList(*expect))
+	found, err := baselines.Scan(pos[1], argval.List(*expect))
 	if err != nil {
 		return &ExitError{Code: 1, Err: fmt.Errorf("baselines: %w", err)}
 	}
 	for _, s := range found.Skipped {
 		fmt.Fprintf(env.Stderr, "baselines: skipped %s (no benchmark results)\n", s)
 	}
-	written, err := baselines.Import(found, *out)
+	ctx, interrupted, stop := interruptible()
+	defer stop()
+	written, err := baselines.Import(ctx, found, *out)
 	for _, d := range written {
 		fmt.Fprintf(env.Stderr, "baselines: wrote %s\n", d)
 	}
 	if err != nil {
-		return fmt.Errorf("baselines: %w", err)
+		return interrupted(fmt.Errorf("baselines: %w", err))
 	}
 	fmt.Fprintf(env.Stderr, "baselines: wrote %s/%s\n", *out, baselines.ComparisonFile)
 	return nil

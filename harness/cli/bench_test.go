@@ -2,18 +2,14 @@ package cli
 
 import (
 	"bytes"
-	"errors"
 	"image/png"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
-	"github.com/aegisbench/aegisbench/generators"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
-
-	"github.com/aegisbench/aegisbench/harness/bench"
 )
 
 func runCLI(args ...string) (stdout, stderr string, code int) {
@@ -74,55 +70,6 @@ func TestBenchUsageErrors(t *testing.T) {
 		assert.Equal(t, 2, code, "%v: %s", tt.args, stderr)
 		assert.Contains(t, stderr, tt.want, tt.args)
 	}
-}
-
-func TestSelectBenchTargets(t *testing.T) {
-	progs := bench.DefaultConfig().Programs
-	noRust := func(p string) (string, error) {
-		if p == "cargo" {
-			return "", errors.New("not found")
-		}
-		return "/usr/bin/" + p, nil
-	}
-	eng, tools, skipped, err := selectBenchTargets("", "", progs, noRust)
-	require.NoError(t, err)
-	assert.Equal(t, []string{"go"}, eng)
-	assert.Equal(t, []string{"go", "hyperfine"}, tools)
-	assert.Equal(t, []string{"rust-ffi (cargo not found)", "rust-cli (cargo not found)", "criterion (cargo not found)"}, skipped)
-
-	_, _, _, err = selectBenchTargets("go,rust-ffi", "", progs, noRust)
-	assert.ErrorContains(t, err, "--engines rust-ffi needs cargo, which is not installed")
-
-	eng, tools, skipped, err = selectBenchTargets("rust-cli", "hyperfine", progs, func(p string) (string, error) { return p, nil })
-	require.NoError(t, err)
-	assert.Equal(t, []string{"rust-cli"}, eng)
-	assert.Equal(t, []string{"hyperfine"}, tools)
-	assert.Empty(t, skipped)
-}
-
-func TestUserDataset(t *testing.T) {
-	dir := t.TempDir()
-	write := func(name, body string) string {
-		p := filepath.Join(dir, name)
-		require.NoError(t, os.WriteFile(p, []byte(body), 0o644))
-		return p
-	}
-	var doc bytes.Buffer
-	require.NoError(t, generators.Generate(&doc, generators.Config{Findings: 20, Seed: 1, Shape: "realistic"}))
-	d, err := userDataset(write("My Findings.json", doc.String()), false)
-	require.NoError(t, err)
-	assert.Equal(t, "My Findings", d.Name)
-	assert.Equal(t, 20, d.Findings)
-	assert.Equal(t, int64(doc.Len()), d.Bytes)
-	assert.Len(t, d.SHA256, 64)
-	assert.Contains(t, d.Profile, "20 findings")
-	assert.Contains(t, d.ConfigValue(), d.SHA256+" findings=20 bytes=")
-	assert.Contains(t, d.ConfigValue(), " profile: ")
-
-	_, err = userDataset(write("none.json", `[]`), false)
-	assert.ErrorContains(t, err, "no findings")
-	_, err = userDataset(write("obj.json", `{"id":"a"}`), false)
-	assert.ErrorContains(t, err, "obj.json")
 }
 
 func TestReportCommand(t *testing.T) {

@@ -10,6 +10,8 @@ import (
 	"io"
 	"sort"
 	"strings"
+
+	"github.com/aegisbench/aegisbench/internal/usage"
 )
 
 // Env is what a subcommand may touch: its output streams.
@@ -64,7 +66,8 @@ func usageError(format string, args ...any) error {
 }
 
 // ExitCode maps an error returned by Run to a process exit code: 0 for nil,
-// the ExitError's code, 2 for flag parsing errors, 1 otherwise.
+// the ExitError's code, 2 for flag parsing errors and a library's
+// *usage.Error, 1 otherwise.
 func ExitCode(err error) int {
 	if err == nil {
 		return 0
@@ -75,6 +78,9 @@ func ExitCode(err error) int {
 	}
 	if errors.Is(err, flag.ErrHelp) {
 		return 0
+	}
+	if usage.Is(err) {
+		return 2
 	}
 	return 1
 }
@@ -132,15 +138,4 @@ func parseFlags(fs *flag.FlagSet, args []string) ([]string, error) {
 		return nil, &ExitError{Code: 2, Err: err}
 	}
 	return fs.Args(), nil
-}
-
-// splitList splits a comma-separated flag value, dropping empty items.
-func splitList(s string) []string {
-	var out []string
-	for _, p := range strings.Split(s, ",") {
-		if p = strings.TrimSpace(p); p != "" {
-			out = append(out, p)
-		}
-	}
-	return out
 }

@@ -1,17 +1,10 @@
 package cli
 
 import (
-	"bytes"
-	"errors"
 	"fmt"
-	"io/fs"
-	"os"
-	"path/filepath"
-	"strings"
 
-	"github.com/aegisbench/aegisbench/harness/results"
+	"github.com/aegisbench/aegisbench/harness/baselines"
 	"github.com/aegisbench/aegisbench/internal/atomicfile"
-	"github.com/aegisbench/aegisbench/reports"
 )
 
 func init() {
@@ -35,9 +28,6 @@ comparable with every reason (figures reported rather than measured, unknown
 or different commits, datasets with different or unrecorded digests,
 different packages, no calibration).`
 
-// BaselineResults is the results file name inside a baseline directory.
-const BaselineResults = "results.txt"
-
 func runComparePlatforms(env Env, args []string) error {
 	fset := newFlagSet(env, "compare-platforms", comparePlatformsUsage)
 	out := fset.String("o", "", "write the markdown to `file` (default: standard output)")
@@ -48,50 +38,27 @@ func runComparePlatforms(env Env, args []string) error {
 	if len(pos) != 2 {
 		return usageError("compare-platforms: want two baselines (A B), got %d", len(pos))
 	}
-	var sides [2]reports.Side
-	for i, p := range pos {
-		path, label, err := baselineResults(p)
-		if err != nil {
-			return fmt.Errorf("compare-platforms: %w", err)
-		}
-		set, err := results.Load(path)
-		if err != nil {
-			return fmt.Errorf("compare-platforms: %w", err)
-		}
-		sides[i] = reports.Side{Label: label, Set: set}
-	}
-	if sides[0].Label == sides[1].Label {
-		sides[0].Label, sides[1].Label = "A ("+sides[0].Label+")", "B ("+sides[1].Label+")"
-	}
-	var buf bytes.Buffer
-	if err := reports.WriteComparison(&buf, reports.ComparePlatforms(sides[0], sides[1])); err != nil {
-		return err
-	}
-	if *out == "" {
-		_, err := env.Stdout.Write(buf.Bytes())
-		return err
-	}
-	if err := atomicfile.WriteFileMkdirAll(*out, buf.Bytes()); err != nil {
-		return fmt.Errorf("compare-platforms: %w", err)
-	}
-	fmt.Fprintf(env.Stderr, "compare-platforms: wrote %s\n", *out)
-	return nil
+	// Short work, not cut short: a signal is answered 130/143 at its end,
+	// and the output is written whole or not at all.
+	_, interrupted, stop := interruptible()
+	defer stop()
+	return interrupted(comparePlatforms(env, pos[0], pos[1], *out))
 }
 
-// baselineResults resolves a baseline argument to its results file and a
-// label: the directory's name, or the file's name without extension.
-func baselineResults(p string) (path, label string, err error) {
-	st, err := os.Stat(p)
+// comparePlatforms writes the comparison of baselines a and b to out
+// ("" for stdout).
+func comparePlatforms(env Env, a, b, out string) error {
+	md, err := baselines.Compare(a, b)
 	if err != nil {
-		return "", "", err
+		return fmt.Errorf("compare-platforms: %w", err)
 	}
-	if st.IsDir() {
-		path = filepath.Join(p, BaselineResults)
-		if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
-			return "", "", fmt.Errorf("%s: no %s in the baseline directory", p, BaselineResults)
-		}
-		abs, _ := filepath.Abs(p)
-		return path, filepath.Base(abs), nil
+	if out == "" {
+		_, err := env.Stdout.Write(md)
+		return err
 	}
-	return p, strings.TrimSuffix(filepath.Base(p), filepath.Ext(p)), nil
+	if err := atomicfile.WriteFileMkdirAll(out, md); err != nil {
+		return fmt.Errorf("compare-platforms: %w", err)
+	}
+	fmt.Fprintf(env.Stderr, "compare-platforms: wrote %s\n", out)
+	return nil
 }

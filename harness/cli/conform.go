@@ -90,7 +90,7 @@ func parseShapes(flag string) ([]string, error) {
 	if flag == "all" {
 		return known, nil
 	}
-	for _, s := range splitList(flag) {
+	for _, s := range argval.List(flag) {
 		if !slices.Contains(known, s) {
 			return nil, usageError("conform: unknown shape %q (known: %s, or all)", s, strings.Join(known, ", "))
 		}
@@ -172,7 +172,7 @@ func parseConformFlags(env Env, args []string) (*conformOptions, error) {
 		}
 	})
 	o.compare = conform.CompareOptions{MaxULP: *maxULP, MaxOps: *diffOps}
-	if o.engineNames = splitList(*enginesFlag); len(o.engineNames) == 0 {
+	if o.engineNames = argval.List(*enginesFlag); len(o.engineNames) == 0 {
 		return nil, usageError("conform: --engines is empty")
 	}
 	if err := argval.Distinct(o.engineNames); err != nil {
@@ -233,18 +233,13 @@ func (o *conformOptions) suite() conformrun.Suite {
 }
 
 // conformExit maps a conformance run's error to the exit status: 2 for a
-// usage error, 130/143 when interrupted, 1 for a failed verdict or run.
+// usage error (ExitCode), 130/143 when interrupted, 1 for a failed verdict
+// or run.
 func conformExit(interrupted func(error) error, err error) error {
-	var ue *conformrun.UsageError
-	switch {
-	case err == nil:
-		return nil
-	case errors.As(err, &ue):
-		return &ExitError{Code: 2, Err: err}
-	case errors.Is(err, context.Canceled):
+	if errors.Is(err, context.Canceled) {
 		return interrupted(err)
 	}
-	return &ExitError{Code: 1, Err: err}
+	return err
 }
 
 // conformProgressBar returns a progress bar on a terminal, nil otherwise.

@@ -11,6 +11,7 @@ import (
 
 	"github.com/aegisbench/aegisbench/datasets"
 	"github.com/aegisbench/aegisbench/generators"
+	"github.com/aegisbench/aegisbench/internal/argval"
 )
 
 func init() {
@@ -108,9 +109,9 @@ func runDatasets(env Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	entries, err := selectEntries(m, f)
+	entries, err := m.Select(argval.List(f.names), f.maxFindings)
 	if err != nil {
-		return err
+		return usageError("datasets: --names: %v", err)
 	}
 	switch sub {
 	case "list":
@@ -119,39 +120,6 @@ func runDatasets(env Env, args []string) error {
 		return datasetsEnsure(env, entries, f.cache)
 	}
 	return datasetsVerify(env, entries, f.cache)
-}
-
-// selectEntries applies --names and --max-findings, keeping manifest order.
-func selectEntries(m *datasets.Manifest, f datasetsFlags) ([]datasets.Entry, error) {
-	names := splitList(f.names)
-	for _, n := range names {
-		if _, ok := m.ByName(n); !ok {
-			return nil, usageError("datasets: --names: %q is not in the manifest", n)
-		}
-	}
-	var out []datasets.Entry
-	for _, e := range m.Datasets {
-		if len(names) > 0 && !dsContains(names, e.Name) {
-			continue
-		}
-		if len(names) == 0 && e.Version() != m.Version() {
-			continue // another generator version's: only by name
-		}
-		if f.maxFindings > 0 && e.Findings > f.maxFindings {
-			continue
-		}
-		out = append(out, e)
-	}
-	return out, nil
-}
-
-func dsContains(xs []string, x string) bool {
-	for _, y := range xs {
-		if y == x {
-			return true
-		}
-	}
-	return false
 }
 
 func datasetsList(env Env, entries []datasets.Entry, cache string) error {
@@ -170,22 +138,23 @@ func datasetsList(env Env, entries []datasets.Entry, cache string) error {
 func datasetsEnsure(env Env, entries []datasets.Entry, cache string) error {
 	ctx, interrupted, stop := interruptible()
 	defer stop()
-	for _, e := range entries {
-		path, err := datasets.EnsureContext(ctx, e, cache, findingsProgressBar(env, e.Findings, e.Name, false))
-		if err != nil {
-			return interrupted(err)
-		}
-		fmt.Fprintf(env.Stdout, "OK  %s  %s\n", e.Name, path)
-	}
-	return nil
+	return interrupted(datasets.EnsureAll(ctx, env.Stdout, entries, cache, datasetProgress(env)))
+}
+
+// datasetProgress draws a progress bar of a dataset being generated on a
+// terminal.
+func datasetProgress(env Env) func(datasets.Entry) func(int) {
+	return func(e datasets.Entry) func(int) { return findingsProgressBar(env, e.Findings, e.Name, false) }
 }
 
 func datasetsVerify(env Env, entries []datasets.Entry, cache string) error {
+	ctx, interrupted, stop := interruptible()
+	defer stop()
 	mismatches := 0
 	for _, e := range entries {
-		st, err := datasets.Verify(e, cache)
+		st, err := datasets.VerifyContext(ctx, e, cache)
 		if err != nil {
-			return err
+			return interrupted(err)
 		}
 		if st == datasets.StatusMismatch {
 			mismatches++
@@ -204,16 +173,18 @@ func datasetsUpdateManifest(env Env, f datasetsFlags) error {
 	if err != nil && !errors.Is(err, fs.ErrNotExist) {
 		return err
 	}
-	m, err := datasets.UpdateManifest(datasets.StandardLadder(f.version), f.version, f.cache, func(e datasets.Entry, done int) {
+	ctx, interrupted, stop := interruptible()
+	defer stop()
+	m, err := datasets.UpdateManifest(ctx, datasets.StandardLadder(f.version), f.version, f.cache, func(e datasets.Entry, done int) {
 		if e.Name != last {
 			last = e.Name
 			fmt.Fprintf(env.Stderr, "generating %s\n", e.Name)
 		}
 	})
 	if err != nil {
-		return err
+		return interrupted(err)
 	}
-	m.KeepOtherVersions(old)
+	m.KeepOthers(old)
 	if err := m.Save(f.manifest); err != nil {
 		return err
 	}

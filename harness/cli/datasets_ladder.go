@@ -31,9 +31,11 @@ func datasetsLadder(env Env, args []string) error {
 	if *tol <= 0 {
 		return usageError("datasets ladder: --tolerance must be > 0")
 	}
-	ps, err := loadProfiles(pos, pf)
+	ctx, interrupted, stop := interruptible()
+	defer stop()
+	ps, err := loadProfiles(ctx, pos, pf)
 	if err != nil {
-		return err
+		return interrupted(fmt.Errorf("datasets ladder: %w", err))
 	}
 	rows := profile.Ladder(ps, *tol)
 	if err := profile.WriteLadder(env.Stdout, ps, rows, *tol); err != nil {

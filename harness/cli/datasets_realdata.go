@@ -1,13 +1,10 @@
 package cli
 
 import (
-	"bufio"
 	"bytes"
 	"context"
-	"errors"
 	"flag"
 	"fmt"
-	"io"
 	"os"
 	"strings"
 
@@ -98,9 +95,11 @@ func datasetsProfile(env Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	p, err := profile.Run(context.Background(), pos[0], opt)
+	ctx, interrupted, stop := interruptible()
+	defer stop()
+	p, err := profile.Run(ctx, pos[0], opt)
 	if err != nil {
-		return err
+		return interrupted(fmt.Errorf("datasets profile: %w", err))
 	}
 	if *jsonOut == "" && *mdOut == "" {
 		*mdOut = "-"
@@ -129,23 +128,10 @@ func datasetsProfile(env Env, args []string) error {
 	return nil
 }
 
-// writeProfileOutput writes data to stdout ("-") or to a file through a temporary
-// file and a rename.
+// writeProfileOutput writes data to stdout ("-"), into a device or pipe,
+// or to a file through a temporary file and a rename.
 func writeProfileOutput(env Env, path string, data []byte) error {
-	if path == "-" {
-		_, err := env.Stdout.Write(data)
-		return err
-	}
-	return writeFileReplacing(path, data)
-}
-
-// writeFileReplacing writes data to path through a temporary file and a
-// rename; it refuses to replace anything but a regular file.
-func writeFileReplacing(path string, data []byte) error {
-	if fi, err := os.Stat(path); err == nil && !fi.Mode().IsRegular() {
-		return fmt.Errorf("%s: not a regular file", path)
-	}
-	if err := atomicfile.WriteFile(path, data); err != nil {
+	if err := atomicfile.WriteOutput(env.Stdout, path, data); err != nil {
 		return fmt.Errorf("writing %s: %w", path, err)
 	}
 	return nil
@@ -175,77 +161,30 @@ func datasetsCompare(env Env, args []string) error {
 	if *threshold <= 0 {
 		return usageError("datasets compare: --threshold must be > 0")
 	}
-	ps, err := loadProfiles(pos, pf)
+	ctx, interrupted, stop := interruptible()
+	defer stop()
+	ps, err := loadProfiles(ctx, pos, pf)
 	if err != nil {
-		return err
+		return interrupted(fmt.Errorf("datasets compare: %w", err))
 	}
 	rows := profile.Compare(ps[0], ps[1], *threshold)
 	return profile.WriteCompare(env.Stdout, ps[0], ps[1], rows, *threshold)
 }
 
-// describeDataset describes a --dataset file (profile.Describe) with the Go
-// engine's counts.
-func describeDataset(path string) (profile.FileInfo, error) {
-	e, err := engines.Open("go")
-	if err != nil {
-		return profile.FileInfo{Path: path}, err
-	}
-	return profile.Describe(path, profile.Options{Engine: e})
-}
-
-// loadProfiles reads or computes (loadOrProfile) the profile of each path.
-func loadProfiles(paths []string, pf profileFlags) ([]*profile.Profile, error) {
+// loadProfiles reads or computes (profile.LoadOrRun) the profile of each
+// path.
+func loadProfiles(ctx context.Context, paths []string, pf profileFlags) ([]*profile.Profile, error) {
 	opt, err := pf.options()
 	if err != nil {
 		return nil, err
 	}
 	ps := make([]*profile.Profile, len(paths))
 	for k, path := range paths {
-		if ps[k], err = loadOrProfile(path, opt); err != nil {
+		if ps[k], err = profile.LoadOrRun(ctx, path, opt); err != nil {
 			return nil, err
 		}
 	}
 	return ps, nil
-}
-
-// loadOrProfile reads a profile JSON document, or profiles a findings file
-// (told apart by their first byte: '{' or '[').
-func loadOrProfile(path string, opt profile.Options) (*profile.Profile, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, err
-	}
-	first, err := firstNonSpaceByte(bufio.NewReader(f))
-	f.Close()
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
-	}
-	if first == '{' {
-		return profile.Load(path)
-	}
-	p, err := profile.Run(context.Background(), path, opt)
-	if err != nil {
-		return nil, err
-	}
-	if p.Check.Fatal != "" {
-		return nil, fmt.Errorf("%s: neither a profile nor a findings document: %s", path, p.Check.Fatal)
-	}
-	return p, nil
-}
-
-func firstNonSpaceByte(r *bufio.Reader) (byte, error) {
-	for {
-		c, err := r.ReadByte()
-		if errors.Is(err, io.EOF) {
-			return 0, errors.New("empty file")
-		}
-		if err != nil {
-			return 0, err
-		}
-		if c != ' ' && c != '\t' && c != '\n' && c != '\r' {
-			return c, nil
-		}
-	}
 }
 
 const anonymizeUsage = `FILE -o OUT (--key K | --key-file F) [--keep-order] [--mapping FILE]
@@ -308,14 +247,15 @@ func datasetsAnonymize(env Env, args []string) error {
 	}
 	st, err := anonymize.File(pos[0], out, opt)
 	if err != nil {
-		return interrupted(&ExitError{Code: 1, Err: err})
+		return interrupted(&ExitError{Code: 1, Err: fmt.Errorf("datasets anonymize: %w", err)})
 	}
 	if mapping != "" {
-		if err := writeFileReplacing(mapping, mapBuf.Bytes()); err != nil {
-			return err
+		// Private from the start: the table re-identifies the data.
+		if fi, err := os.Stat(mapping); err == nil && !fi.Mode().IsRegular() {
+			return fmt.Errorf("%s: not a regular file", mapping)
 		}
-		if err := os.Chmod(mapping, 0o600); err != nil {
-			return err
+		if err := atomicfile.WriteFilePerm(mapping, mapBuf.Bytes(), 0o600); err != nil {
+			return fmt.Errorf("writing %s: %w", mapping, err)
 		}
 	}
 	var kinds []string

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"context"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -21,7 +22,7 @@ func smallManifest(t *testing.T) (manifest, cache string, m *datasets.Manifest) 
 	dir := t.TempDir()
 	cache = filepath.Join(dir, "cache")
 	ladder := []datasets.Entry{datasets.NewEntry("realistic", 30, 1, 1), datasets.NewEntry("sparse", 20, 1, 1), datasets.NewEntry("realistic", 60, 1, 1)}
-	m, err := datasets.UpdateManifest(ladder, 1, filepath.Join(dir, "scratch"), nil)
+	m, err := datasets.UpdateManifest(context.Background(), ladder, 1, filepath.Join(dir, "scratch"), nil)
 	require.NoError(t, err)
 	manifest = filepath.Join(dir, "manifest.json")
 	require.NoError(t, m.Save(manifest))

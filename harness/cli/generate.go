@@ -14,6 +14,7 @@ import (
 	"github.com/aegisbench/aegisbench/datasets/profile"
 	"github.com/aegisbench/aegisbench/generators"
 	"github.com/aegisbench/aegisbench/internal/argval"
+	"github.com/aegisbench/aegisbench/internal/interrupt"
 	"github.com/aegisbench/aegisbench/internal/safeio"
 )
 
@@ -98,12 +99,15 @@ func runGenerate(env Env, args []string) error {
 
 // writeGenerated generates cfg into out: stdout for "-" or "", streamed
 // into a device or pipe, else a file written whole or not at all (label
-// names the shape in the summary line).
+// names the shape in the summary line). SIGINT or SIGTERM stops it (exit
+// 130 or 143): a file is then not written at all.
 func writeGenerated(env Env, cfg generators.Config, out, label string) error {
 	toStdout := out == "-" || out == ""
 	cfg.Progress = findingsProgressBar(env, cfg.Findings, "generating", toStdout)
+	ctx, interrupted, stop := interruptible()
+	defer stop()
 	if toStdout {
-		return generators.Generate(env.Stdout, cfg)
+		return interrupted(generators.Generate(interrupt.Writer(ctx, env.Stdout), cfg))
 	}
 	if fi, err := os.Stat(out); err == nil && !fi.Mode().IsRegular() {
 		// A device or pipe (/dev/null, a FIFO): stream into it, never
@@ -112,14 +116,12 @@ func writeGenerated(env Env, cfg generators.Config, out, label string) error {
 		if err != nil {
 			return err
 		}
-		err = generators.Generate(f, cfg)
+		err = generators.Generate(interrupt.Writer(ctx, f), cfg)
 		if cerr := f.Close(); err == nil {
 			err = cerr
 		}
-		return err
+		return interrupted(err)
 	}
-	ctx, interrupted, stop := interruptible()
-	defer stop()
 	size, sum, err := datasets.GenerateFileContext(ctx, out, cfg, nil)
 	if err != nil {
 		return interrupted(err)

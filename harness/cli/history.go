@@ -1,20 +1,13 @@
 package cli
 
 import (
-	"bytes"
-	"context"
-	"errors"
 	"fmt"
 	"path/filepath"
-	"regexp"
-	"strings"
 
-	"github.com/aegisbench/aegisbench/harness/bench"
 	"github.com/aegisbench/aegisbench/harness/changepoint"
 	"github.com/aegisbench/aegisbench/harness/history"
-	"github.com/aegisbench/aegisbench/internal/atomicfile"
+	"github.com/aegisbench/aegisbench/harness/historyrun"
 	"github.com/aegisbench/aegisbench/internal/reporoot"
-	"github.com/aegisbench/aegisbench/reports"
 )
 
 func init() {
@@ -81,36 +74,9 @@ func historyImport(env Env, args []string) error {
 	if len(files) == 0 {
 		return usageError("history import: no results files given")
 	}
-	s, err := history.Open(*store)
-	if err != nil {
-		return err
-	}
-	defer s.Close()
-	var failed []error
-	for _, f := range files {
-		imp, err := s.Import(f)
-		switch {
-		case err != nil:
-			fmt.Fprintf(env.Stderr, "history import: %v\n", err)
-			failed = append(failed, err)
-		case imp.Already:
-			fmt.Fprintf(env.Stdout, "already stored: %s (run %d, sha256 %s)\n", f, imp.Run.ID, imp.Run.Digest[:12])
-		default:
-			fmt.Fprintf(env.Stdout, "stored run %d: %s (%s, commit %s, branch %s, %d series)\n",
-				imp.Run.ID, f, imp.Run.Platform, shortHash(imp.Run.Commit), imp.Run.Branch, imp.Series)
-		}
-	}
-	if len(failed) > 0 {
-		return fmt.Errorf("history import: %d of %d files not stored: %w", len(failed), len(files), errors.Join(failed...))
-	}
-	return nil
-}
-
-func shortHash(c string) string {
-	if len(c) > 12 && !strings.HasSuffix(c, "-dirty") {
-		return c[:12]
-	}
-	return c
+	ctx, interrupted, stop := interruptible()
+	defer stop()
+	return interrupted(historyrun.Import(ctx, env.Stdout, env.Stderr, *store, files))
 }
 
 func historyRebuild(env Env, args []string) error {
@@ -123,9 +89,11 @@ func historyRebuild(env Env, args []string) error {
 	if len(rest) != 1 {
 		return usageError("history rebuild: want one directory of results files")
 	}
-	n, err := history.Rebuild(*store, rest[0])
+	ctx, interrupted, stop := interruptible()
+	defer stop()
+	n, err := history.Rebuild(ctx, *store, rest[0])
 	if err != nil {
-		return err
+		return interrupted(err)
 	}
 	fmt.Fprintf(env.Stdout, "rebuilt %s: %d runs from %s\n", *store, n, rest[0])
 	return nil
@@ -139,20 +107,7 @@ func historyList(env Env, args []string) error {
 	if _, err := parseFlags(fs, args); err != nil {
 		return err
 	}
-	s, err := history.Open(*store)
-	if err != nil {
-		return err
-	}
-	defer s.Close()
-	runs, err := s.Runs(history.Filter{Platform: *platform, Branch: *branch})
-	if err != nil {
-		return err
-	}
-	for _, r := range runs {
-		fmt.Fprintf(env.Stdout, "%-5d %-12s %s  %-14s %-12s %s  %s  %s\n", r.ID, shortHash(r.Commit), r.CommitDate, r.Branch, r.Platform, r.Date, r.Digest[:12], r.File)
-	}
-	fmt.Fprintf(env.Stderr, "%d runs\n", len(runs))
-	return nil
+	return historyrun.List(env.Stdout, env.Stderr, *store, history.Filter{Platform: *platform, Branch: *branch})
 }
 
 // detectorFlags registers the change-point detector's settings.
@@ -171,21 +126,6 @@ func detectorFlags(fs interface {
 	}
 }
 
-// openMatching compiles the --benchmark expression (nil matches all) and
-// opens the store.
-func openMatching(store, expr string) (*history.Store, func(string) bool, error) {
-	var match func(string) bool
-	if expr != "" {
-		re, err := regexp.Compile(expr)
-		if err != nil {
-			return nil, nil, usageError("--benchmark: %v", err)
-		}
-		match = re.MatchString
-	}
-	s, err := history.Open(store)
-	return s, match, err
-}
-
 func historyTrend(env Env, args []string) error {
 	fs := newFlagSet(env, "history trend", "[--store PATH] [--benchmark REGEX] [--platform P] -o DIR")
 	store := storeFlag(fs)
@@ -199,33 +139,10 @@ func historyTrend(env Env, args []string) error {
 	if *out == "" {
 		return usageError("history trend: -o DIR is required")
 	}
-	s, match, err := openMatching(*store, *expr)
-	if err != nil {
-		return err
-	}
-	defer s.Close()
-	f := history.Filter{Platform: *platform}
-	runs, err := s.Runs(f)
-	if err != nil {
-		return err
-	}
-	trends, err := s.Trends(f, match, opts())
-	if err != nil {
-		return err
-	}
-	if len(trends) == 0 {
-		return fmt.Errorf("history trend: no series in %s match (%d runs)", *store, len(runs))
-	}
-	in := reports.TrendsInput{Store: *store, Runs: runs, Trends: trends, Tags: gitTags(), Options: opts(), Filter: *expr}
-	if err := reports.WriteTrends(*out, in); err != nil {
-		return err
-	}
-	changes := 0
-	for _, t := range trends {
-		changes += len(t.Changes)
-	}
-	fmt.Fprintf(env.Stdout, "%d series over %d runs, %d change points: %s\n", len(trends), len(runs), changes, filepath.Join(*out, reports.TrendsFile))
-	return nil
+	ctx, interrupted, stop := interruptible()
+	defer stop()
+	t := historyrun.Trend{Store: *store, Benchmark: *expr, Platform: *platform, Dir: *out, Options: opts()}
+	return interrupted(historyrun.WriteTrend(ctx, env.Stdout, t))
 }
 
 func historyCompare(env Env, args []string) error {
@@ -242,62 +159,8 @@ func historyCompare(env Env, args []string) error {
 	if *from == "" || *to == "" {
 		return usageError("history compare: --from and --to are required")
 	}
-	s, match, err := openMatching(*store, *expr)
-	if err != nil {
-		return err
-	}
-	defer s.Close()
-	c := reports.HistoryComparison{FromRef: *from, ToRef: *to, Alpha: 0.05}
-	for _, side := range []struct {
-		ref string
-		dst **history.Side
-	}{{*from, &c.From}, {*to, &c.To}} {
-		commits, err := s.Resolve(side.ref, *platform, gitRevParse)
-		if err != nil {
-			return fmt.Errorf("history compare: %w", err)
-		}
-		if *side.dst, err = s.Side(history.Filter{Platform: *platform, Commits: commits}, match); err != nil {
-			return err
-		}
-	}
-	var buf bytes.Buffer
-	if err := reports.WriteHistoryComparison(&buf, c); err != nil {
-		return err
-	}
-	if *out == "" {
-		_, err = env.Stdout.Write(buf.Bytes())
-		return err
-	}
-	return atomicfile.WriteFileMkdirAll(*out, buf.Bytes())
-}
-
-// gitRevParse resolves a ref of the repository in the working directory
-// to its full commit hash.
-func gitRevParse(ref string) (string, error) {
-	out, err := bench.ExecRunner{}.Run(context.Background(), bench.Command{Path: "git", Args: []string{"rev-parse", "--verify", "--quiet", ref + "^{commit}"}})
-	if err != nil {
-		return "", err
-	}
-	return strings.TrimSpace(string(out.Stdout)), nil
-}
-
-// gitTags maps commits of the repository in the working directory to
-// their tags (none outside a repository).
-func gitTags() map[string][]string {
-	out, err := bench.ExecRunner{}.Run(context.Background(), bench.Command{Path: "git",
-		Args: []string{"for-each-ref", "--format=%(objectname) %(*objectname) %(refname:short)", "refs/tags"}})
-	tags := map[string][]string{}
-	if err != nil {
-		return tags
-	}
-	for _, line := range strings.Split(string(out.Stdout), "\n") {
-		f := strings.Fields(line)
-		switch len(f) {
-		case 2: // lightweight tag: the object is the commit
-			tags[f[0]] = append(tags[f[0]], f[1])
-		case 3: // annotated tag: the peeled object is the commit
-			tags[f[1]] = append(tags[f[1]], f[2])
-		}
-	}
-	return tags
+	ctx, interrupted, stop := interruptible()
+	defer stop()
+	c := historyrun.Compare{Store: *store, From: *from, To: *to, Platform: *platform, Benchmark: *expr, Out: *out}
+	return interrupted(historyrun.WriteCompare(ctx, env.Stdout, c))
 }

@@ -177,26 +177,8 @@ func engineFailure(env Env, cmd, engine, in, out string, err error) error {
 	return &ExitError{Code: 1, Err: msg}
 }
 
-// writeDocument writes doc and a newline to stdout when path is "" or "-",
-// straight into a device or pipe, and otherwise through a temporary file in
-// the same directory renamed into place, so path never holds a partial
-// document.
+// writeDocument writes doc and a newline where the output goes
+// (atomicfile.WriteOutput: stdout for "" or "-", never a partial file).
 func writeDocument(env Env, path string, doc []byte) error {
-	doc = append(doc[:len(doc):len(doc)], '\n')
-	if path == "" || path == "-" {
-		_, err := env.Stdout.Write(doc)
-		return err
-	}
-	if fi, err := os.Stat(path); err == nil && !fi.Mode().IsRegular() {
-		f, err := os.OpenFile(path, os.O_WRONLY, 0)
-		if err != nil {
-			return err
-		}
-		_, err = f.Write(doc)
-		if cerr := f.Close(); err == nil {
-			err = cerr
-		}
-		return err
-	}
-	return atomicfile.WriteFile(path, doc)
+	return atomicfile.WriteOutput(env.Stdout, path, append(doc[:len(doc):len(doc)], '\n'))
 }

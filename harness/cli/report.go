@@ -1,12 +1,10 @@
 package cli
 
 import (
+	"context"
 	"flag"
 	"fmt"
-	"path/filepath"
 
-	"github.com/aegisbench/aegisbench/harness/history"
-	"github.com/aegisbench/aegisbench/harness/results"
 	"github.com/aegisbench/aegisbench/reports"
 )
 
@@ -49,55 +47,20 @@ func runReport(env Env, args []string) error {
 	if *out == "" {
 		return usageError("report: -o DIR is required")
 	}
-	return writeReport(env, reportArgs{files: files, out: *out, profiles: *profiles, title: *title, store: *store, mixed: *mixed})
+	ctx, interrupted, stop := interruptible()
+	defer stop()
+	r := reports.FilesReport{Files: files, Dir: *out, Options: reports.Options{Title: *title, ProfileDir: *profiles}, Mixed: *mixed, Store: *store}
+	return interrupted(writeReport(ctx, env, r))
 }
 
-// reportArgs are report's settings.
-type reportArgs struct {
-	files                       []string
-	out, profiles, title, store string
-	mixed                       bool
-}
-
-// writeReport writes BASELINE.md and its plots into a.out from results files.
-func writeReport(env Env, a reportArgs) error {
-	files, out := a.files, a.out
-	set, err := results.Load(files...)
+// writeReport writes the report r asks for, interruptible.
+func writeReport(ctx context.Context, env Env, r reports.FilesReport) error {
+	path, err := reports.WriteFilesReport(ctx, r)
 	if err != nil {
-		return fmt.Errorf("report: %w", err)
+		return err
 	}
-	if len(set.Series) == 0 {
-		return fmt.Errorf("report: no benchmark results in %v", files)
-	}
-	if err := samePlatform(set); err != nil && !a.mixed {
-		return &ExitError{Code: 1, Err: fmt.Errorf("report: %w (give --mixed to merge them anyway)", err)}
-	}
-	opt := reports.Options{Title: a.title, ProfileDir: a.profiles}
-	if a.store != "" {
-		if len(files) != 1 {
-			return usageError("report: --history-store takes one results file")
-		}
-		if opt.Standing, err = reportStanding(a.store, files[0]); err != nil {
-			return fmt.Errorf("report: %w", err)
-		}
-	}
-	if _, err := reports.WriteBaseline(out, set, opt); err != nil {
-		return fmt.Errorf("report: %w", err)
-	}
-	fmt.Fprintf(env.Stderr, "report: wrote %s\n", filepath.Join(out, reports.BaselineFile))
+	fmt.Fprintf(env.Stderr, "report: wrote %s\n", path)
 	return nil
-}
-
-// standingRuns is how many previous runs the report compares with.
-const standingRuns = 10
-
-func reportStanding(store, file string) (*history.Standing, error) {
-	s, err := history.Open(store)
-	if err != nil {
-		return nil, err
-	}
-	defer s.Close()
-	return s.StandingOf(file, standingRuns)
 }
 
 // parseFlagsAnywhere is parseFlags for commands whose flags may follow
@@ -121,20 +84,4 @@ func parseFlagsAnywhere(fs *flag.FlagSet, args []string) ([]string, error) {
 		pos = append(pos, rest[0])
 		args = rest[1:]
 	}
-}
-
-// platformKeys are the configuration keys that tell platforms apart.
-var platformKeys = []string{"goos", "goarch", "cpu", "cores"}
-
-// samePlatform returns an error naming the first platform key on which the
-// set's files differ.
-func samePlatform(set *results.Set) error {
-	for _, k := range platformKeys {
-		for _, f := range set.Files[1:] {
-			if a, b := set.Files[0].Get(k), f.Get(k); a != b {
-				return fmt.Errorf("%s has %s %q but %s has %q: not one platform", set.Files[0].Path, k, a, f.Path, b)
-			}
-		}
-	}
-	return nil
 }

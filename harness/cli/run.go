@@ -1,23 +1,8 @@
 package cli
 
 import (
-	"context"
-	"errors"
-	"fmt"
-	"path/filepath"
-	"runtime"
-	"slices"
-	"strings"
-	"time"
-
-	"github.com/aegisbench/aegisbench/datasets"
-	"github.com/aegisbench/aegisbench/engines"
-	"github.com/aegisbench/aegisbench/generators"
-	"github.com/aegisbench/aegisbench/harness/conform"
-	"github.com/aegisbench/aegisbench/harness/conformrun"
-	"github.com/aegisbench/aegisbench/harness/history"
+	"github.com/aegisbench/aegisbench/harness/mainjob"
 	"github.com/aegisbench/aegisbench/internal/argval"
-	"github.com/aegisbench/aegisbench/internal/safeio"
 )
 
 func init() {
@@ -28,22 +13,12 @@ func init() {
 	})
 }
 
-// mainJobEngineNames are the engines the main job uses when they are available.
-var mainJobEngineNames = []string{"go", "rust-ffi", "rust-cli"}
-
-// mainJobStep is one step of the main job: a title, the equivalent
-// command line (shown), and the library calls that do it.
-type mainJobStep struct {
-	title, command string
-	do             func(ctx context.Context) error
-}
-
-// runMainJob runs, in-process: datasets ensure, conform (quick: every
-// shape, the two smaller sizes, seed 1, every vector), bench and report.
-// Every flag of every step is checked before the first step starts; each
-// step calls its library with values (the command shown is for people).
-// A step that fails stops the job; SIGINT or SIGTERM stops it after the
-// running step kept what it had (exit 130/143).
+// runMainJob runs, in-process, the main job (harness/mainjob): datasets
+// ensure, conform (quick: every shape, the two smaller sizes, seed 1,
+// every vector), bench and report. Every flag of every step is checked
+// before the first step starts. A step that fails stops the job; SIGINT
+// or SIGTERM stops it after the running step kept what it had (exit
+// 130/143).
 func runMainJob(env Env, args []string) error {
 	fs := newFlagSet(env, "run", "[--sizes 200,2000,20000] [--count 5] [-o out]")
 	sizes := fs.String("sizes", "200,2000,20000", "realistic dataset sizes to benchmark")
@@ -55,155 +30,16 @@ func runMainJob(env Env, args []string) error {
 	if _, err := parseFlags(fs, args); err != nil {
 		return err
 	}
-	// Every flag is checked here, before any dataset is generated.
-	sizeList, err := argval.Sizes(*sizes)
-	if err != nil {
+	s := mainjob.Settings{Count: *count, Out: *out, SkipBench: *skipBench, Store: *store,
+		DatasetProgress: datasetProgress(env), BenchProgress: progressFor(env)}
+	var err error
+	if s.Sizes, err = argval.Sizes(*sizes); err != nil {
 		return usageError("run: --sizes: %v", err)
 	}
-	confSizes, err := argval.Sizes(*conformSizes)
-	if err != nil {
+	if s.ConformSizes, err = argval.Sizes(*conformSizes); err != nil {
 		return usageError("run: --conform-sizes: %v", err)
 	}
-	report := filepath.Join(*out, "report")
-	bf := defaultBenchFlags()
-	bf.sizes, bf.count = *sizes, *count
-	bf.out, bf.profileDir = filepath.Join(*out, "results.txt"), filepath.Join(*out, "profiles")
-	if err := bf.check(); err != nil {
-		return err
-	}
-
-	have, err := mainJobEngines(env)
-	if err != nil {
-		return err
-	}
-	bf.engines = strings.Join(have, ",")
-	var lim limitFlags
-	lim.maxInput = safeio.DefaultLimit()
-	suite := conformrun.Suite{
-		EngineNames: have, EnginesExplicit: true, Sizes: confSizes, Shapes: generators.ShapeNames(), Seeds: []uint64{1},
-		Depths: []int{engines.DefaultMaxDepth}, TopKs: []int{engines.DefaultTopK},
-		Report: filepath.Join(report, "CONFORMANCE.md"), ShrinkBudget: 2 * time.Minute, Jobs: runtime.GOMAXPROCS(0),
-		Timeout: 10 * time.Minute, MaxInput: lim.maxInput, LimitEngine: lim.limitEngine, Compare: conform.DefaultCompareOptions(),
-	}
-	suite.Args = []string{"--engines", strings.Join(have, ","), "--sizes", *conformSizes, "--shapes", "all", "--seeds", "1", "--report", suite.Report}
-	maxN := slices.Max(sizeList)
-	steps := []mainJobStep{
-		{"datasets", fmt.Sprintf("aegisbench datasets ensure --max-findings %d", maxN), func(ctx context.Context) error {
-			return mainJobDatasets(ctx, env, maxN)
-		}},
-		{"conformance", "aegisbench conform " + strings.Join(suite.Args, " "), func(ctx context.Context) error {
-			return conformrun.Run(ctx, suite, env.Stdout, env.Stderr)
-		}},
-	}
-	if !*skipBench {
-		steps = append(steps,
-			mainJobStep{"benchmarks", fmt.Sprintf("aegisbench bench --sizes %s --count %d --engines %s -o %s --profile-dir %s",
-				*sizes, *count, bf.engines, bf.out, bf.profileDir), func(context.Context) error { return bf.run(env) }})
-		ra := reportArgs{files: []string{bf.out}, out: report, profiles: bf.profileDir, store: *store}
-		cmd := fmt.Sprintf("aegisbench report %s --profile-dir %s -o %s", bf.out, bf.profileDir, report)
-		if *store != "" {
-			steps = append(steps, mainJobStep{"history", fmt.Sprintf("aegisbench history import --store %s %s", *store, bf.out),
-				func(context.Context) error { return mainJobHistory(env, *store, bf.out) }})
-			cmd += " --history-store " + *store
-		}
-		steps = append(steps, mainJobStep{"report", cmd, func(context.Context) error { return writeReport(env, ra) }})
-	}
-	return runSteps(env, steps, *out, report, *skipBench)
-}
-
-// mainJobEngines are the main job's engines that this build and machine
-// can run; the Go engine must be one.
-func mainJobEngines(env Env) ([]string, error) {
-	var have, lack []string
-	for _, name := range mainJobEngineNames {
-		if err := engines.Available(name); err != nil {
-			lack = append(lack, fmt.Sprintf("%s (%v)", name, err))
-			continue
-		}
-		have = append(have, name)
-	}
-	if len(have) == 0 || have[0] != "go" {
-		return nil, errors.New("the Go engine is not available: nothing to run")
-	}
-	fmt.Fprintf(env.Stdout, "engines: %s\n", strings.Join(have, ", "))
-	for _, l := range lack {
-		fmt.Fprintf(env.Stdout, "engine not available: %s\n", l)
-	}
-	return have, nil
-}
-
-// mainJobDatasets ensures the manifest's datasets of at most maxN
-// findings in the cache.
-func mainJobDatasets(ctx context.Context, env Env, maxN int) error {
-	mp, err := datasets.DefaultManifestPath()
-	if err != nil {
-		return err
-	}
-	m, err := datasets.LoadManifest(mp)
-	if err != nil {
-		return err
-	}
-	cache, err := datasets.CacheDir()
-	if err != nil {
-		return err
-	}
-	var entries []datasets.Entry
-	for _, e := range m.Datasets {
-		if e.Findings <= maxN {
-			entries = append(entries, e)
-		}
-	}
-	for _, e := range entries {
-		path, err := datasets.EnsureContext(ctx, e, cache, findingsProgressBar(env, e.Findings, e.Name, false))
-		if err != nil {
-			return err
-		}
-		fmt.Fprintf(env.Stdout, "OK  %s  %s\n", e.Name, path)
-	}
-	return nil
-}
-
-// mainJobHistory imports the run's results file into the history store.
-func mainJobHistory(env Env, store, results string) error {
-	s, err := history.Open(store)
-	if err != nil {
-		return err
-	}
-	defer s.Close()
-	imp, err := s.Import(results)
-	if err != nil {
-		return err
-	}
-	if imp.Already {
-		fmt.Fprintf(env.Stdout, "already stored: %s (run %d)\n", results, imp.Run.ID)
-		return nil
-	}
-	fmt.Fprintf(env.Stdout, "stored run %d: %s (%s, commit %s, %d series)\n", imp.Run.ID, results, imp.Run.Platform, shortHash(imp.Run.Commit), imp.Series)
-	return nil
-}
-
-// runSteps runs the main job's steps in order, stopping at the first
-// failure or interruption.
-func runSteps(env Env, steps []mainJobStep, out, report string, skipBench bool) error {
 	ctx, interrupted, stop := interruptible()
 	defer stop()
-	start := time.Now()
-	for i, s := range steps {
-		fmt.Fprintf(env.Stdout, "\n== step %d/%d: %s: %s\n", i+1, len(steps), s.title, s.command)
-		t0 := time.Now()
-		if err := s.do(ctx); err != nil {
-			return interrupted(fmt.Errorf("main job step %q failed: %w", s.title, err))
-		}
-		if err := ctx.Err(); err != nil {
-			return interrupted(fmt.Errorf("main job stopped after step %q: %w", s.title, err))
-		}
-		fmt.Fprintf(env.Stdout, "== %s done in %s\n", s.title, time.Since(t0).Round(time.Second))
-	}
-	fmt.Fprintf(env.Stdout, "\nmain job done in %s\n", time.Since(start).Round(time.Second))
-	fmt.Fprintf(env.Stdout, "conformance report: %s\n", filepath.Join(report, "CONFORMANCE.md"))
-	if !skipBench {
-		fmt.Fprintf(env.Stdout, "baseline report:    %s (plots in %s)\n", filepath.Join(report, "BASELINE.md"), filepath.Join(report, "plots"))
-		fmt.Fprintf(env.Stdout, "results file:       %s (benchstat %s)\n", filepath.Join(out, "results.txt"), filepath.Join(out, "results.txt"))
-	}
-	return nil
+	return interrupted(mainjob.Run(ctx, env.Stdout, env.Stderr, s))
 }

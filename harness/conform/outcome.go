@@ -85,8 +85,20 @@ func (o Outcome) Describe() string {
 // A panic inside an in-process engine is a failure, not a crash of the
 // harness.
 func Execute(ctx context.Context, e engines.Engine, input []byte, opt engines.Options) Outcome {
+	return execute(e, func() ([]byte, error) { return e.AttackPaths(ctx, input, opt) })
+}
+
+// ExecuteFile is Execute on the findings file at path, the way `paths --in`
+// runs an engine (engines.AttackPathsFile): an engine that reads files
+// itself streams it, any other gets the bytes read returns.
+func ExecuteFile(ctx context.Context, e engines.Engine, path string, opt engines.Options, read func(string) ([]byte, error)) Outcome {
+	return execute(e, func() ([]byte, error) { return engines.AttackPathsFile(ctx, e, path, opt, read) })
+}
+
+// execute times run, turns a panic into a failure and classifies the answer.
+func execute(e engines.Engine, run func() ([]byte, error)) Outcome {
 	start := time.Now()
-	out, err := call(ctx, e, input, opt)
+	out, err := call(e, run)
 	o := Outcome{Engine: e.Name(), Elapsed: time.Since(start)}
 	var ee *engines.Error
 	switch {
@@ -106,13 +118,13 @@ func Execute(ctx context.Context, e engines.Engine, input []byte, opt engines.Op
 	return o
 }
 
-func call(ctx context.Context, e engines.Engine, input []byte, opt engines.Options) (out []byte, err error) {
+func call(e engines.Engine, run func() ([]byte, error)) (out []byte, err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			out, err = nil, fmt.Errorf("engine %s panicked: %v", e.Name(), r)
 		}
 	}()
-	return e.AttackPaths(ctx, input, opt)
+	return run()
 }
 
 // ExpectedOutcome turns a vector's expectation into an outcome of the

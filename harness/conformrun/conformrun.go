@@ -22,6 +22,7 @@ import (
 	"github.com/aegisbench/aegisbench/harness/conform"
 	"github.com/aegisbench/aegisbench/internal/atomicfile"
 	"github.com/aegisbench/aegisbench/internal/reporoot"
+	"github.com/aegisbench/aegisbench/internal/usage"
 )
 
 // Suite is what a conformance run does: the engines, the cases and where
@@ -59,14 +60,10 @@ type Suite struct {
 
 // UsageError is a Suite that cannot run as given (exit 2 on the command
 // line); other errors are failures of the run (exit 1).
-type UsageError struct{ Err error }
+type UsageError = usage.Error
 
-func (e *UsageError) Error() string { return e.Err.Error() }
-func (e *UsageError) Unwrap() error { return e.Err }
-
-func usageError(format string, args ...any) error {
-	return &UsageError{Err: fmt.Errorf(format, args...)}
-}
+// usageError formats a UsageError.
+func usageError(format string, args ...any) error { return usage.Errorf(format, args...) }
 
 // ErrFailed is returned (wrapped) when the verdict fails.
 var ErrFailed = errors.New("conformance failed")
@@ -276,6 +273,16 @@ func writeFiles(w io.Writer, o *Suite, rep conform.Report) error {
 
 type skippedEngine struct{ name, why string }
 
+// unavailableReason is why an engine cannot run here, without its name
+// (the note names it).
+func unavailableReason(err error) string {
+	var oe *engines.OpenError
+	if errors.As(err, &oe) {
+		return oe.Err.Error()
+	}
+	return err.Error()
+}
+
 func listPath(ef *conform.ExpectedFailures) string {
 	if ef == nil {
 		return ""
@@ -303,9 +310,9 @@ func openEngines(o *Suite) ([]engines.Engine, []skippedEngine, error) {
 		case err == nil:
 			engs = append(engs, limit(o, e))
 		case errors.Is(err, engines.ErrUnavailable) && !o.EnginesExplicit:
-			skipped = append(skipped, skippedEngine{name, err.Error()})
+			skipped = append(skipped, skippedEngine{name, unavailableReason(err)})
 		case errors.Is(err, engines.ErrUnavailable):
-			return nil, nil, fmt.Errorf("conform: %w (this build lacks it: build with `make build`, or leave it out of --engines)", err)
+			return nil, nil, fmt.Errorf("conform: %w (leave it out of --engines to skip it)", err)
 		case strings.HasPrefix(err.Error(), "unknown engine"):
 			return nil, nil, usageError("conform: %v", err)
 		default:

@@ -1,6 +1,7 @@
 package history
 
 import (
+	"context"
 	"fmt"
 	"os"
 	"os/exec"
@@ -94,7 +95,7 @@ func TestDataBranch(t *testing.T) {
 	assert.Contains(t, git(t, remote, "branch", "--list"), "main", "the main branch is untouched")
 
 	store := filepath.Join(tmp, "history.db")
-	n, err := Rebuild(store, data)
+	n, err := Rebuild(context.Background(), store, data)
 	require.NoError(t, err)
 	assert.Equal(t, 6, n)
 }

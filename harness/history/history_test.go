@@ -1,6 +1,7 @@
 package history
 
 import (
+	"context"
 	"fmt"
 	"os"
 	"os/exec"
@@ -143,7 +144,7 @@ func TestRebuild(t *testing.T) {
 	require.NoError(t, os.WriteFile(filepath.Join(dir, "README.md"), []byte("not a results file"), 0o644))
 
 	path := filepath.Join(t.TempDir(), "history.db")
-	n, err := Rebuild(path, dir)
+	n, err := Rebuild(context.Background(), path, dir)
 	require.NoError(t, err)
 	assert.Equal(t, 12, n)
 	s, err := Open(path)
@@ -155,7 +156,7 @@ func TestRebuild(t *testing.T) {
 
 	// A bad file fails the rebuild and leaves the store as it was.
 	require.NoError(t, os.WriteFile(filepath.Join(dir, "zz-bad.txt"), []byte("BenchmarkX 1 2 ns/op\n"), 0o644))
-	_, err = Rebuild(path, dir)
+	_, err = Rebuild(context.Background(), path, dir)
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "zz-bad.txt")
 	s, err = Open(path)
@@ -185,7 +186,7 @@ func TestTrendsAndPlatforms(t *testing.T) {
 		_, err := s.Import(writeRun(t, dir, i, r))
 		require.NoError(t, err)
 	}
-	trends, err := s.Trends(Filter{}, func(n string) bool { return strings.HasPrefix(n, "AttackPaths") }, changepoint.DefaultOptions())
+	trends, err := s.Trends(context.Background(), Filter{}, func(n string) bool { return strings.HasPrefix(n, "AttackPaths") }, changepoint.DefaultOptions())
 	require.NoError(t, err)
 	var keys []string
 	for _, tr := range trends {

@@ -1,6 +1,7 @@
 package history
 
 import (
+	"context"
 	"fmt"
 	"io/fs"
 	"os"
@@ -37,7 +38,10 @@ func ResultsFiles(dir string) ([]string, error) {
 // place only when every file imported, so a bad file leaves the old store
 // as it was. It returns the runs stored (files with the same content count
 // once). Importers must not write to path meanwhile.
-func Rebuild(path, dir string) (int, error) {
+//
+// When ctx ends it stops before the next file, removes the new database
+// and returns ctx's error: the old store is left as it was.
+func Rebuild(ctx context.Context, path, dir string) (int, error) {
 	files, err := ResultsFiles(dir)
 	if err != nil {
 		return 0, fmt.Errorf("rebuild: %w", err)
@@ -53,6 +57,11 @@ func Rebuild(path, dir string) (int, error) {
 	}
 	n := 0
 	for _, f := range files {
+		if err := ctx.Err(); err != nil {
+			s.Close()
+			removeDB(tmp)
+			return 0, fmt.Errorf("rebuild: %w", err)
+		}
 		imp, err := s.Import(f)
 		if err != nil {
 			s.Close()

@@ -21,6 +21,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"strings"
 
 	_ "modernc.org/sqlite" // the "sqlite" database/sql driver, pure Go
 )
@@ -31,6 +32,15 @@ const SchemaVersion = 1
 
 // DefaultPath is the store's place in the repository (git-ignored).
 const DefaultPath = ".aegisbench/history.db"
+
+// ShortCommit is a commit hash as people read it: its first 12 digits,
+// or the whole text when it is short or marks a dirty tree.
+func ShortCommit(c string) string {
+	if len(c) > 12 && !strings.HasSuffix(c, "-dirty") {
+		return c[:12]
+	}
+	return c
+}
 
 const schema = `
 CREATE TABLE IF NOT EXISTS runs (

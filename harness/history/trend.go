@@ -1,6 +1,7 @@
 package history
 
 import (
+	"context"
 	"runtime"
 	"slices"
 
@@ -49,8 +50,9 @@ type Trend struct {
 
 // Trends reads the series of the runs f selects (match, nil for all,
 // selects by benchmark name), one point per commit in commit order, and
-// finds their change points with o.
-func (s *Store) Trends(f Filter, match func(string) bool, o changepoint.Options) ([]*Trend, error) {
+// finds their change points with o. When ctx ends it stops and returns
+// ctx's error.
+func (s *Store) Trends(ctx context.Context, f Filter, match func(string) bool, o changepoint.Options) ([]*Trend, error) {
 	runs, err := s.Runs(f)
 	if err != nil {
 		return nil, err
@@ -93,7 +95,9 @@ func (s *Store) Trends(f Filter, match func(string) bool, o changepoint.Options)
 		}
 		out[i] = t
 	}
-	Analyze(out, o)
+	if err := AnalyzeContext(ctx, out, o); err != nil {
+		return nil, err
+	}
 	return out, nil
 }
 
@@ -122,14 +126,24 @@ func cmpKeys(a, b Key) int {
 // Analyze finds the change points of every trend (on its per-commit
 // medians) and fills Changes.
 func Analyze(trends []*Trend, o changepoint.Options) {
+	_ = AnalyzeContext(context.Background(), trends, o)
+}
+
+// AnalyzeContext is Analyze stopping when ctx ends (ctx's error; the
+// trends' Changes are then not filled).
+func AnalyzeContext(ctx context.Context, trends []*Trend, o changepoint.Options) error {
 	series := make([][]float64, len(trends))
 	for i, t := range trends {
 		series[i] = t.Medians()
 	}
-	found := changepoint.DetectAll(series, o, runtime.NumCPU())
+	found, err := changepoint.DetectAllContext(ctx, series, o, runtime.NumCPU())
+	if err != nil {
+		return err
+	}
 	for i, t := range trends {
 		t.Changes = changes(t, series[i], found[i])
 	}
+	return nil
 }
 
 // Medians returns the per-commit medians.

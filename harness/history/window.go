@@ -2,6 +2,7 @@ package history
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"slices"
 	"strings"
@@ -25,8 +26,8 @@ type Window struct {
 }
 
 // Window returns the last n runs of branch on platform. It is an error
-// when there are none.
-func (s *Store) Window(platform, branch string, n int, o changepoint.Options) (*Window, error) {
+// when there are none, or when ctx ends (ctx's error).
+func (s *Store) Window(ctx context.Context, platform, branch string, n int, o changepoint.Options) (*Window, error) {
 	runs, err := s.LastRuns(platform, branch, n)
 	if err != nil {
 		return nil, err
@@ -44,7 +45,7 @@ func (s *Store) Window(platform, branch string, n int, o changepoint.Options) (*
 	if w.Set, err = side.Results(name, commonConfig(runs)); err != nil {
 		return nil, err
 	}
-	trends, err := s.Trends(f, nil, o)
+	trends, err := s.Trends(ctx, f, nil, o)
 	if err != nil {
 		return nil, err
 	}

@@ -124,6 +124,40 @@ func Ints(s string, lo, hi int) ([]int, error) {
 	return out, nil
 }
 
+// SizesText writes sizes as Sizes reads them: "200,2000".
+func SizesText(sizes []int) string {
+	parts := make([]string, len(sizes))
+	for i, n := range sizes {
+		parts[i] = strconv.Itoa(n)
+	}
+	return strings.Join(parts, ",")
+}
+
+// List splits a comma-separated list (--engines go,rust-ffi), trimming
+// white space and dropping empty items.
+func List(s string) []string {
+	var out []string
+	for _, p := range strings.Split(s, ",") {
+		if p = strings.TrimSpace(p); p != "" {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// Width parses a relative width: "5%" or "0.05", in (0, 1).
+func Width(s string) (float64, error) {
+	v, pct := strings.CutSuffix(strings.TrimSpace(s), "%")
+	w, err := strconv.ParseFloat(v, 64)
+	if pct {
+		w /= 100
+	}
+	if err != nil || !(w > 0 && w < 1) {
+		return 0, fmt.Errorf("%q is not a width such as 5%% or 0.05", s)
+	}
+	return w, nil
+}
+
 // Distinct returns an error naming the first item given twice in list.
 func Distinct(list []string) error {
 	seen := map[string]bool{}

@@ -90,3 +90,42 @@ func TestBool(t *testing.T) {
 	_, err = Bool("AEGIS_RUST_PATHS", "ture", false)
 	assert.EqualError(t, err, `AEGIS_RUST_PATHS="ture": not a boolean (use true or false, 1 or 0, yes or no, on or off)`)
 }
+
+func TestList(t *testing.T) {
+	tests := []struct {
+		in   string
+		want []string
+	}{
+		{"", nil},
+		{",", nil},
+		{"go", []string{"go"}},
+		{" go , rust-ffi,,exec:a b ", []string{"go", "rust-ffi", "exec:a b"}},
+	}
+	for _, tt := range tests {
+		assert.Equal(t, tt.want, List(tt.in), tt.in)
+	}
+}
+
+func TestWidth(t *testing.T) {
+	tests := []struct {
+		in   string
+		want float64
+		ok   bool
+	}{
+		{"5%", 0.05, true},
+		{" 0.05 ", 0.05, true},
+		{"150%", 0, false},
+		{"0", 0, false},
+		{"1", 0, false},
+		{"x%", 0, false},
+	}
+	for _, tt := range tests {
+		w, err := Width(tt.in)
+		if !tt.ok {
+			assert.ErrorContains(t, err, "is not a width", tt.in)
+			continue
+		}
+		require.NoError(t, err, tt.in)
+		assert.InDelta(t, tt.want, w, 1e-12, tt.in)
+	}
+}

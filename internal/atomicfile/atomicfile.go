@@ -5,6 +5,7 @@ package atomicfile
 
 import (
 	"errors"
+	"io"
 	"os"
 	"path/filepath"
 )
@@ -13,7 +14,12 @@ import (
 // directory (mode 0644) and a rename. The directory must exist. On any error
 // the temporary file is removed, path is left as it was, and the error is
 // the operating system's as is (it names the temporary file or path).
-func WriteFile(path string, data []byte) error {
+func WriteFile(path string, data []byte) error { return WriteFilePerm(path, data, 0o644) }
+
+// WriteFilePerm is WriteFile with the file's permissions: perm from the
+// start (the temporary file is created 0600), so a private file (0600) is
+// never readable by others, not even for a moment.
+func WriteFilePerm(path string, data []byte, perm os.FileMode) error {
 	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp-*")
 	if err != nil {
 		return err
@@ -21,7 +27,7 @@ func WriteFile(path string, data []byte) error {
 	tmp := f.Name()
 	_, werr := f.Write(data)
 	if werr == nil {
-		werr = f.Chmod(0o644)
+		werr = f.Chmod(perm)
 	}
 	cerr := f.Close()
 	if werr != nil || cerr != nil {
@@ -39,6 +45,29 @@ func WriteFile(path string, data []byte) error {
 // missing parents (mode 0755).
 func WriteFileMkdirAll(path string, data []byte) error {
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		return err
+	}
+	return WriteFile(path, data)
+}
+
+// WriteOutput writes data where a command's output goes: to stdout when
+// path is "" or "-"; straight into path when it is an existing device or
+// pipe (/dev/null, a FIFO), which cannot be replaced; else through
+// WriteFile, so path never holds a partial output.
+func WriteOutput(stdout io.Writer, path string, data []byte) error {
+	if path == "" || path == "-" {
+		_, err := stdout.Write(data)
+		return err
+	}
+	if fi, err := os.Stat(path); err == nil && !fi.Mode().IsRegular() {
+		f, err := os.OpenFile(path, os.O_WRONLY, 0)
+		if err != nil {
+			return err
+		}
+		_, err = f.Write(data)
+		if cerr := f.Close(); err == nil {
+			err = cerr
+		}
 		return err
 	}
 	return WriteFile(path, data)

@@ -1,6 +1,7 @@
 package atomicfile
 
 import (
+	"bytes"
 	"os"
 	"path/filepath"
 	"testing"
@@ -64,4 +65,48 @@ func TestWriteFileKeepsTargetOnError(t *testing.T) {
 	got, err := os.ReadFile(filepath.Join(target, "keep"))
 	require.NoError(t, err)
 	assert.Equal(t, "old", string(got))
+}
+
+// TestWriteOutput: stdout for "" and "-", straight into a device, else a
+// whole file replacing the old one (no temporary file left).
+func TestWriteOutput(t *testing.T) {
+	dir := t.TempDir()
+	existing := filepath.Join(dir, "old.json")
+	require.NoError(t, os.WriteFile(existing, []byte("old contents, longer than the new"), 0o644))
+	tests := []struct {
+		name, path string
+		stdout     bool
+	}{
+		{"empty is stdout", "", true},
+		{"dash is stdout", "-", true},
+		{"device", os.DevNull, false},
+		{"new file", filepath.Join(dir, "new.json"), false},
+		{"replaced file", existing, false},
+	}
+	for _, tt := range tests {
+		var out bytes.Buffer
+		require.NoError(t, WriteOutput(&out, tt.path, []byte("{}\n")), tt.name)
+		if tt.stdout {
+			assert.Equal(t, "{}\n", out.String(), tt.name)
+			continue
+		}
+		assert.Empty(t, out.String(), tt.name)
+		if tt.path != os.DevNull {
+			got, err := os.ReadFile(tt.path)
+			require.NoError(t, err)
+			assert.Equal(t, "{}\n", string(got), tt.name)
+		}
+	}
+	left, _ := filepath.Glob(filepath.Join(dir, ".*tmp-*"))
+	assert.Empty(t, left)
+	assert.Error(t, WriteOutput(&bytes.Buffer{}, filepath.Join(dir, "missing", "x.json"), nil))
+}
+
+// TestWriteFilePerm: a private file is private.
+func TestWriteFilePerm(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "mapping.tsv")
+	require.NoError(t, WriteFilePerm(path, []byte("a\tb\n"), 0o600))
+	fi, err := os.Stat(path)
+	require.NoError(t, err)
+	assert.Equal(t, os.FileMode(0o600), fi.Mode().Perm())
 }

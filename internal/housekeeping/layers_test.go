@@ -20,17 +20,20 @@ var layers = []struct {
 	prefix string
 	rank   int
 }{
-	{"internal/", 0},         // small shared helpers
-	{"generators", 1},        // synthetic findings
-	{"engines", 2},           // the engine contract (Engine, Options, error documents)
-	{"datasets", 3},          // manifest, cache, vectors, profiles, anonymizer
-	{"engines/", 4},          // the engines: Go, process, Rust over FFI, any ffi: library
-	{"rust", 4},              // the cgo bridge to libaegispath
-	{"harness/", 5},          // results, stats, bench, conform, gate, history, ...
-	{"reports", 6},           // markdown, plots, baselines
-	{"harness/baselines", 6}, // writes reports/baselines from CI artifacts
-	{"harness/cli", 7},       // the command line: flags, then library calls
-	{"cmd/", 8},              // main
+	{"internal/", 0},          // small shared helpers
+	{"generators", 1},         // synthetic findings
+	{"engines", 2},            // the engine contract (Engine, Options, error documents)
+	{"datasets", 3},           // manifest, cache, vectors, profiles, anonymizer
+	{"engines/", 4},           // the engines: Go, process, Rust over FFI, any ffi: library
+	{"rust", 4},               // the cgo bridge to libaegispath
+	{"harness/", 5},           // results, stats, bench, conform, gate, history, ...
+	{"reports", 6},            // markdown, plots, baselines
+	{"harness/baselines", 6},  // writes reports/baselines from CI artifacts
+	{"harness/gaterun", 6},    // the gate command's runs, rendered by reports
+	{"harness/historyrun", 6}, // the history command's work, rendered by reports
+	{"harness/mainjob", 6},    // the main job: datasets, conform, bench, history, report
+	{"harness/cli", 7},        // the command line: flags, then library calls
+	{"cmd/", 8},               // main
 }
 
 func rank(pkg string) int {

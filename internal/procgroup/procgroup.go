@@ -10,17 +10,30 @@ import (
 	"time"
 )
 
-// WaitDelay bounds how long Wait waits for the output pipes after the
-// group was killed (a process that left the group may hold them).
-const WaitDelay = 500 * time.Millisecond
+// WaitDelay is how long a group asked to end (Terminate) has before its
+// process is killed and its output pipes closed (a process that left the
+// group may hold them).
+const WaitDelay = time.Second
 
 // Fence makes cmd (built with exec.CommandContext) start in a new process
-// group and makes its context's end kill the whole group. Call it before
-// Start.
+// group and makes its context's end ask the whole group to end
+// (Terminate): an aegisbench among them stops as on Ctrl-C, ending its
+// own children and keeping what it has; whatever is left after WaitDelay
+// is killed (the caller's Kill after Wait ends the rest of the group).
+// Call it before Start.
 func Fence(cmd *exec.Cmd) {
 	setGroup(cmd)
-	cmd.Cancel = func() error { return Kill(cmd) }
+	cmd.Cancel = func() error { return Terminate(cmd) }
 	cmd.WaitDelay = WaitDelay
+}
+
+// Terminate sends SIGTERM to cmd's whole process group (elsewhere than
+// Unix: kills the process); nothing when cmd has not started.
+func Terminate(cmd *exec.Cmd) error {
+	if cmd.Process == nil {
+		return nil
+	}
+	return termGroup(cmd.Process.Pid)
 }
 
 // Kill kills cmd's whole process group (nothing when cmd has not

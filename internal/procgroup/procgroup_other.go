@@ -17,3 +17,6 @@ func killGroup(pid int) error {
 	}
 	return p.Kill()
 }
+
+// termGroup kills the process: there is no SIGTERM here.
+func termGroup(pid int) error { return killGroup(pid) }

@@ -50,3 +50,19 @@ func isZombie(pid int) bool {
 	i := strings.LastIndexByte(s, ')')
 	return i >= 0 && i+2 < len(s) && s[i+2] == 'Z'
 }
+
+// TestFenceAsksFirst: a cancelled context asks the group to end (SIGTERM)
+// before killing it, so a program that cleans up on SIGTERM (an aegisbench
+// child removing its work directory) gets to.
+func TestFenceAsksFirst(t *testing.T) {
+	done := filepath.Join(t.TempDir(), "cleaned")
+	ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, "sh", "-c", "trap 'echo ok > "+done+"; exit 0' TERM; sleep 60 & wait")
+	Fence(cmd)
+	start := time.Now()
+	_ = cmd.Run()
+	_ = Kill(cmd)
+	assert.Less(t, time.Since(start), 300*time.Millisecond+2*WaitDelay)
+	assert.FileExists(t, done, "the program was killed before it could clean up")
+}

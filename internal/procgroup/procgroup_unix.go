@@ -22,3 +22,11 @@ func killGroup(pid int) error {
 	}
 	return err
 }
+
+func termGroup(pid int) error {
+	err := syscall.Kill(-pid, syscall.SIGTERM)
+	if errors.Is(err, syscall.ESRCH) {
+		return nil
+	}
+	return err
+}
