@@ -47,7 +47,7 @@ pub(crate) struct Origin {
 impl Origin {
     /// The origin of the byte after `dropped`, which followed `self`.
     pub(crate) fn after(self, dropped: &[u8]) -> Origin {
-        let lines = dropped.iter().filter(|&&b| b == b'\n').count();
+        let lines = count_newlines(dropped);
         Origin {
             offset: self.offset + dropped.len(),
             lines: self.lines + lines,
@@ -57,6 +57,21 @@ impl Origin {
             },
         }
     }
+}
+
+/// The number of `\n` in `bytes`. Counted in blocks of 255 with a byte
+/// counter, which the compiler turns into 16 or 32 bytes per step (a
+/// plain `filter().count()` adds a 64-bit counter per byte: a streamed
+/// document spent a sixth of its read there).
+fn count_newlines(bytes: &[u8]) -> usize {
+    bytes
+        .chunks(255)
+        .map(|block| {
+            block
+                .iter()
+                .fold(0u8, |n, &b| n.wrapping_add((b == b'\n') as u8)) as usize
+        })
+        .sum()
 }
 
 /// The invalid_json error document for a scanner error in `input`, naming
@@ -80,15 +95,16 @@ pub(crate) fn json_error_in(window: &[u8], origin: Origin, e: SyntaxError) -> Er
 
 /// How the scan of one piece ended.
 enum Outcome {
-    /// Ill-formed input at this point.
-    Syntax(SyntaxError),
+    /// Ill-formed input at this point, in the element that starts at
+    /// `mark` (the elements before it are counted).
+    Syntax(SyntaxError, usize),
     /// Stopped exactly at the next piece's start.
     AtNext,
     /// Passed the next piece's start (which was a false guess); stopped at
     /// this element start.
     Overshot(usize),
-    /// Reached the end of the array and of the document.
-    End,
+    /// Reached the end of the array: the byte after its `]`.
+    End(usize),
 }
 
 /// The elements of one piece.
@@ -105,7 +121,9 @@ struct Piece<T> {
 
 /// Scans elements from `start` (an element start) until `stop` (the next
 /// piece's start) or the end of the array. After a field error the
-/// remaining elements are only validated.
+/// remaining elements are only validated. An element counts once the
+/// separator after it is read, so that a window of a streamed document can
+/// resume at the element it could not finish.
 fn scan_piece<'a, T>(
     base: &Scanner<'a>,
     start: usize,
@@ -121,30 +139,34 @@ fn scan_piece<'a, T>(
         hashes: Vec::new(),
         error: None,
         count: 0,
-        outcome: Outcome::End,
+        outcome: Outcome::End(0),
     };
-    let mut run = || -> scan::Result<Outcome> {
-        let mut first = false;
+    let mut mark = start;
+    let mut run = |mark: &mut usize| -> scan::Result<Outcome> {
         loop {
-            if p.error.is_some() {
+            let item = if p.error.is_some() {
                 sc.value(2)?;
+                None
             } else {
-                match element(&mut sc)? {
-                    Ok(item) => {
-                        p.hashes.push(hasher.hash_one(id(&item)));
-                        p.items.push(item);
-                    }
-                    Err((field, msg)) => p.error = Some((p.count, field, msg)),
+                Some(element(&mut sc)?)
+            };
+            let more = sc.next_element(&mut false)?;
+            match item {
+                Some(Ok(item)) => {
+                    p.hashes.push(hasher.hash_one(id(&item)));
+                    p.items.push(item);
                 }
+                Some(Err((field, msg))) => p.error = Some((p.count, field, msg)),
+                None => {}
             }
             p.count += 1;
-            if !sc.next_element(&mut first)? {
-                sc.finish()?;
-                return Ok(Outcome::End);
+            if !more {
+                return Ok(Outcome::End(sc.pos()));
             }
+            sc.skip_ws();
+            let at = sc.pos();
+            *mark = at;
             if let Some(stop) = stop {
-                sc.skip_ws();
-                let at = sc.pos();
                 if at == stop {
                     return Ok(Outcome::AtNext);
                 }
@@ -154,7 +176,7 @@ fn scan_piece<'a, T>(
             }
         }
     };
-    p.outcome = run().unwrap_or_else(Outcome::Syntax);
+    p.outcome = run(&mut mark).unwrap_or_else(|e| Outcome::Syntax(e, mark));
     p
 }
 
@@ -224,33 +246,98 @@ pub(crate) fn scan_findings<'a, T: Send>(
     }
     sc.skip_ws();
     let start = sc.pos();
-
-    let threads = rayon::current_num_threads();
-    let split = |at: usize| {
-        if threads > 1 && input.len() - at >= PARALLEL_MIN_BYTES {
-            piece_starts(input, at, threads * PIECES_PER_THREAD)
-        } else {
-            vec![at]
+    let run = scan_elements(&sc, start, &element, &id, &RandomState::default());
+    match run.ended {
+        Ended::Syntax(e, _) => return Err(json_error(input, e)),
+        Ended::End(end) => {
+            sc.seek(end);
+            sc.finish().map_err(|e| json_error(input, e))?;
         }
-    };
-    scan_elements(&sc, start, split, &element, &id)
+    }
+    run.into_result(&id)
 }
 
-/// Scans the elements from `start` (the first element) in pieces cut by
-/// `split` (ascending guesses of element starts, the first being its
-/// argument), chaining the pieces as the module doc says.
-fn scan_elements<'a, T: Send>(
+/// The pieces to scan from `at` (an element start) to the end of `text`:
+/// one when it is short or there is one thread.
+fn split(text: &[u8], at: usize) -> Vec<usize> {
+    let threads = rayon::current_num_threads();
+    if threads > 1 && text.len() - at >= PARALLEL_MIN_BYTES {
+        piece_starts(text, at, threads * PIECES_PER_THREAD)
+    } else {
+        vec![at]
+    }
+}
+
+/// How a run of elements ended.
+pub(crate) enum Ended {
+    /// Ill-formed input, in the element that starts at the given offset
+    /// (the elements before it are in the run).
+    Syntax(SyntaxError, usize),
+    /// The array ended: the offset after its `]`.
+    End(usize),
+}
+
+/// The elements of a document (or of a window of one) in order.
+pub(crate) struct Run<T> {
+    /// Items of the elements before the first field error.
+    pub items: Vec<T>,
+    /// Hashes of their ids.
+    pub hashes: Vec<u64>,
+    /// The first field error: element index in the run, field, message.
+    pub error: Option<(usize, &'static str, String)>,
+    /// Elements scanned.
+    pub count: usize,
+    /// Where the run stopped.
+    pub ended: Ended,
+}
+
+impl<T> Run<T> {
+    /// The items, or the first duplicate id, or the field error (SPEC
+    /// order once the document is known to be well-formed).
+    fn into_result(self, id: impl Fn(&T) -> &str) -> Result<Vec<T>, ErrorDoc> {
+        // A duplicate among the elements before a field error comes first.
+        if let Some(dup) = first_duplicate(&self.hashes, |i| id(&self.items[i])) {
+            return Err(dup);
+        }
+        match self.error {
+            Some((i, field, msg)) => Err(ErrorDoc::field(i, field, msg)),
+            None => Ok(self.items),
+        }
+    }
+}
+
+/// Scans the elements of `sc`'s text from `start` (an element start) to the
+/// end of the array or the first syntax error, in pieces (see the module
+/// doc).
+pub(crate) fn scan_elements<'a, T: Send>(
+    sc: &Scanner<'a>,
+    start: usize,
+    element: &(impl Fn(&mut Scanner<'a>) -> scan::Result<ElementResult<T>> + Sync),
+    id: &(impl Fn(&T) -> &str + Sync),
+    hasher: &RandomState,
+) -> Run<T> {
+    let text = sc.text().as_bytes();
+    scan_elements_split(sc, start, |at| split(text, at), element, id, hasher)
+}
+
+/// [`scan_elements`] with the pieces cut by `split` (ascending guesses of
+/// element starts, the first being its argument), chaining the pieces as
+/// the module doc says.
+fn scan_elements_split<'a, T: Send>(
     sc: &Scanner<'a>,
     start: usize,
     split: impl Fn(usize) -> Vec<usize>,
     element: &(impl Fn(&mut Scanner<'a>) -> scan::Result<ElementResult<T>> + Sync),
     id: &(impl Fn(&T) -> &str + Sync),
-) -> Result<Vec<T>, ErrorDoc> {
-    let hasher = RandomState::default();
-    let mut items = Vec::new();
-    let mut hashes = Vec::new();
-    let mut error: Option<ErrorDoc> = None;
-    let mut offset = 0;
+    hasher: &RandomState,
+) -> Run<T> {
+    let mut run = Run {
+        items: Vec::new(),
+        hashes: Vec::new(),
+        error: None,
+        count: 0,
+        ended: Ended::End(0),
+    };
     let mut from = Some(start);
     // Each false guess costs a round; after a few, the rest is scanned in
     // one piece, so crafted input cannot make the scan much slower.
@@ -266,36 +353,36 @@ fn scan_elements<'a, T: Send>(
         let pieces: Vec<Piece<T>> = starts
             .par_iter()
             .enumerate()
-            .map(|(j, &s)| scan_piece(sc, s, starts.get(j + 1).copied(), element, id, &hasher))
+            .map(|(j, &s)| scan_piece(sc, s, starts.get(j + 1).copied(), element, id, hasher))
             .collect();
         for p in pieces {
-            match p.outcome {
-                Outcome::Syntax(e) => return Err(json_error(sc.text().as_bytes(), e)),
-                Outcome::Overshot(next) => from = Some(next),
-                Outcome::AtNext | Outcome::End => {}
-            }
-            if error.is_none() {
-                items.extend(p.items);
-                hashes.extend(p.hashes);
+            if run.error.is_none() {
+                run.items.extend(p.items);
+                run.hashes.extend(p.hashes);
                 if let Some((i, field, msg)) = p.error {
-                    error = Some(ErrorDoc::field(offset + i, field, msg));
+                    run.error = Some((run.count + i, field, msg));
                 }
             }
-            offset += p.count;
-            if !matches!(p.outcome, Outcome::AtNext) {
-                // The end, or a false guess ahead: later pieces are void.
-                break;
+            run.count += p.count;
+            match p.outcome {
+                Outcome::Syntax(e, mark) => {
+                    run.ended = Ended::Syntax(e, mark);
+                    return run;
+                }
+                Outcome::End(end) => {
+                    run.ended = Ended::End(end);
+                    return run;
+                }
+                Outcome::Overshot(next) => {
+                    // A false guess ahead: later pieces are void.
+                    from = Some(next);
+                    break;
+                }
+                Outcome::AtNext => {}
             }
         }
     }
-    // A duplicate among the elements before a field error comes first.
-    if let Some(dup) = first_duplicate(&hashes, |i| id(&items[i])) {
-        return Err(dup);
-    }
-    match error {
-        Some(e) => Err(e),
-        None => Ok(items),
-    }
+    unreachable!("the last piece of a round ends the run or overshoots")
 }
 
 /// The duplicate_id error for the first id equal to an earlier one, given
@@ -364,7 +451,16 @@ mod tests {
                 .take_while(|&p| p < input.len())
                 .collect()
         };
-        scan_elements(&sc, start, split, &id_of, &|s: &String| s.as_str())
+        let id = String::as_str;
+        let run = scan_elements_split(&sc, start, split, &id_of, &id, &RandomState::default());
+        match run.ended {
+            Ended::Syntax(e, _) => return Err(json_error(input, e)),
+            Ended::End(end) => {
+                sc.seek(end);
+                sc.finish().map_err(|e| json_error(input, e))?;
+            }
+        }
+        run.into_result(id)
     }
 
     fn doc(n: usize, pad: &str) -> String {
@@ -372,6 +468,18 @@ mod tests {
             .map(|i| format!(r#"{{"id":"f{i:06}","pad":"{}{pad}"}}"#, "z".repeat(i % 13)))
             .collect();
         format!("[{}]", elems.join(",\n"))
+    }
+
+    #[test]
+    fn counts_newlines_across_blocks() {
+        for n in [0, 1, 254, 255, 256, 600, 5000] {
+            let bytes: Vec<u8> = (0..n)
+                .map(|i| if i % 3 == 0 { b'\n' } else { b'x' })
+                .collect();
+            let want = bytes.iter().filter(|&&b| b == b'\n').count();
+            assert_eq!(count_newlines(&bytes), want, "{n} bytes");
+        }
+        assert_eq!(count_newlines(&[b'\n'; 1000]), 1000);
     }
 
     #[test]

@@ -146,7 +146,7 @@ fn next_special(src: &[u8], mut i: usize) -> usize {
 
 /// Validates UTF-8, in parallel pieces cut at character starts for large
 /// inputs; returns the offset of the first invalid byte on failure.
-fn validate_utf8(input: &[u8]) -> std::result::Result<&str, usize> {
+pub(crate) fn validate_utf8(input: &[u8]) -> std::result::Result<&str, usize> {
     const PIECE: usize = 1 << 20;
     if input.len() < 4 * PIECE {
         return std::str::from_utf8(input).map_err(|e| e.valid_up_to());

@@ -12,19 +12,21 @@
 //! memory, invalid UTF-8 anywhere is the error even after a syntax error.
 
 use std::borrow::Cow;
-use std::hash::BuildHasher;
 use std::io::{self, Read};
 
 use foldhash::HashSet;
 use foldhash::fast::RandomState;
 
-use crate::document::{Origin, first_duplicate, json_error_in};
-use crate::scan::{Scanner, SyntaxError};
+use crate::document::{
+    ElementResult, Ended, Origin, first_duplicate, json_error_in, scan_elements,
+};
+use crate::scan::{Scanner, SyntaxError, validate_utf8};
 use crate::types::{ErrorDoc, Finding};
 use crate::validate::{decode, engine_element};
 
-/// Bytes read at a time.
-pub const CHUNK: usize = 1 << 20;
+/// Bytes read at a time: each window is scanned in parallel pieces
+/// (two windows are in memory at most while the next is read).
+pub const CHUNK: usize = 8 << 20;
 
 /// How far past a failing byte the scanner may have looked (a surrogate
 /// pair escape is 12 bytes): failures further from the window's end are
@@ -52,32 +54,38 @@ impl From<io::Error> for StreamError {
     }
 }
 
-/// Strings copied out of the windows: blocks that never grow past their
-/// capacity, so a string never moves once written. Strings other than ids
-/// (accounts, resources, roles, VPCs repeat) are stored once.
+/// Strings copied out of the windows, into blocks that never grow past
+/// their capacity, so a string never moves once written. The ids have
+/// blocks of their own, so that they lie one after the other (compute
+/// then sorts them in place); the other strings (accounts, resources,
+/// roles and VPCs repeat) are stored once.
 #[derive(Default)]
 struct Arena {
-    blocks: Vec<String>,
+    ids: Blocks,
+    others: Blocks,
     seen: HashSet<&'static str>,
 }
 
+/// Blocks of strings that never reallocate.
+#[derive(Default)]
+struct Blocks(Vec<String>);
+
 const ARENA_BLOCK: usize = 1 << 20;
 
-impl Arena {
-    /// Copies `s` into the arena.
+impl Blocks {
+    /// Copies `s` into the last block, or a new one when it is full.
     fn copy(&mut self, s: &str) -> &'static str {
         if s.is_empty() {
             return "";
         }
         let fits = self
-            .blocks
+            .0
             .last()
             .is_some_and(|b| b.capacity() - b.len() >= s.len());
         if !fits {
-            self.blocks
-                .push(String::with_capacity(ARENA_BLOCK.max(s.len())));
+            self.0.push(String::with_capacity(ARENA_BLOCK.max(s.len())));
         }
-        let block = self.blocks.last_mut().expect("pushed above");
+        let block = self.0.last_mut().expect("pushed above");
         let start = block.len();
         block.push_str(s);
         // SAFETY: the block never reallocates (its capacity was checked),
@@ -86,20 +94,22 @@ impl Arena {
         // hands out the 'static lifetime.
         unsafe { &*(&block[start..] as *const str) }
     }
+}
 
+impl Arena {
     /// Copies `s` unless an equal string is already in the arena.
     fn intern(&mut self, s: &str) -> &'static str {
         if let Some(&have) = self.seen.get(s) {
             return have;
         }
-        let have = self.copy(s);
+        let have = self.others.copy(s);
         self.seen.insert(have);
         have
     }
 
     fn finding(&mut self, f: &Finding<'_>) -> Finding<'static> {
         Finding {
-            id: Cow::Borrowed(self.copy(&f.id)),
+            id: Cow::Borrowed(self.ids.copy(&f.id)),
             aws_account_id: Cow::Borrowed(self.intern(&f.aws_account_id)),
             resource_id: Cow::Borrowed(self.intern(&f.resource_id)),
             vpc_id: Cow::Borrowed(self.intern(&f.vpc_id)),
@@ -159,14 +169,33 @@ impl<R: Read> Window<R> {
     /// The longest prefix that is UTF-8 and ends on a character boundary,
     /// or the error for the document's first invalid byte.
     fn text(&self) -> Result<&str, ErrorDoc> {
-        match std::str::from_utf8(&self.buf) {
-            Ok(t) => Ok(t),
-            Err(e) if e.error_len().is_none() && !self.eof => {
-                // SAFETY: valid_up_to bytes were just validated.
-                Ok(unsafe { std::str::from_utf8_unchecked(&self.buf[..e.valid_up_to()]) })
-            }
-            Err(e) => Err(self.utf8_error(e.valid_up_to())),
+        let buf = &self.buf;
+        // The bytes before the last character start are validated in
+        // parallel pieces; the rest (a character the window may cut) by
+        // from_utf8, which tells a cut character from an invalid one.
+        let mut head = buf.len().saturating_sub(1);
+        while head > 0 && buf[head] & 0xC0 == 0x80 && buf.len() - head < 4 {
+            head -= 1;
         }
+        if buf.get(head).is_some_and(|b| b & 0xC0 == 0x80) {
+            head = 0; // no character start near the end: all by from_utf8
+        }
+        if let Err(at) = validate_utf8(&buf[..head]) {
+            return Err(self.utf8_error(at));
+        }
+        match std::str::from_utf8(&buf[head..]) {
+            Ok(_) => {}
+            Err(e) if e.error_len().is_none() && !self.eof => {
+                // SAFETY: both parts up to here were just validated, and
+                // `head` is a character start.
+                return Ok(unsafe {
+                    std::str::from_utf8_unchecked(&buf[..head + e.valid_up_to()])
+                });
+            }
+            Err(e) => return Err(self.utf8_error(head + e.valid_up_to())),
+        }
+        // SAFETY: validated in two parts cut at a character start.
+        Ok(unsafe { std::str::from_utf8_unchecked(buf) })
     }
 
     fn utf8_error(&self, at: usize) -> ErrorDoc {
@@ -195,9 +224,6 @@ impl<R: Read> Window<R> {
         }
     }
 }
-
-/// One step's outcome: the element's result and whether more follow.
-type Step<'a> = (crate::document::ElementResult<Finding<'a>>, bool);
 
 /// Reads and validates a findings document from `r`, as
 /// [`decode`] does for bytes in memory.
@@ -247,7 +273,64 @@ fn read_chunked(r: impl Read, chunk: usize, estimate: usize) -> Result<Findings,
     stream_elements(&mut w, first.unwrap_or(0), estimate)
 }
 
-/// The element loop of [`decode_reader`] from the `[` at `start`.
+/// Whether a syntax error at `e` in a window of `len` bytes may be the
+/// window's fault (the document goes on past it).
+fn truncated<R>(w: &Window<R>, e: &SyntaxError, len: usize) -> bool {
+    !w.eof && e.offset + LOOKAHEAD >= len
+}
+
+/// Reads the `[` at `start` and the white space after it: the offset of
+/// the first element in the window, or None for an empty array (what
+/// follows it checked).
+fn open_array<R: Read>(w: &mut Window<R>, mut start: usize) -> Result<Option<usize>, StreamError> {
+    loop {
+        let text = w.text()?;
+        let len = text.len();
+        let mut sc = Scanner::over(text).map_err(|e| json_error_in(&w.buf, w.origin, e))?;
+        sc.seek(start);
+        let res = (|| {
+            sc.enter(1)?;
+            sc.begin_array()?;
+            sc.next_element(&mut true)
+        })();
+        match res {
+            Ok(true) => {
+                sc.skip_ws();
+                return Ok(Some(sc.pos()));
+            }
+            Ok(false) => {
+                let end = sc.pos();
+                finish(w, end)?;
+                return Ok(None);
+            }
+            Err(e) if truncated(w, &e, len) => {
+                w.fill(start)?;
+                start = 0;
+            }
+            Err(e) => return Err(w.syntax_error(e)),
+        }
+    }
+}
+
+/// The element handler of a window: [`engine_element`], or after a field
+/// error (`validate_only`) a check that the element is well-formed.
+fn element_reader<'a>(
+    validate_only: bool,
+) -> impl Fn(&mut Scanner<'a>) -> crate::scan::Result<ElementResult<Finding<'a>>> + Sync {
+    move |sc| {
+        if validate_only {
+            sc.value(2)?;
+            Ok(Err(("", String::new())))
+        } else {
+            engine_element(sc)
+        }
+    }
+}
+
+/// The element loop of [`decode_reader`] from the `[` at `start`: each
+/// window is scanned in parallel pieces as a document in memory is
+/// ([`scan_elements`]) up to the element it cuts, whose bytes start the
+/// next window; the findings are then copied into the arena.
 fn stream_elements<R: Read>(
     w: &mut Window<R>,
     start: usize,
@@ -259,78 +342,37 @@ fn stream_elements<R: Read>(
     let mut hashes = Vec::with_capacity(estimate);
     let mut error: Option<ErrorDoc> = None;
     let mut index = 0;
-    let mut mark = start;
-    let mut opening = true; // the mark is at '[', else at an element
-    loop {
-        let text = w.text()?;
-        let mut sc = Scanner::over(text).map_err(|e| json_error_in(&w.buf, w.origin, e))?;
-        sc.seek(mark);
-        let truncated = |e: &SyntaxError| !w.eof && e.offset + LOOKAHEAD >= text.len();
-        let outcome = loop {
-            let step = |sc: &mut Scanner<'_>| -> crate::scan::Result<bool> {
-                if opening {
-                    sc.enter(1)?;
-                    sc.begin_array()?;
-                    return sc.next_element(&mut true);
-                }
-                Ok(true)
-            };
-            if opening {
-                match step(&mut sc) {
-                    Ok(true) => {
-                        sc.skip_ws();
-                        opening = false;
-                        mark = sc.pos();
-                    }
-                    Ok(false) => break Ok(false),
-                    Err(e) => break Err(e),
+    let mut next = open_array(w, start)?;
+    while let Some(mark) = next {
+        // The window's borrows end with this block.
+        let (ended, len) = {
+            let text = w.text()?;
+            let len = text.len();
+            let sc = Scanner::over(text).map_err(|e| json_error_in(&w.buf, w.origin, e))?;
+            let element = element_reader(error.is_some());
+            let run = scan_elements(&sc, mark, &element, &|f: &Finding<'_>| &f.id, &hasher);
+            // The items borrow the window: copied out before it moves.
+            if error.is_none() {
+                hashes.extend(run.hashes);
+                findings.extend(run.items.iter().map(|f| arena.finding(f)));
+                if let Some((i, field, msg)) = run.error {
+                    error = Some(ErrorDoc::field(index + i, field, msg));
                 }
             }
-            let res: crate::scan::Result<Step<'_>> = (|| {
-                let item = if error.is_some() {
-                    sc.value(2)?;
-                    Err(("", String::new()))
-                } else {
-                    engine_element(&mut sc)?
-                };
-                let more = sc.next_element(&mut false)?;
-                Ok((item, more))
-            })();
-            match res {
-                Ok((item, more)) => {
-                    match item {
-                        Ok(f) if error.is_none() => {
-                            hashes.push(hasher.hash_one(&*f.id));
-                            findings.push(arena.finding(&f));
-                        }
-                        Err((field, msg)) if error.is_none() => {
-                            error = Some(ErrorDoc::field(index, field, msg));
-                        }
-                        _ => {}
-                    }
-                    index += 1;
-                    if !more {
-                        break Ok(false);
-                    }
-                    sc.skip_ws();
-                    mark = sc.pos();
-                }
-                Err(e) => break Err(e),
-            }
+            index += run.count;
+            (run.ended, len)
         };
-        match outcome {
-            Ok(_) => {
-                let end = sc.pos();
+        next = match ended {
+            Ended::End(end) => {
                 finish(w, end)?;
-                break;
+                None
             }
-            Err(e) if truncated(&e) => {
-                let keep = mark;
-                w.fill(keep)?;
-                mark = 0;
+            Ended::Syntax(e, mark) if truncated(w, &e, len) => {
+                w.fill(mark)?;
+                Some(0)
             }
-            Err(e) => return Err(w.syntax_error(e)),
-        }
+            Ended::Syntax(e, _) => return Err(w.syntax_error(e)),
+        };
     }
     if let Some(dup) = first_duplicate(&hashes, |i| &findings[i].id) {
         return Err(dup.into());
@@ -481,6 +523,39 @@ mod tests {
         }
         for (name, doc) in &docs {
             agree(name, doc);
+        }
+    }
+
+    #[test]
+    fn large_windows_agree_on_utf8_errors() {
+        // Windows of several MiB are validated in parallel pieces: a cut
+        // two-byte character and invalid bytes near and far from a
+        // window's end must read as in memory.
+        let many: Vec<String> = (0..20_000).map(|i| good(&format!("f{i}"))).collect();
+        let whole = format!("[{}]", many.join(","));
+        assert!(whole.len() > 5 << 20);
+        let chunk = (4 << 20) + 3;
+        let mut docs = vec![whole.clone().into_bytes()];
+        for at in [
+            chunk - 1,
+            chunk,
+            chunk + 1,
+            whole.len() / 3,
+            whole.len() - 9,
+        ] {
+            let mut bad = whole.clone().into_bytes();
+            bad[at] = 0xc3;
+            docs.push(bad);
+        }
+        for (k, doc) in docs.iter().enumerate() {
+            let want = decode(doc).map(|f| f.len()).map_err(|e| e.to_json());
+            let got = read_chunked(Trickle(doc, usize::MAX), chunk, 0);
+            let got = match got {
+                Ok(f) => Ok(f.findings().len()),
+                Err(StreamError::Doc(e)) => Err(e.to_json()),
+                Err(StreamError::Io(e)) => panic!("doc {k}: {e}"),
+            };
+            assert_eq!(got, want, "doc {k}");
         }
     }
 

@@ -101,55 +101,63 @@ pub(super) fn reason(groups: &[Groups; 3], u: u32, v: u32) -> Reason {
 /// are themselves groups of nodes sharing several keys.
 pub(super) fn out_degrees(nodes: &Nodes, groups: &[Groups; 3]) -> Vec<u64> {
     let n = nodes.stage.len();
-    let per_mask: Vec<Vec<i64>> = (1u8..8)
+    // Each thread adds its masks' terms into one vector (seven vectors of
+    // a 64-bit count per node would be the largest thing compute holds).
+    let degree = (1u8..8)
         .into_par_iter()
-        .map(|mask| {
-            let kinds: Vec<usize> = (0..3).filter(|k| mask & (1 << k) != 0).collect();
-            // Combined group of each node for the kinds in mask.
-            let mut combo = vec![NONE; n];
-            let count = if kinds.len() == 1 {
-                combo.copy_from_slice(&groups[kinds[0]].of);
-                groups[kinds[0]].seg.len() / STAGES
-            } else {
-                let mut ids: HashMap<[u32; 3], u32> = HashMap::new();
-                for (v, c) in combo.iter_mut().enumerate() {
-                    let mut key = [NONE; 3];
-                    for &k in &kinds {
-                        key[k] = groups[k].of[v];
+        .fold(
+            || vec![0i64; n],
+            |mut degree, mask| {
+                let kinds: Vec<usize> = (0..3).filter(|k| mask & (1 << k) != 0).collect();
+                // Combined group of each node for the kinds in mask.
+                let mut combo = vec![NONE; n];
+                let count = if kinds.len() == 1 {
+                    combo.copy_from_slice(&groups[kinds[0]].of);
+                    groups[kinds[0]].seg.len() / STAGES
+                } else {
+                    let mut ids: HashMap<[u32; 3], u32> = HashMap::new();
+                    for (v, c) in combo.iter_mut().enumerate() {
+                        let mut key = [NONE; 3];
+                        for &k in &kinds {
+                            key[k] = groups[k].of[v];
+                        }
+                        if kinds.iter().all(|&k| key[k] != NONE) {
+                            let next = ids.len() as u32;
+                            *c = *ids.entry(key).or_insert(next);
+                        }
                     }
-                    if kinds.iter().all(|&k| key[k] != NONE) {
-                        let next = ids.len() as u32;
-                        *c = *ids.entry(key).or_insert(next);
+                    ids.len()
+                };
+                let needs_reach = mask & 0b100 != 0;
+                let member =
+                    |v: usize| combo[v] != NONE && (!needs_reach || nodes.vpc_reachable[v]);
+                // Members of each combined group with stage >= t (a count
+                // of nodes fits 32 bits).
+                const W: usize = STAGES + 2;
+                let mut at_least = vec![0u32; count * W];
+                for v in (0..n).filter(|&v| member(v)) {
+                    at_least[combo[v] as usize * W + nodes.stage[v] as usize] += 1;
+                }
+                for h in at_least.chunks_mut(W) {
+                    for t in (1..=STAGES).rev() {
+                        h[t] += h[t + 1];
                     }
                 }
-                ids.len()
-            };
-            let needs_reach = mask & 0b100 != 0;
-            let member = |v: usize| combo[v] != NONE && (!needs_reach || nodes.vpc_reachable[v]);
-            // Members of each combined group with stage >= t.
-            const W: usize = STAGES + 2;
-            let mut at_least = vec![0i64; count * W];
-            for v in (0..n).filter(|&v| member(v)) {
-                at_least[combo[v] as usize * W + nodes.stage[v] as usize] += 1;
-            }
-            for h in at_least.chunks_mut(W) {
-                for t in (1..=STAGES).rev() {
-                    h[t] += h[t + 1];
-                }
-            }
-            let sign = if kinds.len() % 2 == 1 { 1 } else { -1 };
-            (0..n)
-                .map(|v| match combo[v] {
-                    NONE => 0,
-                    c => {
-                        sign * (at_least[c as usize * W + nodes.stage[v] as usize]
-                            - member(v) as i64)
+                let sign = if kinds.len() % 2 == 1 { 1 } else { -1 };
+                for (v, d) in degree.iter_mut().enumerate() {
+                    let c = combo[v];
+                    if c != NONE {
+                        let with = at_least[c as usize * W + nodes.stage[v] as usize];
+                        *d += sign * (with as i64 - member(v) as i64);
                     }
-                })
-                .collect()
+                }
+                degree
+            },
+        )
+        .reduce_with(|mut a, b| {
+            a.iter_mut().zip(b).for_each(|(x, y)| *x += y);
+            a
         })
-        .collect();
-    (0..n)
-        .map(|v| per_mask.iter().map(|d| d[v]).sum::<i64>() as u64)
-        .collect()
+        .unwrap_or_else(|| vec![0; n]);
+    degree.into_iter().map(|d| d as u64).collect()
 }

@@ -1,6 +1,6 @@
 //! Interning: one parallel pass in document order gives each finding its
-//! account, its resource, role and VPC group, a compact copy of its id and
-//! its packed attributes.
+//! account, its resource, role and VPC group and its packed attributes;
+//! [`Ids`] gives the ids in compact memory for the sort.
 
 use foldhash::{HashMap, HashMapExt};
 use rayon::prelude::*;
@@ -47,10 +47,6 @@ pub(super) struct Keys<'f> {
     /// Resource, role and VPC group of each finding (NONE when inactive or
     /// empty), with the number of groups of each kind.
     pub group: [(Vec<u32>, usize); 3],
-    /// All ids, concatenated, and each finding's span in it: the id sort
-    /// then reads compact memory instead of the whole input.
-    pub ids: String,
-    pub id_span: Vec<(u32, u32)>,
     /// Packed attributes of each finding.
     pub attr: Vec<Attr>,
 }
@@ -89,15 +85,12 @@ impl<'f> Keys<'f> {
         let mut maps: [HashMap<(u32, &'f str), u32>; 3] =
             std::array::from_fn(|_| HashMap::with_capacity(n / 4));
         let mut group: [Vec<u32>; 3] = std::array::from_fn(|_| vec![NONE; n]);
-        let mut ids = String::with_capacity(n * 64);
-        let mut id_span = Vec::with_capacity(n);
         let attr: Vec<Attr> = findings.iter().map(Attr::of).collect();
         for (i, f) in findings.iter().enumerate() {
             // The strings lie all over the input, likely out of cache:
             // start loading those of a later finding now.
             if let Some(g) = findings.get(i + PREFETCH_AHEAD) {
                 for s in [
-                    &g.id,
                     &g.aws_account_id,
                     &g.resource_id,
                     &g.iam_role_arn,
@@ -105,10 +98,7 @@ impl<'f> Keys<'f> {
                 ] {
                     prefetch(s.as_ptr());
                 }
-                prefetch(g.id.as_ptr().wrapping_add(64));
             }
-            id_span.push((ids.len() as u32, (ids.len() + f.id.len()) as u32));
-            ids.push_str(&f.id);
             let next = accounts.len() as u32;
             let a = *account_of.entry(f.aws_account_id.as_ref()).or_insert(next);
             if a == next {
@@ -144,8 +134,6 @@ impl<'f> Keys<'f> {
             accounts,
             account,
             group: [(r, counts[0]), (o, counts[1]), (v, counts[2])],
-            ids,
-            id_span,
             attr,
         };
         (local, keys)
@@ -164,8 +152,6 @@ impl<'f> Keys<'f> {
         let mut maps: [HashMap<(u32, &'f str), u32>; 3] = std::array::from_fn(|_| HashMap::new());
         let mut account = Vec::with_capacity(n);
         let mut group: [Vec<u32>; 3] = std::array::from_fn(|_| Vec::with_capacity(n));
-        let mut ids = String::with_capacity(parts.iter().map(|p| p.0.ids.len()).sum());
-        let mut id_span = Vec::with_capacity(n);
         let mut attr = Vec::with_capacity(n);
         for (part, distinct) in parts {
             attr.extend_from_slice(&part.attr);
@@ -197,9 +183,6 @@ impl<'f> Keys<'f> {
                         .map(|&g| if g == NONE { NONE } else { global[g as usize] }),
                 );
             }
-            let base = ids.len() as u32;
-            ids.push_str(&part.ids);
-            id_span.extend(part.id_span.iter().map(|&(a, b)| (a + base, b + base)));
         }
         let counts = maps.map(|m| m.len());
         let [r, o, v] = group;
@@ -207,9 +190,64 @@ impl<'f> Keys<'f> {
             accounts,
             account,
             group: [(r, counts[0]), (o, counts[1]), (v, counts[2])],
-            ids,
-            id_span,
             attr,
         }
+    }
+}
+
+/// The ids of the findings in compact memory, for the sort by id: where
+/// the ids of a work item already lie close together (as in aegispath's
+/// arena, which stores them one after the other) they are used in place;
+/// elsewhere (the ids of a document in memory lie about 2 KB apart) they
+/// are copied next to each other, so that the sort's comparisons read a
+/// few megabytes rather than the whole input.
+pub(super) struct Ids {
+    /// The copies, one per work item that needed one.
+    copies: Vec<Option<String>>,
+}
+
+/// How much wider than their total length the ids of a work item may lie
+/// and still be used in place.
+const SPREAD_IN_PLACE: usize = 2;
+
+impl Ids {
+    /// Copies the ids of the work items whose ids lie far apart.
+    pub(super) fn gather(findings: &[Finding<'_>]) -> Ids {
+        let copies = findings
+            .par_chunks(INTERN_CHUNK)
+            .map(|chunk| {
+                let total: usize = chunk.iter().map(|f| f.id.len()).sum();
+                let lo = chunk.iter().map(|f| f.id.as_ptr() as usize).min();
+                let hi = chunk
+                    .iter()
+                    .map(|f| f.id.as_ptr() as usize + f.id.len())
+                    .max();
+                let spread = hi.unwrap_or(0) - lo.unwrap_or(0);
+                (spread > SPREAD_IN_PLACE * total).then(|| {
+                    let mut s = String::with_capacity(total);
+                    chunk.iter().for_each(|f| s.push_str(&f.id));
+                    s
+                })
+            })
+            .collect();
+        Ids { copies }
+    }
+
+    /// The id of every finding, in compact memory.
+    pub(super) fn each<'s>(&'s self, findings: &'s [Finding<'_>]) -> Vec<&'s str> {
+        let mut ids = Vec::with_capacity(findings.len());
+        for (chunk, copy) in findings.chunks(INTERN_CHUNK).zip(&self.copies) {
+            match copy {
+                None => ids.extend(chunk.iter().map(|f| &*f.id)),
+                Some(s) => {
+                    let mut at = 0;
+                    ids.extend(chunk.iter().map(|f| {
+                        at += f.id.len();
+                        &s[at - f.id.len()..at]
+                    }));
+                }
+            }
+        }
+        ids
     }
 }

@@ -30,7 +30,7 @@ use crate::types::{
     AccountPaths, AttackPath, AttackPathsDoc, Finding, Options, SCHEMA_ATTACK_PATHS, Totals,
 };
 use graph::{Groups, Nodes, out_degrees, reason};
-use keys::Keys;
+use keys::{Ids, Keys};
 use search::{EntryPaths, PathRec, Scratch, paths_from, rank_order};
 
 const NONE: u32 = u32::MAX;
@@ -52,7 +52,7 @@ pub fn compute<'f>(findings: &'f [Finding<'_>], opt: Options) -> AttackPathsDoc<
     // order): account of each finding, and the resource, role and VPC
     // group of each active one.
     let keys = Keys::intern(findings);
-    let order = by_account_and_id(&keys, findings.len());
+    let order = by_account_and_id(&keys, findings);
     let (accounts, mut nodes, entries) = build_nodes(&keys, &order);
     let groups = build_groups(keys.group, &mut nodes);
     let degree = out_degrees(&nodes, &groups);
@@ -83,7 +83,7 @@ pub fn compute<'f>(findings: &'f [Finding<'_>], opt: Options) -> AttackPathsDoc<
 
 /// Finding indices ordered by (account, id): accounts and nodes become
 /// contiguous ranges.
-fn by_account_and_id(keys: &Keys<'_>, n: usize) -> Vec<u32> {
+fn by_account_and_id(keys: &Keys<'_>, findings: &[Finding<'_>]) -> Vec<u32> {
     let mut names: Vec<(&str, u32)> = keys
         .accounts
         .iter()
@@ -95,19 +95,13 @@ fn by_account_and_id(keys: &Keys<'_>, n: usize) -> Vec<u32> {
     for (r, (_, k)) in names.iter().enumerate() {
         rank[*k as usize] = r as u32;
     }
-    // The ids were copied next to each other while interning, so the
-    // comparisons read compact memory rather than the whole input.
-    let id_bytes = |i: u32| {
-        let (a, b) = keys.id_span[i as usize];
-        &keys.ids.as_bytes()[a as usize..b as usize]
-    };
-    let mut order: Vec<u32> = (0..n as u32).collect();
+    let copies = Ids::gather(findings);
+    let ids = copies.each(findings);
+    let rank: Vec<u32> = keys.account.iter().map(|&a| rank[a as usize]).collect();
+    let mut order: Vec<u32> = (0..findings.len() as u32).collect();
     order.par_sort_unstable_by(|&a, &b| {
-        let (ra, rb) = (
-            rank[keys.account[a as usize] as usize],
-            rank[keys.account[b as usize] as usize],
-        );
-        ra.cmp(&rb).then_with(|| id_bytes(a).cmp(id_bytes(b)))
+        let (a, b) = (a as usize, b as usize);
+        rank[a].cmp(&rank[b]).then_with(|| ids[a].cmp(ids[b]))
     });
     order
 }

@@ -319,3 +319,36 @@ fn agrees_with_the_spec_read_literally() {
         assert!(doc.totals.paths > 0, "n={n}: the case should produce paths");
     }
 }
+
+#[test]
+fn ids_are_used_in_place_when_compact_and_copied_when_spread() {
+    // One string holding the ids one after the other (aegispath's arena).
+    let compact: &'static str = "f-aaf-bbf-c";
+    let near: Vec<Finding<'static>> = [(0, 4), (4, 8), (8, 11)]
+        .iter()
+        .map(|&(a, b)| Finding {
+            id: Cow::Borrowed(&compact[a..b]),
+            ..finding("x", 0, 1)
+        })
+        .collect();
+    // Ids far apart (a document in memory).
+    let spread_doc: &'static str =
+        Box::leak(format!("f-aa{}f-bb{}f-c", " ".repeat(500), " ".repeat(500)).into_boxed_str());
+    let far: Vec<Finding<'static>> = ["f-aa", "f-bb", "f-c"]
+        .iter()
+        .map(|id| {
+            let at = spread_doc.find(id).unwrap();
+            Finding {
+                id: Cow::Borrowed(&spread_doc[at..at + id.len()]),
+                ..finding("x", 0, 1)
+            }
+        })
+        .collect();
+    for (name, fs, copied) in [("near", &near, false), ("far", &far, true)] {
+        let ids = Ids::gather(fs);
+        let got = ids.each(fs);
+        assert_eq!(got, ["f-aa", "f-bb", "f-c"], "{name}");
+        let in_place = std::ptr::eq(got[0].as_ptr(), fs[0].id.as_ptr());
+        assert_eq!(in_place, !copied, "{name}");
+    }
+}
