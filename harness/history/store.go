@@ -23,8 +23,9 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 
-	_ "modernc.org/sqlite" // the "sqlite" database/sql driver, pure Go
+	"modernc.org/sqlite" // the "sqlite" database/sql driver, pure Go
 )
 
 // SchemaVersion is the version of the store's tables (SQLite's
@@ -145,7 +146,10 @@ func checkFile(path string) error {
 
 // migrate checks the schema version and creates the tables of a new store.
 func (s *Store) migrate() error {
-	if _, err := s.db.Exec("PRAGMA journal_mode=WAL"); err != nil {
+	if err := retryBusy(func() error {
+		_, err := s.db.Exec("PRAGMA journal_mode=WAL")
+		return err
+	}); err != nil {
 		return err
 	}
 	tx, err := s.db.Begin()
@@ -178,6 +182,26 @@ func (s *Store) migrate() error {
 		return err
 	}
 	return tx.Commit()
+}
+
+// busyWait bounds retryBusy, as busy_timeout bounds SQLite's own waits.
+const busyWait = 30 * time.Second
+
+// retryBusy runs f again while it fails with SQLITE_BUSY, backing off up
+// to busyWait. Switching a new store to WAL needs the database to itself
+// and SQLite answers SQLITE_BUSY at once, without its busy handler, when
+// another process opens the same new store at that moment.
+func retryBusy(f func() error) error {
+	const sqliteBusy = 5
+	deadline := time.Now().Add(busyWait)
+	for wait := time.Millisecond; ; wait = min(2*wait, 100*time.Millisecond) {
+		err := f()
+		var se *sqlite.Error
+		if err == nil || !errors.As(err, &se) || se.Code()&0xff != sqliteBusy || time.Now().After(deadline) {
+			return err
+		}
+		time.Sleep(wait)
+	}
 }
 
 // Path returns the store's file.
