@@ -131,32 +131,20 @@ func TestGateCalibrateInterrupted(t *testing.T) {
 		t.Skip("hyperfine not on PATH (make test puts the pinned one there)")
 	}
 	tmp := t.TempDir()
-	dir := t.TempDir()
-	started, sleeper := filepath.Join(dir, "started"), filepath.Join(dir, "sleeper")
-	require.NoError(t, os.WriteFile(sleeper, []byte("#!/bin/sh\necho $$ > "+started+"\nexec sleep 60\n"), 0o755))
-	args := "--engines exec:" + sleeper + " --only hyperfine --sizes 200"
+	eng := newSleeperEngine(t)
+	args := "--engines exec:" + eng.path + " --only hyperfine --sizes 200"
 	cmd := exec.Command(os.Args[0], "gate", "--calibrate", "--modes", "time", "--trials", "1", "--detect-trials", "0", "--count", "1", "--bench-args", args)
 	cmd.Env = append(os.Environ(), childEnv+"=1", "TMPDIR="+tmp, "AEGISBENCH_CACHE="+t.TempDir())
 	var errb bytes.Buffer
 	cmd.Stderr = &errb
 	require.NoError(t, cmd.Start())
-	var pid []byte
-	for deadline := time.Now().Add(60 * time.Second); len(pid) == 0 && time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
-		pid, _ = os.ReadFile(started)
-	}
-	require.NotEmpty(t, pid, "the engine never started: %s", errb.String())
+	eng.waitStarted(t, &errb)
 	signalAndWait(t, cmd, syscall.SIGINT, 20*time.Second)
 	assert.Equal(t, 130, cmd.ProcessState.ExitCode(), errb.String())
 	assert.Contains(t, errb.String(), "interrupted by interrupt")
 	left, _ := os.ReadDir(tmp)
 	assert.Empty(t, left, "temporary files left")
-	n, err := strconv.Atoi(strings.TrimSpace(string(pid)))
-	require.NoError(t, err)
-	gone := false
-	for deadline := time.Now().Add(5 * time.Second); !gone && time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
-		gone = syscall.Kill(n, 0) != nil
-	}
-	assert.True(t, gone, "the engine (pid %d) outlived the gate", n)
+	eng.assertGone(t, "the gate")
 }
 
 // TestBenchInterruptedKeepsSamples: SIGINT and SIGTERM stop bench while
@@ -174,21 +162,15 @@ func TestBenchInterruptedKeepsSamples(t *testing.T) {
 		code int
 	}{{syscall.SIGINT, 130}, {syscall.SIGTERM, 143}} {
 		t.Run(sig.sig.String(), func(t *testing.T) {
-			tmp, dir := t.TempDir(), t.TempDir()
-			started, sleeper := filepath.Join(dir, "started"), filepath.Join(dir, "sleeper")
-			require.NoError(t, os.WriteFile(sleeper, []byte("#!/bin/sh\necho $$ > "+started+"\nexec sleep 60\n"), 0o755))
-			out := filepath.Join(dir, "results.txt")
-			cmd := exec.Command(os.Args[0], "bench", "--engines", "go,exec:"+sleeper, "--only", "hyperfine", "--sizes", "200",
+			tmp, eng := t.TempDir(), newSleeperEngine(t)
+			out := filepath.Join(t.TempDir(), "results.txt")
+			cmd := exec.Command(os.Args[0], "bench", "--engines", "go,exec:"+eng.path, "--only", "hyperfine", "--sizes", "200",
 				"--count", "1", "--hyperfine-runs", "1", "--hyperfine-warmup", "0", "-o", out)
 			cmd.Env = append(os.Environ(), childEnv+"=1", "TMPDIR="+tmp, "AEGISBENCH_CACHE="+cache)
 			var errb bytes.Buffer
 			cmd.Stderr = &errb
 			require.NoError(t, cmd.Start())
-			var pid []byte
-			for deadline := time.Now().Add(60 * time.Second); len(pid) == 0 && time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
-				pid, _ = os.ReadFile(started)
-			}
-			require.NotEmpty(t, pid, "the engine never started: %s", errb.String())
+			eng.waitStarted(t, &errb)
 			signalAndWait(t, cmd, sig.sig, 20*time.Second)
 			assert.Equal(t, sig.code, cmd.ProcessState.ExitCode(), errb.String())
 			assert.Contains(t, errb.String(), "continue with: aegisbench bench --resume "+out)
@@ -199,13 +181,46 @@ func TestBenchInterruptedKeepsSamples(t *testing.T) {
 			assert.Contains(t, string(res), "Process/engine=go/n=200", "the go engine's sample, taken before, is kept")
 			left, _ := os.ReadDir(tmp)
 			assert.Empty(t, left, "the work directory is removed")
-			n, err := strconv.Atoi(strings.TrimSpace(string(pid)))
-			require.NoError(t, err)
-			gone := false
-			for deadline := time.Now().Add(5 * time.Second); !gone && time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
-				gone = syscall.Kill(n, 0) != nil
-			}
-			assert.True(t, gone, "the engine (pid %d) outlived bench", n)
+			eng.assertGone(t, "bench")
 		})
 	}
+}
+
+// sleeperEngine is an exec: engine that writes its pid to a file and
+// sleeps a minute: a process a signalled command must end.
+type sleeperEngine struct{ path, started string }
+
+func newSleeperEngine(t *testing.T) sleeperEngine {
+	t.Helper()
+	dir := t.TempDir()
+	e := sleeperEngine{path: filepath.Join(dir, "sleeper"), started: filepath.Join(dir, "started")}
+	require.NoError(t, os.WriteFile(e.path, []byte("#!/bin/sh\necho $$ > "+e.started+"\nexec sleep 60\n"), 0o755))
+	return e
+}
+
+// waitStarted waits up to a minute for the engine to start (stderr is the
+// command's, shown if it never does).
+func (e sleeperEngine) waitStarted(t *testing.T, stderr *bytes.Buffer) {
+	t.Helper()
+	for deadline := time.Now().Add(60 * time.Second); time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
+		if pid, _ := os.ReadFile(e.started); len(pid) > 0 {
+			return
+		}
+	}
+	t.Fatalf("the engine never started: %s", stderr.String())
+}
+
+// assertGone checks that the engine's process ends within 5 s of the
+// command (named by who) that ran it.
+func (e sleeperEngine) assertGone(t *testing.T, who string) {
+	t.Helper()
+	pid, err := os.ReadFile(e.started)
+	require.NoError(t, err)
+	n, err := strconv.Atoi(strings.TrimSpace(string(pid)))
+	require.NoError(t, err)
+	gone := false
+	for deadline := time.Now().Add(5 * time.Second); !gone && time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
+		gone = syscall.Kill(n, 0) != nil
+	}
+	assert.True(t, gone, "the engine (pid %d) outlived %s", n, who)
 }
