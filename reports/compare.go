@@ -118,7 +118,7 @@ func ComparePlatforms(a, b Side) *PlatformComparison {
 		c.Rows = append(c.Rows, row)
 	}
 	c.Derived = derive(a, b)
-	c.Outputs = compareOutputs(a, b)
+	c.Outputs = compareOutputs(a, b, dsA, dsB)
 	for _, s := range b.Set.Series {
 		if slices.Contains(comparedUnits, s.Unit) && !isCalibration(s.Name) && a.Set.Lookup(s.Name, s.Unit) == nil && a.Set.Lookup(s.Name, unitTime) == nil {
 			c.OnlyB = appendOnce(c.OnlyB, s.Name)

@@ -5,10 +5,8 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/aegisbench/aegisbench/engines"
 	"github.com/aegisbench/aegisbench/harness/bench"
 	"github.com/aegisbench/aegisbench/harness/conform"
-	"github.com/aegisbench/aegisbench/harness/results"
 )
 
 // outputCell is a dataset's output digests for the datasets table.
@@ -40,32 +38,14 @@ type OutputRow struct {
 // Equal reports whether both sides recorded the same digest.
 func (r OutputRow) Equal() bool { return r.A != "" && r.A == r.B }
 
-// outputsByN indexes a set's output lines by dataset size.
-func outputsByN(set *results.Set) map[int][]bench.OutputDigest {
-	out := map[int][]bench.OutputDigest{}
-	for n, ds := range datasetsByN(set) {
-		for _, d := range ds {
-			if len(d.Output.Answers) > 0 {
-				out[n] = append(out[n], d.Output)
-			}
-		}
-	}
-	return out
-}
-
-// compareOutputs pairs the output digests of a and b by dataset size and
-// engine label.
-func compareOutputs(a, b Side) []OutputRow {
-	oa, ob := outputsByN(a.Set), outputsByN(b.Set)
-	dsA, dsB := datasetsByN(a.Set), datasetsByN(b.Set)
+// compareOutputs pairs the output digests of a and b (the output lines of
+// their datasets, ds*: datasetsByN) by dataset size and engine label.
+func compareOutputs(a, b Side, dsA, dsB map[int][]DatasetInfo) []OutputRow {
 	var rows []OutputRow
 	for _, n := range sizes(a.Set, b.Set) {
-		if len(oa[n]) == 0 && len(ob[n]) == 0 {
-			continue
-		}
 		var labels []string
-		for _, o := range append(slices.Clone(oa[n]), ob[n]...) {
-			for _, ans := range o.Answers {
+		for _, d := range append(slices.Clone(dsA[n]), dsB[n]...) {
+			for _, ans := range d.Output.Answers {
 				for _, e := range ans.Engines {
 					if !slices.Contains(labels, e) {
 						labels = append(labels, e)
@@ -74,9 +54,10 @@ func compareOutputs(a, b Side) []OutputRow {
 			}
 		}
 		for _, e := range labels {
-			r := OutputRow{N: n, Engine: e, A: digestOf(oa[n], e), B: digestOf(ob[n], e)}
+			la, lb := outputOf(dsA[n], e), outputOf(dsB[n], e)
+			r := OutputRow{N: n, Engine: e, A: la.DigestOf(e), B: lb.DigestOf(e)}
 			r.Reasons = datasetReasons(n, a.Label, b.Label, dsA[n], dsB[n])
-			if optA, optB := optionsOf(oa[n], e), optionsOf(ob[n], e); r.A != "" && r.B != "" && optA != optB {
+			if optA, optB := la.Options, lb.Options; r.A != "" && r.B != "" && optA != optB {
 				r.Reasons = append(r.Reasons, fmt.Sprintf("different options (%s: max-depth %d, top-k %d; %s: max-depth %d, top-k %d)",
 					a.Label, optA.MaxDepth, optA.TopK, b.Label, optB.MaxDepth, optB.TopK))
 			}
@@ -86,24 +67,15 @@ func compareOutputs(a, b Side) []OutputRow {
 	return rows
 }
 
-// digestOf is engine's digest in the first output line that has one.
-func digestOf(os []bench.OutputDigest, engine string) string {
-	for _, o := range os {
-		if d := o.DigestOf(engine); d != "" {
-			return d
+// outputOf is the first output line of ds that records engine's answer
+// (the zero line, which records none, when there is none).
+func outputOf(ds []DatasetInfo, engine string) bench.OutputDigest {
+	for _, d := range ds {
+		if d.Output.DigestOf(engine) != "" {
+			return d.Output
 		}
 	}
-	return ""
-}
-
-// optionsOf is the options of the first output line with engine's digest.
-func optionsOf(os []bench.OutputDigest, engine string) engines.Options {
-	for _, o := range os {
-		if o.DigestOf(engine) != "" {
-			return o.Options
-		}
-	}
-	return engines.Options{}
+	return bench.OutputDigest{}
 }
 
 // mdOutputs writes the output digests section of a comparison.
