@@ -189,17 +189,15 @@ func (m *Manifest) KeepOthers(old *Manifest) {
 	if old == nil {
 		return
 	}
-	for _, other := range []bool{false, true} {
+	keep := func(want func(Entry) bool) {
 		for _, e := range old.Datasets {
-			keep := e.OnDemand && e.Version() == m.Version()
-			if other {
-				keep = e.Version() != m.Version()
-			}
-			if _, held := m.ByName(e.Name); keep && !held {
+			if _, held := m.ByName(e.Name); want(e) && !held {
 				m.Datasets = append(m.Datasets, e)
 			}
 		}
 	}
+	keep(func(e Entry) bool { return e.OnDemand && e.Version() == m.Version() })
+	keep(func(e Entry) bool { return e.Version() != m.Version() })
 }
 
 // Selected returns the entries of the selected generator version.
