@@ -173,27 +173,47 @@ func ParseEngineConfig(key, value string) (e EngineInfo, ok bool) {
 	return EngineInfo{Label: label, Given: given, Version: version}, true
 }
 
-// DescribeEngines opens every engine of list to name it and read its
-// version. An engine beyond AllEngines must open (a library that does not
-// load, a command that is not found, is an error naming it); a built-in
-// one is measured by its own benchmark binaries, so one this build cannot
-// open (rust-ffi without the rustffi tag) is described without a version.
-func DescribeEngines(list []string) ([]EngineInfo, error) {
-	var out []EngineInfo
+// openedSpec is an engine of a run's list, parsed and opened; Engine is
+// nil for a built-in engine this build cannot open.
+type openedSpec struct {
+	Spec   engines.Spec
+	Engine engines.Engine
+}
+
+// openSpecs opens every engine of list. A built-in engine this build
+// cannot open (rust-ffi without the rustffi tag) is measured by its own
+// benchmark binaries and comes back without an Engine; any other engine
+// that does not open (a library that does not load, a command that is not
+// found) is an error naming it.
+func openSpecs(list []string) ([]openedSpec, error) {
+	var out []openedSpec
 	for _, text := range list {
 		sp, err := engines.ParseSpec(text)
 		if err != nil {
 			return nil, err
 		}
-		info := EngineInfo{Label: sp.Label, Given: sp.Text}
 		e, err := engines.OpenSpec(sp)
-		switch {
-		case err == nil:
-			info.Version = engines.VersionOf(e)
-		case !IsBuiltin(text):
+		if err != nil && !IsBuiltin(text) {
 			return nil, err
 		}
-		out = append(out, info)
+		out = append(out, openedSpec{Spec: sp, Engine: e})
+	}
+	return out, nil
+}
+
+// DescribeEngines opens every engine of list (openSpecs) to name it and
+// read its version; one this build cannot open is described without one.
+func DescribeEngines(list []string) ([]EngineInfo, error) {
+	opened, err := openSpecs(list)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]EngineInfo, len(opened))
+	for i, o := range opened {
+		out[i] = EngineInfo{Label: o.Spec.Label, Given: o.Spec.Text}
+		if o.Engine != nil {
+			out[i].Version = engines.VersionOf(o.Engine)
+		}
 	}
 	return out, nil
 }

@@ -94,23 +94,13 @@ func ParseOutputConfig(key, value string) (o OutputDigest, ok bool, err error) {
 // does not open, or that fails instead of answering, is an error. An
 // engine on bytes in memory is left out on datasets larger than maxInput.
 func OutputDigests(ctx context.Context, list []string, datasets []Dataset, opt engines.Options, maxInput int64) ([]OutputDigest, error) {
-	type opened struct {
-		label string
-		e     engines.Engine
+	engs, err := openSpecs(list)
+	if err != nil {
+		return nil, err
 	}
-	var engs []opened
-	for _, text := range list {
-		sp, err := engines.ParseSpec(text)
-		if err != nil {
-			return nil, err
-		}
-		e, err := engines.OpenSpec(sp)
-		switch {
-		case err == nil:
-			engs = append(engs, opened{sp.Label, e})
-		case !IsBuiltin(text):
-			return nil, err
-		}
+	read := func(path string) ([]byte, error) {
+		data, _, err := safeio.ReadDocument(path, maxInput)
+		return data, err
 	}
 	var out []OutputDigest
 	for _, d := range datasets {
@@ -118,28 +108,27 @@ func OutputDigests(ctx context.Context, list []string, datasets []Dataset, opt e
 		if err != nil {
 			return nil, fmt.Errorf("output digests: %w", err)
 		}
-		read := func(path string) ([]byte, error) {
-			data, _, err := safeio.ReadDocument(path, maxInput)
-			return data, err
-		}
 		od := OutputDigest{Dataset: d.Name, Options: opt}
 		for _, eng := range engs {
 			if err := ctx.Err(); err != nil {
 				return nil, err
 			}
-			if _, streams := eng.e.(engines.FileEngine); !streams && fi.Size() > maxInput {
+			if eng.Engine == nil {
+				continue // a built-in engine this build cannot run
+			}
+			if _, streams := eng.Engine.(engines.FileEngine); !streams && fi.Size() > maxInput {
 				continue // an engine on bytes in memory: not on a file this large
 			}
-			o := conform.ExecuteFile(ctx, eng.e, d.Path, opt, read)
+			o := conform.ExecuteFile(ctx, eng.Engine, d.Path, opt, read)
 			if o.Kind == conform.KindFailure {
-				return nil, fmt.Errorf("output digests of %s: engine %s failed: %s", d.Path, eng.label, o.Failure)
+				return nil, fmt.Errorf("output digests of %s: engine %s failed: %s", d.Path, eng.Spec.Label, o.Failure)
 			}
 			i := slices.IndexFunc(od.Answers, func(a Answer) bool { return a.Digest == o.Digest })
 			if i < 0 {
 				od.Answers = append(od.Answers, Answer{Digest: o.Digest})
 				i = len(od.Answers) - 1
 			}
-			od.Answers[i].Engines = append(od.Answers[i].Engines, eng.label)
+			od.Answers[i].Engines = append(od.Answers[i].Engines, eng.Spec.Label)
 		}
 		if len(od.Answers) > 0 {
 			out = append(out, od)
