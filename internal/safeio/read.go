@@ -37,7 +37,6 @@ func ReadDocument(path string, limit int64) (data []byte, stopped string, err er
 	}
 	defer f.Close()
 	g := &Guard{R: f, Name: path, Limit: limit}
-	data = make([]byte, 0, 64<<10)
 	if fi, err := f.Stat(); err == nil && fi.Mode().IsRegular() {
 		if limit > 0 && fi.Size() > limit {
 			return nil, "", &TooLargeError{Name: path, Size: fi.Size(), Limit: limit}
@@ -51,6 +50,8 @@ func ReadDocument(path string, limit int64) (data []byte, stopped string, err er
 			return data[:k+1], g.Stopped(), nil
 		}
 		g.n = int64(len(data))
+	} else {
+		data = make([]byte, 0, 64<<10)
 	}
 	for {
 		if len(data) == cap(data) {
