@@ -65,6 +65,22 @@ func AttackPaths(input []byte, maxDepth, topK int64) ([]byte, error) {
 	return r.take("aegis_attack_paths")
 }
 
+// AttackPathsFile runs the attack-path operation on the findings file at
+// path, which libaegispath opens and streams itself: the document is never
+// held whole, in Go or in Rust memory, and is not copied across the
+// boundary (aegis_attack_paths_file). The answers and error documents are
+// AttackPaths' on the file's bytes; a file that cannot be read (or is not
+// a regular file) is an error wrapping ErrIO.
+func AttackPathsFile(path string, maxDepth, topK int64) ([]byte, error) {
+	p := []byte(path)
+	in, inLen := view(p)
+	var r result
+	r.status = C.aegis_attack_paths_file(in, inLen, C.int64_t(maxDepth), C.int64_t(topK),
+		&r.out, &r.outLen, &r.err, &r.errLen)
+	runtime.KeepAlive(p)
+	return r.take("aegis_attack_paths_file")
+}
+
 // ListFindings runs the list operation (a query object over a findings
 // document) and returns the findings page document. Errors are as for
 // AttackPaths.

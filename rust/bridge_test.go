@@ -5,12 +5,15 @@ package aegispath
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"os"
+	"path/filepath"
 	"runtime"
 	"runtime/debug"
 	"strconv"
 	"strings"
+	"syscall"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -82,7 +85,8 @@ func TestBadInputIsEngineError(t *testing.T) {
 		{"element not an object", []byte(`[1]`), 4, 20, `code=invalid_field index=0 field=""`},
 		{"duplicate id", []byte(`[` + firstFinding() + `,` + firstFinding() + `]`), 4, 20, `code=duplicate_id index=1 field="id"`},
 	}
-	for _, tt := range tests {
+	dir := t.TempDir()
+	for i, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			out, err := AttackPaths(tt.input, tt.maxDepth, tt.topK)
 			assert.Nil(t, out)
@@ -90,8 +94,45 @@ func TestBadInputIsEngineError(t *testing.T) {
 			require.ErrorAs(t, err, &ee)
 			assert.Equal(t, tt.wantKey, ee.Key())
 			assert.True(t, json.Valid(ee.Raw), "raw error document %q", ee.Raw)
+
+			// The same document as a file, streamed by the library: the
+			// same error document, byte for byte.
+			path := filepath.Join(dir, strconv.Itoa(i)+".json")
+			require.NoError(t, os.WriteFile(path, tt.input, 0o644))
+			out, err = AttackPathsFile(path, tt.maxDepth, tt.topK)
+			assert.Nil(t, out)
+			var fe *engines.Error
+			require.ErrorAs(t, err, &fe)
+			assert.Equal(t, string(ee.Raw), string(fe.Raw))
 		})
 	}
+}
+
+// TestAttackPathsFile: a file streamed by the library gives the bytes'
+// answer; a missing file, a directory and a FIFO (refused before it is
+// opened, so nothing waits for a writer) are errors wrapping ErrIO, not
+// error documents.
+func TestAttackPathsFile(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "small.json")
+	require.NoError(t, os.WriteFile(path, []byte(smallDoc), 0o644))
+	want, err := AttackPaths([]byte(smallDoc), 4, 20)
+	require.NoError(t, err)
+	got, err := AttackPathsFile(path, 4, 20)
+	require.NoError(t, err)
+	assert.Equal(t, string(want), string(got))
+
+	fifo := filepath.Join(dir, "fifo")
+	require.NoError(t, syscall.Mkfifo(fifo, 0o644))
+	for _, p := range []string{filepath.Join(dir, "missing.json"), dir, fifo} {
+		out, err := AttackPathsFile(p, 4, 20)
+		assert.Nil(t, out)
+		require.ErrorIs(t, err, ErrIO, p)
+		var ee *engines.Error
+		assert.False(t, errors.As(err, &ee), "%s: an I/O error is not an error document", p)
+	}
+	_, err = AttackPathsFile("", 4, 20)
+	assert.ErrorIs(t, err, ErrInvalidArgument)
 }
 
 // firstFinding returns the first finding object of smallDoc.

@@ -29,3 +29,7 @@ var ErrInternal = errors.New("libaegispath internal error")
 // rejected as a misuse of its C ABI (a null pointer with a length); it
 // points at a bug in this package, not in the input.
 var ErrInvalidArgument = errors.New("libaegispath rejected an argument")
+
+// ErrIO is wrapped by the error of AttackPathsFile when libaegispath could
+// not read the findings file (missing, unreadable, not a regular file).
+var ErrIO = errors.New("libaegispath could not read the findings file")

@@ -15,12 +15,13 @@ const (
 	StatusBadInput   = 1 // AEGIS_BAD_INPUT: err holds the spec's error document
 	StatusInternal   = 2 // AEGIS_INTERNAL: a caught panic or bug; err holds an internal error document
 	StatusInvalidArg = 3 // AEGIS_INVALID_ARG: the caller passed a null pointer or a bad length
+	StatusIOError    = 4 // AEGIS_IO_ERROR: a findings file could not be read; err holds the message
 )
 
 // Outcome maps one C ABI call's status and its two buffers (already
 // copied into Go memory and freed) to the API's results: the output
 // document, an *engines.Error for bad input, or an error wrapping
-// ErrInternal or ErrInvalidArgument. op names the call in errors (e.g.
+// ErrInternal, ErrInvalidArgument or ErrIO. op names the call in errors (e.g.
 // "aegis_attack_paths", or with the library: "ffi:lib.so: aegis_attack_paths").
 func Outcome(op string, status int32, out, errDoc []byte) ([]byte, error) {
 	switch status {
@@ -39,6 +40,8 @@ func Outcome(op string, status int32, out, errDoc []byte) ([]byte, error) {
 		return nil, fmt.Errorf("%w: %s: %s", ErrInternal, op, internalMessage(errDoc))
 	case StatusInvalidArg:
 		return nil, fmt.Errorf("%s: %w (status AEGIS_INVALID_ARG)", op, ErrInvalidArgument)
+	case StatusIOError:
+		return nil, fmt.Errorf("%s: %w: %s", op, ErrIO, errDoc)
 	default:
 		return nil, fmt.Errorf("%s: %w: unknown status %d", op, ErrInternal, status)
 	}

@@ -11,6 +11,11 @@ func AttackPaths(input []byte, maxDepth, topK int64) ([]byte, error) {
 	return nil, ErrUnavailable
 }
 
+// AttackPathsFile returns ErrUnavailable in a build without the bridge.
+func AttackPathsFile(path string, maxDepth, topK int64) ([]byte, error) {
+	return nil, ErrUnavailable
+}
+
 // ListFindings returns ErrUnavailable in a build without the bridge.
 func ListFindings(input, query []byte) ([]byte, error) {
 	return nil, ErrUnavailable

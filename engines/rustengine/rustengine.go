@@ -12,6 +12,7 @@ package rustengine
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -57,6 +58,25 @@ func (ffiEngine) AttackPaths(ctx context.Context, findings []byte, opt engines.O
 	start := time.Now()
 	defer func() { engines.TimingsFrom(ctx).Since(engines.StageEngine, start) }()
 	return aegispath.AttackPaths(findings, int64(opt.MaxDepth), int64(opt.TopK))
+}
+
+// AttackPathsFile calls aegis_attack_paths_file (engines.FileEngine):
+// libaegispath streams the regular file at path itself, so a whole
+// process (`aegisbench paths --engine rust-ffi`) neither reads the
+// document into Go memory nor faults in a buffer of its size. The call is
+// one stage, StageEngine (reading included). ctx is checked only before
+// it.
+func (ffiEngine) AttackPathsFile(ctx context.Context, path string, opt engines.Options) ([]byte, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	start := time.Now()
+	defer func() { engines.TimingsFrom(ctx).Since(engines.StageEngine, start) }()
+	out, err := aegispath.AttackPathsFile(path, int64(opt.MaxDepth), int64(opt.TopK))
+	if errors.Is(err, aegispath.ErrIO) {
+		return nil, fmt.Errorf("reading the findings: %w", err)
+	}
+	return out, err
 }
 
 // List calls aegis_list_findings. ctx is checked only before the call.
@@ -111,4 +131,7 @@ func checkExecutable(path string) error {
 	return nil
 }
 
-var _ engines.Lister = ffiEngine{}
+var (
+	_ engines.Lister     = ffiEngine{}
+	_ engines.FileEngine = ffiEngine{}
+)

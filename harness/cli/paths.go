@@ -39,9 +39,9 @@ feature flag; also 1, yes, on; any other value is refused), and the choice
 is reported on stderr.
 
 The output may not be the input file (refused before reading). A regular
-file goes to a streaming engine (go, go-naive, rust-cli, exec:) by path, so
-it is never held whole; any other input, or any input of an engine that
-takes bytes (rust-ffi, ffi:), is refused when larger than --max-input; a
+file goes to a streaming engine (go, go-naive, rust-ffi, rust-cli, exec:) by
+path, so it is never held whole; any other input, or any input of an engine
+that takes bytes (ffi:), is refused when larger than --max-input; a
 stream (device, pipe) is read only up to the first byte no JSON document
 can hold there (so /dev/zero is one byte of invalid_json). --timings writes the wall time of
 each stage and the peak RSS to stderr.

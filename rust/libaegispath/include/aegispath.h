@@ -4,8 +4,9 @@
  * version AEGIS_ABI_VERSION: any shared library exporting
  * aegis_abi_version, aegis_attack_paths, aegis_free and aegis_version with
  * these signatures can be run as the engine ffi:PATH (loaded at run time).
- * aegis_list_findings, aegis_echo and aegis_noop are optional for such a
- * library.
+ * aegis_list_findings, aegis_attack_paths_file, aegis_echo and aegis_noop
+ * are optional for such a library (adding an optional call leaves the
+ * version as it is: a library without it is still complete).
  *
  * JSON in, JSON out (engines/SPEC.md). Buffers returned in *out and *err
  * are owned by the library and must be released with aegis_free(ptr, len);
@@ -33,6 +34,7 @@ extern "C" {
 #define AEGIS_BAD_INPUT     1  /* *err holds the spec's error document (aegis.error.v1) */
 #define AEGIS_INTERNAL      2  /* a Rust panic or bug was caught; *err holds {"schema":"aegis.error.v1","code":"internal","message":...} */
 #define AEGIS_INVALID_ARG   3  /* a null pointer or bad length was passed; nothing allocated (err may be NULL) */
+#define AEGIS_IO_ERROR      4  /* aegis_attack_paths_file only: the file could not be read; *err holds the message (UTF-8 text, not a document) */
 
 /* Attack paths: findings document in, output document out. Options are passed as
    int64 unchecked so that out-of-range values reach the engine's invalid_options rule. */
@@ -41,6 +43,14 @@ int32_t aegis_attack_paths(const uint8_t *input, size_t input_len,
                            uint8_t **out, size_t *out_len,
                            uint8_t **err, size_t *err_len);
 
+/* Attack paths over the findings file at path (path_len bytes, no NUL needed; any bytes on
+   Unix, UTF-8 elsewhere), a regular file that the library streams (memory grows with the
+   findings, not the file). Same answers and error documents as aegis_attack_paths on the
+   file's bytes, plus AEGIS_IO_ERROR when it cannot be opened or read or is not a regular file. */
+int32_t aegis_attack_paths_file(const uint8_t *path, size_t path_len,
+                                int64_t max_depth, int64_t top_k,
+                                uint8_t **out, size_t *out_len,
+                                uint8_t **err, size_t *err_len);
 /* List operation: findings document and query object in, findings page out.
    An empty (or all white space) query is the default query. */
 int32_t aegis_list_findings(const uint8_t *input, size_t input_len,

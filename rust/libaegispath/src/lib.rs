@@ -18,9 +18,13 @@ pub mod validate;
 
 use std::any::Any;
 use std::ffi::c_char;
+use std::fs::File;
+use std::io;
 use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::path::Path;
 use std::ptr;
 
+use stream::StreamError;
 pub use types::{ErrorDoc, Finding, Options};
 
 /// Runs the attack-path operation: options, then the findings document,
@@ -29,6 +33,30 @@ pub fn attack_paths(input: &[u8], max_depth: i64, top_k: i64) -> Result<Vec<u8>,
     let opt = Options::new(max_depth, top_k)?;
     let findings = validate::decode(input)?;
     Ok(encode(&compute::compute(&findings, opt)))
+}
+
+/// Runs the attack-path operation on the findings file at `path`, a
+/// regular file, streamed ([`stream::decode_reader_sized`]): only the
+/// engine fields are kept, so memory grows with the findings, not with the
+/// file, and the file is not copied into memory whole first. The answer and
+/// the error documents are those of [`attack_paths`] on the file's bytes
+/// (options first). `Err(StreamError::Io)` when the file cannot be opened
+/// or read, or is not a regular file (a pipe or a device has no size and
+/// no end this call could bound: read it and call [`attack_paths`]).
+pub fn attack_paths_file(path: &Path, max_depth: i64, top_k: i64) -> Result<Vec<u8>, StreamError> {
+    let opt = Options::new(max_depth, top_k)?;
+    // Checked before opening too: opening a FIFO would wait for a writer.
+    let not_regular = || io::Error::new(io::ErrorKind::InvalidInput, "not a regular file");
+    if !std::fs::metadata(path)?.is_file() {
+        return Err(not_regular().into());
+    }
+    let file = File::open(path)?;
+    let meta = file.metadata()?;
+    if !meta.is_file() {
+        return Err(not_regular().into());
+    }
+    let findings = stream::decode_reader_sized(file, meta.len())?;
+    Ok(encode(&compute::compute(findings.findings(), opt)))
 }
 
 /// Serializes an output document.
@@ -55,6 +83,9 @@ pub const AEGIS_BAD_INPUT: i32 = 1;
 pub const AEGIS_INTERNAL: i32 = 2;
 /// A null pointer or bad length was passed; nothing was allocated.
 pub const AEGIS_INVALID_ARG: i32 = 3;
+/// The findings file could not be read (only [`aegis_attack_paths_file`]);
+/// `*err` holds the error's message as UTF-8 text (not a document).
+pub const AEGIS_IO_ERROR: i32 = 4;
 
 static VERSION: &str = concat!(
     "libaegispath ",
@@ -109,7 +140,8 @@ fn panic_message(payload: &(dyn Any + Send)) -> String {
 }
 
 /// The common body of the exports: clears the out-parameters, checks them,
-/// runs `op` under catch_unwind and hands out its document.
+/// runs `op` under catch_unwind and hands out its document (an error
+/// document for bad input, a message for an I/O error).
 ///
 /// # Safety
 /// Non-null out-parameters must be valid for writes.
@@ -118,7 +150,7 @@ pub(crate) unsafe fn call(
     out_len: *mut usize,
     err: *mut *mut u8,
     err_len: *mut usize,
-    op: impl FnOnce() -> Option<Result<Vec<u8>, ErrorDoc>>,
+    op: impl FnOnce() -> Option<Result<Vec<u8>, StreamError>>,
 ) -> i32 {
     let status = catch_unwind(AssertUnwindSafe(|| {
         // SAFETY: each pointer is written only when non-null.
@@ -146,9 +178,13 @@ pub(crate) unsafe fn call(
                 give(doc, out, out_len);
                 AEGIS_OK
             },
-            Ok(Some(Err(e))) => unsafe {
+            Ok(Some(Err(StreamError::Doc(e)))) => unsafe {
                 give(e.to_json(), err, err_len);
                 AEGIS_BAD_INPUT
+            },
+            Ok(Some(Err(StreamError::Io(e)))) => unsafe {
+                give(e.to_string().into_bytes(), err, err_len);
+                AEGIS_IO_ERROR
             },
             Err(payload) => unsafe {
                 give(
@@ -184,8 +220,53 @@ pub unsafe extern "C" fn aegis_attack_paths(
     unsafe {
         call(out, out_len, err, err_len, || {
             let doc = self::input(input, input_len)?;
-            Some(attack_paths(doc, max_depth, top_k))
+            Some(attack_paths(doc, max_depth, top_k).map_err(StreamError::from))
         })
+    }
+}
+
+/// Attack paths over a findings file named by its path (bytes, no NUL
+/// needed; on Unix any bytes, elsewhere UTF-8), streamed by the library
+/// ([`attack_paths_file`]). Statuses as [`aegis_attack_paths`], plus
+/// AEGIS_IO_ERROR when the file cannot be read or is not a regular file.
+///
+/// # Safety
+/// `path` must point to `path_len` readable bytes; the four
+/// out-parameters must be valid for writes.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn aegis_attack_paths_file(
+    path: *const u8,
+    path_len: usize,
+    max_depth: i64,
+    top_k: i64,
+    out: *mut *mut u8,
+    out_len: *mut usize,
+    err: *mut *mut u8,
+    err_len: *mut usize,
+) -> i32 {
+    // SAFETY: forwarded caller guarantees.
+    unsafe {
+        call(out, out_len, err, err_len, || {
+            let path = path_from_bytes(self::input(path, path_len)?)?;
+            Some(attack_paths_file(path, max_depth, top_k))
+        })
+    }
+}
+
+/// A path given as bytes: any bytes on Unix, UTF-8 elsewhere (None if
+/// not); empty is None (no file has that name).
+fn path_from_bytes(b: &[u8]) -> Option<&Path> {
+    if b.is_empty() {
+        return None;
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::ffi::OsStrExt;
+        Some(Path::new(std::ffi::OsStr::from_bytes(b)))
+    }
+    #[cfg(not(unix))]
+    {
+        std::str::from_utf8(b).ok().map(Path::new)
     }
 }
 
@@ -210,7 +291,7 @@ pub unsafe extern "C" fn aegis_list_findings(
         call(out, out_len, err, err_len, || {
             let doc = self::input(input, input_len)?;
             let q = self::input(query, query_len)?;
-            Some(list_findings(doc, q))
+            Some(list_findings(doc, q).map_err(StreamError::from))
         })
     }
 }

@@ -10,9 +10,9 @@ use std::ptr;
 #[cfg(feature = "test-hooks")]
 use aegispath::test_hooks::aegis_panic_for_test;
 use aegispath::{
-    AEGIS_ABI_VERSION, AEGIS_BAD_INPUT, AEGIS_INTERNAL, AEGIS_INVALID_ARG, AEGIS_OK,
-    aegis_abi_version, aegis_attack_paths, aegis_echo, aegis_free, aegis_list_findings, aegis_noop,
-    aegis_version,
+    AEGIS_ABI_VERSION, AEGIS_BAD_INPUT, AEGIS_INTERNAL, AEGIS_INVALID_ARG, AEGIS_IO_ERROR,
+    AEGIS_OK, aegis_abi_version, aegis_attack_paths, aegis_attack_paths_file, aegis_echo,
+    aegis_free, aegis_list_findings, aegis_noop, aegis_version,
 };
 
 fn source(rel: &str) -> String {
@@ -120,7 +120,7 @@ fn header_declarations() -> BTreeSet<String> {
 #[test]
 fn header_declares_exactly_the_exports() {
     let rust = rust_exports();
-    assert_eq!(rust.len(), 7, "exports: {rust:#?}");
+    assert_eq!(rust.len(), 8, "exports: {rust:#?}");
     assert!(rust.contains(
         "int32_t aegis_attack_paths(const uint8_t*,size_t,int64_t,int64_t,uint8_t**,size_t*,uint8_t**,size_t*)"
     ));
@@ -135,6 +135,7 @@ fn header_status_codes_match() {
         ("AEGIS_BAD_INPUT", AEGIS_BAD_INPUT),
         ("AEGIS_INTERNAL", AEGIS_INTERNAL),
         ("AEGIS_INVALID_ARG", AEGIS_INVALID_ARG),
+        ("AEGIS_IO_ERROR", AEGIS_IO_ERROR),
         ("AEGIS_ABI_VERSION", AEGIS_ABI_VERSION as i32),
     ] {
         let line = header
@@ -191,10 +192,22 @@ impl Drop for Outs {
     }
 }
 
-fn paths(input: &[u8], max_depth: i64, top_k: i64) -> (i32, Outs) {
+/// The signature shared by aegis_attack_paths and aegis_attack_paths_file.
+type PathsExport = unsafe extern "C" fn(
+    *const u8,
+    usize,
+    i64,
+    i64,
+    *mut *mut u8,
+    *mut usize,
+    *mut *mut u8,
+    *mut usize,
+) -> i32;
+
+fn call_paths(export: PathsExport, input: &[u8], max_depth: i64, top_k: i64) -> (i32, Outs) {
     let mut o = Outs::new();
     let rc = unsafe {
-        aegis_attack_paths(
+        export(
             input.as_ptr(),
             input.len(),
             max_depth,
@@ -206,6 +219,10 @@ fn paths(input: &[u8], max_depth: i64, top_k: i64) -> (i32, Outs) {
         )
     };
     (rc, o)
+}
+
+fn paths(input: &[u8], max_depth: i64, top_k: i64) -> (i32, Outs) {
+    call_paths(aegis_attack_paths, input, max_depth, top_k)
 }
 
 #[test]
@@ -235,6 +252,48 @@ fn attack_paths_statuses() {
     let (rc, o) = paths(b"[", 17, 20);
     assert_eq!(rc, AEGIS_BAD_INPUT);
     assert_eq!(o.err_json()["field"], "max_depth");
+}
+
+fn paths_file(path: &[u8], max_depth: i64, top_k: i64) -> (i32, Outs) {
+    call_paths(aegis_attack_paths_file, path, max_depth, top_k)
+}
+
+/// aegis_attack_paths_file answers as aegis_attack_paths on the file's
+/// bytes (documents and error documents alike), and an unreadable path
+/// or a directory is AEGIS_IO_ERROR with a message.
+#[test]
+fn attack_paths_file_statuses() {
+    let dir = std::env::temp_dir().join(format!("aegispath-ffi-file-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let doc = br#"[{"Id":"a","AwsAccountId":"1","Resources":[]}]"#;
+    for (name, bytes, depth) in [
+        ("empty.json", &b"[]"[..], 4),
+        ("element.json", &b"[1]"[..], 4),
+        ("options.json", &b"["[..], 17),
+        ("cut.json", &b"[{\"Id\":"[..], 4),
+        ("utf8.json", &b"[\"\xff\"]"[..], 4),
+        ("finding.json", &doc[..], 4),
+    ] {
+        let file = dir.join(name);
+        std::fs::write(&file, bytes).unwrap();
+        let (rc, o) = paths_file(file.to_str().unwrap().as_bytes(), depth, 20);
+        let (want_rc, want) = paths(bytes, depth, 20);
+        assert_eq!(rc, want_rc, "{name}");
+        assert_eq!(o.out(), want.out(), "{name}");
+        if rc == AEGIS_BAD_INPUT {
+            assert_eq!(o.err_json(), want.err_json(), "{name}");
+        }
+    }
+    for path in [dir.join("missing.json"), dir.clone()] {
+        let (rc, o) = paths_file(path.to_str().unwrap().as_bytes(), 4, 20);
+        assert_eq!(rc, AEGIS_IO_ERROR, "{}", path.display());
+        assert!(o.out.is_null());
+        let msg = unsafe { std::slice::from_raw_parts(o.err, o.err_len) };
+        assert!(!msg.is_empty() && std::str::from_utf8(msg).is_ok());
+    }
+    let (rc, _) = paths_file(b"", 4, 20);
+    assert_eq!(rc, AEGIS_INVALID_ARG);
+    std::fs::remove_dir_all(&dir).unwrap();
 }
 
 #[test]
