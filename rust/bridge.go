@@ -35,19 +35,26 @@ import "C"
 import (
 	"fmt"
 	"runtime"
+	"sync"
 	"unsafe"
 )
 
-// tuneMalloc runs once, before any call. libaegispath allocates with the C
-// malloc; called from Go it runs on threads other than the process's main
-// one, whose glibc arenas return their free top to the kernel after each
-// call (trim threshold 128 KiB) and serve large blocks with fresh mmaps,
-// so every call page-faulted its working memory in again: 1,550 to 1,820
-// minor faults and 6 to 7.5 ms of system time per 20K-finding call
-// (BenchmarkPipelineFaults) against 8 to 120 and 0.5 to 2.6 ms with these
-// settings. Blocks up to 32 MiB come from the arenas, and up to 64 MiB of
-// free memory stays in each; peak memory is unchanged.
-func init() { C.aegis_tune_malloc() }
+// tuneMalloc runs once, after the first call returns. libaegispath
+// allocates with the C malloc; called from Go it runs on threads other
+// than the process's main one, whose glibc arenas return their free top
+// to the kernel after each call (trim threshold 128 KiB) and serve large
+// blocks with fresh mmaps, so every call page-faulted its working memory
+// in again: 1,550 to 1,820 minor faults and 6 to 7.5 ms of system time per
+// 20K-finding call (BenchmarkPipelineFaults) against 8 to 120 and 0.5 to
+// 2.6 ms with these settings. Blocks up to 32 MiB come from the arenas,
+// and up to 64 MiB of free memory stays in each; peak memory is
+// unchanged. A process making one call (`aegisbench paths`) gains nothing
+// from memory kept for a next call and loses by the settings: a block
+// served from an arena and grown is copied where an mmapped one is
+// remapped, so at 20K the one call took 6,500 faults and 44 MB of peak
+// RSS with them from the start against 5,700 and 37 MB without. So they
+// apply from the second call on.
+var tuneMalloc sync.Once
 
 // Available reports nil: this build links libaegispath.
 func Available() error { return nil }
@@ -135,8 +142,10 @@ type result struct {
 }
 
 // take copies both Rust buffers into Go memory, frees them, and maps the
-// status to the API's results (Outcome).
+// status to the API's results (Outcome). It ends every call, so it tunes
+// malloc for the calls after the first (tuneMalloc).
 func (r *result) take(op string) ([]byte, error) {
+	tuneMalloc.Do(func() { C.aegis_tune_malloc() })
 	out := copyAndFree(r.out, r.outLen)
 	errDoc := copyAndFree(r.err, r.errLen)
 	r.out, r.err = nil, nil
