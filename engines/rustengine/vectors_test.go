@@ -1,6 +1,9 @@
 package rustengine
 
 import (
+	"context"
+	"os"
+	"path/filepath"
 	"testing"
 
 	"github.com/aegisbench/aegisbench/engines"
@@ -44,14 +47,16 @@ func requireCLI(t *testing.T, exec bool) engines.Engine {
 	return e
 }
 
-// vectorEngines are the Rust engines the shared kit checks: over cgo, the
-// CLI, and the CLI named as an exec: engine (the process contract).
+// vectorEngines are the Rust engines the shared kit checks: over cgo (on
+// bytes, and on a file the library streams itself), the CLI, and the CLI
+// named as an exec: engine (the process contract).
 var vectorEngines = []struct {
 	name  string
 	open  func(*testing.T) engines.Engine
 	lists bool
 }{
 	{"rust-ffi", requireFFI, true},
+	{"rust-ffi-file", func(t *testing.T) engines.Engine { return viaFile{requireFFI(t), t.TempDir()} }, false},
 	{"rust-cli", func(t *testing.T) engines.Engine { return requireCLI(t, false) }, true},
 	{"exec", func(t *testing.T) engines.Engine { return requireCLI(t, true) }, false},
 }
@@ -69,4 +74,25 @@ func TestListVectors(t *testing.T) {
 		}
 		t.Run("engine="+ve.name, func(t *testing.T) { enginetest.ListVectors(t, ve.open(t)) })
 	}
+}
+
+// viaFile runs an engines.FileEngine on bytes the way `paths --in` runs it
+// on a file: the bytes are written to a file in dir, whose path the engine
+// gets (engines.AttackPathsFile).
+type viaFile struct {
+	engines.Engine
+	dir string
+}
+
+func (v viaFile) AttackPaths(ctx context.Context, findings []byte, opt engines.Options) ([]byte, error) {
+	if _, ok := v.Engine.(engines.FileEngine); !ok {
+		return nil, os.ErrInvalid // the test would not test the file path
+	}
+	path := filepath.Join(v.dir, "findings.json")
+	if err := os.WriteFile(path, findings, 0o644); err != nil {
+		return nil, err
+	}
+	return engines.AttackPathsFile(ctx, v.Engine, path, opt, func(string) ([]byte, error) {
+		return nil, os.ErrInvalid // a regular file never takes this path
+	})
 }
