@@ -474,10 +474,7 @@ impl<'a> Scanner<'a> {
                     self.scan_string().ok()
                 }
             }
-            b'-' | b'0'..=b'9' => {
-                self.pos = i;
-                self.number().ok()
-            }
+            b'-' | b'0'..=b'9' => self.number_fast(i),
             b'[' if depth <= MAX_NESTING => self.array_fast(i).or_else(|| {
                 self.pos = i;
                 self.value(depth).ok()
@@ -487,6 +484,27 @@ impl<'a> Scanner<'a> {
                 self.value(depth).ok()
             }
         }
+    }
+
+    /// The number at `i`: an integer of the common form (no leading zero)
+    /// in place, anything else through [`Self::number`].
+    #[inline(always)]
+    fn number_fast(&mut self, i: usize) -> Option<Span> {
+        let src = self.src;
+        let first = i + (src[i] == b'-') as usize;
+        let mut e = first;
+        while src.get(e).is_some_and(u8::is_ascii_digit) {
+            e += 1;
+        }
+        let plain = e > first
+            && (src[first] != b'0' || e == first + 1)
+            && !matches!(src.get(e), Some(b'.' | b'e' | b'E'));
+        if plain {
+            self.pos = e;
+            return Some(self.span(Kind::Int, i as u32));
+        }
+        self.pos = i;
+        self.number().ok()
     }
 
     /// An array of plain strings and numbers (the common shape of a
@@ -510,8 +528,7 @@ impl<'a> Scanner<'a> {
                     self.pos = e + 1;
                 }
                 b'-' | b'0'..=b'9' => {
-                    self.pos = i;
-                    self.number().ok()?;
+                    self.number_fast(i)?;
                 }
                 _ => return None,
             }
