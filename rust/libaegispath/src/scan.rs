@@ -144,6 +144,31 @@ fn next_special(src: &[u8], mut i: usize) -> usize {
     i
 }
 
+/// The index of the first byte at or after `i` that is not JSON white
+/// space (space, tab, LF, CR), or `src.len()`.
+#[inline(always)]
+fn skip_ws_at(src: &[u8], mut i: usize) -> usize {
+    while let Some(&b) = src.get(i) {
+        // Every byte above the space is not white space: one test for the
+        // common case of no white space at all.
+        if b > b' ' || !matches!(b, b' ' | b'\n' | b'\r' | b'\t') {
+            break;
+        }
+        i += 1;
+    }
+    i
+}
+
+/// [`skip_ws_at`] with the common case (no white space at `i`) tested
+/// first, inline.
+#[inline(always)]
+fn ws_then(src: &[u8], i: usize) -> usize {
+    match src.get(i) {
+        Some(&b) if b > b' ' => i,
+        _ => skip_ws_at(src, i),
+    }
+}
+
 /// Validates UTF-8, in parallel pieces cut at character starts for large
 /// inputs; returns the offset of the first invalid byte on failure.
 pub(crate) fn validate_utf8(input: &[u8]) -> std::result::Result<&str, usize> {
@@ -269,13 +294,7 @@ impl<'a> Scanner<'a> {
     /// Skips JSON white space (space, tab, LF, CR).
     #[inline]
     pub fn skip_ws(&mut self) {
-        while let Some(&b) = self.src.get(self.pos) {
-            if b == b' ' || b == b'\n' || b == b'\r' || b == b'\t' {
-                self.pos += 1;
-            } else {
-                break;
-            }
-        }
+        self.pos = skip_ws_at(self.src, self.pos);
     }
 
     /// The next byte after white space, not consumed.
@@ -370,6 +389,159 @@ impl<'a> Scanner<'a> {
             _ => return self.err("expected ':' after member name"),
         }
         Ok(Some(key))
+    }
+
+    /// The members of the object that starts at the cursor (a `{`, at
+    /// nesting `depth`, already checked against the limit), by a fast path
+    /// for the common shape: `member` gets each name's bytes and its
+    /// value's span, in document order, and the cursor ends after the `}`.
+    ///
+    /// The fast path takes member names without escapes and scans plain
+    /// strings in place; any other value goes through [`Self::value`]. It
+    /// returns None on anything else (an escaped name, ill-formed input),
+    /// with the cursor and the members already passed unspecified: the
+    /// caller then scans the object again from its start with
+    /// [`Self::next_key`] and [`Self::value`], which find the same members
+    /// or report the error at its exact offset. It never accepts what
+    /// those reject.
+    #[inline]
+    pub fn members_fast(
+        &mut self,
+        depth: usize,
+        mut member: impl FnMut(&'a [u8], Span),
+    ) -> Option<()> {
+        let src = self.src;
+        if src.get(self.pos) != Some(&b'{') {
+            return None;
+        }
+        let mut i = skip_ws_at(src, self.pos + 1);
+        if src.get(i) == Some(&b'}') {
+            self.pos = i + 1;
+            return Some(());
+        }
+        loop {
+            if src.get(i) != Some(&b'"') {
+                return None;
+            }
+            let k = next_special(src, i + 1);
+            if src.get(k) != Some(&b'"') {
+                return None;
+            }
+            let key = &src[i + 1..k];
+            i = k + 1;
+            if src.get(i) != Some(&b':') {
+                i = skip_ws_at(src, i);
+                if src.get(i) != Some(&b':') {
+                    return None;
+                }
+            }
+            i = ws_then(src, i + 1);
+            let v = self.value_fast(i, depth + 1)?;
+            member(key, v);
+            i = ws_then(src, self.pos);
+            match src.get(i) {
+                Some(b',') => i = ws_then(src, i + 1),
+                Some(b'}') => {
+                    self.pos = i + 1;
+                    return Some(());
+                }
+                _ => return None,
+            }
+        }
+    }
+
+    /// The value at `i` (after white space), scanned by the fast path of
+    /// [`Self::members_fast`]: plain strings in place, arrays of plain
+    /// strings and numbers element by element, anything else through
+    /// [`Self::value`] (so `depth` is checked there). Leaves the cursor after
+    /// the value; None when the general path must decide.
+    #[inline(always)]
+    fn value_fast(&mut self, i: usize, depth: usize) -> Option<Span> {
+        let src = self.src;
+        match *src.get(i)? {
+            b'"' => {
+                let e = next_special(src, i + 1);
+                if src.get(e) == Some(&b'"') {
+                    self.pos = e + 1;
+                    Some(Span {
+                        kind: Kind::Str,
+                        start: (i + 1) as u32,
+                        end: e as u32,
+                        escaped: false,
+                    })
+                } else {
+                    self.pos = i;
+                    self.scan_string().ok()
+                }
+            }
+            b'-' | b'0'..=b'9' => self.number_fast(i),
+            b'[' if depth <= MAX_NESTING => self.array_fast(i).or_else(|| {
+                self.pos = i;
+                self.value(depth).ok()
+            }),
+            _ => {
+                self.pos = i;
+                self.value(depth).ok()
+            }
+        }
+    }
+
+    /// The number at `i`: an integer of the common form (no leading zero)
+    /// in place, anything else through [`Self::number`].
+    #[inline(always)]
+    fn number_fast(&mut self, i: usize) -> Option<Span> {
+        let src = self.src;
+        let first = i + (src[i] == b'-') as usize;
+        let mut e = first;
+        while src.get(e).is_some_and(u8::is_ascii_digit) {
+            e += 1;
+        }
+        let plain = e > first
+            && (src[first] != b'0' || e == first + 1)
+            && !matches!(src.get(e), Some(b'.' | b'e' | b'E'));
+        if plain {
+            self.pos = e;
+            return Some(self.span(Kind::Int, i as u32));
+        }
+        self.pos = i;
+        self.number().ok()
+    }
+
+    /// An array of plain strings and numbers (the common shape of a
+    /// finding's list members) at `start`, its depth already checked; None
+    /// for anything else, which [`Self::value`] then scans from the start.
+    #[inline]
+    fn array_fast(&mut self, start: usize) -> Option<Span> {
+        let src = self.src;
+        let mut i = ws_then(src, start + 1);
+        if src.get(i) == Some(&b']') {
+            self.pos = i + 1;
+            return Some(self.span(Kind::Array, start as u32));
+        }
+        loop {
+            match *src.get(i)? {
+                b'"' => {
+                    let e = next_special(src, i + 1);
+                    if src.get(e) != Some(&b'"') {
+                        return None;
+                    }
+                    self.pos = e + 1;
+                }
+                b'-' | b'0'..=b'9' => {
+                    self.number_fast(i)?;
+                }
+                _ => return None,
+            }
+            i = ws_then(src, self.pos);
+            match src.get(i) {
+                Some(b',') => i = ws_then(src, i + 1),
+                Some(b']') => {
+                    self.pos = i + 1;
+                    return Some(self.span(Kind::Array, start as u32));
+                }
+                _ => return None,
+            }
+        }
     }
 
     /// Scans one complete value of any type, validating it entirely.
@@ -725,6 +897,78 @@ mod tests {
             check(&deep).unwrap_err().what,
             "nesting deeper than 64 levels"
         );
+    }
+
+    /// The members of the object at the start of `doc` by the general
+    /// path, with the offset after it, or its error.
+    fn members_general(doc: &str) -> Result<(Vec<(String, Span)>, usize)> {
+        let mut sc = Scanner::new(doc.as_bytes())?;
+        sc.begin_object()?;
+        let mut first = true;
+        let mut out = Vec::new();
+        while let Some(k) = sc.next_key(&mut first)? {
+            let v = sc.value(3)?;
+            out.push((sc.slice(k).to_string(), v));
+        }
+        Ok((out, sc.pos()))
+    }
+
+    /// members_fast on `doc`: the members and the offset after the object,
+    /// or None when it left the object to the general path.
+    fn members_fast(doc: &str) -> Option<(Vec<(String, Span)>, usize)> {
+        let mut sc = Scanner::new(doc.as_bytes()).ok()?;
+        sc.skip_ws();
+        let mut out = Vec::new();
+        sc.members_fast(2, |k, v| {
+            out.push((String::from_utf8(k.to_vec()).unwrap(), v))
+        })?;
+        Some((out, sc.pos()))
+    }
+
+    #[test]
+    fn fast_members_agree_with_the_general_path() {
+        let base = r#"{"a":"x","bb" : [ "p" , 1.5e3 , -0 ],"c":{"d":[]},"e":true,"f":null,"g":"\u00e9","h":[],"i":12}"#;
+        let mut docs: Vec<String> = vec![
+            base.into(),
+            "{}".into(),
+            " { } ".into(),
+            r#"{"\u0061":1}"#.into(),
+            r#"{"a":[{"b":1}],"c":["x",true]}"#.into(),
+            format!("{{\"a\":{}1{}}}", "[".repeat(62), "]".repeat(62)),
+            format!("{{\"a\":{}1{}}}", "[".repeat(63), "]".repeat(63)),
+        ];
+        // Every one-byte change of the base object: the fast path must
+        // find what the general path finds, or leave the object to it.
+        for at in 0..base.len() {
+            for c in [
+                "\"", "\\", ",", ":", "}", "]", "[", "{", " ", "\u{1}", "x", "1", "-", ".",
+            ] {
+                let mut d = base.to_string();
+                if d.is_char_boundary(at) && d.is_char_boundary(at + 1) {
+                    d.replace_range(at..at + 1, c);
+                    docs.push(d);
+                }
+            }
+        }
+        let mut taken = 0;
+        for d in &docs {
+            let general = members_general(d);
+            match members_fast(d) {
+                Some(fast) => {
+                    taken += 1;
+                    assert_eq!(general.as_ref().ok(), Some(&fast), "{d}");
+                }
+                // Only an escaped member name or an error may be declined.
+                None => assert!(
+                    general
+                        .as_ref()
+                        .map_or(true, |g| g.0.iter().any(|(k, _)| k.contains('\\'))),
+                    "fast path declined a plain object: {d}"
+                ),
+            }
+        }
+        // Most one-byte changes break the object; some hundreds do not.
+        assert!(taken >= 200, "the fast path took {taken} objects");
     }
 
     #[test]
