@@ -11,17 +11,17 @@
 //! fault) runs again from the mark after the window moved and grew. As in
 //! memory, invalid UTF-8 anywhere is the error even after a syntax error.
 
-use std::borrow::Cow;
 use std::io::{self, Read};
 
-use foldhash::HashSet;
 use foldhash::fast::RandomState;
 
+use crate::compute::compute_keyed;
+use crate::compute::keys::{Keys, KeysBuilder};
 use crate::document::{
     ElementResult, Ended, Origin, first_duplicate, json_error_in, scan_elements,
 };
 use crate::scan::{Scanner, SyntaxError, validate_utf8};
-use crate::types::{ErrorDoc, Finding};
+use crate::types::{AttackPathsDoc, ErrorDoc, Finding, Options};
 use crate::validate::{decode, engine_element};
 
 /// Bytes read at a time: each window is scanned in parallel pieces
@@ -54,19 +54,8 @@ impl From<io::Error> for StreamError {
     }
 }
 
-/// Strings copied out of the windows, into blocks that never grow past
-/// their capacity, so a string never moves once written. The ids have
-/// blocks of their own, so that they lie one after the other (compute
-/// then sorts them in place); the other strings (accounts, resources,
-/// roles and VPCs repeat) are stored once.
-#[derive(Default)]
-struct Arena {
-    ids: Blocks,
-    others: Blocks,
-    seen: HashSet<&'static str>,
-}
-
-/// Blocks of strings that never reallocate.
+/// Blocks of strings that never reallocate, so a string never moves once
+/// written.
 #[derive(Default)]
 struct Blocks(Vec<String>);
 
@@ -89,47 +78,100 @@ impl Blocks {
         let start = block.len();
         block.push_str(s);
         // SAFETY: the block never reallocates (its capacity was checked),
-        // so the bytes stay where they are until the arena is dropped, and
-        // `Findings` drops the findings that borrow them first and never
-        // hands out the 'static lifetime.
+        // so the bytes stay where they are until the blocks are dropped;
+        // `Kept` and `Findings` drop what borrows them first and never hand
+        // out the 'static lifetime.
         unsafe { &*(&block[start..] as *const str) }
     }
 }
 
-impl Arena {
-    /// Copies `s` unless an equal string is already in the arena.
-    fn intern(&mut self, s: &str) -> &'static str {
-        if let Some(&have) = self.seen.get(s) {
-            return have;
+/// What is kept of the findings while they are read: the ids (copied one
+/// after the other), the account names, and the numbers compute needs
+/// (account, resource, role and VPC groups, attributes). The resource,
+/// role and VPC values are copied once each, only while reading: the
+/// groups are known once read.
+struct Kept {
+    // Declared before the blocks they borrow: dropped first.
+    ids: Vec<&'static str>,
+    keys: KeysBuilder<'static, 'static>,
+    /// Ids and account names.
+    strings: Blocks,
+    /// Resource, role and VPC values.
+    values: Blocks,
+}
+
+impl Kept {
+    fn with_capacity(n: usize) -> Self {
+        Kept {
+            ids: Vec::with_capacity(n),
+            keys: KeysBuilder::with_capacity(n),
+            strings: Blocks::default(),
+            values: Blocks::default(),
         }
-        let have = self.others.copy(s);
-        self.seen.insert(have);
-        have
     }
 
-    fn finding(&mut self, f: &Finding<'_>) -> Finding<'static> {
-        Finding {
-            id: Cow::Borrowed(self.ids.copy(&f.id)),
-            aws_account_id: Cow::Borrowed(self.intern(&f.aws_account_id)),
-            resource_id: Cow::Borrowed(self.intern(&f.resource_id)),
-            vpc_id: Cow::Borrowed(self.intern(&f.vpc_id)),
-            iam_role_arn: Cow::Borrowed(self.intern(&f.iam_role_arn)),
-            ..*f
+    fn push(&mut self, f: &Finding<'_>) {
+        self.ids.push(self.strings.copy(&f.id));
+        let (strings, values) = (&mut self.strings, &mut self.values);
+        self.keys.push(f, |s| strings.copy(s), |s| values.copy(s));
+    }
+
+    /// The findings, once the values are no longer needed (freed here).
+    fn finish(self) -> Findings {
+        let Kept {
+            ids,
+            keys,
+            strings,
+            values,
+        } = self;
+        let keys = keys.finish();
+        drop(values);
+        Findings {
+            ids,
+            keys,
+            _strings: strings,
         }
     }
 }
 
-/// Validated findings that own their strings.
+/// Validated findings read from a stream: their ids and what compute needs
+/// of them (their other strings are not kept).
 pub struct Findings {
-    // Declared before the arena: dropped before the strings it borrows.
-    findings: Vec<Finding<'static>>,
-    _arena: Arena,
+    // Declared before the strings they borrow: dropped first.
+    ids: Vec<&'static str>,
+    keys: Keys<'static>,
+    _strings: Blocks,
 }
+
+/// Bytes kept per finding besides its id's bytes (an id reference, the
+/// account and three group numbers, the attributes).
+pub const KEPT_BYTES_PER_FINDING: usize =
+    size_of::<&str>() + 4 * size_of::<u32>() + size_of::<crate::compute::keys::Attr>();
+
+// The Go test of aegispath's peak RSS (engines/rustengine) counts 48.
+const _: () = assert!(KEPT_BYTES_PER_FINDING <= 48);
 
 impl Findings {
-    /// The findings, borrowing from self.
-    pub fn findings(&self) -> &[Finding<'_>] {
-        &self.findings
+    /// Number of findings.
+    pub fn len(&self) -> usize {
+        self.ids.len()
+    }
+
+    /// Whether there are none.
+    pub fn is_empty(&self) -> bool {
+        self.ids.is_empty()
+    }
+
+    /// The ids in document order.
+    pub fn ids(&self) -> &[&str] {
+        &self.ids
+    }
+
+    /// The output document. The keys move into the computation (it frees
+    /// them as it goes): a second call sees no findings.
+    pub fn compute(&mut self, opt: Options) -> AttackPathsDoc<'_> {
+        let keys = std::mem::take(&mut self.keys);
+        compute_keyed(keys, &self.ids, opt)
     }
 }
 
@@ -238,9 +280,10 @@ pub fn decode_reader_sized(r: impl Read, size: u64) -> Result<Findings, StreamEr
     read_chunked(r, CHUNK, (size / BYTES_PER_FINDING) as usize)
 }
 
-/// Bytes per finding of realistic documents, rounded up (about 2,080):
-/// an underestimate of the count, so the guess rarely allocates too much.
-const BYTES_PER_FINDING: u64 = 2048 + 64;
+/// Bytes per finding of realistic documents (about 2,090), rounded down:
+/// an overestimate of the count, so the vectors are not grown (what is
+/// reserved and not used is never touched, so it takes no memory).
+const BYTES_PER_FINDING: u64 = 2048;
 
 /// [`decode_reader`] with reads of `chunk` bytes (tests use tiny ones, so
 /// that windows end everywhere).
@@ -261,12 +304,9 @@ fn read_chunked(r: impl Read, chunk: usize, estimate: usize) -> Result<Findings,
         return match decode(&w.buf) {
             Err(e) => Err(e.into()),
             Ok(f) => {
-                let mut arena = Arena::default();
-                let findings = f.iter().map(|f| arena.finding(f)).collect();
-                Ok(Findings {
-                    findings,
-                    _arena: arena,
-                })
+                let mut kept = Kept::with_capacity(f.len());
+                f.iter().for_each(|f| kept.push(f));
+                Ok(kept.finish())
             }
         };
     }
@@ -337,8 +377,7 @@ fn stream_elements<R: Read>(
     estimate: usize,
 ) -> Result<Findings, StreamError> {
     let hasher = RandomState::default();
-    let mut arena = Arena::default();
-    let mut findings = Vec::with_capacity(estimate);
+    let mut kept = Kept::with_capacity(estimate);
     let mut hashes = Vec::with_capacity(estimate);
     let mut error: Option<ErrorDoc> = None;
     let mut index = 0;
@@ -354,7 +393,7 @@ fn stream_elements<R: Read>(
             // The items borrow the window: copied out before it moves.
             if error.is_none() {
                 hashes.extend(run.hashes);
-                findings.extend(run.items.iter().map(|f| arena.finding(f)));
+                run.items.iter().for_each(|f| kept.push(f));
                 if let Some((i, field, msg)) = run.error {
                     error = Some(ErrorDoc::field(index + i, field, msg));
                 }
@@ -374,15 +413,14 @@ fn stream_elements<R: Read>(
             Ended::Syntax(e, _) => return Err(w.syntax_error(e)),
         };
     }
-    if let Some(dup) = first_duplicate(&hashes, |i| &findings[i].id) {
+    // The values are freed before the duplicate check's table is made.
+    let findings = kept.finish();
+    if let Some(dup) = first_duplicate(&hashes, |i| findings.ids[i]) {
         return Err(dup.into());
     }
     match error {
         Some(e) => Err(e.into()),
-        None => Ok(Findings {
-            findings,
-            _arena: arena,
-        }),
+        None => Ok(findings),
     }
 }
 
@@ -427,15 +465,24 @@ mod tests {
         }
     }
 
-    /// Requires the same findings or the same error document in memory and
-    /// streamed with every window size and read size.
+    /// The ids and keys of findings decoded in memory.
+    fn in_memory<'f>(f: &'f [Finding<'_>]) -> (Vec<&'f str>, Keys<'f>) {
+        (f.iter().map(|f| &*f.id).collect(), Keys::intern(f))
+    }
+
+    /// Requires the same findings (ids and keys, numbered alike) or the
+    /// same error document in memory and streamed with every window size
+    /// and read size.
     fn agree(name: &str, doc: &[u8]) {
         let want = decode(doc);
         for chunk in [1, 2, 3, 5, 7, 16, 61, 1024, CHUNK] {
             for step in [1, 3, usize::MAX] {
                 let got = read_chunked(Trickle(doc, step), chunk, step.min(9));
                 match (&want, got) {
-                    (Ok(w), Ok(g)) => assert!(w[..] == *g.findings(), "{name} chunk {chunk}"),
+                    (Ok(w), Ok(g)) => assert!(
+                        in_memory(w) == (g.ids.clone(), g.keys),
+                        "{name} chunk {chunk}"
+                    ),
                     (Err(w), Err(StreamError::Doc(g))) => {
                         assert_eq!(w.to_json(), g.to_json(), "{name} chunk {chunk} step {step}")
                     }
@@ -551,7 +598,7 @@ mod tests {
             let want = decode(doc).map(|f| f.len()).map_err(|e| e.to_json());
             let got = read_chunked(Trickle(doc, usize::MAX), chunk, 0);
             let got = match got {
-                Ok(f) => Ok(f.findings().len()),
+                Ok(f) => Ok(f.len()),
                 Err(StreamError::Doc(e)) => Err(e.to_json()),
                 Err(StreamError::Io(e)) => panic!("doc {k}: {e}"),
             };
@@ -570,19 +617,24 @@ mod tests {
         assert!(matches!(decode_reader(Broken), Err(StreamError::Io(_))));
     }
 
-    /// The Go test of aegispath's peak RSS (engines/rustengine) counts 136
-    /// bytes per finding.
     #[test]
-    fn a_finding_takes_at_most_136_bytes() {
-        assert!(std::mem::size_of::<Finding<'static>>() <= 136);
-    }
-
-    #[test]
-    fn repeated_strings_are_stored_once() {
-        let doc = format!("[{},{}]", good("a"), good("b"));
-        let f = decode_reader(doc.as_bytes()).unwrap();
-        let f = f.findings();
-        assert!(std::ptr::eq(f[0].vpc_id.as_ptr(), f[1].vpc_id.as_ptr()));
-        assert_eq!(f[1].id, "b");
+    fn streamed_findings_compute_the_in_memory_document() {
+        let doc = format!(
+            "[{},{},{}]",
+            good("a"),
+            good("b"),
+            good("c").replacen("\"NEW\"", "\"RESOLVED\"", 1)
+        );
+        let opt = Options::new(4, 20).unwrap();
+        let mut f = decode_reader(doc.as_bytes()).unwrap();
+        assert_eq!(f.ids(), ["a", "b", "c"]);
+        // The same VPC is one group; the resolved finding has none.
+        assert_eq!(f.keys.group[2].0, [0, 0, u32::MAX]);
+        let want = crate::encode(&crate::compute::compute(
+            &decode(doc.as_bytes()).unwrap(),
+            opt,
+        ));
+        assert_eq!(crate::encode(&f.compute(opt)), want);
+        assert_eq!(f.compute(opt).totals.findings, 0, "the keys moved out");
     }
 }
