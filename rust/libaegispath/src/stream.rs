@@ -11,7 +11,10 @@
 //! fault) runs again from the mark after the window moved and grew. As in
 //! memory, invalid UTF-8 anywhere is the error even after a syntax error.
 
+use std::fs::File;
 use std::io::{self, Read};
+
+mod readahead;
 
 use foldhash::fast::RandomState;
 
@@ -23,6 +26,7 @@ use crate::document::{
 use crate::scan::{Scanner, SyntaxError, validate_utf8};
 use crate::types::{AttackPathsDoc, ErrorDoc, Finding, Options};
 use crate::validate::{decode, engine_element};
+use readahead::ReadAhead;
 
 /// Bytes read at a time: each window is scanned in parallel pieces
 /// (two windows are in memory at most while the next is read).
@@ -176,15 +180,15 @@ impl Findings {
 }
 
 /// The window: bytes of the document from `origin` on.
-struct Window<R> {
-    r: R,
+struct Window {
+    r: ReadAhead,
     chunk: usize,
     buf: Vec<u8>,
     origin: Origin,
     eof: bool,
 }
 
-impl<R: Read> Window<R> {
+impl Window {
     /// Drops `buf[..keep]` and reads until a chunk more is in (or the end);
     /// when nothing is dropped (an element longer than the window), the
     /// window doubles, so a long element is scanned a few times, not once
@@ -200,9 +204,8 @@ impl<R: Read> Window<R> {
         let want = self.buf.len() + add;
         self.buf.reserve(add);
         while self.buf.len() < want && !self.eof {
-            let n = (&mut self.r)
-                .take((want - self.buf.len()) as u64)
-                .read_to_end(&mut self.buf)?;
+            let max = want - self.buf.len();
+            let n = self.r.append(&mut self.buf, max)?;
             self.eof = n == 0;
         }
         Ok(())
@@ -267,17 +270,47 @@ impl<R: Read> Window<R> {
     }
 }
 
-/// Reads and validates a findings document from `r`, as
-/// [`decode`] does for bytes in memory.
-pub fn decode_reader(r: impl Read) -> Result<Findings, StreamError> {
+/// Reads and validates a findings document from `r` (read ahead on a
+/// thread of its own), as [`decode`] does for bytes in memory.
+pub fn decode_reader(r: impl Read + Send) -> Result<Findings, StreamError> {
     read_chunked(r, CHUNK, 0)
 }
 
-/// [`decode_reader`] for a document of about `size` bytes: the findings
-/// are allocated once for the number that size suggests (a 10M-finding
-/// vector grown by doubling holds 1.5x its size during each copy).
-pub fn decode_reader_sized(r: impl Read, size: u64) -> Result<Findings, StreamError> {
-    read_chunked(r, CHUNK, (size / BYTES_PER_FINDING) as usize)
+/// [`decode_reader`] for a file of `size` bytes: the findings are
+/// allocated once for the number that size suggests (a 10M-finding vector
+/// grown by doubling holds 1.5x its size during each copy), and a file
+/// larger than half the machine's memory, which the page cache cannot keep
+/// for the next run, is read with direct I/O.
+pub fn decode_file(f: File, size: u64) -> Result<Findings, StreamError> {
+    let estimate = (size / BYTES_PER_FINDING) as usize;
+    std::thread::scope(|s| {
+        #[cfg(target_os = "linux")]
+        let r = if size > physical_memory() / 2 {
+            ReadAhead::spawn_direct(s, f, CHUNK)
+        } else {
+            ReadAhead::spawn(s, f, CHUNK)
+        };
+        #[cfg(not(target_os = "linux"))]
+        let r = ReadAhead::spawn(s, f, CHUNK);
+        read_window(r, CHUNK, estimate)
+    })
+}
+
+/// The machine's memory in bytes (u64::MAX when unknown).
+#[cfg(target_os = "linux")]
+fn physical_memory() -> u64 {
+    // SAFETY: sysconf only reads system configuration.
+    let (pages, page) = unsafe {
+        (
+            libc::sysconf(libc::_SC_PHYS_PAGES),
+            libc::sysconf(libc::_SC_PAGESIZE),
+        )
+    };
+    if pages > 0 && page > 0 {
+        (pages as u64).saturating_mul(page as u64)
+    } else {
+        u64::MAX
+    }
 }
 
 /// Bytes per finding of realistic documents (about 2,090), rounded down:
@@ -287,7 +320,19 @@ const BYTES_PER_FINDING: u64 = 2048;
 
 /// [`decode_reader`] with reads of `chunk` bytes (tests use tiny ones, so
 /// that windows end everywhere).
-fn read_chunked(r: impl Read, chunk: usize, estimate: usize) -> Result<Findings, StreamError> {
+fn read_chunked(
+    r: impl Read + Send,
+    chunk: usize,
+    estimate: usize,
+) -> Result<Findings, StreamError> {
+    std::thread::scope(|s| {
+        let r = ReadAhead::spawn(s, r, CHUNK);
+        read_window(r, chunk, estimate)
+    })
+}
+
+/// [`read_chunked`] from the reader thread's output.
+fn read_window(r: ReadAhead, chunk: usize, estimate: usize) -> Result<Findings, StreamError> {
     let mut w = Window {
         r,
         chunk: chunk.max(1),
@@ -315,14 +360,14 @@ fn read_chunked(r: impl Read, chunk: usize, estimate: usize) -> Result<Findings,
 
 /// Whether a syntax error at `e` in a window of `len` bytes may be the
 /// window's fault (the document goes on past it).
-fn truncated<R>(w: &Window<R>, e: &SyntaxError, len: usize) -> bool {
+fn truncated(w: &Window, e: &SyntaxError, len: usize) -> bool {
     !w.eof && e.offset + LOOKAHEAD >= len
 }
 
 /// Reads the `[` at `start` and the white space after it: the offset of
 /// the first element in the window, or None for an empty array (what
 /// follows it checked).
-fn open_array<R: Read>(w: &mut Window<R>, mut start: usize) -> Result<Option<usize>, StreamError> {
+fn open_array(w: &mut Window, mut start: usize) -> Result<Option<usize>, StreamError> {
     loop {
         let text = w.text()?;
         let len = text.len();
@@ -371,11 +416,7 @@ fn element_reader<'a>(
 /// window is scanned in parallel pieces as a document in memory is
 /// ([`scan_elements`]) up to the element it cuts, whose bytes start the
 /// next window; the findings are then copied into the arena.
-fn stream_elements<R: Read>(
-    w: &mut Window<R>,
-    start: usize,
-    estimate: usize,
-) -> Result<Findings, StreamError> {
+fn stream_elements(w: &mut Window, start: usize, estimate: usize) -> Result<Findings, StreamError> {
     let hasher = RandomState::default();
     let mut kept = Kept::with_capacity(estimate);
     let mut hashes = Vec::with_capacity(estimate);
@@ -425,7 +466,7 @@ fn stream_elements<R: Read>(
 }
 
 /// Checks that only white space follows the array that ended at `end`.
-fn finish<R: Read>(w: &mut Window<R>, mut end: usize) -> Result<(), StreamError> {
+fn finish(w: &mut Window, mut end: usize) -> Result<(), StreamError> {
     loop {
         let text = w.text()?;
         match text.as_bytes()[end..]

@@ -24,7 +24,7 @@ use std::time::{Duration, Instant};
 
 mod input;
 
-use aegispath::stream::{StreamError, decode_reader_sized};
+use aegispath::stream::{StreamError, decode_file};
 use aegispath::types::{AttackPathsDoc, DEFAULT_MAX_DEPTH, DEFAULT_TOP_K};
 use aegispath::{ErrorDoc, Options, compute, encode, list_findings, validate};
 use input::{read_input, read_limited, refuse_same_file};
@@ -228,7 +228,7 @@ fn paths(
     t.start();
     let meta = file.metadata().map_err(cant)?;
     if meta.is_file() {
-        let mut findings = match decode_reader_sized(file, meta.len()) {
+        let mut findings = match decode_file(file, meta.len()) {
             Ok(f) => f,
             Err(StreamError::Doc(e)) => return Ok(Err(e)),
             Err(StreamError::Io(e)) => return Err(cant(e)),
