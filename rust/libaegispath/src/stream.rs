@@ -179,11 +179,26 @@ impl Findings {
     }
 }
 
+/// The window's bytes: `v[range]`.
+#[derive(Default)]
+struct Bytes {
+    v: Vec<u8>,
+    range: std::ops::Range<usize>,
+}
+
+impl std::ops::Deref for Bytes {
+    type Target = [u8];
+
+    fn deref(&self) -> &[u8] {
+        &self.v[self.range.clone()]
+    }
+}
+
 /// The window: bytes of the document from `origin` on.
 struct Window {
     r: ReadAhead,
     chunk: usize,
-    buf: Vec<u8>,
+    buf: Bytes,
     origin: Origin,
     eof: bool,
 }
@@ -192,29 +207,40 @@ impl Window {
     /// Drops `buf[..keep]` and reads until a chunk more is in (or the end);
     /// when nothing is dropped (an element longer than the window), the
     /// window doubles, so a long element is scanned a few times, not once
-    /// per chunk.
+    /// per chunk. Windows of the reader's chunk size take its next chunk
+    /// whole, the kept bytes put in front of it.
     fn fill(&mut self, keep: usize) -> io::Result<()> {
         self.origin = self.origin.after(&self.buf[..keep]);
-        self.buf.drain(..keep);
+        if keep > 0
+            && self.chunk >= self.r.chunk
+            && let Some((v, range)) = self.r.next_after(&self.buf[keep..])?
+        {
+            let used = std::mem::replace(&mut self.buf, Bytes { v, range });
+            self.r.recycle(used.v);
+            return Ok(());
+        }
+        let v = &mut self.buf.v;
+        v.truncate(self.buf.range.end);
+        v.drain(..self.buf.range.start + keep);
         let add = if keep == 0 {
-            self.buf.len().max(self.chunk)
+            v.len().max(self.chunk)
         } else {
             self.chunk
         };
-        let want = self.buf.len() + add;
-        self.buf.reserve(add);
-        while self.buf.len() < want && !self.eof {
-            let max = want - self.buf.len();
-            let n = self.r.append(&mut self.buf, max)?;
+        let want = v.len() + add;
+        v.reserve(add);
+        while v.len() < want && !self.eof {
+            let n = self.r.append(v, want - v.len())?;
             self.eof = n == 0;
         }
+        self.buf.range = 0..v.len();
         Ok(())
     }
 
     /// The longest prefix that is UTF-8 and ends on a character boundary,
     /// or the error for the document's first invalid byte.
     fn text(&self) -> Result<&str, ErrorDoc> {
-        let buf = &self.buf;
+        let buf: &[u8] = &self.buf;
         // The bytes before the last character start are validated in
         // parallel pieces; the rest (a character the window may cut) by
         // from_utf8, which tells a cut character from an invalid one.
@@ -326,7 +352,9 @@ fn read_chunked(
     estimate: usize,
 ) -> Result<Findings, StreamError> {
     std::thread::scope(|s| {
-        let r = ReadAhead::spawn(s, r, CHUNK);
+        // Tests' tiny windows are read in larger chunks (a chunk costs a
+        // message); from 1 KiB on, in chunks as large as the windows.
+        let r = ReadAhead::spawn(s, r, if chunk < 1024 { CHUNK } else { chunk });
         read_window(r, chunk, estimate)
     })
 }
@@ -336,7 +364,7 @@ fn read_window(r: ReadAhead, chunk: usize, estimate: usize) -> Result<Findings, 
     let mut w = Window {
         r,
         chunk: chunk.max(1),
-        buf: Vec::with_capacity(chunk),
+        buf: Bytes::default(),
         origin: Origin::default(),
         eof: false,
     };
@@ -345,8 +373,9 @@ fn read_window(r: ReadAhead, chunk: usize, estimate: usize) -> Result<Findings, 
     if first.is_none_or(|p| w.buf[p] != b'[') {
         // Not an array (or white space past the first chunk): the answer
         // is an error document; get it from the in-memory reader.
-        w.r.read_to_end(&mut w.buf)?;
-        return match decode(&w.buf) {
+        // The window starts at the document's start (filled once).
+        w.r.read_to_end(&mut w.buf.v)?;
+        return match decode(&w.buf.v) {
             Err(e) => Err(e.into()),
             Ok(f) => {
                 let mut kept = Kept::with_capacity(f.len());
@@ -587,6 +616,17 @@ mod tests {
                     good("b"),
                     good("b"),
                     good("c").replacen("\"epss_e5\":0", "\"epss_e5\":-1", 1)
+                )
+                .into_bytes(),
+            ),
+            (
+                // Longer than the room kept before a chunk's bytes.
+                "long element".into(),
+                format!(
+                    "[{},{},{}]",
+                    good("a"),
+                    good("b").replacen("caf", &"x".repeat(3 * readahead::HEAD), 1),
+                    good("c")
                 )
                 .into_bytes(),
             ),

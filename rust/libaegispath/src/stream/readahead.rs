@@ -16,6 +16,11 @@ const AHEAD: usize = 2;
 /// Alignment of direct reads (buffer address, length and file offset).
 const ALIGN: usize = 4096;
 
+/// Room left before the bytes of each chunk, so that the bytes a reader
+/// keeps from the previous chunk (an element the chunk's end cut) can be
+/// put in front of them without moving the chunk ([`ReadAhead::next_after`]).
+pub(crate) const HEAD: usize = 64 << 10;
+
 /// Bytes read into a buffer: `buf[data]`.
 #[derive(Default)]
 struct Chunk {
@@ -25,6 +30,8 @@ struct Chunk {
 
 /// A reader whose bytes another thread reads ahead (see the module doc).
 pub(crate) struct ReadAhead {
+    /// Bytes read at a time (fewer at the end).
+    pub(crate) chunk: usize,
     chunks: Receiver<io::Result<Chunk>>,
     back: SyncSender<Vec<u8>>,
     cur: Chunk,
@@ -40,11 +47,12 @@ impl ReadAhead {
         mut r: R,
         chunk: usize,
     ) -> ReadAhead {
-        Self::start(scope, move |buf: &mut Vec<u8>| {
+        Self::start(scope, chunk, move |buf: &mut Vec<u8>| {
             buf.clear();
+            buf.resize(HEAD, 0);
             buf.reserve_exact(chunk);
             (&mut r).take(chunk as u64).read_to_end(buf)?;
-            Ok(0..buf.len())
+            Ok(HEAD..buf.len())
         })
     }
 
@@ -63,11 +71,11 @@ impl ReadAhead {
     ) -> ReadAhead {
         debug_assert_eq!(chunk % ALIGN, 0);
         let mut direct = set_direct(&f, true);
-        Self::start(scope, move |buf: &mut Vec<u8>| {
-            if buf.len() != chunk + ALIGN {
-                *buf = vec![0; chunk + ALIGN];
+        Self::start(scope, chunk, move |buf: &mut Vec<u8>| {
+            if buf.len() != HEAD + chunk + ALIGN {
+                *buf = vec![0; HEAD + chunk + ALIGN];
             }
-            let start = buf.as_ptr().align_offset(ALIGN);
+            let start = HEAD + buf[HEAD..].as_ptr().align_offset(ALIGN);
             let region = &mut buf[start..start + chunk];
             let mut n = 0;
             while n < chunk {
@@ -99,6 +107,7 @@ impl ReadAhead {
     /// says where the bytes are; none is the end.
     fn start<'s, 'e>(
         scope: &'s Scope<'s, 'e>,
+        chunk: usize,
         mut read: impl FnMut(&mut Vec<u8>) -> io::Result<Range<usize>> + Send + 's,
     ) -> ReadAhead {
         let (tx, chunks) = sync_channel::<io::Result<Chunk>>(AHEAD);
@@ -115,6 +124,7 @@ impl ReadAhead {
             }
         });
         ReadAhead {
+            chunk,
             chunks,
             back,
             cur: Chunk::default(),
@@ -152,9 +162,7 @@ impl ReadAhead {
                 return Ok(None);
             }
             let used = std::mem::take(&mut self.cur);
-            if used.buf.capacity() > 0 {
-                let _ = self.back.try_send(used.buf);
-            }
+            self.recycle(used.buf);
             match self.chunks.recv() {
                 Ok(Ok(c)) if !c.data.is_empty() => self.cur = c,
                 Ok(Err(e)) => {
@@ -165,6 +173,33 @@ impl ReadAhead {
             }
         }
         Ok(Some(&self.cur.buf[self.cur.data.clone()]))
+    }
+
+    /// The next chunk whole with `kept` copied just before its bytes, as a
+    /// buffer and where `kept` and the bytes are in it; None when the current chunk is partly read, at the end,
+    /// or when `kept` does not fit in the room before the bytes.
+    pub(crate) fn next_after(
+        &mut self,
+        kept: &[u8],
+    ) -> io::Result<Option<(Vec<u8>, Range<usize>)>> {
+        if !self.cur.data.is_empty() || self.current()?.is_none() {
+            return Ok(None);
+        }
+        let Chunk { mut buf, data } = std::mem::take(&mut self.cur);
+        if kept.len() > data.start {
+            self.cur = Chunk { buf, data };
+            return Ok(None);
+        }
+        let at = data.start - kept.len();
+        buf[at..data.start].copy_from_slice(kept);
+        Ok(Some((buf, at..data.end)))
+    }
+
+    /// Hands a buffer back to the reading thread for reuse.
+    pub(crate) fn recycle(&mut self, buf: Vec<u8>) {
+        if buf.capacity() > 0 {
+            let _ = self.back.try_send(buf);
+        }
     }
 
     /// Appends at most `max` (> 0) bytes to `out`; 0 only at the end.
