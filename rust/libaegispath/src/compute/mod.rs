@@ -18,6 +18,7 @@
 
 mod graph;
 pub(crate) mod keys;
+mod order;
 mod search;
 #[cfg(test)]
 mod tests;
@@ -131,12 +132,7 @@ fn by_account_and_id(keys: &Keys<'_>, ids: &[&str]) -> Vec<u32> {
         rank[*k as usize] = r as u32;
     }
     let rank: Vec<u32> = keys.account.iter().map(|&a| rank[a as usize]).collect();
-    let mut order: Vec<u32> = (0..keys.account.len() as u32).collect();
-    order.par_sort_unstable_by(|&a, &b| {
-        let (a, b) = (a as usize, b as usize);
-        rank[a].cmp(&rank[b]).then_with(|| ids[a].cmp(ids[b]))
-    });
-    order
+    order::by_rank_and_id(&rank, &ids[..rank.len()])
 }
 
 /// The accounts in order, the nodes (active findings) and the entries.
