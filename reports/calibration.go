@@ -34,6 +34,16 @@ func calibrationMode(b *strings.Builder, c *calibrate.Calibration) {
 	fmt.Fprintf(b, "### %s mode (%s)\n\n", c.Mode, c.Unit)
 	fmt.Fprintf(b, "%d A/A runs of the whole benchmark set (%d comparisons, %d U tests per run); alpha %v, threshold %s (instructions %s, allocs/op %+g); took %s.\n\n",
 		len(c.AA), c.Comparisons, c.Tests, t.Alpha, gatePct(t.Change), gatePct(t.Instructions), t.Allocs, c.Elapsed.Round(time.Second))
+	if c.Config.Store.Dir != "" {
+		fmt.Fprintf(b, "Pairs kept in `%s`: %d read from earlier runs, %d sampled by this one", c.Config.Store.Dir, c.Stored, c.Sampled)
+		if c.Other > 0 {
+			fmt.Fprintf(b, "; %d pair file(s) of other settings left out", c.Other)
+		}
+		b.WriteString(".\n\n")
+	}
+	if len(c.AA) < c.Config.Pairs {
+		fmt.Fprintf(b, "**Incomplete: %d of the %d A/A runs asked for**; every figure below is over the %d there are.\n\n", len(c.AA), c.Config.Pairs, len(c.AA))
+	}
 	b.WriteString("| correction | runs failing the gate (A/A) | rate | 95% CI | flagged |\n|---|---:|---:|---:|---|\n")
 	for _, holm := range []bool{true, false} {
 		name := "Holm (the gate's default)"

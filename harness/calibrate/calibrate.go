@@ -20,6 +20,7 @@
 package calibrate
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"io"
@@ -38,9 +39,9 @@ type Source interface {
 	// Unit is the gated unit slowdowns are injected into ("sec/op",
 	// "instructions/op").
 	Unit() string
-	// Sample returns one round of one side: every benchmark's samples
-	// (one each, for the real sources).
-	Sample(ctx context.Context) (*results.Set, error)
+	// Sample returns one round of one side as a results file's text:
+	// every benchmark's samples (one each, for the real sources).
+	Sample(ctx context.Context) ([]byte, error)
 }
 
 // Config configures Run.
@@ -64,6 +65,12 @@ type Config struct {
 	Thresholds gate.Thresholds
 	// Log receives one line per pair; nil discards.
 	Log io.Writer
+	// Store, when its Dir is set, keeps every sampled pair and gives
+	// back the pairs of earlier runs with the same settings: Run samples
+	// only what Pairs still lacks, at most Add pairs (0: no limit), and
+	// judges every stored pair.
+	Store Store
+	Add   int
 }
 
 // PowerLadder are the slowdowns tried per series for the smallest
@@ -110,6 +117,9 @@ type Calibration struct {
 	Detections         []Detection
 	Power              []Power
 	Elapsed            time.Duration
+	// Stored counts the pairs read from Config.Store, Sampled those this
+	// run took, Other the store's pair files of other settings.
+	Stored, Sampled, Other int
 }
 
 // FalseAlarms returns how many A/A runs failed the gate, with Holm's
@@ -144,40 +154,83 @@ func caught90(k, n int) bool { return 10*k >= 9*n }
 
 // Run calibrates the gate with src's samples: it takes all pairs first
 // (each side Rounds samples, interleaved with the other side's), then
-// judges them (Analyze).
+// judges them (Analyze). With a Store, the stored pairs count towards
+// Pairs and each new pair is stored as soon as it is complete; when the
+// store and Add leave fewer than Pairs, the pairs there are are judged.
 func Run(ctx context.Context, src Source, cfg Config) (*Calibration, error) {
 	if err := cfg.validate(); err != nil {
 		return nil, err
 	}
 	start := time.Now()
-	pairs := make([][2]*results.Set, 0, cfg.Pairs)
-	for i := 0; i < cfg.Pairs; i++ {
-		var sides [2][]*results.Set
-		for r := 0; r < max(1, cfg.Rounds); r++ {
-			for j := range sides {
-				set, err := src.Sample(ctx)
-				if err != nil {
-					return nil, fmt.Errorf("calibrate: pair %d: %w", i+1, err)
-				}
-				sides[j] = append(sides[j], set)
-			}
+	stored := &Stored{}
+	if cfg.Store.Dir != "" {
+		var err error
+		if stored, err = cfg.Store.Load(); err != nil {
+			return nil, err
 		}
-		pairs = append(pairs, [2]*results.Set{results.Merge(sides[0]...), results.Merge(sides[1]...)})
 		if cfg.Log != nil {
-			fmt.Fprintf(cfg.Log, "calibrate %s: pair %d/%d sampled\n", src.Mode(), i+1, cfg.Pairs)
+			fmt.Fprintf(cfg.Log, "calibrate %s: %d pair(s) of these settings in %s (%d of other settings left out)\n", src.Mode(), len(stored.Pairs), cfg.Store.Dir, stored.Other)
 		}
 	}
-	cal, err := Analyze(src.Mode(), src.Unit(), pairs, cfg)
+	pairs := stored.Pairs
+	sampled := 0
+	for len(pairs) < cfg.Pairs && (cfg.Add == 0 || sampled < cfg.Add) {
+		pair, err := samplePair(ctx, src, cfg, len(pairs)+1)
+		if err != nil {
+			return nil, err
+		}
+		pairs = append(pairs, pair)
+		sampled++
+	}
+	judged := cfg
+	judged.Pairs = len(pairs)
+	judged.Detect = min(cfg.Detect, len(pairs))
+	cal, err := Analyze(src.Mode(), src.Unit(), pairs, judged)
 	if err != nil {
 		return nil, err
 	}
+	cal.Config.Pairs = cfg.Pairs
+	cal.Stored, cal.Sampled, cal.Other = len(stored.Pairs), sampled, stored.Other
 	cal.Elapsed = time.Since(start)
 	return cal, nil
 }
 
+// samplePair takes pair number i: Rounds samples per side, interleaved,
+// stored when cfg has a store.
+func samplePair(ctx context.Context, src Source, cfg Config, i int) ([2]*results.Set, error) {
+	var rounds [2][][]byte
+	var sets [2][]*results.Set
+	for r := 0; r < max(1, cfg.Rounds); r++ {
+		for j := range rounds {
+			text, err := src.Sample(ctx)
+			if err != nil {
+				return [2]*results.Set{}, fmt.Errorf("calibrate: pair %d: %w", i, err)
+			}
+			set, err := results.Read(bytes.NewReader(text), fmt.Sprintf("pair %d, %s side, round %d", i, []string{"base", "head"}[j], r+1))
+			if err != nil {
+				return [2]*results.Set{}, fmt.Errorf("calibrate: pair %d: %w", i, err)
+			}
+			rounds[j] = append(rounds[j], text)
+			sets[j] = append(sets[j], set)
+		}
+	}
+	where := ""
+	if cfg.Store.Dir != "" {
+		path, err := cfg.Store.Add(rounds[0], rounds[1])
+		if err != nil {
+			return [2]*results.Set{}, err
+		}
+		where = ", stored in " + path
+	}
+	if cfg.Log != nil {
+		fmt.Fprintf(cfg.Log, "calibrate %s: pair %d/%d sampled%s\n", src.Mode(), i, cfg.Pairs, where)
+	}
+	return [2]*results.Set{results.Merge(sets[0]...), results.Merge(sets[1]...)}, nil
+}
+
 func (cfg Config) validate() error {
-	if cfg.Pairs < 1 || cfg.Detect < 0 || cfg.Detect > cfg.Pairs {
-		return fmt.Errorf("calibrate: need pairs >= 1 and 0 <= detect <= pairs (got %d, %d)", cfg.Pairs, cfg.Detect)
+	if cfg.Pairs < 1 || cfg.Detect < 0 || cfg.Detect > cfg.Pairs || cfg.Add < 0 {
+		return fmt.Errorf("calibrate: need pairs >= 1, 0 <= detect <= pairs and add >= 0 (got %d, %d, %d)", cfg.Pairs, cfg.Detect, cfg.Add)
 	}
 	if err := cfg.Thresholds.Validate(); err != nil {
 		return fmt.Errorf("calibrate: %w", err)

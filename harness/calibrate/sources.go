@@ -11,7 +11,6 @@ import (
 
 	"github.com/aegisbench/aegisbench/harness/bench"
 	"github.com/aegisbench/aegisbench/harness/instructions"
-	"github.com/aegisbench/aegisbench/harness/results"
 )
 
 // BenchSource samples the benchmark set in time mode: each round of a
@@ -37,8 +36,8 @@ func (b *BenchSource) Mode() string { return "time" }
 // Unit returns "sec/op".
 func (b *BenchSource) Unit() string { return "sec/op" }
 
-// Sample runs bench once and reads its results file.
-func (b *BenchSource) Sample(ctx context.Context) (*results.Set, error) {
+// Sample runs bench once and returns its results file.
+func (b *BenchSource) Sample(ctx context.Context) ([]byte, error) {
 	b.runs++
 	out := filepath.Join(b.Scratch, fmt.Sprintf("side-%03d.txt", b.runs))
 	args := append([]string{"bench"}, b.Args...)
@@ -47,7 +46,7 @@ func (b *BenchSource) Sample(ctx context.Context) (*results.Set, error) {
 		return nil, err
 	}
 	defer os.Remove(out)
-	return results.Load(out)
+	return os.ReadFile(out)
 }
 
 // InstructionSource samples the benchmark set in instructions mode: each
@@ -64,12 +63,12 @@ func (s *InstructionSource) Mode() string { return "instructions" }
 func (s *InstructionSource) Unit() string { return instructions.InstructionsUnit }
 
 // Sample counts once per target, input and count.
-func (s *InstructionSource) Sample(ctx context.Context) (*results.Set, error) {
+func (s *InstructionSource) Sample(ctx context.Context) ([]byte, error) {
 	var buf bytes.Buffer
 	if err := instructions.MeasureInstructions(ctx, s.Runner, s.Config, &buf); err != nil {
 		return nil, err
 	}
-	return results.Read(&buf, "instruction counts")
+	return buf.Bytes(), nil
 }
 
 // Machine describes this machine for a calibration report: OS and

@@ -26,6 +26,7 @@ const gateUsage = `--base BASE.txt --head HEAD.txt [flags]
        aegisbench gate --base-ref REF [--mode time|instructions] [--count N] [--sizes 2000] [flags]
        aegisbench gate --history [--window 10] [--branch main] --head HEAD.txt [flags]
        aegisbench gate --calibrate [--trials 20] [--detect-trials 10] [--slowdowns 2%,5%,10%,20%] [--modes time,instructions] [--bench-args ARGS]
+                       [--pairs-dir DIR [--add K]]
 
 Compares head with base per benchmark and unit: a regression is a median change
 worse than --threshold that the Mann-Whitney U test finds significant at --alpha
@@ -39,7 +40,13 @@ input, 3 cannot decide.
 --base-ref REF --engines rust-ffi compares the Rust port of REF with the port of
 the working tree: both builds' shared libraries (ffi:PATH, named rust-ffi in the
 results) run under the working tree's harness, interleaved; any other --engines
-runs each side's own aegisbench bench.`
+runs each side's own aegisbench bench.
+
+--calibrate --pairs-dir DIR keeps every sampled A/A pair in DIR (one results
+file per pair) and judges it with the pairs earlier runs left there with the
+same settings: a calibration of the whole default benchmark set (about an hour
+a pair here) can then accumulate over several runs, --add K pairs at a time,
+until --trials pairs are there; each run reports on all the pairs it has.`
 
 // gatePercentFlag parses "5%" as 0.05 and a bare number as a fraction.
 type gatePercentFlag struct{ v *float64 }
@@ -118,6 +125,8 @@ func runGate(env Env, args []string) error {
 	fs.StringVar(&f.slowdowns, "slowdowns", "2%,5%,10%,20%", "injected slowdowns (--calibrate)")
 	fs.StringVar(&f.modes, "modes", "time,instructions", "modes to calibrate")
 	fs.IntVar(&s.Calibration.InstrCount, "instr-count", 1, "instruction counts per side per comparison (--calibrate)")
+	fs.StringVar(&s.Calibration.PairsDir, "pairs-dir", "", "keep the sampled A/A pairs in `dir` and judge them with those earlier runs left there (--calibrate)")
+	fs.IntVar(&s.Calibration.Add, "add", 0, "with --pairs-dir: sample at most `K` new pairs this run (0: until --trials pairs)")
 	registerGateHistory(fs, &f.history, &s.History)
 	pos, err := parseFlags(fs, args)
 	if err != nil {
@@ -186,6 +195,9 @@ func (f *gateFlags) parseCalibration() error {
 	}
 	if c.Trials < 1 || c.DetectTrials < 0 || c.DetectTrials > c.Trials || c.InstrCount < 1 || f.s.Count < 0 {
 		return usageError("gate: --trials and --instr-count must be >= 1, --detect-trials within 0..trials")
+	}
+	if c.Add < 0 || (c.Add > 0 && c.PairsDir == "") {
+		return usageError("gate: --add needs --pairs-dir and must be >= 0")
 	}
 	return nil
 }

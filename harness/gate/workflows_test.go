@@ -41,7 +41,7 @@ func TestWorkflowsLint(t *testing.T) {
 	for _, f := range files {
 		names = append(names, filepath.Base(f))
 	}
-	assert.ElementsMatch(t, []string{"ci.yml", "baseline.yml"}, names)
+	assert.ElementsMatch(t, []string{"ci.yml", "baseline.yml", "calibrate.yml"}, names)
 	errs, err := newLinter(t).LintFiles(files, nil)
 	require.NoError(t, err)
 	for _, e := range errs {
@@ -129,4 +129,11 @@ func TestWorkflowsDoWhatCIMust(t *testing.T) {
 	assert.Contains(t, runs(bl.Jobs["baseline"]), "make baseline")
 	assert.Contains(t, runs(bl.Jobs["compare"]), "aegisbench baselines import artifacts --expect linux-amd64,darwin-arm64")
 	assert.Equal(t, "baseline", bl.Jobs["compare"].Needs[0].Value)
+
+	cal := parseWorkflow(t, "calibrate.yml")
+	assert.ElementsMatch(t, []string{"schedule", "workflow_dispatch"}, events(cal))
+	script = runs(cal.Jobs["calibrate"])
+	for _, want := range []string{"ci/calibration-pairs.sh fetch", "gate --calibrate --modes time --trials 20 --add 2", "--pairs-dir out/calibration", "ci/calibration-pairs.sh push"} {
+		assert.Contains(t, script, want)
+	}
 }

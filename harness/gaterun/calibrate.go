@@ -24,7 +24,7 @@ import (
 // s.Out; progress to stderr.
 func Calibrate(ctx context.Context, stdout, stderr io.Writer, s Settings) error {
 	c := s.Calibration
-	cfg := calibrate.Config{Pairs: c.Trials, Detect: c.DetectTrials, Target: c.Target, Thresholds: s.Thresholds, Log: stderr, Slowdowns: c.Slowdowns}
+	cfg := calibrate.Config{Pairs: c.Trials, Detect: c.DetectTrials, Target: c.Target, Thresholds: s.Thresholds, Log: stderr, Slowdowns: c.Slowdowns, Add: c.Add}
 	root, err := reporoot.Find()
 	if err != nil {
 		return usage.Errorf("gate: %v", err)
@@ -47,6 +47,9 @@ func Calibrate(ctx context.Context, stdout, stderr io.Writer, s Settings) error 
 			return err
 		}
 		cfg.Rounds = rounds
+		if c.PairsDir != "" {
+			cfg.Store = calibrate.Store{Dir: c.PairsDir, Settings: fmt.Sprintf("mode=%s rounds=%d %s", mode, rounds, how)}
+		}
 		cal, err := calibrate.Run(ctx, src, cfg)
 		if err != nil {
 			return err

@@ -56,6 +56,8 @@ type Calibration struct {
 	Modes                []string  // "time", "instructions"
 	InstrCount           int       // instruction counts per side
 	Target               string    // series slowed down ("" for the default)
+	PairsDir             string    // keeps the sampled pairs and judges them with earlier runs' ("" for none)
+	Add                  int       // with PairsDir: new pairs this run at most (0: until Trials)
 }
 
 // History are the settings of --history.
