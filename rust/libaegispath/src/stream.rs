@@ -11,18 +11,24 @@
 //! fault) runs again from the mark after the window moved and grew. As in
 //! memory, invalid UTF-8 anywhere is the error even after a syntax error.
 
-use std::borrow::Cow;
+use std::fs::File;
 use std::io::{self, Read};
 
-use foldhash::HashSet;
+mod kept;
+mod readahead;
+
 use foldhash::fast::RandomState;
 
+use crate::compute::compute_keyed;
+use crate::compute::keys::Keys;
 use crate::document::{
     ElementResult, Ended, Origin, first_duplicate, json_error_in, scan_elements,
 };
 use crate::scan::{Scanner, SyntaxError, validate_utf8};
-use crate::types::{ErrorDoc, Finding};
+use crate::types::{AttackPathsDoc, ErrorDoc, Finding, Options};
 use crate::validate::{decode, engine_element};
+use kept::{Blocks, Kept};
+use readahead::ReadAhead;
 
 /// Bytes read at a time: each window is scanned in parallel pieces
 /// (two windows are in memory at most while the next is read).
@@ -54,122 +60,109 @@ impl From<io::Error> for StreamError {
     }
 }
 
-/// Strings copied out of the windows, into blocks that never grow past
-/// their capacity, so a string never moves once written. The ids have
-/// blocks of their own, so that they lie one after the other (compute
-/// then sorts them in place); the other strings (accounts, resources,
-/// roles and VPCs repeat) are stored once.
-#[derive(Default)]
-struct Arena {
-    ids: Blocks,
-    others: Blocks,
-    seen: HashSet<&'static str>,
-}
-
-/// Blocks of strings that never reallocate.
-#[derive(Default)]
-struct Blocks(Vec<String>);
-
-const ARENA_BLOCK: usize = 1 << 20;
-
-impl Blocks {
-    /// Copies `s` into the last block, or a new one when it is full.
-    fn copy(&mut self, s: &str) -> &'static str {
-        if s.is_empty() {
-            return "";
-        }
-        let fits = self
-            .0
-            .last()
-            .is_some_and(|b| b.capacity() - b.len() >= s.len());
-        if !fits {
-            self.0.push(String::with_capacity(ARENA_BLOCK.max(s.len())));
-        }
-        let block = self.0.last_mut().expect("pushed above");
-        let start = block.len();
-        block.push_str(s);
-        // SAFETY: the block never reallocates (its capacity was checked),
-        // so the bytes stay where they are until the arena is dropped, and
-        // `Findings` drops the findings that borrow them first and never
-        // hands out the 'static lifetime.
-        unsafe { &*(&block[start..] as *const str) }
-    }
-}
-
-impl Arena {
-    /// Copies `s` unless an equal string is already in the arena.
-    fn intern(&mut self, s: &str) -> &'static str {
-        if let Some(&have) = self.seen.get(s) {
-            return have;
-        }
-        let have = self.others.copy(s);
-        self.seen.insert(have);
-        have
-    }
-
-    fn finding(&mut self, f: &Finding<'_>) -> Finding<'static> {
-        Finding {
-            id: Cow::Borrowed(self.ids.copy(&f.id)),
-            aws_account_id: Cow::Borrowed(self.intern(&f.aws_account_id)),
-            resource_id: Cow::Borrowed(self.intern(&f.resource_id)),
-            vpc_id: Cow::Borrowed(self.intern(&f.vpc_id)),
-            iam_role_arn: Cow::Borrowed(self.intern(&f.iam_role_arn)),
-            ..*f
-        }
-    }
-}
-
-/// Validated findings that own their strings.
+/// Validated findings read from a stream: their ids and what compute needs
+/// of them (their other strings are not kept).
 pub struct Findings {
-    // Declared before the arena: dropped before the strings it borrows.
-    findings: Vec<Finding<'static>>,
-    _arena: Arena,
+    // Declared before the strings they borrow: dropped first.
+    ids: Vec<&'static str>,
+    keys: Keys<'static>,
+    _strings: Blocks,
 }
+
+/// Bytes kept per finding besides its id's bytes (an id reference, the
+/// account and three group numbers, the attributes).
+pub const KEPT_BYTES_PER_FINDING: usize =
+    size_of::<&str>() + 4 * size_of::<u32>() + size_of::<crate::compute::keys::Attr>();
+
+// The Go test of aegispath's peak RSS (engines/rustengine) counts 48.
+const _: () = assert!(KEPT_BYTES_PER_FINDING <= 48);
 
 impl Findings {
-    /// The findings, borrowing from self.
-    pub fn findings(&self) -> &[Finding<'_>] {
-        &self.findings
+    /// Number of findings.
+    pub fn len(&self) -> usize {
+        self.ids.len()
+    }
+
+    /// Whether there are none.
+    pub fn is_empty(&self) -> bool {
+        self.ids.is_empty()
+    }
+
+    /// The ids in document order.
+    pub fn ids(&self) -> &[&str] {
+        &self.ids
+    }
+
+    /// The output document. The keys move into the computation (it frees
+    /// them as it goes): a second call sees no findings.
+    pub fn compute(&mut self, opt: Options) -> AttackPathsDoc<'_> {
+        let keys = std::mem::take(&mut self.keys);
+        compute_keyed(keys, &self.ids, opt)
+    }
+}
+
+/// The window's bytes: `v[range]`.
+#[derive(Default)]
+struct Bytes {
+    v: Vec<u8>,
+    range: std::ops::Range<usize>,
+}
+
+impl std::ops::Deref for Bytes {
+    type Target = [u8];
+
+    fn deref(&self) -> &[u8] {
+        &self.v[self.range.clone()]
     }
 }
 
 /// The window: bytes of the document from `origin` on.
-struct Window<R> {
-    r: R,
+struct Window {
+    r: ReadAhead,
     chunk: usize,
-    buf: Vec<u8>,
+    buf: Bytes,
     origin: Origin,
     eof: bool,
 }
 
-impl<R: Read> Window<R> {
+impl Window {
     /// Drops `buf[..keep]` and reads until a chunk more is in (or the end);
     /// when nothing is dropped (an element longer than the window), the
     /// window doubles, so a long element is scanned a few times, not once
-    /// per chunk.
+    /// per chunk. Windows of the reader's chunk size take its next chunk
+    /// whole, the kept bytes put in front of it.
     fn fill(&mut self, keep: usize) -> io::Result<()> {
         self.origin = self.origin.after(&self.buf[..keep]);
-        self.buf.drain(..keep);
+        if keep > 0
+            && self.chunk >= self.r.chunk
+            && let Some((v, range)) = self.r.next_after(&self.buf[keep..])?
+        {
+            let used = std::mem::replace(&mut self.buf, Bytes { v, range });
+            self.r.recycle(used.v);
+            return Ok(());
+        }
+        let v = &mut self.buf.v;
+        v.truncate(self.buf.range.end);
+        v.drain(..self.buf.range.start + keep);
         let add = if keep == 0 {
-            self.buf.len().max(self.chunk)
+            v.len().max(self.chunk)
         } else {
             self.chunk
         };
-        let want = self.buf.len() + add;
-        self.buf.reserve(add);
-        while self.buf.len() < want && !self.eof {
-            let n = (&mut self.r)
-                .take((want - self.buf.len()) as u64)
-                .read_to_end(&mut self.buf)?;
+        let want = v.len() + add;
+        v.reserve(add);
+        while v.len() < want && !self.eof {
+            let n = self.r.append(v, want - v.len())?;
             self.eof = n == 0;
         }
+        self.buf.range = 0..v.len();
         Ok(())
     }
 
     /// The longest prefix that is UTF-8 and ends on a character boundary,
     /// or the error for the document's first invalid byte.
     fn text(&self) -> Result<&str, ErrorDoc> {
-        let buf = &self.buf;
+        let buf: &[u8] = &self.buf;
         // The bytes before the last character start are validated in
         // parallel pieces; the rest (a character the window may cut) by
         // from_utf8, which tells a cut character from an invalid one.
@@ -225,30 +218,75 @@ impl<R: Read> Window<R> {
     }
 }
 
-/// Reads and validates a findings document from `r`, as
-/// [`decode`] does for bytes in memory.
-pub fn decode_reader(r: impl Read) -> Result<Findings, StreamError> {
+/// Reads and validates a findings document from `r` (read ahead on a
+/// thread of its own), as [`decode`] does for bytes in memory.
+pub fn decode_reader(r: impl Read + Send) -> Result<Findings, StreamError> {
     read_chunked(r, CHUNK, 0)
 }
 
-/// [`decode_reader`] for a document of about `size` bytes: the findings
-/// are allocated once for the number that size suggests (a 10M-finding
-/// vector grown by doubling holds 1.5x its size during each copy).
-pub fn decode_reader_sized(r: impl Read, size: u64) -> Result<Findings, StreamError> {
-    read_chunked(r, CHUNK, (size / BYTES_PER_FINDING) as usize)
+/// [`decode_reader`] for a file of `size` bytes: the findings are
+/// allocated once for the number that size suggests (a 10M-finding vector
+/// grown by doubling holds 1.5x its size during each copy), and a file
+/// larger than half the machine's memory, which the page cache cannot keep
+/// for the next run, is read with direct I/O.
+pub fn decode_file(f: File, size: u64) -> Result<Findings, StreamError> {
+    let estimate = (size / BYTES_PER_FINDING) as usize;
+    std::thread::scope(|s| {
+        #[cfg(target_os = "linux")]
+        let r = if size > physical_memory() / 2 {
+            ReadAhead::spawn_direct(s, f, CHUNK)
+        } else {
+            ReadAhead::spawn(s, f, CHUNK)
+        };
+        #[cfg(not(target_os = "linux"))]
+        let r = ReadAhead::spawn(s, f, CHUNK);
+        read_window(r, CHUNK, estimate)
+    })
 }
 
-/// Bytes per finding of realistic documents, rounded up (about 2,080):
-/// an underestimate of the count, so the guess rarely allocates too much.
-const BYTES_PER_FINDING: u64 = 2048 + 64;
+/// The machine's memory in bytes (u64::MAX when unknown).
+#[cfg(target_os = "linux")]
+fn physical_memory() -> u64 {
+    // SAFETY: sysconf only reads system configuration.
+    let (pages, page) = unsafe {
+        (
+            libc::sysconf(libc::_SC_PHYS_PAGES),
+            libc::sysconf(libc::_SC_PAGESIZE),
+        )
+    };
+    if pages > 0 && page > 0 {
+        (pages as u64).saturating_mul(page as u64)
+    } else {
+        u64::MAX
+    }
+}
+
+/// Bytes per finding of realistic documents (about 2,090), rounded down:
+/// an overestimate of the count, so the vectors are not grown (what is
+/// reserved and not used is never touched, so it takes no memory).
+const BYTES_PER_FINDING: u64 = 2048;
 
 /// [`decode_reader`] with reads of `chunk` bytes (tests use tiny ones, so
 /// that windows end everywhere).
-fn read_chunked(r: impl Read, chunk: usize, estimate: usize) -> Result<Findings, StreamError> {
+fn read_chunked(
+    r: impl Read + Send,
+    chunk: usize,
+    estimate: usize,
+) -> Result<Findings, StreamError> {
+    std::thread::scope(|s| {
+        // Tests' tiny windows are read in larger chunks (a chunk costs a
+        // message); from 1 KiB on, in chunks as large as the windows.
+        let r = ReadAhead::spawn(s, r, if chunk < 1024 { CHUNK } else { chunk });
+        read_window(r, chunk, estimate)
+    })
+}
+
+/// [`read_chunked`] from the reader thread's output.
+fn read_window(r: ReadAhead, chunk: usize, estimate: usize) -> Result<Findings, StreamError> {
     let mut w = Window {
         r,
         chunk: chunk.max(1),
-        buf: Vec::with_capacity(chunk),
+        buf: Bytes::default(),
         origin: Origin::default(),
         eof: false,
     };
@@ -257,16 +295,14 @@ fn read_chunked(r: impl Read, chunk: usize, estimate: usize) -> Result<Findings,
     if first.is_none_or(|p| w.buf[p] != b'[') {
         // Not an array (or white space past the first chunk): the answer
         // is an error document; get it from the in-memory reader.
-        w.r.read_to_end(&mut w.buf)?;
-        return match decode(&w.buf) {
+        // The window starts at the document's start (filled once).
+        w.r.read_to_end(&mut w.buf.v)?;
+        return match decode(&w.buf.v) {
             Err(e) => Err(e.into()),
             Ok(f) => {
-                let mut arena = Arena::default();
-                let findings = f.iter().map(|f| arena.finding(f)).collect();
-                Ok(Findings {
-                    findings,
-                    _arena: arena,
-                })
+                let mut kept = Kept::with_capacity(f.len());
+                f.iter().for_each(|f| kept.push(f));
+                Ok(kept.finish())
             }
         };
     }
@@ -275,14 +311,14 @@ fn read_chunked(r: impl Read, chunk: usize, estimate: usize) -> Result<Findings,
 
 /// Whether a syntax error at `e` in a window of `len` bytes may be the
 /// window's fault (the document goes on past it).
-fn truncated<R>(w: &Window<R>, e: &SyntaxError, len: usize) -> bool {
+fn truncated(w: &Window, e: &SyntaxError, len: usize) -> bool {
     !w.eof && e.offset + LOOKAHEAD >= len
 }
 
 /// Reads the `[` at `start` and the white space after it: the offset of
 /// the first element in the window, or None for an empty array (what
 /// follows it checked).
-fn open_array<R: Read>(w: &mut Window<R>, mut start: usize) -> Result<Option<usize>, StreamError> {
+fn open_array(w: &mut Window, mut start: usize) -> Result<Option<usize>, StreamError> {
     loop {
         let text = w.text()?;
         let len = text.len();
@@ -331,14 +367,9 @@ fn element_reader<'a>(
 /// window is scanned in parallel pieces as a document in memory is
 /// ([`scan_elements`]) up to the element it cuts, whose bytes start the
 /// next window; the findings are then copied into the arena.
-fn stream_elements<R: Read>(
-    w: &mut Window<R>,
-    start: usize,
-    estimate: usize,
-) -> Result<Findings, StreamError> {
+fn stream_elements(w: &mut Window, start: usize, estimate: usize) -> Result<Findings, StreamError> {
     let hasher = RandomState::default();
-    let mut arena = Arena::default();
-    let mut findings = Vec::with_capacity(estimate);
+    let mut kept = Kept::with_capacity(estimate);
     let mut hashes = Vec::with_capacity(estimate);
     let mut error: Option<ErrorDoc> = None;
     let mut index = 0;
@@ -354,7 +385,7 @@ fn stream_elements<R: Read>(
             // The items borrow the window: copied out before it moves.
             if error.is_none() {
                 hashes.extend(run.hashes);
-                findings.extend(run.items.iter().map(|f| arena.finding(f)));
+                run.items.iter().for_each(|f| kept.push(f));
                 if let Some((i, field, msg)) = run.error {
                     error = Some(ErrorDoc::field(index + i, field, msg));
                 }
@@ -374,20 +405,19 @@ fn stream_elements<R: Read>(
             Ended::Syntax(e, _) => return Err(w.syntax_error(e)),
         };
     }
-    if let Some(dup) = first_duplicate(&hashes, |i| &findings[i].id) {
+    // The values are freed before the duplicate check's table is made.
+    let findings = kept.finish();
+    if let Some(dup) = first_duplicate(&hashes, |i| findings.ids[i]) {
         return Err(dup.into());
     }
     match error {
         Some(e) => Err(e.into()),
-        None => Ok(Findings {
-            findings,
-            _arena: arena,
-        }),
+        None => Ok(findings),
     }
 }
 
 /// Checks that only white space follows the array that ended at `end`.
-fn finish<R: Read>(w: &mut Window<R>, mut end: usize) -> Result<(), StreamError> {
+fn finish(w: &mut Window, mut end: usize) -> Result<(), StreamError> {
     loop {
         let text = w.text()?;
         match text.as_bytes()[end..]
@@ -412,177 +442,4 @@ fn finish<R: Read>(w: &mut Window<R>, mut end: usize) -> Result<(), StreamError>
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    /// A reader handing out at most `n` bytes per read.
-    struct Trickle<'a>(&'a [u8], usize);
-
-    impl Read for Trickle<'_> {
-        fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-            let n = self.1.min(buf.len()).min(self.0.len());
-            buf[..n].copy_from_slice(&self.0[..n]);
-            self.0 = &self.0[n..];
-            Ok(n)
-        }
-    }
-
-    /// Requires the same findings or the same error document in memory and
-    /// streamed with every window size and read size.
-    fn agree(name: &str, doc: &[u8]) {
-        let want = decode(doc);
-        for chunk in [1, 2, 3, 5, 7, 16, 61, 1024, CHUNK] {
-            for step in [1, 3, usize::MAX] {
-                let got = read_chunked(Trickle(doc, step), chunk, step.min(9));
-                match (&want, got) {
-                    (Ok(w), Ok(g)) => assert!(w[..] == *g.findings(), "{name} chunk {chunk}"),
-                    (Err(w), Err(StreamError::Doc(g))) => {
-                        assert_eq!(w.to_json(), g.to_json(), "{name} chunk {chunk} step {step}")
-                    }
-                    (w, g) => panic!(
-                        "{name} chunk {chunk}: in memory {w:?}, streamed {:?}",
-                        g.err()
-                    ),
-                }
-            }
-        }
-    }
-
-    const GOOD: &str = r#"{"id":"a","aws_account_id":"1","severity_normalized":5,"workflow_status":"NEW","resource_id":"r","vpc_id":"v","network_exposure":"INTERNET","iam_role_arn":"","data_classification":"NONE","epss_e5":0,"mitre_tactic_id":"TA0001","title":"\ud83d\ude00 caf\u00e9 \u00e9t\u00e9 naïve","n":[1.5e3,-0,{"x":null}]}"#;
-
-    fn good(id: &str) -> String {
-        GOOD.replacen("\"id\":\"a\"", &format!("\"id\":\"{id}\""), 1)
-    }
-
-    #[test]
-    fn streaming_and_in_memory_agree() {
-        let many: Vec<String> = (0..40).map(|i| good(&format!("f{i}"))).collect();
-        let whole = format!("[\n{}\n]\n", many.join(",\n"));
-        let deep = format!("{}{}", "[".repeat(63), "]".repeat(63));
-        let mut docs: Vec<(String, Vec<u8>)> = vec![
-            ("whole".into(), whole.clone().into_bytes()),
-            ("empty".into(), b" [ ] ".to_vec()),
-            ("empty document".into(), b"".to_vec()),
-            ("not an array".into(), br#"{"a":[1,2]}"#.to_vec()),
-            ("numbers".into(), b"[1,23,456,7890]".to_vec()),
-            (
-                "trailing data".into(),
-                format!("[{}] x", good("a")).into_bytes(),
-            ),
-            (
-                "trailing data then bad UTF-8".into(),
-                [format!("[{}] x ", good("a")).as_bytes(), b"\xff"].concat(),
-            ),
-            (
-                "over-deep".into(),
-                format!(
-                    "[{},{}]",
-                    good("a"),
-                    good("b").replacen("\"n\":[", &format!("\"n\":[{deep},"), 1)
-                )
-                .into_bytes(),
-            ),
-            (
-                "field error then duplicate".into(),
-                format!(
-                    "[{},{},{}]",
-                    good("a").replacen("\"epss_e5\":0", "\"epss_e5\":-1", 1),
-                    good("b"),
-                    good("b")
-                )
-                .into_bytes(),
-            ),
-            (
-                "duplicate then field error".into(),
-                format!(
-                    "[{},{},{}]",
-                    good("b"),
-                    good("b"),
-                    good("c").replacen("\"epss_e5\":0", "\"epss_e5\":-1", 1)
-                )
-                .into_bytes(),
-            ),
-            (
-                "non-object".into(),
-                format!("[{}, null, 3]", good("a")).into_bytes(),
-            ),
-        ];
-        let mut bad_utf8 = whole.clone().into_bytes();
-        let at = bad_utf8.len() * 2 / 3;
-        bad_utf8[at] = 0xff;
-        docs.push(("invalid UTF-8".into(), bad_utf8));
-        let mut syntax_then_utf8 = whole.clone().into_bytes();
-        syntax_then_utf8[whole.len() / 3] = b'!';
-        syntax_then_utf8[whole.len() * 2 / 3] = 0xc3;
-        docs.push(("syntax error, then invalid UTF-8".into(), syntax_then_utf8));
-        for cut in (1..whole.len()).step_by(37) {
-            docs.push((
-                format!("truncated at {cut}"),
-                whole.as_bytes()[..cut].to_vec(),
-            ));
-        }
-        for (name, doc) in &docs {
-            agree(name, doc);
-        }
-    }
-
-    #[test]
-    fn large_windows_agree_on_utf8_errors() {
-        // Windows of several MiB are validated in parallel pieces: a cut
-        // two-byte character and invalid bytes near and far from a
-        // window's end must read as in memory.
-        let many: Vec<String> = (0..20_000).map(|i| good(&format!("f{i}"))).collect();
-        let whole = format!("[{}]", many.join(","));
-        assert!(whole.len() > 5 << 20);
-        let chunk = (4 << 20) + 3;
-        let mut docs = vec![whole.clone().into_bytes()];
-        for at in [
-            chunk - 1,
-            chunk,
-            chunk + 1,
-            whole.len() / 3,
-            whole.len() - 9,
-        ] {
-            let mut bad = whole.clone().into_bytes();
-            bad[at] = 0xc3;
-            docs.push(bad);
-        }
-        for (k, doc) in docs.iter().enumerate() {
-            let want = decode(doc).map(|f| f.len()).map_err(|e| e.to_json());
-            let got = read_chunked(Trickle(doc, usize::MAX), chunk, 0);
-            let got = match got {
-                Ok(f) => Ok(f.findings().len()),
-                Err(StreamError::Doc(e)) => Err(e.to_json()),
-                Err(StreamError::Io(e)) => panic!("doc {k}: {e}"),
-            };
-            assert_eq!(got, want, "doc {k}");
-        }
-    }
-
-    #[test]
-    fn read_errors_are_not_error_documents() {
-        struct Broken;
-        impl Read for Broken {
-            fn read(&mut self, _: &mut [u8]) -> io::Result<usize> {
-                Err(io::Error::other("disk on fire"))
-            }
-        }
-        assert!(matches!(decode_reader(Broken), Err(StreamError::Io(_))));
-    }
-
-    /// The Go test of aegispath's peak RSS (engines/rustengine) counts 136
-    /// bytes per finding.
-    #[test]
-    fn a_finding_takes_at_most_136_bytes() {
-        assert!(std::mem::size_of::<Finding<'static>>() <= 136);
-    }
-
-    #[test]
-    fn repeated_strings_are_stored_once() {
-        let doc = format!("[{},{}]", good("a"), good("b"));
-        let f = decode_reader(doc.as_bytes()).unwrap();
-        let f = f.findings();
-        assert!(std::ptr::eq(f[0].vpc_id.as_ptr(), f[1].vpc_id.as_ptr()));
-        assert_eq!(f[1].id, "b");
-    }
-}
+mod tests;

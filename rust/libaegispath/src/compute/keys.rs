@@ -9,8 +9,8 @@ use super::NONE;
 use crate::types::{DataClassification, Finding, NetworkExposure};
 
 /// The engine attributes of a finding that the graph needs, packed.
-#[derive(Clone, Copy, Debug)]
-pub(super) struct Attr {
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Attr {
     pub epss: u32,
     /// Impact if the finding is a target (CONFIDENTIAL or RESTRICTED), else 0.
     pub impact: u16,
@@ -38,8 +38,10 @@ impl Attr {
     }
 }
 
-/// Interned keys of the findings, indexed by finding.
-pub(super) struct Keys<'f> {
+/// Interned keys of the findings, indexed by finding: all compute needs
+/// of a finding but its id.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub(crate) struct Keys<'f> {
     /// Distinct accounts.
     pub accounts: Vec<&'f str>,
     /// Account (index into `accounts`) of each finding.
@@ -141,7 +143,7 @@ impl<'f> Keys<'f> {
 
     /// Interns all findings: work items in parallel (reading the strings
     /// in document order), then their local numbers mapped to global ones.
-    pub(super) fn intern(findings: &'f [Finding<'_>]) -> Self {
+    pub(crate) fn intern(findings: &'f [Finding<'_>]) -> Self {
         let parts: Vec<(Keys<'f>, Distinct<'f>)> = findings
             .par_chunks(INTERN_CHUNK)
             .map(Keys::intern_chunk)
@@ -192,6 +194,78 @@ impl<'f> Keys<'f> {
             group: [(r, counts[0]), (o, counts[1]), (v, counts[2])],
             attr,
         }
+    }
+}
+
+/// [`Keys`] built one finding at a time in document order (the streamed
+/// reader, which then drops the findings' strings): the same numbers as
+/// [`Keys::intern`] gives (accounts and groups in order of first
+/// occurrence). Account names are stored for `'f` (they are in the
+/// output); the resource, role and VPC values only for `'g`, while the
+/// builder lives.
+#[derive(Default)]
+pub(crate) struct KeysBuilder<'f, 'g> {
+    keys: Keys<'f>,
+    account_of: HashMap<&'f str, u32>,
+    /// Per account, per group kind: group number of each value.
+    groups: Vec<[HashMap<&'g str, u32>; 3]>,
+}
+
+impl<'f, 'g> KeysBuilder<'f, 'g> {
+    /// A builder for about `n` findings.
+    pub(crate) fn with_capacity(n: usize) -> Self {
+        let mut b = KeysBuilder::default();
+        b.keys.account.reserve_exact(n);
+        b.keys.attr.reserve_exact(n);
+        for (of, _) in &mut b.keys.group {
+            of.reserve_exact(n);
+        }
+        b
+    }
+
+    /// Adds the next finding; `name` and `value` copy an account name and
+    /// a group value seen for the first time.
+    pub(crate) fn push(
+        &mut self,
+        f: &Finding<'_>,
+        name: impl FnOnce(&str) -> &'f str,
+        mut value: impl FnMut(&str) -> &'g str,
+    ) {
+        let keys = &mut self.keys;
+        let a = match self.account_of.get(&*f.aws_account_id) {
+            Some(&a) => a,
+            None => {
+                let stored = name(&f.aws_account_id);
+                let a = keys.accounts.len() as u32;
+                keys.accounts.push(stored);
+                self.account_of.insert(stored, a);
+                self.groups.push(Default::default());
+                a
+            }
+        };
+        keys.account.push(a);
+        keys.attr.push(Attr::of(f));
+        let active = f.workflow_status.is_active();
+        let values = [&f.resource_id, &f.iam_role_arn, &f.vpc_id];
+        let maps = &mut self.groups[a as usize];
+        for (((of, count), map), v) in keys.group.iter_mut().zip(maps).zip(values) {
+            let g = if !active || v.is_empty() {
+                NONE
+            } else if let Some(&g) = map.get(&**v) {
+                g
+            } else {
+                let g = *count as u32;
+                *count += 1;
+                map.insert(value(v), g);
+                g
+            };
+            of.push(g);
+        }
+    }
+
+    /// The keys; the group values are no longer referenced.
+    pub(crate) fn finish(self) -> Keys<'f> {
+        self.keys
     }
 }
 

@@ -17,7 +17,8 @@
 //! [`search`] (the BFS and ranking); this file chains them.
 
 mod graph;
-mod keys;
+pub(crate) mod keys;
+mod order;
 mod search;
 #[cfg(test)]
 mod tests;
@@ -52,12 +53,47 @@ pub fn compute<'f>(findings: &'f [Finding<'_>], opt: Options) -> AttackPathsDoc<
     // order): account of each finding, and the resource, role and VPC
     // group of each active one.
     let keys = Keys::intern(findings);
-    let order = by_account_and_id(&keys, findings);
+    let order = {
+        let copies = Ids::gather(findings);
+        by_account_and_id(&keys, &copies.each(findings))
+    };
+    compute_ordered(keys, order, |f| &findings[f as usize].id, opt)
+}
+
+/// Computes the output document from the findings' keys and ids (of
+/// findings read without keeping their other strings, see
+/// [`crate::stream`]).
+pub(crate) fn compute_keyed<'f>(
+    keys: Keys<'f>,
+    ids: &'f [&'f str],
+    opt: Options,
+) -> AttackPathsDoc<'f> {
+    let order = by_account_and_id(&keys, ids);
+    compute_ordered(keys, order, |f| ids[f as usize], opt)
+}
+
+/// The output document from the keys, the findings ordered by (account,
+/// id) and the id of each finding.
+fn compute_ordered<'f>(
+    keys: Keys<'f>,
+    order: Vec<u32>,
+    id_of: impl Fn(u32) -> &'f str + Sync,
+    opt: Options,
+) -> AttackPathsDoc<'f> {
     let (accounts, mut nodes, entries) = build_nodes(&keys, &order);
-    let groups = build_groups(keys.group, &mut nodes);
+    // What follows needs only the groups: the rest goes first.
+    drop(order);
+    let Keys {
+        group,
+        account,
+        attr,
+        ..
+    } = keys;
+    drop((account, attr));
+    let groups = build_groups(group, &mut nodes);
     let degree = out_degrees(&nodes, &groups);
     let entry_paths = search_entries(&entries, &accounts, &nodes, &groups, opt);
-    let id = |v: u32| -> &'f str { &findings[nodes.finding[v as usize] as usize].id };
+    let id = |v: u32| -> &'f str { id_of(nodes.finding[v as usize]) };
     let out: Vec<AccountPaths<'f>> = accounts
         .par_iter()
         .map(|acc| account_paths(acc, &entry_paths, &degree, &groups, opt, id))
@@ -83,7 +119,7 @@ pub fn compute<'f>(findings: &'f [Finding<'_>], opt: Options) -> AttackPathsDoc<
 
 /// Finding indices ordered by (account, id): accounts and nodes become
 /// contiguous ranges.
-fn by_account_and_id(keys: &Keys<'_>, findings: &[Finding<'_>]) -> Vec<u32> {
+fn by_account_and_id(keys: &Keys<'_>, ids: &[&str]) -> Vec<u32> {
     let mut names: Vec<(&str, u32)> = keys
         .accounts
         .iter()
@@ -95,15 +131,8 @@ fn by_account_and_id(keys: &Keys<'_>, findings: &[Finding<'_>]) -> Vec<u32> {
     for (r, (_, k)) in names.iter().enumerate() {
         rank[*k as usize] = r as u32;
     }
-    let copies = Ids::gather(findings);
-    let ids = copies.each(findings);
     let rank: Vec<u32> = keys.account.iter().map(|&a| rank[a as usize]).collect();
-    let mut order: Vec<u32> = (0..findings.len() as u32).collect();
-    order.par_sort_unstable_by(|&a, &b| {
-        let (a, b) = (a as usize, b as usize);
-        rank[a].cmp(&rank[b]).then_with(|| ids[a].cmp(ids[b]))
-    });
-    order
+    order::by_rank_and_id(&rank, &ids[..rank.len()])
 }
 
 /// The accounts in order, the nodes (active findings) and the entries.

@@ -24,9 +24,9 @@ use std::time::{Duration, Instant};
 
 mod input;
 
-use aegispath::stream::{StreamError, decode_reader_sized};
-use aegispath::types::{DEFAULT_MAX_DEPTH, DEFAULT_TOP_K};
-use aegispath::{ErrorDoc, Finding, Options, compute, encode, list_findings, validate};
+use aegispath::stream::{StreamError, decode_file};
+use aegispath::types::{AttackPathsDoc, DEFAULT_MAX_DEPTH, DEFAULT_TOP_K};
+use aegispath::{ErrorDoc, Options, compute, encode, list_findings, validate};
 use input::{read_input, read_limited, refuse_same_file};
 
 const USAGE: &str = "\
@@ -197,9 +197,9 @@ fn peak_rss_kb() -> Option<u64> {
         .ok()
 }
 
-/// Compute and encode, timed.
-fn compute_encode(findings: &[Finding<'_>], opt: Options, t: &mut Timings) -> Vec<u8> {
-    let doc = compute::compute(findings, opt);
+/// Compute (`compute`) and encode, timed.
+fn compute_encode<'f>(compute: impl FnOnce() -> AttackPathsDoc<'f>, t: &mut Timings) -> Vec<u8> {
+    let doc = compute();
     t.stage("compute");
     let out = encode(&doc);
     t.stage("encode");
@@ -228,13 +228,13 @@ fn paths(
     t.start();
     let meta = file.metadata().map_err(cant)?;
     if meta.is_file() {
-        let findings = match decode_reader_sized(file, meta.len()) {
+        let mut findings = match decode_file(file, meta.len()) {
             Ok(f) => f,
             Err(StreamError::Doc(e)) => return Ok(Err(e)),
             Err(StreamError::Io(e)) => return Err(cant(e)),
         };
         t.stage("read+validate");
-        let out = compute_encode(findings.findings(), opt, t);
+        let out = compute_encode(|| findings.compute(opt), t);
         std::mem::forget(findings);
         return Ok(Ok(out));
     }
@@ -246,7 +246,7 @@ fn paths(
         Err(e) => return Ok(Err(e)),
     };
     t.stage("validate");
-    let out = compute_encode(&findings, opt, t);
+    let out = compute_encode(|| compute::compute(&findings, opt), t);
     std::mem::forget(findings);
     std::mem::forget(data);
     Ok(Ok(out))

@@ -1,0 +1,199 @@
+//! Streamed and in-memory decoding agree (findings and error documents).
+
+use super::*;
+
+/// A reader handing out at most `n` bytes per read.
+struct Trickle<'a>(&'a [u8], usize);
+
+impl Read for Trickle<'_> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.1.min(buf.len()).min(self.0.len());
+        buf[..n].copy_from_slice(&self.0[..n]);
+        self.0 = &self.0[n..];
+        Ok(n)
+    }
+}
+
+/// The ids and keys of findings decoded in memory.
+fn in_memory<'f>(f: &'f [Finding<'_>]) -> (Vec<&'f str>, Keys<'f>) {
+    (f.iter().map(|f| &*f.id).collect(), Keys::intern(f))
+}
+
+/// Requires the same findings (ids and keys, numbered alike) or the
+/// same error document in memory and streamed with every window size
+/// and read size.
+fn agree(name: &str, doc: &[u8]) {
+    let want = decode(doc);
+    for chunk in [1, 2, 3, 5, 7, 16, 61, 1024, CHUNK] {
+        for step in [1, 3, usize::MAX] {
+            let got = read_chunked(Trickle(doc, step), chunk, step.min(9));
+            match (&want, got) {
+                (Ok(w), Ok(g)) => assert!(
+                    in_memory(w) == (g.ids.clone(), g.keys),
+                    "{name} chunk {chunk}"
+                ),
+                (Err(w), Err(StreamError::Doc(g))) => {
+                    assert_eq!(w.to_json(), g.to_json(), "{name} chunk {chunk} step {step}")
+                }
+                (w, g) => panic!(
+                    "{name} chunk {chunk}: in memory {w:?}, streamed {:?}",
+                    g.err()
+                ),
+            }
+        }
+    }
+}
+
+const GOOD: &str = r#"{"id":"a","aws_account_id":"1","severity_normalized":5,"workflow_status":"NEW","resource_id":"r","vpc_id":"v","network_exposure":"INTERNET","iam_role_arn":"","data_classification":"NONE","epss_e5":0,"mitre_tactic_id":"TA0001","title":"\ud83d\ude00 caf\u00e9 \u00e9t\u00e9 naïve","n":[1.5e3,-0,{"x":null}]}"#;
+
+fn good(id: &str) -> String {
+    GOOD.replacen("\"id\":\"a\"", &format!("\"id\":\"{id}\""), 1)
+}
+
+#[test]
+fn streaming_and_in_memory_agree() {
+    let many: Vec<String> = (0..40).map(|i| good(&format!("f{i}"))).collect();
+    let whole = format!("[\n{}\n]\n", many.join(",\n"));
+    let deep = format!("{}{}", "[".repeat(63), "]".repeat(63));
+    let mut docs: Vec<(String, Vec<u8>)> = vec![
+        ("whole".into(), whole.clone().into_bytes()),
+        ("empty".into(), b" [ ] ".to_vec()),
+        ("empty document".into(), b"".to_vec()),
+        ("not an array".into(), br#"{"a":[1,2]}"#.to_vec()),
+        ("numbers".into(), b"[1,23,456,7890]".to_vec()),
+        (
+            "trailing data".into(),
+            format!("[{}] x", good("a")).into_bytes(),
+        ),
+        (
+            "trailing data then bad UTF-8".into(),
+            [format!("[{}] x ", good("a")).as_bytes(), b"\xff"].concat(),
+        ),
+        (
+            "over-deep".into(),
+            format!(
+                "[{},{}]",
+                good("a"),
+                good("b").replacen("\"n\":[", &format!("\"n\":[{deep},"), 1)
+            )
+            .into_bytes(),
+        ),
+        (
+            "field error then duplicate".into(),
+            format!(
+                "[{},{},{}]",
+                good("a").replacen("\"epss_e5\":0", "\"epss_e5\":-1", 1),
+                good("b"),
+                good("b")
+            )
+            .into_bytes(),
+        ),
+        (
+            "duplicate then field error".into(),
+            format!(
+                "[{},{},{}]",
+                good("b"),
+                good("b"),
+                good("c").replacen("\"epss_e5\":0", "\"epss_e5\":-1", 1)
+            )
+            .into_bytes(),
+        ),
+        (
+            // Longer than the room kept before a chunk's bytes.
+            "long element".into(),
+            format!(
+                "[{},{},{}]",
+                good("a"),
+                good("b").replacen("caf", &"x".repeat(3 * readahead::HEAD), 1),
+                good("c")
+            )
+            .into_bytes(),
+        ),
+        (
+            "non-object".into(),
+            format!("[{}, null, 3]", good("a")).into_bytes(),
+        ),
+    ];
+    let mut bad_utf8 = whole.clone().into_bytes();
+    let at = bad_utf8.len() * 2 / 3;
+    bad_utf8[at] = 0xff;
+    docs.push(("invalid UTF-8".into(), bad_utf8));
+    let mut syntax_then_utf8 = whole.clone().into_bytes();
+    syntax_then_utf8[whole.len() / 3] = b'!';
+    syntax_then_utf8[whole.len() * 2 / 3] = 0xc3;
+    docs.push(("syntax error, then invalid UTF-8".into(), syntax_then_utf8));
+    for cut in (1..whole.len()).step_by(37) {
+        docs.push((
+            format!("truncated at {cut}"),
+            whole.as_bytes()[..cut].to_vec(),
+        ));
+    }
+    for (name, doc) in &docs {
+        agree(name, doc);
+    }
+}
+
+#[test]
+fn large_windows_agree_on_utf8_errors() {
+    // Windows of several MiB are validated in parallel pieces: a cut
+    // two-byte character and invalid bytes near and far from a
+    // window's end must read as in memory.
+    let many: Vec<String> = (0..20_000).map(|i| good(&format!("f{i}"))).collect();
+    let whole = format!("[{}]", many.join(","));
+    assert!(whole.len() > 5 << 20);
+    let chunk = (4 << 20) + 3;
+    let mut docs = vec![whole.clone().into_bytes()];
+    for at in [
+        chunk - 1,
+        chunk,
+        chunk + 1,
+        whole.len() / 3,
+        whole.len() - 9,
+    ] {
+        let mut bad = whole.clone().into_bytes();
+        bad[at] = 0xc3;
+        docs.push(bad);
+    }
+    for (k, doc) in docs.iter().enumerate() {
+        let want = decode(doc).map(|f| f.len()).map_err(|e| e.to_json());
+        let got = read_chunked(Trickle(doc, usize::MAX), chunk, 0);
+        let got = match got {
+            Ok(f) => Ok(f.len()),
+            Err(StreamError::Doc(e)) => Err(e.to_json()),
+            Err(StreamError::Io(e)) => panic!("doc {k}: {e}"),
+        };
+        assert_eq!(got, want, "doc {k}");
+    }
+}
+
+#[test]
+fn read_errors_are_not_error_documents() {
+    struct Broken;
+    impl Read for Broken {
+        fn read(&mut self, _: &mut [u8]) -> io::Result<usize> {
+            Err(io::Error::other("disk on fire"))
+        }
+    }
+    assert!(matches!(decode_reader(Broken), Err(StreamError::Io(_))));
+}
+
+#[test]
+fn streamed_findings_compute_the_in_memory_document() {
+    let doc = format!(
+        "[{},{},{}]",
+        good("a"),
+        good("b"),
+        good("c").replacen("\"NEW\"", "\"RESOLVED\"", 1)
+    );
+    let opt = Options::new(4, 20).unwrap();
+    let mut f = decode_reader(doc.as_bytes()).unwrap();
+    assert_eq!(f.ids(), ["a", "b", "c"]);
+    // The same VPC is one group; the resolved finding has none.
+    assert_eq!(f.keys.group[2].0, [0, 0, u32::MAX]);
+    let want = crate::encode(&crate::compute::compute(
+        &decode(doc.as_bytes()).unwrap(),
+        opt,
+    ));
+    assert_eq!(crate::encode(&f.compute(opt)), want);
+    assert_eq!(f.compute(opt).totals.findings, 0, "the keys moved out");
+}
