@@ -36,7 +36,7 @@ pub fn attack_paths(input: &[u8], max_depth: i64, top_k: i64) -> Result<Vec<u8>,
 }
 
 /// Runs the attack-path operation on the findings file at `path`, a
-/// regular file, streamed ([`stream::decode_reader_sized`]): only the
+/// regular file, streamed ([`stream::decode_file`]): only the
 /// engine fields are kept, so memory grows with the findings, not with the
 /// file, and the file is not copied into memory whole first. The answer and
 /// the error documents are those of [`attack_paths`] on the file's bytes
@@ -55,8 +55,8 @@ pub fn attack_paths_file(path: &Path, max_depth: i64, top_k: i64) -> Result<Vec<
     if !meta.is_file() {
         return Err(not_regular().into());
     }
-    let findings = stream::decode_reader_sized(file, meta.len())?;
-    Ok(encode(&compute::compute(findings.findings(), opt)))
+    let mut findings = stream::decode_file(file, meta.len())?;
+    Ok(encode(&findings.compute(opt)))
 }
 
 /// Serializes an output document.
