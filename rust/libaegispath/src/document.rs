@@ -213,6 +213,17 @@ fn piece_starts(text: &[u8], first: usize, pieces: usize) -> Vec<usize> {
     starts
 }
 
+/// The error document of a well-formed document whose top level is not an
+/// array.
+pub(crate) fn not_an_array() -> ErrorDoc {
+    ErrorDoc::json("the top level is not an array".into())
+}
+
+/// The error document of a document with nothing but white space.
+pub(crate) fn empty_document() -> ErrorDoc {
+    ErrorDoc::json("invalid JSON: empty document".into())
+}
+
 /// Scans a findings document: `element` is called on each element (the
 /// scanner on its first byte) and must consume it. Returns the items of
 /// all elements, or the first error in SPEC order; `id` gives an item's
@@ -230,9 +241,9 @@ pub(crate) fn scan_findings<'a, T: Send>(
             sc.value(1)
                 .and_then(|_| sc.finish())
                 .map_err(|e| json_error(input, e))?;
-            return Err(ErrorDoc::json("the top level is not an array".into()));
+            return Err(not_an_array());
         }
-        None => return Err(ErrorDoc::json("invalid JSON: empty document".into())),
+        None => return Err(empty_document()),
     }
     sc.enter(1).map_err(|e| json_error(input, e))?;
     sc.begin_array().map_err(|e| json_error(input, e))?;

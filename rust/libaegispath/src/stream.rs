@@ -22,11 +22,12 @@ use foldhash::fast::RandomState;
 use crate::compute::compute_keyed;
 use crate::compute::keys::Keys;
 use crate::document::{
-    ElementResult, Ended, Origin, first_duplicate, json_error_in, scan_elements,
+    ElementResult, Ended, Origin, empty_document, first_duplicate, json_error_in, not_an_array,
+    scan_elements,
 };
 use crate::scan::{Scanner, SyntaxError, validate_utf8};
 use crate::types::{AttackPathsDoc, ErrorDoc, Finding, Options};
-use crate::validate::{decode, engine_element};
+use crate::validate::engine_element;
 use kept::{Blocks, Kept};
 use readahead::ReadAhead;
 
@@ -291,22 +292,62 @@ fn read_window(r: ReadAhead, chunk: usize, estimate: usize) -> Result<Findings, 
         eof: false,
     };
     w.fill(0)?;
-    let first = w.buf.iter().position(|b| !b" \t\r\n".contains(b));
-    if first.is_none_or(|p| w.buf[p] != b'[') {
-        // Not an array (or white space past the first chunk): the answer
-        // is an error document; get it from the in-memory reader.
-        // The window starts at the document's start (filled once).
-        w.r.read_to_end(&mut w.buf.v)?;
-        return match decode(&w.buf.v) {
-            Err(e) => Err(e.into()),
-            Ok(f) => {
-                let mut kept = Kept::with_capacity(f.len());
-                f.iter().for_each(|f| kept.push(f));
-                Ok(kept.finish())
+    // The first non-blank byte (blank windows dropped as they come).
+    let start = loop {
+        match w.buf.iter().position(|b| !b" \t\r\n".contains(b)) {
+            Some(p) => break p,
+            None if w.eof => return Err(empty_document().into()),
+            None => {
+                let blank = w.buf.len();
+                w.fill(blank)?;
             }
-        };
+        }
+    };
+    if w.buf[start] != b'[' {
+        return Err(not_array(&mut w, start));
     }
-    stream_elements(&mut w, first.unwrap_or(0), estimate)
+    stream_elements(&mut w, start, estimate)
+}
+
+/// The error document of a document whose top level is not an array, from
+/// its first non-blank byte at window offset `start`: the in-memory
+/// reader's, found in bounded memory. The value is scanned in the window
+/// (grown only while its end may cut the value, as for an over-long
+/// element); a syntax error and what follows the value go to
+/// [`Window::syntax_error`] and [`finish`], which read the rest of the
+/// document for the invalid-UTF-8 rule without keeping it.
+fn not_array(w: &mut Window, mut start: usize) -> StreamError {
+    loop {
+        let text = match w.text() {
+            Ok(t) => t,
+            Err(utf8) => return utf8.into(),
+        };
+        let len = text.len();
+        let mut sc = match Scanner::over(text) {
+            Ok(sc) => sc,
+            Err(e) => return json_error_in(&w.buf, w.origin, e).into(),
+        };
+        sc.seek(start);
+        // None: the window's end cuts the character at `start`.
+        let res = match sc.peek() {
+            None => Ok(None),
+            Some(_) => sc.value(1).map(|_| Some(sc.pos())),
+        };
+        match res {
+            Ok(Some(end)) => {
+                return match finish(w, end) {
+                    Ok(()) => not_an_array().into(),
+                    Err(e) => e,
+                };
+            }
+            Err(e) if !truncated(w, &e, len) => return w.syntax_error(e),
+            Ok(None) | Err(_) => {}
+        }
+        if let Err(io) = w.fill(start) {
+            return io.into();
+        }
+        start = 0;
+    }
 }
 
 /// Whether a syntax error at `e` in a window of `len` bytes may be the

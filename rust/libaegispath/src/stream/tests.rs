@@ -1,6 +1,7 @@
 //! Streamed and in-memory decoding agree (findings and error documents).
 
 use super::*;
+use crate::validate::decode;
 
 /// A reader handing out at most `n` bytes per read.
 struct Trickle<'a>(&'a [u8], usize);
@@ -60,6 +61,29 @@ fn streaming_and_in_memory_agree() {
         ("empty".into(), b" [ ] ".to_vec()),
         ("empty document".into(), b"".to_vec()),
         ("not an array".into(), br#"{"a":[1,2]}"#.to_vec()),
+        ("blank".into(), b" \n\t  \r\n  ".to_vec()),
+        (
+            "blank, then not an array".into(),
+            [&b" ".repeat(300)[..], br#" "s" "#].concat(),
+        ),
+        (
+            "not an array, then data".into(),
+            br#" {"a":[1,2]} x"#.to_vec(),
+        ),
+        ("not an array, cut".into(), br#"{"a":[1,2"#.to_vec()),
+        (
+            "not an array, ill-formed".into(),
+            br#"{"a":[1,,2]}"#.to_vec(),
+        ),
+        (
+            "not an array, then bad UTF-8".into(),
+            [&br#"{"a":[1,2]}  "#[..], b"\xff"].concat(),
+        ),
+        (
+            "NUL, then bad UTF-8".into(),
+            [&[0u8; 200][..], b"\xc3"].concat(),
+        ),
+        ("NUL bytes".into(), vec![0u8; 200]),
         ("numbers".into(), b"[1,23,456,7890]".to_vec()),
         (
             "trailing data".into(),
