@@ -366,6 +366,10 @@ fn scan_elements_split<'a, T: Send>(
             .enumerate()
             .map(|(j, &s)| scan_piece(sc, s, starts.get(j + 1).copied(), element, id, hasher))
             .collect();
+        // Reserved once: growing by each piece would copy the items so far.
+        let more: usize = pieces.iter().map(|p| p.items.len()).sum();
+        run.items.reserve(more);
+        run.hashes.reserve(more);
         for p in pieces {
             if run.error.is_none() {
                 run.items.extend(p.items);

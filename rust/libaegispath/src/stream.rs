@@ -134,7 +134,7 @@ impl Window {
     /// whole, the kept bytes put in front of it.
     fn fill(&mut self, keep: usize) -> io::Result<()> {
         self.origin = self.origin.after(&self.buf[..keep]);
-        if keep > 0
+        if (keep > 0 || self.buf.is_empty())
             && self.chunk >= self.r.chunk
             && let Some((v, range)) = self.r.next_after(&self.buf[keep..])?
         {
@@ -151,7 +151,10 @@ impl Window {
             self.chunk
         };
         let want = v.len() + add;
-        v.reserve(add);
+        if v.capacity() < want {
+            v.reserve(add);
+            readahead::advise_huge(v);
+        }
         while v.len() < want && !self.eof {
             let n = self.r.append(v, want - v.len())?;
             self.eof = n == 0;

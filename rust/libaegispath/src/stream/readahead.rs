@@ -21,6 +21,26 @@ const ALIGN: usize = 4096;
 /// put in front of them without moving the chunk ([`ReadAhead::next_after`]).
 pub(crate) const HEAD: usize = 64 << 10;
 
+/// Asks for huge pages for `buf`'s capacity (Linux's transparent huge
+/// pages): a fresh 8 MiB chunk then costs 4 page faults instead of 2,048.
+pub(crate) fn advise_huge(buf: &mut Vec<u8>) {
+    #[cfg(target_os = "linux")]
+    {
+        const HUGE: usize = 2 << 20;
+        let start = buf.as_mut_ptr() as usize;
+        let end = start + buf.capacity();
+        let from = start.next_multiple_of(HUGE);
+        let to = end & !(HUGE - 1);
+        if to > from {
+            // SAFETY: the range lies within the buffer's allocation; the
+            // advice changes how its pages are backed, not their content.
+            unsafe {
+                libc::madvise(from as *mut libc::c_void, to - from, libc::MADV_HUGEPAGE);
+            }
+        }
+    }
+}
+
 /// Bytes read into a buffer: `buf[data]`.
 #[derive(Default)]
 struct Chunk {
@@ -49,8 +69,12 @@ impl ReadAhead {
     ) -> ReadAhead {
         Self::start(scope, chunk, move |buf: &mut Vec<u8>| {
             buf.clear();
+            if buf.capacity() < HEAD + chunk {
+                // Not reserve: that would copy the old buffer's bytes.
+                *buf = Vec::with_capacity(HEAD + chunk);
+                advise_huge(buf);
+            }
             buf.resize(HEAD, 0);
-            buf.reserve_exact(chunk);
             (&mut r).take(chunk as u64).read_to_end(buf)?;
             Ok(HEAD..buf.len())
         })
