@@ -169,12 +169,20 @@ fn ws_then(src: &[u8], i: usize) -> usize {
     }
 }
 
+/// Validates UTF-8 with SIMD instructions where the CPU has them
+/// (simdutf8); the offset of the first invalid byte comes from the
+/// standard library, which is slower and needed only on failure.
+fn from_utf8(input: &[u8]) -> std::result::Result<&str, usize> {
+    simdutf8::basic::from_utf8(input)
+        .or_else(|_| std::str::from_utf8(input).map_err(|e| e.valid_up_to()))
+}
+
 /// Validates UTF-8, in parallel pieces cut at character starts for large
 /// inputs; returns the offset of the first invalid byte on failure.
 pub(crate) fn validate_utf8(input: &[u8]) -> std::result::Result<&str, usize> {
     const PIECE: usize = 1 << 20;
     if input.len() < 4 * PIECE {
-        return std::str::from_utf8(input).map_err(|e| e.valid_up_to());
+        return from_utf8(input);
     }
     let mut cuts = vec![0];
     let mut at = PIECE;
@@ -193,11 +201,7 @@ pub(crate) fn validate_utf8(input: &[u8]) -> std::result::Result<&str, usize> {
     use rayon::prelude::*;
     let first_bad = cuts
         .par_windows(2)
-        .filter_map(|w| {
-            std::str::from_utf8(&input[w[0]..w[1]])
-                .err()
-                .map(|e| w[0] + e.valid_up_to())
-        })
+        .filter_map(|w| from_utf8(&input[w[0]..w[1]]).err().map(|at| w[0] + at))
         .min();
     match first_bad {
         // SAFETY: every piece is valid UTF-8 and each cut is at a byte that
