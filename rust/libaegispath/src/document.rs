@@ -25,7 +25,7 @@ use crate::scan::{self, Scanner, SyntaxError};
 use crate::types::ErrorDoc;
 
 /// Documents at least this long are scanned in parallel.
-const PARALLEL_MIN_BYTES: usize = 128 << 10;
+pub(crate) const PARALLEL_MIN_BYTES: usize = 128 << 10;
 /// Pieces per worker thread (several, so that uneven pieces balance).
 const PIECES_PER_THREAD: usize = 4;
 /// Parallel rounds before the rest is scanned in one piece.
@@ -107,11 +107,27 @@ enum Outcome {
     End(usize),
 }
 
+/// What a piece gathers from its items as they are read, while their
+/// bytes are in cache (the attack-path keys, see
+/// [`crate::compute::keys::LocalKeys`]; nothing for the list operation):
+/// one per piece, covering exactly the items the piece keeps, so that a
+/// piece that is discarded leaves nothing behind.
+pub(crate) trait Gather<T>: Default + Send {
+    /// Adds the next item of the piece.
+    fn add(&mut self, item: &T);
+}
+
+impl<T> Gather<T> for () {
+    fn add(&mut self, _: &T) {}
+}
+
 /// The elements of one piece.
-struct Piece<T> {
+struct Piece<T, G> {
     items: Vec<T>,
     /// Hash of each item's id (computed while the id is in cache).
     hashes: Vec<u64>,
+    /// What was gathered from the items.
+    gathered: G,
     /// First field error: index within the piece, field, message.
     error: Option<(usize, &'static str, String)>,
     /// Elements scanned.
@@ -124,19 +140,20 @@ struct Piece<T> {
 /// remaining elements are only validated. An element counts once the
 /// separator after it is read, so that a window of a streamed document can
 /// resume at the element it could not finish.
-fn scan_piece<'a, T>(
+fn scan_piece<'a, T, G: Gather<T>>(
     base: &Scanner<'a>,
     start: usize,
     stop: Option<usize>,
     element: &(impl Fn(&mut Scanner<'a>) -> scan::Result<ElementResult<T>> + Sync),
     id: &(impl Fn(&T) -> &str + Sync),
     hasher: &RandomState,
-) -> Piece<T> {
+) -> Piece<T, G> {
     let mut sc = base.clone();
     sc.seek(start);
     let mut p = Piece {
         items: Vec::new(),
         hashes: Vec::new(),
+        gathered: G::default(),
         error: None,
         count: 0,
         outcome: Outcome::End(0),
@@ -154,6 +171,7 @@ fn scan_piece<'a, T>(
             match item {
                 Some(Ok(item)) => {
                     p.hashes.push(hasher.hash_one(id(&item)));
+                    p.gathered.add(&item);
                     p.items.push(item);
                 }
                 Some(Err((field, msg))) => p.error = Some((p.count, field, msg)),
@@ -226,13 +244,14 @@ pub(crate) fn empty_document() -> ErrorDoc {
 
 /// Scans a findings document: `element` is called on each element (the
 /// scanner on its first byte) and must consume it. Returns the items of
-/// all elements, or the first error in SPEC order; `id` gives an item's
-/// id for the duplicate check.
-pub(crate) fn scan_findings<'a, T: Send>(
+/// all elements with what the pieces gathered from them (in order), or the
+/// first error in SPEC order; `id` gives an item's id for the duplicate
+/// check.
+pub(crate) fn scan_findings<'a, T: Send, G: Gather<T>>(
     input: &'a [u8],
     element: impl Fn(&mut Scanner<'a>) -> scan::Result<ElementResult<T>> + Sync,
     id: impl Fn(&T) -> &str + Sync,
-) -> Result<Vec<T>, ErrorDoc> {
+) -> Result<(Vec<T>, Vec<G>), ErrorDoc> {
     let mut sc = Scanner::new(input).map_err(|e| json_error(input, e))?;
     match sc.peek() {
         Some(b'[') => {}
@@ -253,7 +272,7 @@ pub(crate) fn scan_findings<'a, T: Send>(
         .map_err(|e| json_error(input, e))?
     {
         sc.finish().map_err(|e| json_error(input, e))?;
-        return Ok(Vec::new());
+        return Ok((Vec::new(), Vec::new()));
     }
     sc.skip_ws();
     let start = sc.pos();
@@ -289,11 +308,14 @@ pub(crate) enum Ended {
 }
 
 /// The elements of a document (or of a window of one) in order.
-pub(crate) struct Run<T> {
+pub(crate) struct Run<T, G> {
     /// Items of the elements before the first field error.
     pub items: Vec<T>,
     /// Hashes of their ids.
     pub hashes: Vec<u64>,
+    /// What each piece gathered from its items, in order: together, from
+    /// `items` and nothing else.
+    pub gathered: Vec<G>,
     /// The first field error: element index in the run, field, message.
     pub error: Option<(usize, &'static str, String)>,
     /// Elements scanned.
@@ -302,17 +324,18 @@ pub(crate) struct Run<T> {
     pub ended: Ended,
 }
 
-impl<T> Run<T> {
-    /// The items, or the first duplicate id, or the field error (SPEC
-    /// order once the document is known to be well-formed).
-    fn into_result(self, id: impl Fn(&T) -> &str) -> Result<Vec<T>, ErrorDoc> {
+impl<T, G> Run<T, G> {
+    /// The items and what was gathered, or the first duplicate id, or the
+    /// field error (SPEC order once the document is known to be
+    /// well-formed).
+    fn into_result(self, id: impl Fn(&T) -> &str) -> Result<(Vec<T>, Vec<G>), ErrorDoc> {
         // A duplicate among the elements before a field error comes first.
         if let Some(dup) = first_duplicate(&self.hashes, |i| id(&self.items[i])) {
             return Err(dup);
         }
         match self.error {
             Some((i, field, msg)) => Err(ErrorDoc::field(i, field, msg)),
-            None => Ok(self.items),
+            None => Ok((self.items, self.gathered)),
         }
     }
 }
@@ -320,13 +343,13 @@ impl<T> Run<T> {
 /// Scans the elements of `sc`'s text from `start` (an element start) to the
 /// end of the array or the first syntax error, in pieces (see the module
 /// doc).
-pub(crate) fn scan_elements<'a, T: Send>(
+pub(crate) fn scan_elements<'a, T: Send, G: Gather<T>>(
     sc: &Scanner<'a>,
     start: usize,
     element: &(impl Fn(&mut Scanner<'a>) -> scan::Result<ElementResult<T>> + Sync),
     id: &(impl Fn(&T) -> &str + Sync),
     hasher: &RandomState,
-) -> Run<T> {
+) -> Run<T, G> {
     let text = sc.text().as_bytes();
     scan_elements_split(sc, start, |at| split(text, at), element, id, hasher)
 }
@@ -334,17 +357,18 @@ pub(crate) fn scan_elements<'a, T: Send>(
 /// [`scan_elements`] with the pieces cut by `split` (ascending guesses of
 /// element starts, the first being its argument), chaining the pieces as
 /// the module doc says.
-fn scan_elements_split<'a, T: Send>(
+fn scan_elements_split<'a, T: Send, G: Gather<T>>(
     sc: &Scanner<'a>,
     start: usize,
     split: impl Fn(usize) -> Vec<usize>,
     element: &(impl Fn(&mut Scanner<'a>) -> scan::Result<ElementResult<T>> + Sync),
     id: &(impl Fn(&T) -> &str + Sync),
     hasher: &RandomState,
-) -> Run<T> {
+) -> Run<T, G> {
     let mut run = Run {
         items: Vec::new(),
         hashes: Vec::new(),
+        gathered: Vec::new(),
         error: None,
         count: 0,
         ended: Ended::End(0),
@@ -361,7 +385,7 @@ fn scan_elements_split<'a, T: Send>(
             vec![at]
         };
         debug_assert_eq!(starts.first(), Some(&at));
-        let pieces: Vec<Piece<T>> = starts
+        let pieces: Vec<Piece<T, G>> = starts
             .par_iter()
             .enumerate()
             .map(|(j, &s)| scan_piece(sc, s, starts.get(j + 1).copied(), element, id, hasher))
@@ -374,6 +398,7 @@ fn scan_elements_split<'a, T: Send>(
             if run.error.is_none() {
                 run.items.extend(p.items);
                 run.hashes.extend(p.hashes);
+                run.gathered.push(p.gathered);
                 if let Some((i, field, msg)) = p.error {
                     run.error = Some((run.count + i, field, msg));
                 }
@@ -451,7 +476,7 @@ mod tests {
     }
 
     fn ids(input: &[u8]) -> Result<Vec<String>, ErrorDoc> {
-        scan_findings(input, id_of, |s: &String| s.as_str())
+        scan_findings::<_, ()>(input, id_of, |s: &String| s.as_str()).map(|(ids, _)| ids)
     }
 
     /// Scans with pieces cut every `stride` bytes, wherever that falls.
@@ -467,7 +492,10 @@ mod tests {
                 .collect()
         };
         let id = String::as_str;
-        let run = scan_elements_split(&sc, start, split, &id_of, &id, &RandomState::default());
+        let run: Run<_, Vec<String>> =
+            scan_elements_split(&sc, start, split, &id_of, &id, &RandomState::default());
+        // What the pieces gathered covers the items kept, and only them.
+        assert_eq!(run.gathered.concat(), run.items);
         match run.ended {
             Ended::Syntax(e, _) => return Err(json_error(input, e)),
             Ended::End(end) => {
@@ -475,7 +503,14 @@ mod tests {
                 sc.finish().map_err(|e| json_error(input, e))?;
             }
         }
-        run.into_result(id)
+        run.into_result(id).map(|(ids, _)| ids)
+    }
+
+    /// Gathers the ids of a piece's items.
+    impl Gather<String> for Vec<String> {
+        fn add(&mut self, id: &String) {
+            self.push(id.clone());
+        }
     }
 
     fn doc(n: usize, pad: &str) -> String {

@@ -31,8 +31,8 @@ pub use types::{ErrorDoc, Finding, Options};
 /// then the output document (SPEC sections 2-5).
 pub fn attack_paths(input: &[u8], max_depth: i64, top_k: i64) -> Result<Vec<u8>, ErrorDoc> {
     let opt = Options::new(max_depth, top_k)?;
-    let findings = validate::decode(input)?;
-    Ok(encode(&compute::compute(&findings, opt)))
+    let mut findings = validate::decode_keyed(input)?;
+    Ok(encode(&findings.compute(opt)))
 }
 
 /// Runs the attack-path operation on the findings file at `path`, a

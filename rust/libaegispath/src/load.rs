@@ -228,7 +228,7 @@ fn full_finding<'a>(
 /// loader): invalid_json first, then per element the first bad field in
 /// section-6 order, then the first duplicate id.
 pub fn load_findings(input: &[u8]) -> Result<Vec<FullFinding<'_>>, ErrorDoc> {
-    scan_findings(
+    scan_findings::<_, ()>(
         input,
         |sc| {
             if sc.peek() != Some(b'{') {
@@ -241,4 +241,5 @@ pub fn load_findings(input: &[u8]) -> Result<Vec<FullFinding<'_>>, ErrorDoc> {
         },
         |f| &f.id,
     )
+    .map(|(findings, _)| findings)
 }

@@ -20,10 +20,10 @@ mod readahead;
 use foldhash::fast::RandomState;
 
 use crate::compute::compute_keyed;
-use crate::compute::keys::Keys;
+use crate::compute::keys::{Keys, LocalKeys};
 use crate::document::{
-    ElementResult, Ended, Origin, empty_document, first_duplicate, json_error_in, not_an_array,
-    scan_elements,
+    ElementResult, Ended, Origin, Run, empty_document, first_duplicate, json_error_in,
+    not_an_array, scan_elements,
 };
 use crate::scan::{Scanner, SyntaxError, validate_utf8};
 use crate::types::{AttackPathsDoc, ErrorDoc, Finding, Options};
@@ -66,7 +66,7 @@ impl From<io::Error> for StreamError {
 pub struct Findings {
     // Declared before the strings they borrow: dropped first.
     ids: Vec<&'static str>,
-    keys: Keys<'static>,
+    keys: Keys<&'static str>,
     _strings: Blocks,
 }
 
@@ -425,11 +425,13 @@ fn stream_elements(w: &mut Window, start: usize, estimate: usize) -> Result<Find
             let len = text.len();
             let sc = Scanner::over(text).map_err(|e| json_error_in(&w.buf, w.origin, e))?;
             let element = element_reader(error.is_some());
-            let run = scan_elements(&sc, mark, &element, &|f: &Finding<'_>| &f.id, &hasher);
+            let run: Run<_, LocalKeys<_>> =
+                scan_elements(&sc, mark, &element, &|f: &Finding<'_>| &f.id, &hasher);
             // The items borrow the window: copied out before it moves.
             if error.is_none() {
                 hashes.extend(run.hashes);
                 run.items.iter().for_each(|f| kept.push(f));
+                kept.merge(run.gathered);
                 if let Some((i, field, msg)) = run.error {
                     error = Some(ErrorDoc::field(index + i, field, msg));
                 }

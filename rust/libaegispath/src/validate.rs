@@ -4,6 +4,8 @@
 
 use std::borrow::Cow;
 
+use crate::compute::Decoded;
+use crate::compute::keys::{KeysBuilder, LocalKeys};
 use crate::document::{ElementResult, scan_findings};
 use crate::scan::{self, Kind, Scanner, Span};
 use crate::types::{
@@ -250,7 +252,16 @@ pub(crate) fn scan_object<const N: usize>(
 
 /// Parses and validates a findings document for the attack-path operation.
 pub fn decode(input: &[u8]) -> Result<Vec<Finding<'_>>, ErrorDoc> {
-    scan_findings(input, engine_element, |f| &f.id)
+    scan_findings::<_, ()>(input, engine_element, |f| &f.id).map(|(findings, _)| findings)
+}
+
+/// [`decode`], interning what compute needs of each finding as it is read
+/// (its strings are then in cache): the findings with their keys.
+pub fn decode_keyed(input: &[u8]) -> Result<Decoded<'_>, ErrorDoc> {
+    let (findings, pieces) = scan_findings::<_, LocalKeys<_>>(input, engine_element, |f| &f.id)?;
+    let mut keys = KeysBuilder::with_capacity(findings.len());
+    keys.merge(pieces, |s| s, [|s| s; 3]);
+    Ok(Decoded::new(findings, keys.finish()))
 }
 
 /// Reads one element of a findings document (the scanner on its first

@@ -1,11 +1,18 @@
-//! Interning: one parallel pass in document order gives each finding its
-//! account, its resource, role and VPC group and its packed attributes;
-//! [`Ids`] gives the ids in compact memory for the sort.
+//! Interning: each finding's account, its resource, role and VPC group and
+//! its packed attributes, numbered locally per run of findings (by each
+//! scan piece as it reads them, see [`crate::document::Gather`], or by
+//! [`Keys::intern`] for findings already read), then globally in document
+//! order; [`Ids`] gives the ids in compact memory for the sort.
+
+use std::borrow::{Borrow, Cow};
+use std::hash::Hash;
 
 use foldhash::{HashMap, HashMapExt};
 use rayon::prelude::*;
 
 use super::NONE;
+use super::numbering::{Numbering, hash_value};
+use crate::document::Gather;
 use crate::types::{DataClassification, Finding, NetworkExposure};
 
 /// The engine attributes of a finding that the graph needs, packed.
@@ -39,11 +46,13 @@ impl Attr {
 }
 
 /// Interned keys of the findings, indexed by finding: all compute needs
-/// of a finding but its id.
-#[derive(Debug, Default, PartialEq, Eq)]
-pub(crate) struct Keys<'f> {
+/// of a finding but its id. Accounts are numbered in order of first
+/// occurrence, and so are the (account, value) groups of each kind. `N`
+/// holds an account name (`&str` for compute).
+#[derive(Debug, PartialEq, Eq)]
+pub(crate) struct Keys<N> {
     /// Distinct accounts.
-    pub accounts: Vec<&'f str>,
+    pub accounts: Vec<N>,
     /// Account (index into `accounts`) of each finding.
     pub account: Vec<u32>,
     /// Resource, role and VPC group of each finding (NONE when inactive or
@@ -51,6 +60,17 @@ pub(crate) struct Keys<'f> {
     pub group: [(Vec<u32>, usize); 3],
     /// Packed attributes of each finding.
     pub attr: Vec<Attr>,
+}
+
+impl<N> Default for Keys<N> {
+    fn default() -> Self {
+        Keys {
+            accounts: Vec::new(),
+            account: Vec::new(),
+            group: Default::default(),
+            attr: Vec::new(),
+        }
+    }
 }
 
 /// Findings ahead whose strings are prefetched while interning.
@@ -69,152 +89,132 @@ fn prefetch(p: *const u8) {
     let _ = p;
 }
 
-/// Distinct (account, value) keys of the three group kinds, by number.
-type Distinct<'f> = [Vec<(u32, &'f str)>; 3];
-
-/// Findings per interning work item.
+/// Findings per interning work item of [`Keys::intern`].
 const INTERN_CHUNK: usize = 2048;
 
-impl<'f> Keys<'f> {
-    /// Interns the keys of consecutive findings (one work item): local
-    /// account and group numbers, with the distinct group keys behind them
-    /// (by local number).
-    fn intern_chunk(findings: &'f [Finding<'_>]) -> (Keys<'f>, Distinct<'f>) {
-        let n = findings.len();
-        let mut account_of: HashMap<&'f str, u32> = HashMap::new();
-        let mut accounts = Vec::new();
-        let mut account = Vec::with_capacity(n);
-        let mut maps: [HashMap<(u32, &'f str), u32>; 3] =
-            std::array::from_fn(|_| HashMap::with_capacity(n / 4));
-        let mut group: [Vec<u32>; 3] = std::array::from_fn(|_| vec![NONE; n]);
-        let attr: Vec<Attr> = findings.iter().map(Attr::of).collect();
-        for (i, f) in findings.iter().enumerate() {
-            // The strings lie all over the input, likely out of cache:
-            // start loading those of a later finding now.
-            if let Some(g) = findings.get(i + PREFETCH_AHEAD) {
-                for s in [
-                    &g.aws_account_id,
-                    &g.resource_id,
-                    &g.iam_role_arn,
-                    &g.vpc_id,
-                ] {
-                    prefetch(s.as_ptr());
-                }
-            }
-            let next = accounts.len() as u32;
-            let a = *account_of.entry(f.aws_account_id.as_ref()).or_insert(next);
-            if a == next {
-                accounts.push(f.aws_account_id.as_ref());
-            }
-            account.push(a);
-            if !f.workflow_status.is_active() {
-                continue;
-            }
-            let values = [
-                f.resource_id.as_ref(),
-                f.iam_role_arn.as_ref(),
-                f.vpc_id.as_ref(),
-            ];
-            for ((map, of), value) in maps.iter_mut().zip(&mut group).zip(values) {
-                if !value.is_empty() {
-                    let next = map.len() as u32;
-                    of[i] = *map.entry((a, value)).or_insert(next);
-                }
-            }
+/// A string key of the interning maps: `&str`, or `Cow<str>` for the
+/// strings of findings being read (an escaped one is owned).
+pub(crate) trait Key: Borrow<str> + Hash + Eq + Clone {}
+
+impl<S: Borrow<str> + Hash + Eq + Clone> Key for S {}
+
+/// The keys of consecutive findings (a scan piece's, interned as each
+/// finding is read, while its strings are in cache; or a work item's of
+/// [`Keys::intern`]), numbered locally: accounts and groups in order of
+/// first occurrence among these findings. [`KeysBuilder::merge`] maps the
+/// local numbers to global ones.
+pub(crate) struct LocalKeys<S> {
+    /// Account names to local numbers, and the per-finding keys.
+    account_of: HashMap<S, u32>,
+    keys: Keys<S>,
+    /// The (local account, value) keys of each kind by local number.
+    groups: [Numbering<S>; 3],
+}
+
+impl<S> Default for LocalKeys<S> {
+    fn default() -> Self {
+        LocalKeys {
+            account_of: HashMap::new(),
+            keys: Keys::default(),
+            groups: Default::default(),
         }
-        // Distinct keys by local number.
-        let keys = maps.map(|m| {
-            let mut keys = vec![(0, ""); m.len()];
-            for (k, g) in m {
-                keys[g as usize] = k;
+    }
+}
+
+impl<S: Key> LocalKeys<S> {
+    /// Adds the next finding, whose strings `key` turns into keys.
+    #[inline]
+    fn add<'s, 'x: 's>(&mut self, f: &'s Finding<'x>, key: impl Fn(&'s Cow<'x, str>) -> S) {
+        let keys = &mut self.keys;
+        let a = match self.account_of.get(&*f.aws_account_id) {
+            Some(&a) => a,
+            None => {
+                let a = keys.accounts.len() as u32;
+                keys.accounts.push(key(&f.aws_account_id));
+                self.account_of.insert(key(&f.aws_account_id), a);
+                a
             }
-            keys
-        });
-        let [r, o, v] = group;
-        let counts = [keys[0].len(), keys[1].len(), keys[2].len()];
-        let local = Keys {
-            accounts,
-            account,
-            group: [(r, counts[0]), (o, counts[1]), (v, counts[2])],
-            attr,
         };
-        (local, keys)
-    }
-
-    /// Interns all findings: work items in parallel (reading the strings
-    /// in document order), then their local numbers mapped to global ones.
-    pub(crate) fn intern(findings: &'f [Finding<'_>]) -> Self {
-        let parts: Vec<(Keys<'f>, Distinct<'f>)> = findings
-            .par_chunks(INTERN_CHUNK)
-            .map(Keys::intern_chunk)
-            .collect();
-        let n = findings.len();
-        let mut accounts: Vec<&'f str> = Vec::new();
-        let mut account_of: HashMap<&'f str, u32> = HashMap::new();
-        let mut maps: [HashMap<(u32, &'f str), u32>; 3] = std::array::from_fn(|_| HashMap::new());
-        let mut account = Vec::with_capacity(n);
-        let mut group: [Vec<u32>; 3] = std::array::from_fn(|_| Vec::with_capacity(n));
-        let mut attr = Vec::with_capacity(n);
-        for (part, distinct) in parts {
-            attr.extend_from_slice(&part.attr);
-            let acc: Vec<u32> = part
-                .accounts
-                .iter()
-                .map(|name| {
-                    let next = accounts.len() as u32;
-                    let a = *account_of.entry(name).or_insert(next);
-                    if a == next {
-                        accounts.push(name);
-                    }
-                    a
+        keys.account.push(a);
+        keys.attr.push(Attr::of(f));
+        let active = f.workflow_status.is_active();
+        let values = [&f.resource_id, &f.iam_role_arn, &f.vpc_id];
+        for (((of, count), groups), v) in keys.group.iter_mut().zip(&mut self.groups).zip(values) {
+            let g = if !active || v.is_empty() {
+                NONE
+            } else {
+                let h = hash_value(v);
+                groups.find(a, h, v).unwrap_or_else(|| {
+                    *count += 1;
+                    groups.insert(a, h, key(v))
                 })
-                .collect();
-            account.extend(part.account.iter().map(|&a| acc[a as usize]));
-            for k in 0..3 {
-                let global: Vec<u32> = distinct[k]
-                    .iter()
-                    .map(|&(a, value)| {
-                        let next = maps[k].len() as u32;
-                        *maps[k].entry((acc[a as usize], value)).or_insert(next)
-                    })
-                    .collect();
-                group[k].extend(
-                    part.group[k]
-                        .0
-                        .iter()
-                        .map(|&g| if g == NONE { NONE } else { global[g as usize] }),
-                );
-            }
-        }
-        let counts = maps.map(|m| m.len());
-        let [r, o, v] = group;
-        Keys {
-            accounts,
-            account,
-            group: [(r, counts[0]), (o, counts[1]), (v, counts[2])],
-            attr,
+            };
+            of.push(g);
         }
     }
 }
 
-/// [`Keys`] built one finding at a time in document order (the streamed
-/// reader, which then drops the findings' strings): the same numbers as
-/// [`Keys::intern`] gives (accounts and groups in order of first
-/// occurrence). Account names are stored for `'f` (they are in the
-/// output); the resource, role and VPC values only for `'g`, while the
-/// builder lives.
-#[derive(Default)]
-pub(crate) struct KeysBuilder<'f, 'g> {
-    keys: Keys<'f>,
-    account_of: HashMap<&'f str, u32>,
-    /// Per account, per group kind: group number of each value.
-    groups: Vec<[HashMap<&'g str, u32>; 3]>,
+/// A scan piece interns the findings it reads (their strings borrow the
+/// input, or are owned when escaped).
+impl<'a> Gather<Finding<'a>> for LocalKeys<Cow<'a, str>> {
+    #[inline]
+    fn add(&mut self, f: &Finding<'a>) {
+        LocalKeys::add(self, f, Cow::clone);
+    }
 }
 
-impl<'f, 'g> KeysBuilder<'f, 'g> {
+impl<'f> Keys<&'f str> {
+    /// Interns findings already read: work items in parallel (reading the
+    /// strings in document order), then merged in order.
+    pub(crate) fn intern(findings: &'f [Finding<'_>]) -> Self {
+        let parts: Vec<LocalKeys<&'f str>> = findings
+            .par_chunks(INTERN_CHUNK)
+            .map(|chunk| {
+                let mut local = LocalKeys::default();
+                for (i, f) in chunk.iter().enumerate() {
+                    // The strings lie all over the input, likely out of
+                    // cache: start loading those of a later finding now.
+                    if let Some(g) = chunk.get(i + PREFETCH_AHEAD) {
+                        for s in [
+                            &g.aws_account_id,
+                            &g.resource_id,
+                            &g.iam_role_arn,
+                            &g.vpc_id,
+                        ] {
+                            prefetch(s.as_ptr());
+                        }
+                    }
+                    local.add(f, |s| &**s);
+                }
+                local
+            })
+            .collect();
+        let mut b = KeysBuilder::with_capacity(findings.len());
+        b.merge(parts, |s| s, [|s| s; 3]);
+        b.finish()
+    }
+}
+
+/// [`Keys`] built from the [`LocalKeys`] of consecutive runs of findings
+/// in document order: accounts and groups numbered in order of first
+/// occurrence in the document. Account names are stored as `N`, which
+/// the keys keep; resource, role and VPC values as `V`, only while the
+/// builder lives (the streamed reader copies both out of its window).
+pub(crate) struct KeysBuilder<N, V> {
+    keys: Keys<N>,
+    account_of: HashMap<N, u32>,
+    /// The (account, value) keys of each kind by group number.
+    groups: [Numbering<V>; 3],
+}
+
+impl<N: Key, V: Key + Send> KeysBuilder<N, V> {
     /// A builder for about `n` findings.
     pub(crate) fn with_capacity(n: usize) -> Self {
-        let mut b = KeysBuilder::default();
+        let mut b = KeysBuilder {
+            keys: Keys::default(),
+            account_of: HashMap::new(),
+            groups: Default::default(),
+        };
         b.keys.account.reserve_exact(n);
         b.keys.attr.reserve_exact(n);
         for (of, _) in &mut b.keys.group {
@@ -223,50 +223,97 @@ impl<'f, 'g> KeysBuilder<'f, 'g> {
         b
     }
 
-    /// Adds the next finding; `name` and `value` copy an account name and
-    /// a group value seen for the first time.
-    pub(crate) fn push(
+    /// Adds the findings of `runs` (the next ones in document order, run
+    /// after run); `name` and `value[kind]` store an account name and a
+    /// group value seen for the first time. The three kinds are merged in
+    /// parallel.
+    pub(crate) fn merge<S: Key + Send>(
         &mut self,
-        f: &Finding<'_>,
-        name: impl FnOnce(&str) -> &'f str,
-        mut value: impl FnMut(&str) -> &'g str,
+        runs: Vec<LocalKeys<S>>,
+        mut name: impl FnMut(S) -> N,
+        value: [impl FnMut(S) -> V + Send; 3],
     ) {
-        let keys = &mut self.keys;
-        let a = match self.account_of.get(&*f.aws_account_id) {
-            Some(&a) => a,
-            None => {
-                let stored = name(&f.aws_account_id);
-                let a = keys.accounts.len() as u32;
-                keys.accounts.push(stored);
-                self.account_of.insert(stored, a);
-                self.groups.push(Default::default());
-                a
+        let mut acc: Vec<Vec<u32>> = Vec::with_capacity(runs.len());
+        let mut kinds: [Vec<_>; 3] = Default::default();
+        for local in runs {
+            let LocalKeys {
+                keys: l, groups, ..
+            } = local;
+            let a = self.accounts(l.accounts, &mut name);
+            let keys = &mut self.keys;
+            keys.account
+                .extend(l.account.iter().map(|&k| a[k as usize]));
+            keys.attr.extend_from_slice(&l.attr);
+            for ((kind, g), (of, _)) in kinds.iter_mut().zip(groups).zip(l.group) {
+                kind.push((g.keys, of));
             }
-        };
-        keys.account.push(a);
-        keys.attr.push(Attr::of(f));
-        let active = f.workflow_status.is_active();
-        let values = [&f.resource_id, &f.iam_role_arn, &f.vpc_id];
-        let maps = &mut self.groups[a as usize];
-        for (((of, count), map), v) in keys.group.iter_mut().zip(maps).zip(values) {
-            let g = if !active || v.is_empty() {
-                NONE
-            } else if let Some(&g) = map.get(&**v) {
-                g
-            } else {
-                let g = *count as u32;
-                *count += 1;
-                map.insert(value(v), g);
-                g
-            };
-            of.push(g);
+            acc.push(a);
         }
+        let acc = &acc;
+        let mut tasks: Vec<_> = (self.keys.group.iter_mut())
+            .zip(&mut self.groups)
+            .zip(kinds)
+            .zip(value)
+            .collect();
+        tasks
+            .par_iter_mut()
+            .for_each(|(((group, numbering), runs), value)| {
+                numbering.reserve(runs.iter().map(|(d, _)| d.len()).sum());
+                for ((distinct, of), acc) in runs.drain(..).zip(acc) {
+                    merge_kind(group, numbering, distinct, &of, acc, value);
+                }
+            });
+    }
+
+    /// Global numbers of the local accounts `names`, adding the new ones.
+    fn accounts<S: Key>(&mut self, names: Vec<S>, name: &mut impl FnMut(S) -> N) -> Vec<u32> {
+        let keys = &mut self.keys;
+        names
+            .into_iter()
+            .map(|n| match self.account_of.get(n.borrow()) {
+                Some(&a) => a,
+                None => {
+                    let stored = name(n);
+                    let a = keys.accounts.len() as u32;
+                    keys.accounts.push(stored.clone());
+                    self.account_of.insert(stored, a);
+                    a
+                }
+            })
+            .collect()
     }
 
     /// The keys; the group values are no longer referenced.
-    pub(crate) fn finish(self) -> Keys<'f> {
+    pub(crate) fn finish(self) -> Keys<N> {
         self.keys
     }
+}
+
+/// Merges one run's groups of one kind: `distinct` its keys by local
+/// number, `of` the local group of each finding, `acc` the global number
+/// of each local account.
+fn merge_kind<S: Key, V: Key>(
+    (of_global, count): &mut (Vec<u32>, usize),
+    groups: &mut Numbering<V>,
+    distinct: Vec<(u32, u64, S)>,
+    of: &[u32],
+    acc: &[u32],
+    value: &mut impl FnMut(S) -> V,
+) {
+    let global: Vec<u32> = distinct
+        .into_iter()
+        .map(|(a, h, v)| {
+            let a = acc[a as usize];
+            groups.find(a, h, v.borrow()).unwrap_or_else(|| {
+                *count += 1;
+                groups.insert(a, h, value(v))
+            })
+        })
+        .collect();
+    of_global.extend(
+        of.iter()
+            .map(|&g| if g == NONE { NONE } else { global[g as usize] }),
+    );
 }
 
 /// The ids of the findings in compact memory, for the sort by id: where

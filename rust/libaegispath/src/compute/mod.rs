@@ -1,28 +1,32 @@
 //! The attack-path computation (SPEC section 3): edges, BFS per entry,
 //! scores, ordering and top_k.
 //!
-//! Layout: one parallel pass in document order interns each finding's
-//! account and its (account, resource_id), (account, iam_role_arn) and
-//! (account, vpc_id) groups, and copies the ids next to each other (the
-//! strings lie all over the input; reading them once, in order, is what
-//! costs). Findings are then sorted by (account, id), so the active
-//! findings of an account form one contiguous range of node indices and
-//! ascending node index is ascending id. Edges come from the groups, merged
+//! Layout: each finding's account and its (account, resource_id),
+//! (account, iam_role_arn) and (account, vpc_id) groups are interned, by
+//! the parallel scan as it reads the finding ([`Decoded`]: the strings lie
+//! all over the input, and are in cache only then) or by one parallel pass
+//! in document order ([`compute`] on findings already read); the ids are
+//! copied next to each other. Findings are then sorted by (account, id),
+//! so the active findings of an account form one contiguous range of node
+//! indices and ascending node index is ascending id. Edges come from the groups, merged
 //! per node into one CSR adjacency with ascending neighbours. The BFS work
 //! items (entries of all accounts, flattened) run on rayon, so one large
 //! account does not serialise the run; results are merged per account in a
 //! fixed order, so the output does not depend on scheduling.
 //!
-//! Modules: [`keys`] (interning), [`graph`] (nodes, groups, degrees),
-//! [`search`] (the BFS and ranking); this file chains them.
+//! Modules: [`keys`] (interning, with [`numbering`]), [`graph`] (nodes,
+//! groups, degrees), [`search`] (the BFS and ranking); this file chains
+//! them.
 
 mod graph;
 pub(crate) mod keys;
+mod numbering;
 mod order;
 mod search;
 #[cfg(test)]
 mod tests;
 
+use std::borrow::Cow;
 use std::ops::Range;
 
 use rayon::prelude::*;
@@ -52,7 +56,53 @@ pub fn compute<'f>(findings: &'f [Finding<'_>], opt: Options) -> AttackPathsDoc<
     // One pass in document order (the strings are read where they lie, in
     // order): account of each finding, and the resource, role and VPC
     // group of each active one.
-    let keys = Keys::intern(findings);
+    compute_interned(findings, Keys::intern(findings), opt)
+}
+
+/// Validated findings with their keys, interned as they were read
+/// ([`crate::validate::decode_keyed`]).
+pub struct Decoded<'a> {
+    findings: Vec<Finding<'a>>,
+    pub(crate) keys: Keys<Cow<'a, str>>,
+}
+
+impl<'a> Decoded<'a> {
+    pub(crate) fn new(findings: Vec<Finding<'a>>, keys: Keys<Cow<'a, str>>) -> Self {
+        Decoded { findings, keys }
+    }
+
+    /// The findings in document order.
+    pub fn findings(&self) -> &[Finding<'a>] {
+        &self.findings
+    }
+
+    /// The output document, as [`compute`] gives for the findings. The
+    /// keys move into the computation: a second call sees no findings.
+    pub fn compute(&mut self, opt: Options) -> AttackPathsDoc<'_> {
+        use std::mem::take;
+        let k = &mut self.keys;
+        let numbers = Keys {
+            accounts: Vec::new(),
+            account: take(&mut k.account),
+            group: take(&mut k.group),
+            attr: take(&mut k.attr),
+        };
+        // The account names stay here: the output borrows them.
+        let this: &Self = self;
+        let keys = Keys {
+            accounts: this.keys.accounts.iter().map(|n| &**n).collect(),
+            ..numbers
+        };
+        compute_interned(&this.findings, keys, opt)
+    }
+}
+
+/// [`compute`] with the findings' keys interned.
+fn compute_interned<'f>(
+    findings: &'f [Finding<'_>],
+    keys: Keys<&'f str>,
+    opt: Options,
+) -> AttackPathsDoc<'f> {
     let order = {
         let copies = Ids::gather(findings);
         by_account_and_id(&keys, &copies.each(findings))
@@ -64,7 +114,7 @@ pub fn compute<'f>(findings: &'f [Finding<'_>], opt: Options) -> AttackPathsDoc<
 /// findings read without keeping their other strings, see
 /// [`crate::stream`]).
 pub(crate) fn compute_keyed<'f>(
-    keys: Keys<'f>,
+    keys: Keys<&'f str>,
     ids: &'f [&'f str],
     opt: Options,
 ) -> AttackPathsDoc<'f> {
@@ -75,7 +125,7 @@ pub(crate) fn compute_keyed<'f>(
 /// The output document from the keys, the findings ordered by (account,
 /// id) and the id of each finding.
 fn compute_ordered<'f>(
-    keys: Keys<'f>,
+    keys: Keys<&'f str>,
     order: Vec<u32>,
     id_of: impl Fn(u32) -> &'f str + Sync,
     opt: Options,
@@ -119,7 +169,7 @@ fn compute_ordered<'f>(
 
 /// Finding indices ordered by (account, id): accounts and nodes become
 /// contiguous ranges.
-fn by_account_and_id(keys: &Keys<'_>, ids: &[&str]) -> Vec<u32> {
+fn by_account_and_id(keys: &Keys<&str>, ids: &[&str]) -> Vec<u32> {
     let mut names: Vec<(&str, u32)> = keys
         .accounts
         .iter()
@@ -136,7 +186,7 @@ fn by_account_and_id(keys: &Keys<'_>, ids: &[&str]) -> Vec<u32> {
 }
 
 /// The accounts in order, the nodes (active findings) and the entries.
-fn build_nodes<'f>(keys: &Keys<'f>, order: &[u32]) -> (Vec<Account<'f>>, Nodes, Vec<u32>) {
+fn build_nodes<'f>(keys: &Keys<&'f str>, order: &[u32]) -> (Vec<Account<'f>>, Nodes, Vec<u32>) {
     let mut accounts: Vec<Account<'f>> = Vec::new();
     let mut nodes = Nodes {
         finding: Vec::new(),

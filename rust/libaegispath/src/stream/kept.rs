@@ -2,7 +2,9 @@
 //! that hold their ids.
 
 use super::Findings;
-use crate::compute::keys::KeysBuilder;
+use std::borrow::Cow;
+
+use crate::compute::keys::{KeysBuilder, LocalKeys};
 use crate::types::Finding;
 
 /// Blocks of strings that never reallocate, so a string never moves once
@@ -44,11 +46,12 @@ impl Blocks {
 pub(super) struct Kept {
     // Declared before the blocks they borrow: dropped first.
     ids: Vec<&'static str>,
-    keys: KeysBuilder<'static, 'static>,
+    keys: KeysBuilder<&'static str, &'static str>,
     /// Ids and account names.
     strings: Blocks,
-    /// Resource, role and VPC values.
-    values: Blocks,
+    /// Resource, role and VPC values (one arena per kind: the kinds are
+    /// merged in parallel).
+    values: [Blocks; 3],
 }
 
 impl Kept {
@@ -57,14 +60,25 @@ impl Kept {
             ids: Vec::with_capacity(n),
             keys: KeysBuilder::with_capacity(n),
             strings: Blocks::default(),
-            values: Blocks::default(),
+            values: Default::default(),
         }
     }
 
+    /// Copies the id of the next finding.
     pub(super) fn push(&mut self, f: &Finding<'_>) {
         self.ids.push(self.strings.copy(&f.id));
-        let (strings, values) = (&mut self.strings, &mut self.values);
-        self.keys.push(f, |s| strings.copy(s), |s| values.copy(s));
+    }
+
+    /// Adds the keys of the findings of a window's scan pieces (pushed
+    /// in order), copying the account names and values seen for the first
+    /// time.
+    pub(super) fn merge(&mut self, pieces: Vec<LocalKeys<Cow<'_, str>>>) {
+        let strings = &mut self.strings;
+        let values = self
+            .values
+            .each_mut()
+            .map(|b| move |s: Cow<'_, str>| b.copy(&s));
+        self.keys.merge(pieces, |s| strings.copy(&s), values);
     }
 
     /// The findings, once the values are no longer needed (freed here).

@@ -16,7 +16,7 @@ impl Read for Trickle<'_> {
 }
 
 /// The ids and keys of findings decoded in memory.
-fn in_memory<'f>(f: &'f [Finding<'_>]) -> (Vec<&'f str>, Keys<'f>) {
+fn in_memory<'f>(f: &'f [Finding<'_>]) -> (Vec<&'f str>, Keys<&'f str>) {
     (f.iter().map(|f| &*f.id).collect(), Keys::intern(f))
 }
 
@@ -220,4 +220,115 @@ fn streamed_findings_compute_the_in_memory_document() {
     ));
     assert_eq!(crate::encode(&f.compute(opt)), want);
     assert_eq!(f.compute(opt).totals.findings, 0, "the keys moved out");
+}
+
+/// A finding of a varied document: accounts, resources, roles and VPCs
+/// from small pools (some names escaped, which the reader owns), some
+/// inactive, and padding that looks like an element start to the
+/// parallel scan's guesses.
+fn varied(i: usize) -> String {
+    let h = (i as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 40;
+    let account = ["111", "222", "\\u0033\\u00333", "333", "caf\\u00e9"][h as usize % 5];
+    let status = ["NEW", "NOTIFIED", "RESOLVED"][(h >> 3) as usize % 3];
+    let role = match (h >> 5) % 4 {
+        0 => String::new(),
+        k => format!("role-{}", (h >> 7) % (7 * k)),
+    };
+    let vpc = ["", "vpc-a", "vpc-\\u0061", "vpc-b"][(h >> 9) as usize % 4];
+    let pad = if i % 7 == 3 { "x},{" } else { "y" };
+    good(&format!("f{i}"))
+        .replacen(
+            "\"aws_account_id\":\"1\"",
+            &format!("\"aws_account_id\":\"{account}\""),
+            1,
+        )
+        .replacen("\"NEW\"", &format!("\"{status}\""), 1)
+        .replacen(
+            "\"resource_id\":\"r\"",
+            &format!("\"resource_id\":\"res-{}\"", (h >> 11) % 900),
+            1,
+        )
+        .replacen(
+            "\"iam_role_arn\":\"\"",
+            &format!("\"iam_role_arn\":\"{role}\""),
+            1,
+        )
+        .replacen(
+            "\"vpc_id\":\"v\"",
+            &format!("\"vpc_id\":\"{vpc}\",\"pad\":\"{pad}\""),
+            1,
+        )
+}
+
+/// The keys of findings (but the attributes) numbered as the doc of
+/// [`Keys`] says, read literally: accounts, then each kind's (account,
+/// value) groups, in order of first occurrence.
+fn keys_read_literally<'f>(f: &'f [Finding<'_>]) -> Keys<&'f str> {
+    let number = |seen: &mut Vec<(u32, &'f str)>, key: (u32, &'f str)| {
+        seen.iter().position(|&k| k == key).unwrap_or_else(|| {
+            seen.push(key);
+            seen.len() - 1
+        }) as u32
+    };
+    let (mut accounts, mut groups) = (Vec::new(), [vec![], vec![], vec![]]);
+    let (mut account, mut group) = (Vec::new(), [vec![], vec![], vec![]]);
+    for f in f {
+        let a = number(&mut accounts, (0, &f.aws_account_id));
+        account.push(a);
+        let values = [&f.resource_id, &f.iam_role_arn, &f.vpc_id];
+        for ((of, seen), v) in group.iter_mut().zip(&mut groups).zip(values) {
+            of.push(if f.workflow_status.is_active() && !v.is_empty() {
+                number(seen, (a, v))
+            } else {
+                u32::MAX
+            });
+        }
+    }
+    let [r, o, v] = group;
+    let counts = groups.map(|g| g.len());
+    Keys {
+        accounts: accounts.into_iter().map(|(_, n)| n).collect(),
+        account,
+        group: [(r, counts[0]), (o, counts[1]), (v, counts[2])],
+        attr: Vec::new(),
+    }
+}
+
+#[test]
+fn keys_interned_while_reading_are_numbered_in_document_order() {
+    let many: Vec<String> = (0..3000).map(varied).collect();
+    let doc = format!("[{}]", many.join(",\n"));
+    // Parallel pieces in memory and in the larger windows.
+    assert!(doc.len() > 4 * crate::document::PARALLEL_MIN_BYTES);
+    let findings = decode(doc.as_bytes()).unwrap();
+    let literal = keys_read_literally(&findings);
+    assert_eq!(literal.accounts.len(), 4, "the escaped name is one account");
+    let want = Keys::intern(&findings);
+    assert_eq!(
+        (&want.accounts, &want.account, &want.group),
+        (&literal.accounts, &literal.account, &literal.group)
+    );
+    let mut keyed = crate::validate::decode_keyed(doc.as_bytes()).unwrap();
+    let got = Keys {
+        accounts: keyed.keys.accounts.iter().map(|n| &**n).collect(),
+        account: keyed.keys.account.clone(),
+        group: keyed.keys.group.clone(),
+        attr: keyed.keys.attr.clone(),
+    };
+    assert!(got == want, "decode_keyed");
+    assert_eq!(keyed.findings().len(), 3000);
+    let opt = Options::new(4, 20).unwrap();
+    let doc_out = crate::encode(&keyed.compute(opt));
+    assert_eq!(
+        doc_out,
+        crate::encode(&crate::compute::compute(&findings, opt))
+    );
+    assert_eq!(keyed.compute(opt).totals.findings, 0, "the keys moved out");
+    for chunk in [4096, 200_000, CHUNK] {
+        let g = read_chunked(doc.as_bytes(), chunk, 0).unwrap();
+        assert!(
+            in_memory(&findings) == (g.ids.clone(), g.keys),
+            "chunk {chunk}"
+        );
+    }
 }
