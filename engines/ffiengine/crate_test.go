@@ -4,6 +4,7 @@ package ffiengine_test
 
 import (
 	"bytes"
+	"context"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -42,6 +43,15 @@ func TestCrateLibraryPassesTheKit(t *testing.T) {
 	assert.Equal(t, aegispath.Version(), engines.VersionOf(e))
 	t.Run("vectors", func(t *testing.T) { enginetest.Vectors(t, e) })
 	t.Run("list", func(t *testing.T) { enginetest.ListVectors(t, e) })
+	t.Run("vectors-file", func(t *testing.T) { enginetest.Vectors(t, enginetest.ViaFile(e, t.TempDir())) })
+	_, lists := e.(engines.Lister)
+	assert.True(t, lists, "exports aegis_list_findings: a Lister")
+	fe, files := e.(engines.FileEngine)
+	require.True(t, files, "exports aegis_attack_paths_file: a FileEngine")
+	missing := filepath.Join(t.TempDir(), "missing.json")
+	_, err = fe.AttackPathsFile(context.Background(), missing, engines.DefaultOptions())
+	assert.ErrorIs(t, err, aegispath.ErrIO, "the library opens the file itself")
+	assert.ErrorContains(t, err, "reading the findings")
 
 	lib := e.(interface{ Library() *ffiengine.Library }).Library()
 	require.NoError(t, lib.Noop())

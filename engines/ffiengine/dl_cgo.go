@@ -159,6 +159,24 @@ func (l *Library) AttackPaths(input []byte, maxDepth, topK int64) ([]byte, error
 	return l.take(&r, "aegis_attack_paths")
 }
 
+// AttackPathsFile calls aegis_attack_paths_file (optional in the ABI):
+// the library reads the findings file at path itself. A file it cannot
+// read is an error wrapping aegispath.ErrIO.
+func (l *Library) AttackPathsFile(path string, maxDepth, topK int64) ([]byte, error) {
+	f, err := l.optional("aegis_attack_paths_file")
+	if err != nil {
+		return nil, err
+	}
+	p := []byte(path)
+	in, inLen := view(p)
+	var r result
+	// Same signature as aegis_attack_paths: the path's bytes are the input.
+	r.status = C.ab_paths(f, in, inLen, C.int64_t(maxDepth), C.int64_t(topK),
+		&r.out, &r.outLen, &r.err, &r.errLen)
+	runtime.KeepAlive(p)
+	return l.take(&r, "aegis_attack_paths_file")
+}
+
 // ListFindings calls aegis_list_findings (optional in the ABI).
 func (l *Library) ListFindings(input, query []byte) ([]byte, error) {
 	f, err := l.optional("aegis_list_findings")

@@ -30,6 +30,9 @@ func (l *Library) Version() string { return "" }
 // AttackPaths returns the reason this build cannot load libraries.
 func (l *Library) AttackPaths([]byte, int64, int64) ([]byte, error) { return nil, errNoCgo }
 
+// AttackPathsFile returns the reason this build cannot load libraries.
+func (l *Library) AttackPathsFile(string, int64, int64) ([]byte, error) { return nil, errNoCgo }
+
 // ListFindings returns the reason this build cannot load libraries.
 func (l *Library) ListFindings([]byte, []byte) ([]byte, error) { return nil, errNoCgo }
 
