@@ -47,10 +47,20 @@ pub(crate) struct Origin {
 impl Origin {
     /// The origin of the byte after `dropped`, which followed `self`.
     pub(crate) fn after(self, dropped: &[u8]) -> Origin {
+        self.after_counted(dropped, memchr::memchr_iter(b'\n', dropped).count())
+    }
+
+    /// [`Origin::after`] for `dropped` holding `newlines` newlines.
+    pub(crate) fn after_counted(self, dropped: &[u8], newlines: usize) -> Origin {
+        let last = if newlines == 0 {
+            None
+        } else {
+            memchr::memrchr(b'\n', dropped)
+        };
         Origin {
             offset: self.offset + dropped.len(),
-            lines: self.lines + memchr::memchr_iter(b'\n', dropped).count(),
-            column: match memchr::memrchr(b'\n', dropped) {
+            lines: self.lines + newlines,
+            column: match last {
                 Some(p) => dropped.len() - p - 1,
                 None => self.column + dropped.len(),
             },

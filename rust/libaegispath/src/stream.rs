@@ -122,6 +122,8 @@ struct Window {
     r: ReadAhead,
     chunk: usize,
     buf: Bytes,
+    /// Newlines in `buf`, when known (a chunk taken whole).
+    newlines: Option<usize>,
     origin: Origin,
     eof: bool,
 }
@@ -133,12 +135,21 @@ impl Window {
     /// per chunk. Windows of the reader's chunk size take its next chunk
     /// whole, the kept bytes put in front of it.
     fn fill(&mut self, keep: usize) -> io::Result<()> {
-        self.origin = self.origin.after(&self.buf[..keep]);
+        let (dropped, rest) = self.buf.split_at(keep);
+        self.origin = match self.newlines.take() {
+            // What is kept is short (an element the window cut): the
+            // newlines dropped are counted from it, not from the window.
+            Some(all) => self
+                .origin
+                .after_counted(dropped, all - memchr::memchr_iter(b'\n', rest).count()),
+            None => self.origin.after(dropped),
+        };
         if (keep > 0 || self.buf.is_empty())
             && self.chunk >= self.r.chunk
-            && let Some((v, range)) = self.r.next_after(&self.buf[keep..])?
+            && let Some((v, range, newlines)) = self.r.next_after(&self.buf[keep..])?
         {
             let used = std::mem::replace(&mut self.buf, Bytes { v, range });
+            self.newlines = Some(newlines);
             self.r.recycle(used.v);
             return Ok(());
         }
@@ -291,6 +302,7 @@ fn read_window(r: ReadAhead, chunk: usize, estimate: usize) -> Result<Findings, 
         r,
         chunk: chunk.max(1),
         buf: Bytes::default(),
+        newlines: None,
         origin: Origin::default(),
         eof: false,
     };
