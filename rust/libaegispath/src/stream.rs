@@ -146,10 +146,14 @@ impl Window {
         };
         if (keep > 0 || self.buf.is_empty())
             && self.chunk >= self.r.chunk
-            && let Some((v, range, newlines)) = self.r.next_after(&self.buf[keep..])?
+            && let Some(taken) = self.r.next_after(&self.buf[keep..])?
         {
-            let used = std::mem::replace(&mut self.buf, Bytes { v, range });
-            self.newlines = Some(newlines);
+            let next = Bytes {
+                v: taken.buf,
+                range: taken.bytes,
+            };
+            let used = std::mem::replace(&mut self.buf, next);
+            self.newlines = Some(taken.newlines);
             self.r.recycle(used.v);
             return Ok(());
         }

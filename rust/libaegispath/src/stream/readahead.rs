@@ -50,6 +50,14 @@ struct Chunk {
     newlines: usize,
 }
 
+/// A chunk taken whole ([`ReadAhead::next_after`]): the kept bytes and
+/// the chunk's are `buf[bytes]`, with `newlines` newlines.
+pub(crate) struct Taken {
+    pub(crate) buf: Vec<u8>,
+    pub(crate) bytes: Range<usize>,
+    pub(crate) newlines: usize,
+}
+
 /// A reader whose bytes another thread reads ahead (see the module doc).
 pub(crate) struct ReadAhead {
     /// Bytes read at a time (fewer at the end).
@@ -208,14 +216,10 @@ impl ReadAhead {
         Ok(Some(&self.cur.buf[self.cur.data.clone()]))
     }
 
-    /// The next chunk whole with `kept` copied just before its bytes: a
-    /// buffer, where `kept` and the bytes are in it, and the number of
-    /// newlines there; None when the current chunk is partly read, at the
-    /// end, or when `kept` does not fit in the room before the bytes.
-    pub(crate) fn next_after(
-        &mut self,
-        kept: &[u8],
-    ) -> io::Result<Option<(Vec<u8>, Range<usize>, usize)>> {
+    /// The next chunk whole with `kept` copied just before its bytes; None
+    /// when the current chunk is partly read, at the end, or when `kept`
+    /// does not fit in the room before the bytes.
+    pub(crate) fn next_after(&mut self, kept: &[u8]) -> io::Result<Option<Taken>> {
         if !self.cur.data.is_empty() || self.current()?.is_none() {
             return Ok(None);
         }
@@ -235,7 +239,11 @@ impl ReadAhead {
         let at = data.start - kept.len();
         buf[at..data.start].copy_from_slice(kept);
         let newlines = newlines + memchr::memchr_iter(b'\n', kept).count();
-        Ok(Some((buf, at..data.end, newlines)))
+        Ok(Some(Taken {
+            buf,
+            bytes: at..data.end,
+            newlines,
+        }))
     }
 
     /// Hands a buffer back to the reading thread for reuse.
