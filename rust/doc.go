@@ -15,7 +15,18 @@
 // ErrUnavailable, so `go build ./...` works without a Rust toolchain.
 package aegispath
 
-import "errors"
+import (
+	"errors"
+	"time"
+)
+
+// FileStages are the wall times of the stages of one AttackPathsFileTimed
+// call, as the library measured them (zero for a stage not reached).
+type FileStages struct {
+	ReadValidate time.Duration // opening, reading and validating (one streamed pass)
+	Compute      time.Duration
+	Encode       time.Duration
+}
 
 // ErrUnavailable is returned by every call of a build without the bridge.
 var ErrUnavailable = errors.New("libaegispath not linked: built without cgo and the rustffi tag (make build)")

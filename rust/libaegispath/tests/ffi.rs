@@ -11,8 +11,9 @@ use std::ptr;
 use aegispath::test_hooks::aegis_panic_for_test;
 use aegispath::{
     AEGIS_ABI_VERSION, AEGIS_BAD_INPUT, AEGIS_INTERNAL, AEGIS_INVALID_ARG, AEGIS_IO_ERROR,
-    AEGIS_OK, aegis_abi_version, aegis_attack_paths, aegis_attack_paths_file, aegis_echo,
-    aegis_free, aegis_list_findings, aegis_noop, aegis_version,
+    AEGIS_OK, aegis_abi_version, aegis_attack_paths, aegis_attack_paths_file,
+    aegis_attack_paths_file_timed, aegis_echo, aegis_free, aegis_list_findings, aegis_noop,
+    aegis_version,
 };
 
 fn source(rel: &str) -> String {
@@ -32,6 +33,7 @@ fn c_type(rust: &str) -> String {
         "*mut u8" => "uint8_t*",
         "*mut *mut u8" => "uint8_t**",
         "*mut usize" => "size_t*",
+        "*mut u64" => "uint64_t*",
         "*const c_char" => "const char*",
         "usize" => "size_t",
         "i64" => "int64_t",
@@ -120,7 +122,7 @@ fn header_declarations() -> BTreeSet<String> {
 #[test]
 fn header_declares_exactly_the_exports() {
     let rust = rust_exports();
-    assert_eq!(rust.len(), 8, "exports: {rust:#?}");
+    assert_eq!(rust.len(), 9, "exports: {rust:#?}");
     assert!(rust.contains(
         "int32_t aegis_attack_paths(const uint8_t*,size_t,int64_t,int64_t,uint8_t**,size_t*,uint8_t**,size_t*)"
     ));
@@ -293,6 +295,72 @@ fn attack_paths_file_statuses() {
     }
     let (rc, _) = paths_file(b"", 4, 20);
     assert_eq!(rc, AEGIS_INVALID_ARG);
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+/// aegis_attack_paths_file_timed answers as aegis_attack_paths_file and
+/// writes the three stage times: all of them after a computed document,
+/// none past reading after bad input; NULL asks for none.
+#[test]
+fn attack_paths_file_timed_writes_the_stages() {
+    let dir = std::env::temp_dir().join(format!("aegispath-ffi-timed-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let rows: Vec<String> = (0..2000)
+        .map(|i| {
+            format!(
+                r#"{{"id":"f{i}","aws_account_id":"1","severity_normalized":5,"workflow_status":"NEW","resource_id":"r{}","vpc_id":"v","network_exposure":"INTERNET","iam_role_arn":"","data_classification":"RESTRICTED","epss_e5":0,"mitre_tactic_id":"TA0001"}}"#,
+                i % 7
+            )
+        })
+        .collect();
+    let good = format!("[{}]", rows.join(","));
+    for (name, bytes, computed) in [
+        ("good.json", good.as_bytes(), true),
+        ("bad.json", &b"[1]"[..], false),
+    ] {
+        let file = dir.join(name);
+        std::fs::write(&file, bytes).unwrap();
+        let path = file.to_str().unwrap().as_bytes();
+        let mut o = Outs::new();
+        let mut ns = [u64::MAX; 3];
+        let rc = unsafe {
+            aegis_attack_paths_file_timed(
+                path.as_ptr(),
+                path.len(),
+                4,
+                20,
+                &mut o.out,
+                &mut o.out_len,
+                &mut o.err,
+                &mut o.err_len,
+                ns.as_mut_ptr(),
+            )
+        };
+        let (want_rc, want) = paths_file(path, 4, 20);
+        assert_eq!(rc, want_rc, "{name}");
+        assert_eq!(o.out(), want.out(), "{name}");
+        assert!(ns[0] > 0, "{name}: read+validate {ns:?}");
+        if computed {
+            assert!(ns[1] > 0 && ns[2] > 0, "{name}: {ns:?}");
+        } else {
+            assert_eq!(&ns[1..], &[0, 0], "{name}: stages not reached");
+        }
+        let mut o = Outs::new();
+        let rc = unsafe {
+            aegis_attack_paths_file_timed(
+                path.as_ptr(),
+                path.len(),
+                4,
+                20,
+                &mut o.out,
+                &mut o.out_len,
+                &mut o.err,
+                &mut o.err_len,
+                std::ptr::null_mut(),
+            )
+        };
+        assert_eq!(rc, want_rc, "{name}, no stages asked");
+    }
     std::fs::remove_dir_all(&dir).unwrap();
 }
 
