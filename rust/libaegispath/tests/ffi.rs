@@ -321,21 +321,25 @@ fn attack_paths_file_timed_writes_the_stages() {
         let file = dir.join(name);
         std::fs::write(&file, bytes).unwrap();
         let path = file.to_str().unwrap().as_bytes();
-        let mut o = Outs::new();
-        let mut ns = [u64::MAX; 3];
-        let rc = unsafe {
-            aegis_attack_paths_file_timed(
-                path.as_ptr(),
-                path.len(),
-                4,
-                20,
-                &mut o.out,
-                &mut o.out_len,
-                &mut o.err,
-                &mut o.err_len,
-                ns.as_mut_ptr(),
-            )
+        let timed = |ns: *mut u64| {
+            let mut o = Outs::new();
+            let rc = unsafe {
+                aegis_attack_paths_file_timed(
+                    path.as_ptr(),
+                    path.len(),
+                    4,
+                    20,
+                    &mut o.out,
+                    &mut o.out_len,
+                    &mut o.err,
+                    &mut o.err_len,
+                    ns,
+                )
+            };
+            (rc, o)
         };
+        let mut ns = [u64::MAX; 3];
+        let (rc, o) = timed(ns.as_mut_ptr());
         let (want_rc, want) = paths_file(path, 4, 20);
         assert_eq!(rc, want_rc, "{name}");
         assert_eq!(o.out(), want.out(), "{name}");
@@ -345,20 +349,7 @@ fn attack_paths_file_timed_writes_the_stages() {
         } else {
             assert_eq!(&ns[1..], &[0, 0], "{name}: stages not reached");
         }
-        let mut o = Outs::new();
-        let rc = unsafe {
-            aegis_attack_paths_file_timed(
-                path.as_ptr(),
-                path.len(),
-                4,
-                20,
-                &mut o.out,
-                &mut o.out_len,
-                &mut o.err,
-                &mut o.err_len,
-                std::ptr::null_mut(),
-            )
-        };
+        let (rc, _) = timed(std::ptr::null_mut());
         assert_eq!(rc, want_rc, "{name}, no stages asked");
     }
     std::fs::remove_dir_all(&dir).unwrap();
