@@ -53,6 +53,19 @@ func TestCrateLibraryPassesTheKit(t *testing.T) {
 	assert.ErrorIs(t, err, aegispath.ErrIO, "the library opens the file itself")
 	assert.ErrorContains(t, err, "reading the findings")
 
+	// The stages come from aegis_attack_paths_file_timed.
+	file := filepath.Join(t.TempDir(), "findings.json")
+	finding := `{"id":"a","aws_account_id":"1","severity_normalized":40,"workflow_status":"NEW","resource_id":"r","vpc_id":"v","network_exposure":"INTERNET","iam_role_arn":"","data_classification":"RESTRICTED","epss_e5":97,"mitre_tactic_id":"TA0001"}`
+	require.NoError(t, os.WriteFile(file, []byte("["+finding+"]"), 0o644))
+	var tm engines.Timings
+	_, err = fe.AttackPathsFile(engines.WithTimings(context.Background(), &tm), file, engines.DefaultOptions())
+	require.NoError(t, err)
+	var stages []string
+	for _, s := range tm.Stages {
+		stages = append(stages, s.Name)
+	}
+	assert.Equal(t, []string{engines.StageReadValidate, engines.StageCompute, engines.StageEncode}, stages)
+
 	lib := e.(interface{ Library() *ffiengine.Library }).Library()
 	require.NoError(t, lib.Noop())
 	in := bytes.Repeat([]byte("echo"), 1000)

@@ -40,7 +40,7 @@ const ABIVersion = 1
 // benchmarks measure).
 var (
 	Required = []string{"aegis_abi_version", "aegis_attack_paths", "aegis_free", "aegis_version"}
-	Optional = []string{"aegis_list_findings", "aegis_attack_paths_file", "aegis_echo", "aegis_noop"}
+	Optional = []string{"aegis_list_findings", "aegis_attack_paths_file", "aegis_attack_paths_file_timed", "aegis_echo", "aegis_noop"}
 )
 
 // ErrLoad is wrapped by every error of Load: the library could not be
@@ -72,15 +72,16 @@ func init() {
 // Open loads the library at path and returns it as the engine
 // "ffi:PATH" (PATH as given). The engine also implements engines.Lister
 // when the library exports aegis_list_findings, and engines.FileEngine
-// when it exports aegis_attack_paths_file (the library then streams a
-// findings file itself, as rust-ffi does).
+// when it exports aegis_attack_paths_file or aegis_attack_paths_file_timed
+// (the library then streams a findings file itself, as rust-ffi does).
 func Open(path string) (engines.Engine, error) {
 	lib, err := Load(path)
 	if err != nil {
 		return nil, err
 	}
 	e := &Engine{name: "ffi:" + path, lib: lib}
-	lists, files := lib.Has("aegis_list_findings"), lib.Has("aegis_attack_paths_file")
+	lists := lib.Has("aegis_list_findings")
+	files := lib.Has("aegis_attack_paths_file") || lib.Has("aegis_attack_paths_file_timed")
 	switch {
 	case lists && files:
 		return listFileEngine{&listEngine{e}}, nil
@@ -151,13 +152,15 @@ func (e *Engine) AttackPaths(ctx context.Context, findings []byte, opt engines.O
 	return e.lib.AttackPaths(findings, int64(opt.MaxDepth), int64(opt.TopK))
 }
 
-// attackPathsFile calls the library's aegis_attack_paths_file on the
-// findings file at path. ctx is checked only before the call.
+// attackPathsFile calls the library's file entry point on the findings
+// file at path, recording the stages it reports. ctx is checked only
+// before the call.
 func (e *Engine) attackPathsFile(ctx context.Context, path string, opt engines.Options) ([]byte, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	out, err := e.lib.AttackPathsFile(path, int64(opt.MaxDepth), int64(opt.TopK))
+	out, stages, err := e.lib.AttackPathsFile(path, int64(opt.MaxDepth), int64(opt.TopK))
+	stages.Record(engines.TimingsFrom(ctx))
 	if errors.Is(err, aegispath.ErrIO) {
 		return nil, fmt.Errorf("reading the findings: %w", err)
 	}

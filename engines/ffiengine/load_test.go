@@ -108,6 +108,6 @@ func TestCallsAndStatuses(t *testing.T) {
 	_, err = lib.ListFindings(nil, nil)
 	assert.ErrorIs(t, err, ffiengine.ErrNotExported)
 	assert.ErrorIs(t, lib.Noop(), ffiengine.ErrNotExported)
-	_, err = lib.AttackPathsFile("findings.json", 4, 20)
+	_, _, err = lib.AttackPathsFile("findings.json", 4, 20)
 	assert.ErrorIs(t, err, ffiengine.ErrNotExported)
 }

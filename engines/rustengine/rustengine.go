@@ -71,16 +71,7 @@ func (ffiEngine) AttackPathsFile(ctx context.Context, path string, opt engines.O
 		return nil, err
 	}
 	out, stages, err := aegispath.AttackPathsFileTimed(path, int64(opt.MaxDepth), int64(opt.TopK))
-	t := engines.TimingsFrom(ctx)
-	for _, s := range []engines.Stage{
-		{Name: engines.StageReadValidate, D: stages.ReadValidate},
-		{Name: engines.StageCompute, D: stages.Compute},
-		{Name: engines.StageEncode, D: stages.Encode},
-	} {
-		if s.D > 0 {
-			t.Add(s.Name, s.D)
-		}
-	}
+	stages.Record(engines.TimingsFrom(ctx))
 	if errors.Is(err, aegispath.ErrIO) {
 		return nil, fmt.Errorf("reading the findings: %w", err)
 	}
