@@ -252,7 +252,7 @@ pub fn decode_file(f: File, size: u64) -> Result<Findings, StreamError> {
     let estimate = (size / BYTES_PER_FINDING) as usize;
     std::thread::scope(|s| {
         #[cfg(target_os = "linux")]
-        let r = if size > physical_memory() / 2 {
+        let r = if size > readahead::physical_memory() / 2 {
             ReadAhead::spawn_direct(s, f, CHUNK)
         } else {
             ReadAhead::spawn(s, f, CHUNK)
@@ -261,23 +261,6 @@ pub fn decode_file(f: File, size: u64) -> Result<Findings, StreamError> {
         let r = ReadAhead::spawn(s, f, CHUNK);
         read_window(r, CHUNK, estimate)
     })
-}
-
-/// The machine's memory in bytes (u64::MAX when unknown).
-#[cfg(target_os = "linux")]
-fn physical_memory() -> u64 {
-    // SAFETY: sysconf only reads system configuration.
-    let (pages, page) = unsafe {
-        (
-            libc::sysconf(libc::_SC_PHYS_PAGES),
-            libc::sysconf(libc::_SC_PAGESIZE),
-        )
-    };
-    if pages > 0 && page > 0 {
-        (pages as u64).saturating_mul(page as u64)
-    } else {
-        u64::MAX
-    }
 }
 
 /// Bytes per finding of realistic documents (about 2,090), rounded down:

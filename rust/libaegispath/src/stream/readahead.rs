@@ -41,6 +41,23 @@ pub(crate) fn advise_huge(buf: &mut Vec<u8>) {
     }
 }
 
+/// The machine's memory in bytes (u64::MAX when unknown).
+#[cfg(target_os = "linux")]
+pub(crate) fn physical_memory() -> u64 {
+    // SAFETY: sysconf only reads system configuration.
+    let (pages, page) = unsafe {
+        (
+            libc::sysconf(libc::_SC_PHYS_PAGES),
+            libc::sysconf(libc::_SC_PAGESIZE),
+        )
+    };
+    if pages > 0 && page > 0 {
+        (pages as u64).saturating_mul(page as u64)
+    } else {
+        u64::MAX
+    }
+}
+
 /// Bytes read into a buffer: `buf[data]`, and the number of newlines in
 /// them (counted by the reading thread while they are in its cache).
 #[derive(Default)]
