@@ -36,6 +36,7 @@ import (
 	"fmt"
 	"runtime"
 	"sync"
+	"time"
 	"unsafe"
 )
 
@@ -79,13 +80,27 @@ func AttackPaths(input []byte, maxDepth, topK int64) ([]byte, error) {
 // AttackPaths' on the file's bytes; a file that cannot be read (or is not
 // a regular file) is an error wrapping ErrIO.
 func AttackPathsFile(path string, maxDepth, topK int64) ([]byte, error) {
+	out, _, err := AttackPathsFileTimed(path, maxDepth, topK)
+	return out, err
+}
+
+// AttackPathsFileTimed is AttackPathsFile, also returning the wall time of
+// the library's stages (aegis_attack_paths_file_timed).
+func AttackPathsFileTimed(path string, maxDepth, topK int64) ([]byte, FileStages, error) {
 	p := []byte(path)
 	in, inLen := view(p)
 	var r result
-	r.status = C.aegis_attack_paths_file(in, inLen, C.int64_t(maxDepth), C.int64_t(topK),
-		&r.out, &r.outLen, &r.err, &r.errLen)
+	var ns [3]C.uint64_t
+	r.status = C.aegis_attack_paths_file_timed(in, inLen, C.int64_t(maxDepth), C.int64_t(topK),
+		&r.out, &r.outLen, &r.err, &r.errLen, &ns[0])
 	runtime.KeepAlive(p)
-	return r.take("aegis_attack_paths_file")
+	stages := FileStages{
+		ReadValidate: time.Duration(ns[0]),
+		Compute:      time.Duration(ns[1]),
+		Encode:       time.Duration(ns[2]),
+	}
+	out, err := r.take("aegis_attack_paths_file_timed")
+	return out, stages, err
 }
 
 // ListFindings runs the list operation (a query object over a findings

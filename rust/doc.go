@@ -15,7 +15,34 @@
 // ErrUnavailable, so `go build ./...` works without a Rust toolchain.
 package aegispath
 
-import "errors"
+import (
+	"errors"
+	"time"
+
+	"github.com/aegisbench/aegisbench/engines"
+)
+
+// FileStages are the wall times of the stages of one AttackPathsFileTimed
+// call, as the library measured them (zero for a stage not reached).
+type FileStages struct {
+	ReadValidate time.Duration // opening, reading and validating (one streamed pass)
+	Compute      time.Duration
+	Encode       time.Duration
+}
+
+// Record adds the stages that ran to t (as StageReadValidate,
+// StageCompute and StageEncode); t may be nil.
+func (s FileStages) Record(t *engines.Timings) {
+	for _, st := range []engines.Stage{
+		{Name: engines.StageReadValidate, D: s.ReadValidate},
+		{Name: engines.StageCompute, D: s.Compute},
+		{Name: engines.StageEncode, D: s.Encode},
+	} {
+		if st.D > 0 {
+			t.Add(st.Name, st.D)
+		}
+	}
+}
 
 // ErrUnavailable is returned by every call of a build without the bridge.
 var ErrUnavailable = errors.New("libaegispath not linked: built without cgo and the rustffi tag (make build)")

@@ -16,6 +16,11 @@ func AttackPathsFile(path string, maxDepth, topK int64) ([]byte, error) {
 	return nil, ErrUnavailable
 }
 
+// AttackPathsFileTimed returns ErrUnavailable in a build without the bridge.
+func AttackPathsFileTimed(path string, maxDepth, topK int64) ([]byte, FileStages, error) {
+	return nil, FileStages{}, ErrUnavailable
+}
+
 // ListFindings returns ErrUnavailable in a build without the bridge.
 func ListFindings(input, query []byte) ([]byte, error) {
 	return nil, ErrUnavailable

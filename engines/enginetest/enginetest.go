@@ -12,6 +12,7 @@ import (
 	"encoding/json"
 	"errors"
 	"os"
+	"path/filepath"
 	"testing"
 
 	"github.com/gowebpki/jcs"
@@ -128,4 +129,31 @@ func indent(t *testing.T, canonical []byte) string {
 	var b bytes.Buffer
 	require.NoError(t, json.Indent(&b, canonical, "", "  "))
 	return b.String()
+}
+
+// ViaFile returns e (an engines.FileEngine) as an engine that runs on
+// bytes the way `paths --in` runs it on a file: the bytes are written to a
+// file in dir, whose path e gets (engines.AttackPathsFile), so Vectors
+// checks e's file path. An engine that does not read files itself answers
+// os.ErrInvalid, which fails every vector.
+func ViaFile(e engines.Engine, dir string) engines.Engine {
+	return viaFile{e, dir}
+}
+
+type viaFile struct {
+	engines.Engine
+	dir string
+}
+
+func (v viaFile) AttackPaths(ctx context.Context, findings []byte, opt engines.Options) ([]byte, error) {
+	if _, ok := v.Engine.(engines.FileEngine); !ok {
+		return nil, os.ErrInvalid // the test would not test the file path
+	}
+	path := filepath.Join(v.dir, "findings.json")
+	if err := os.WriteFile(path, findings, 0o644); err != nil {
+		return nil, err
+	}
+	return engines.AttackPathsFile(ctx, v.Engine, path, opt, func(string) ([]byte, error) {
+		return nil, os.ErrInvalid // a regular file never takes this path
+	})
 }

@@ -4,6 +4,7 @@ package ffiengine_test
 
 import (
 	"bytes"
+	"context"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -42,6 +43,28 @@ func TestCrateLibraryPassesTheKit(t *testing.T) {
 	assert.Equal(t, aegispath.Version(), engines.VersionOf(e))
 	t.Run("vectors", func(t *testing.T) { enginetest.Vectors(t, e) })
 	t.Run("list", func(t *testing.T) { enginetest.ListVectors(t, e) })
+	t.Run("vectors-file", func(t *testing.T) { enginetest.Vectors(t, enginetest.ViaFile(e, t.TempDir())) })
+	_, lists := e.(engines.Lister)
+	assert.True(t, lists, "exports aegis_list_findings: a Lister")
+	fe, files := e.(engines.FileEngine)
+	require.True(t, files, "exports aegis_attack_paths_file: a FileEngine")
+	missing := filepath.Join(t.TempDir(), "missing.json")
+	_, err = fe.AttackPathsFile(context.Background(), missing, engines.DefaultOptions())
+	assert.ErrorIs(t, err, aegispath.ErrIO, "the library opens the file itself")
+	assert.ErrorContains(t, err, "reading the findings")
+
+	// The stages come from aegis_attack_paths_file_timed.
+	file := filepath.Join(t.TempDir(), "findings.json")
+	finding := `{"id":"a","aws_account_id":"1","severity_normalized":40,"workflow_status":"NEW","resource_id":"r","vpc_id":"v","network_exposure":"INTERNET","iam_role_arn":"","data_classification":"RESTRICTED","epss_e5":97,"mitre_tactic_id":"TA0001"}`
+	require.NoError(t, os.WriteFile(file, []byte("["+finding+"]"), 0o644))
+	var tm engines.Timings
+	_, err = fe.AttackPathsFile(engines.WithTimings(context.Background(), &tm), file, engines.DefaultOptions())
+	require.NoError(t, err)
+	var stages []string
+	for _, s := range tm.Stages {
+		stages = append(stages, s.Name)
+	}
+	assert.Equal(t, []string{engines.StageReadValidate, engines.StageCompute, engines.StageEncode}, stages)
 
 	lib := e.(interface{ Library() *ffiengine.Library }).Library()
 	require.NoError(t, lib.Noop())

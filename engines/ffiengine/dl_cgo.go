@@ -12,6 +12,7 @@ package ffiengine
 
 typedef uint32_t (*abi_fn)(void);
 typedef int32_t (*paths_fn)(const uint8_t*, size_t, int64_t, int64_t, uint8_t**, size_t*, uint8_t**, size_t*);
+typedef int32_t (*paths_timed_fn)(const uint8_t*, size_t, int64_t, int64_t, uint8_t**, size_t*, uint8_t**, size_t*, uint64_t*);
 typedef int32_t (*list_fn)(const uint8_t*, size_t, const uint8_t*, size_t, uint8_t**, size_t*, uint8_t**, size_t*);
 typedef int32_t (*echo_fn)(const uint8_t*, size_t, uint8_t**, size_t*, uint8_t**, size_t*);
 typedef int32_t (*noop_fn)(void);
@@ -43,6 +44,12 @@ static int32_t ab_paths(void *f, const uint8_t *in, size_t n, int64_t d, int64_t
 	return ((paths_fn)f)(in, n, d, k, out, out_len, err, err_len);
 }
 
+static int32_t ab_paths_timed(void *f, const uint8_t *in, size_t n, int64_t d, int64_t k,
+                              uint8_t **out, size_t *out_len, uint8_t **err, size_t *err_len,
+                              uint64_t *stage_ns) {
+	return ((paths_timed_fn)f)(in, n, d, k, out, out_len, err, err_len, stage_ns);
+}
+
 static int32_t ab_list(void *f, const uint8_t *in, size_t n, const uint8_t *q, size_t qn,
                        uint8_t **out, size_t *out_len, uint8_t **err, size_t *err_len) {
 	return ((list_fn)f)(in, n, q, qn, out, out_len, err, err_len);
@@ -62,6 +69,7 @@ import (
 	"runtime"
 	"slices"
 	"strings"
+	"time"
 	"unsafe"
 
 	aegispath "github.com/aegisbench/aegisbench/rust"
@@ -157,6 +165,40 @@ func (l *Library) AttackPaths(input []byte, maxDepth, topK int64) ([]byte, error
 		&r.out, &r.outLen, &r.err, &r.errLen)
 	runtime.KeepAlive(input)
 	return l.take(&r, "aegis_attack_paths")
+}
+
+// AttackPathsFile calls aegis_attack_paths_file_timed, or
+// aegis_attack_paths_file when the library exports only that (both
+// optional in the ABI; the stages are then zero): the library reads the
+// findings file at path itself. A file it cannot read is an error
+// wrapping aegispath.ErrIO.
+func (l *Library) AttackPathsFile(path string, maxDepth, topK int64) ([]byte, aegispath.FileStages, error) {
+	p := []byte(path)
+	in, inLen := view(p)
+	var r result
+	var ns [3]C.uint64_t
+	op := "aegis_attack_paths_file_timed"
+	if f := l.syms[op]; f != nil {
+		r.status = C.ab_paths_timed(f, in, inLen, C.int64_t(maxDepth), C.int64_t(topK),
+			&r.out, &r.outLen, &r.err, &r.errLen, &ns[0])
+	} else {
+		op = "aegis_attack_paths_file"
+		f, err := l.optional(op)
+		if err != nil {
+			return nil, aegispath.FileStages{}, err
+		}
+		// Same signature as aegis_attack_paths: the path's bytes are the input.
+		r.status = C.ab_paths(f, in, inLen, C.int64_t(maxDepth), C.int64_t(topK),
+			&r.out, &r.outLen, &r.err, &r.errLen)
+	}
+	runtime.KeepAlive(p)
+	stages := aegispath.FileStages{
+		ReadValidate: time.Duration(ns[0]),
+		Compute:      time.Duration(ns[1]),
+		Encode:       time.Duration(ns[2]),
+	}
+	out, err := l.take(&r, op)
+	return out, stages, err
 }
 
 // ListFindings calls aegis_list_findings (optional in the ABI).

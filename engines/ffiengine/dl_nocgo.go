@@ -2,7 +2,11 @@
 
 package ffiengine
 
-import "errors"
+import (
+	"errors"
+
+	aegispath "github.com/aegisbench/aegisbench/rust"
+)
 
 // errNoCgo is why a build without cgo cannot load libraries.
 var errNoCgo = errors.New("ffi:PATH engines need a build with cgo (CGO_ENABLED=1)")
@@ -29,6 +33,11 @@ func (l *Library) Version() string { return "" }
 
 // AttackPaths returns the reason this build cannot load libraries.
 func (l *Library) AttackPaths([]byte, int64, int64) ([]byte, error) { return nil, errNoCgo }
+
+// AttackPathsFile returns the reason this build cannot load libraries.
+func (l *Library) AttackPathsFile(string, int64, int64) ([]byte, aegispath.FileStages, error) {
+	return nil, aegispath.FileStages{}, errNoCgo
+}
 
 // ListFindings returns the reason this build cannot load libraries.
 func (l *Library) ListFindings([]byte, []byte) ([]byte, error) { return nil, errNoCgo }

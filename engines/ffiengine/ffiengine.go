@@ -28,6 +28,7 @@ import (
 	"strings"
 
 	"github.com/aegisbench/aegisbench/engines"
+	aegispath "github.com/aegisbench/aegisbench/rust"
 )
 
 // ABIVersion is the version of the engine C ABI this harness speaks
@@ -39,7 +40,7 @@ const ABIVersion = 1
 // benchmarks measure).
 var (
 	Required = []string{"aegis_abi_version", "aegis_attack_paths", "aegis_free", "aegis_version"}
-	Optional = []string{"aegis_list_findings", "aegis_echo", "aegis_noop"}
+	Optional = []string{"aegis_list_findings", "aegis_attack_paths_file", "aegis_attack_paths_file_timed", "aegis_echo", "aegis_noop"}
 )
 
 // ErrLoad is wrapped by every error of Load: the library could not be
@@ -70,15 +71,24 @@ func init() {
 
 // Open loads the library at path and returns it as the engine
 // "ffi:PATH" (PATH as given). The engine also implements engines.Lister
-// when the library exports aegis_list_findings.
+// when the library exports aegis_list_findings, and engines.FileEngine
+// when it exports aegis_attack_paths_file or aegis_attack_paths_file_timed
+// (the library then streams a findings file itself, as rust-ffi does).
 func Open(path string) (engines.Engine, error) {
 	lib, err := Load(path)
 	if err != nil {
 		return nil, err
 	}
 	e := &Engine{name: "ffi:" + path, lib: lib}
-	if lib.Has("aegis_list_findings") {
+	lists := lib.Has("aegis_list_findings")
+	files := lib.Has("aegis_attack_paths_file") || lib.Has("aegis_attack_paths_file_timed")
+	switch {
+	case lists && files:
+		return listFileEngine{&listEngine{e}}, nil
+	case lists:
 		return &listEngine{e}, nil
+	case files:
+		return fileEngine{e}, nil
 	}
 	return e, nil
 }
@@ -117,6 +127,13 @@ type Engine struct {
 
 type listEngine struct{ *Engine }
 
+// fileEngine and listFileEngine are engines whose library also exports
+// aegis_attack_paths_file.
+type (
+	fileEngine     struct{ *Engine }
+	listFileEngine struct{ *listEngine }
+)
+
 // Name returns "ffi:PATH".
 func (e *Engine) Name() string { return e.name }
 
@@ -135,6 +152,31 @@ func (e *Engine) AttackPaths(ctx context.Context, findings []byte, opt engines.O
 	return e.lib.AttackPaths(findings, int64(opt.MaxDepth), int64(opt.TopK))
 }
 
+// attackPathsFile calls the library's file entry point on the findings
+// file at path, recording the stages it reports. ctx is checked only
+// before the call.
+func (e *Engine) attackPathsFile(ctx context.Context, path string, opt engines.Options) ([]byte, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	out, stages, err := e.lib.AttackPathsFile(path, int64(opt.MaxDepth), int64(opt.TopK))
+	stages.Record(engines.TimingsFrom(ctx))
+	if errors.Is(err, aegispath.ErrIO) {
+		return nil, fmt.Errorf("reading the findings: %w", err)
+	}
+	return out, err
+}
+
+// AttackPathsFile calls aegis_attack_paths_file (engines.FileEngine).
+func (e fileEngine) AttackPathsFile(ctx context.Context, path string, opt engines.Options) ([]byte, error) {
+	return e.attackPathsFile(ctx, path, opt)
+}
+
+// AttackPathsFile calls aegis_attack_paths_file (engines.FileEngine).
+func (e listFileEngine) AttackPathsFile(ctx context.Context, path string, opt engines.Options) ([]byte, error) {
+	return e.attackPathsFile(ctx, path, opt)
+}
+
 // List calls the library's aegis_list_findings. ctx is checked only
 // before the call.
 func (e *listEngine) List(ctx context.Context, findings []byte, query []byte) ([]byte, error) {
@@ -144,7 +186,12 @@ func (e *listEngine) List(ctx context.Context, findings []byte, query []byte) ([
 	return e.lib.ListFindings(findings, query)
 }
 
-var _ engines.Lister = (*listEngine)(nil)
+var (
+	_ engines.Lister     = (*listEngine)(nil)
+	_ engines.FileEngine = fileEngine{}
+	_ engines.Lister     = listFileEngine{}
+	_ engines.FileEngine = listFileEngine{}
+)
 
 // LibraryFile is the file name of the shared library of a crate or
 // library called name on this system: libNAME.so, or libNAME.dylib on

@@ -80,6 +80,8 @@ func TestCallsAndStatuses(t *testing.T) {
 	assert.Equal(t, "fake 1.0 frees=0", engines.VersionOf(e))
 	_, lists := e.(engines.Lister)
 	assert.False(t, lists, "no aegis_list_findings: not a Lister")
+	_, files := e.(engines.FileEngine)
+	assert.False(t, files, "no aegis_attack_paths_file: not a FileEngine")
 	ctx := context.Background()
 
 	out, err := e.AttackPaths(ctx, []byte("[]"), engines.Options{MaxDepth: 1})
@@ -106,4 +108,6 @@ func TestCallsAndStatuses(t *testing.T) {
 	_, err = lib.ListFindings(nil, nil)
 	assert.ErrorIs(t, err, ffiengine.ErrNotExported)
 	assert.ErrorIs(t, lib.Noop(), ffiengine.ErrNotExported)
+	_, _, err = lib.AttackPathsFile("findings.json", 4, 20)
+	assert.ErrorIs(t, err, ffiengine.ErrNotExported)
 }

@@ -60,19 +60,18 @@ func (ffiEngine) AttackPaths(ctx context.Context, findings []byte, opt engines.O
 	return aegispath.AttackPaths(findings, int64(opt.MaxDepth), int64(opt.TopK))
 }
 
-// AttackPathsFile calls aegis_attack_paths_file (engines.FileEngine):
+// AttackPathsFile calls aegis_attack_paths_file_timed (engines.FileEngine):
 // libaegispath streams the regular file at path itself, so a whole
 // process (`aegisbench paths --engine rust-ffi`) neither reads the
-// document into Go memory nor faults in a buffer of its size. The call is
-// one stage, StageEngine (reading included). ctx is checked only before
-// it.
+// document into Go memory nor faults in a buffer of its size. The stages
+// are the library's own (read+validate, compute, encode), as aegispath
+// reports them. ctx is checked only before the call.
 func (ffiEngine) AttackPathsFile(ctx context.Context, path string, opt engines.Options) ([]byte, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	start := time.Now()
-	defer func() { engines.TimingsFrom(ctx).Since(engines.StageEngine, start) }()
-	out, err := aegispath.AttackPathsFile(path, int64(opt.MaxDepth), int64(opt.TopK))
+	out, stages, err := aegispath.AttackPathsFileTimed(path, int64(opt.MaxDepth), int64(opt.TopK))
+	stages.Record(engines.TimingsFrom(ctx))
 	if errors.Is(err, aegispath.ErrIO) {
 		return nil, fmt.Errorf("reading the findings: %w", err)
 	}

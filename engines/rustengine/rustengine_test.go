@@ -1,6 +1,7 @@
 package rustengine
 
 import (
+	"context"
 	"os"
 	"path/filepath"
 	"testing"
@@ -71,5 +72,42 @@ func TestBinaryPath(t *testing.T) {
 			assert.ErrorContains(t, err, "make build")
 			assert.ErrorIs(t, engines.Available("rust-cli"), engines.ErrUnavailable)
 		})
+	}
+}
+
+// TestFFIFileStages: rust-ffi on a file records the library's own stages
+// (read+validate, compute, encode, as aegispath reports them), and only
+// read+validate for a document refused while reading.
+func TestFFIFileStages(t *testing.T) {
+	e := requireFFI(t)
+	dir := t.TempDir()
+	good := filepath.Join(dir, "good.json")
+	require.NoError(t, os.WriteFile(good, []byte(`[{"id":"a","aws_account_id":"111111111111","severity_normalized":40,"workflow_status":"NEW","resource_id":"r-a","vpc_id":"vpc-1","network_exposure":"INTERNET","iam_role_arn":"","data_classification":"RESTRICTED","epss_e5":97,"mitre_tactic_id":"TA0001"}]`), 0o644))
+	bad := filepath.Join(dir, "bad.json")
+	require.NoError(t, os.WriteFile(bad, []byte(`[1]`), 0o644))
+
+	tests := []struct {
+		path   string
+		stages []string
+	}{
+		{good, []string{engines.StageReadValidate, engines.StageCompute, engines.StageEncode}},
+		{bad, []string{engines.StageReadValidate}},
+	}
+	for _, tt := range tests {
+		var tm engines.Timings
+		ctx := engines.WithTimings(context.Background(), &tm)
+		_, err := e.(engines.FileEngine).AttackPathsFile(ctx, tt.path, engines.DefaultOptions())
+		if tt.path == bad {
+			var ee *engines.Error
+			require.ErrorAs(t, err, &ee)
+		} else {
+			require.NoError(t, err)
+		}
+		var names []string
+		for _, s := range tm.Stages {
+			names = append(names, s.Name)
+			assert.Positive(t, s.D, "%s %s", tt.path, s.Name)
+		}
+		assert.Equal(t, tt.stages, names, tt.path)
 	}
 }

@@ -1,9 +1,6 @@
 package rustengine
 
 import (
-	"context"
-	"os"
-	"path/filepath"
 	"testing"
 
 	"github.com/aegisbench/aegisbench/engines"
@@ -56,7 +53,7 @@ var vectorEngines = []struct {
 	lists bool
 }{
 	{"rust-ffi", requireFFI, true},
-	{"rust-ffi-file", func(t *testing.T) engines.Engine { return viaFile{requireFFI(t), t.TempDir()} }, false},
+	{"rust-ffi-file", func(t *testing.T) engines.Engine { return enginetest.ViaFile(requireFFI(t), t.TempDir()) }, false},
 	{"rust-cli", func(t *testing.T) engines.Engine { return requireCLI(t, false) }, true},
 	{"exec", func(t *testing.T) engines.Engine { return requireCLI(t, true) }, false},
 }
@@ -74,25 +71,4 @@ func TestListVectors(t *testing.T) {
 		}
 		t.Run("engine="+ve.name, func(t *testing.T) { enginetest.ListVectors(t, ve.open(t)) })
 	}
-}
-
-// viaFile runs an engines.FileEngine on bytes the way `paths --in` runs it
-// on a file: the bytes are written to a file in dir, whose path the engine
-// gets (engines.AttackPathsFile).
-type viaFile struct {
-	engines.Engine
-	dir string
-}
-
-func (v viaFile) AttackPaths(ctx context.Context, findings []byte, opt engines.Options) ([]byte, error) {
-	if _, ok := v.Engine.(engines.FileEngine); !ok {
-		return nil, os.ErrInvalid // the test would not test the file path
-	}
-	path := filepath.Join(v.dir, "findings.json")
-	if err := os.WriteFile(path, findings, 0o644); err != nil {
-		return nil, err
-	}
-	return engines.AttackPathsFile(ctx, v.Engine, path, opt, func(string) ([]byte, error) {
-		return nil, os.ErrInvalid // a regular file never takes this path
-	})
 }

@@ -4,7 +4,7 @@
  * version AEGIS_ABI_VERSION: any shared library exporting
  * aegis_abi_version, aegis_attack_paths, aegis_free and aegis_version with
  * these signatures can be run as the engine ffi:PATH (loaded at run time).
- * aegis_list_findings, aegis_attack_paths_file, aegis_echo and aegis_noop
+ * aegis_list_findings, aegis_attack_paths_file(_timed), aegis_echo and aegis_noop
  * are optional for such a library (adding an optional call leaves the
  * version as it is: a library without it is still complete).
  *
@@ -51,6 +51,15 @@ int32_t aegis_attack_paths_file(const uint8_t *path, size_t path_len,
                                 int64_t max_depth, int64_t top_k,
                                 uint8_t **out, size_t *out_len,
                                 uint8_t **err, size_t *err_len);
+
+/* aegis_attack_paths_file, also writing the wall time of its stages in nanoseconds to
+   stage_ns[0..3]: reading and validating, computing, encoding (zeros for stages not
+   reached). stage_ns may be NULL. */
+int32_t aegis_attack_paths_file_timed(const uint8_t *path, size_t path_len,
+                                      int64_t max_depth, int64_t top_k,
+                                      uint8_t **out, size_t *out_len,
+                                      uint8_t **err, size_t *err_len,
+                                      uint64_t *stage_ns);
 /* List operation: findings document and query object in, findings page out.
    An empty (or all white space) query is the default query. */
 int32_t aegis_list_findings(const uint8_t *input, size_t input_len,

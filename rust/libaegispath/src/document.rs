@@ -47,31 +47,25 @@ pub(crate) struct Origin {
 impl Origin {
     /// The origin of the byte after `dropped`, which followed `self`.
     pub(crate) fn after(self, dropped: &[u8]) -> Origin {
-        let lines = count_newlines(dropped);
+        self.after_counted(dropped, memchr::memchr_iter(b'\n', dropped).count())
+    }
+
+    /// [`Origin::after`] for `dropped` holding `newlines` newlines.
+    pub(crate) fn after_counted(self, dropped: &[u8], newlines: usize) -> Origin {
+        let last = if newlines == 0 {
+            None
+        } else {
+            memchr::memrchr(b'\n', dropped)
+        };
         Origin {
             offset: self.offset + dropped.len(),
-            lines: self.lines + lines,
-            column: match dropped.iter().rposition(|&b| b == b'\n') {
+            lines: self.lines + newlines,
+            column: match last {
                 Some(p) => dropped.len() - p - 1,
                 None => self.column + dropped.len(),
             },
         }
     }
-}
-
-/// The number of `\n` in `bytes`. Counted in blocks of 255 with a byte
-/// counter, which the compiler turns into 16 or 32 bytes per step (a
-/// plain `filter().count()` adds a 64-bit counter per byte: a streamed
-/// document spent a sixth of its read there).
-fn count_newlines(bytes: &[u8]) -> usize {
-    bytes
-        .chunks(255)
-        .map(|block| {
-            block
-                .iter()
-                .fold(0u8, |n, &b| n.wrapping_add((b == b'\n') as u8)) as usize
-        })
-        .sum()
 }
 
 /// The invalid_json error document for a scanner error in `input`, naming
@@ -521,15 +515,32 @@ mod tests {
     }
 
     #[test]
-    fn counts_newlines_across_blocks() {
-        for n in [0, 1, 254, 255, 256, 600, 5000] {
-            let bytes: Vec<u8> = (0..n)
-                .map(|i| if i % 3 == 0 { b'\n' } else { b'x' })
-                .collect();
-            let want = bytes.iter().filter(|&&b| b == b'\n').count();
-            assert_eq!(count_newlines(&bytes), want, "{n} bytes");
+    fn origin_after_counts_lines_and_column() {
+        // Dropped bytes with newlines sparse, dense, last, or none at all,
+        // after an origin in the middle of a line.
+        for n in [0, 1, 31, 32, 33, 600, 5000] {
+            for every in [1, 3, 2000, usize::MAX] {
+                let bytes: Vec<u8> = (0..n)
+                    .map(|i| if i % every == every - 1 { b'\n' } else { b'x' })
+                    .collect();
+                let from = Origin {
+                    offset: 10,
+                    lines: 2,
+                    column: 4,
+                };
+                let newlines = bytes.iter().filter(|&&b| b == b'\n').count();
+                let column = match bytes.iter().rposition(|&b| b == b'\n') {
+                    Some(p) => n - p - 1,
+                    None => 4 + n,
+                };
+                let want = Origin {
+                    offset: 10 + n,
+                    lines: 2 + newlines,
+                    column,
+                };
+                assert_eq!(from.after(&bytes), want, "{n} bytes, newline every {every}");
+            }
         }
-        assert_eq!(count_newlines(&[b'\n'; 1000]), 1000);
     }
 
     #[test]

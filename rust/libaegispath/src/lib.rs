@@ -23,6 +23,7 @@ use std::io;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::Path;
 use std::ptr;
+use std::time::{Duration, Instant};
 
 use stream::StreamError;
 pub use types::{ErrorDoc, Finding, Options};
@@ -44,7 +45,30 @@ pub fn attack_paths(input: &[u8], max_depth: i64, top_k: i64) -> Result<Vec<u8>,
 /// or read, or is not a regular file (a pipe or a device has no size and
 /// no end this call could bound: read it and call [`attack_paths`]).
 pub fn attack_paths_file(path: &Path, max_depth: i64, top_k: i64) -> Result<Vec<u8>, StreamError> {
+    attack_paths_file_timed(path, max_depth, top_k, &mut FileStages::default())
+}
+
+/// The wall time of each stage of one [`attack_paths_file_timed`] call
+/// (zero for a stage it did not reach).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct FileStages {
+    /// Opening, reading and validating the file (one streamed pass).
+    pub read_validate: Duration,
+    /// Computing the paths.
+    pub compute: Duration,
+    /// Encoding the output document.
+    pub encode: Duration,
+}
+
+/// [`attack_paths_file`], timing its stages into `stages`.
+pub fn attack_paths_file_timed(
+    path: &Path,
+    max_depth: i64,
+    top_k: i64,
+    stages: &mut FileStages,
+) -> Result<Vec<u8>, StreamError> {
     let opt = Options::new(max_depth, top_k)?;
+    let start = Instant::now();
     // Checked before opening too: opening a FIFO would wait for a writer.
     let not_regular = || io::Error::new(io::ErrorKind::InvalidInput, "not a regular file");
     if !std::fs::metadata(path)?.is_file() {
@@ -55,8 +79,16 @@ pub fn attack_paths_file(path: &Path, max_depth: i64, top_k: i64) -> Result<Vec<
     if !meta.is_file() {
         return Err(not_regular().into());
     }
-    let mut findings = stream::decode_file(file, meta.len())?;
-    Ok(encode(&findings.compute(opt)))
+    let findings = stream::decode_file(file, meta.len());
+    stages.read_validate = start.elapsed();
+    let mut findings = findings?;
+    let start = Instant::now();
+    let doc = findings.compute(opt);
+    stages.compute = start.elapsed();
+    let start = Instant::now();
+    let out = encode(&doc);
+    stages.encode = start.elapsed();
+    Ok(out)
 }
 
 /// Serializes an output document.
@@ -244,13 +276,61 @@ pub unsafe extern "C" fn aegis_attack_paths_file(
     err: *mut *mut u8,
     err_len: *mut usize,
 ) -> i32 {
-    // SAFETY: forwarded caller guarantees.
+    // SAFETY: forwarded caller guarantees; no stage times asked for.
     unsafe {
+        aegis_attack_paths_file_timed(
+            path,
+            path_len,
+            max_depth,
+            top_k,
+            out,
+            out_len,
+            err,
+            err_len,
+            ptr::null_mut(),
+        )
+    }
+}
+
+/// [`aegis_attack_paths_file`], also writing the wall time of its stages
+/// in nanoseconds to `stage_ns[0..3]` ([`FileStages`]: reading and
+/// validating, computing, encoding; zeros for stages not reached), unless
+/// `stage_ns` is NULL.
+///
+/// # Safety
+/// As [`aegis_attack_paths_file`]; a non-null `stage_ns` must be valid for
+/// writing 3 values.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn aegis_attack_paths_file_timed(
+    path: *const u8,
+    path_len: usize,
+    max_depth: i64,
+    top_k: i64,
+    out: *mut *mut u8,
+    out_len: *mut usize,
+    err: *mut *mut u8,
+    err_len: *mut usize,
+    stage_ns: *mut u64,
+) -> i32 {
+    let mut stages = FileStages::default();
+    // SAFETY: forwarded caller guarantees.
+    let status = unsafe {
         call(out, out_len, err, err_len, || {
             let path = path_from_bytes(self::input(path, path_len)?)?;
-            Some(attack_paths_file(path, max_depth, top_k))
+            Some(attack_paths_file_timed(path, max_depth, top_k, &mut stages))
         })
+    };
+    if !stage_ns.is_null() {
+        let ns = |d: Duration| u64::try_from(d.as_nanos()).unwrap_or(u64::MAX);
+        let values = [
+            ns(stages.read_validate),
+            ns(stages.compute),
+            ns(stages.encode),
+        ];
+        // SAFETY: the caller passes room for 3 values.
+        unsafe { ptr::copy_nonoverlapping(values.as_ptr(), stage_ns, 3) };
     }
+    status
 }
 
 /// A path given as bytes: any bytes on Unix, UTF-8 elsewhere (None if

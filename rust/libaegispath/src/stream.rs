@@ -122,6 +122,8 @@ struct Window {
     r: ReadAhead,
     chunk: usize,
     buf: Bytes,
+    /// Newlines in `buf`, when known (a chunk taken whole).
+    newlines: Option<usize>,
     origin: Origin,
     eof: bool,
 }
@@ -133,12 +135,25 @@ impl Window {
     /// per chunk. Windows of the reader's chunk size take its next chunk
     /// whole, the kept bytes put in front of it.
     fn fill(&mut self, keep: usize) -> io::Result<()> {
-        self.origin = self.origin.after(&self.buf[..keep]);
+        let (dropped, rest) = self.buf.split_at(keep);
+        self.origin = match self.newlines.take() {
+            // What is kept is short (an element the window cut): the
+            // newlines dropped are counted from it, not from the window.
+            Some(all) => self
+                .origin
+                .after_counted(dropped, all - memchr::memchr_iter(b'\n', rest).count()),
+            None => self.origin.after(dropped),
+        };
         if (keep > 0 || self.buf.is_empty())
             && self.chunk >= self.r.chunk
-            && let Some((v, range)) = self.r.next_after(&self.buf[keep..])?
+            && let Some(taken) = self.r.next_after(&self.buf[keep..])?
         {
-            let used = std::mem::replace(&mut self.buf, Bytes { v, range });
+            let next = Bytes {
+                v: taken.buf,
+                range: taken.bytes,
+            };
+            let used = std::mem::replace(&mut self.buf, next);
+            self.newlines = Some(taken.newlines);
             self.r.recycle(used.v);
             return Ok(());
         }
@@ -237,7 +252,7 @@ pub fn decode_file(f: File, size: u64) -> Result<Findings, StreamError> {
     let estimate = (size / BYTES_PER_FINDING) as usize;
     std::thread::scope(|s| {
         #[cfg(target_os = "linux")]
-        let r = if size > physical_memory() / 2 {
+        let r = if size > readahead::physical_memory() / 2 {
             ReadAhead::spawn_direct(s, f, CHUNK)
         } else {
             ReadAhead::spawn(s, f, CHUNK)
@@ -246,23 +261,6 @@ pub fn decode_file(f: File, size: u64) -> Result<Findings, StreamError> {
         let r = ReadAhead::spawn(s, f, CHUNK);
         read_window(r, CHUNK, estimate)
     })
-}
-
-/// The machine's memory in bytes (u64::MAX when unknown).
-#[cfg(target_os = "linux")]
-fn physical_memory() -> u64 {
-    // SAFETY: sysconf only reads system configuration.
-    let (pages, page) = unsafe {
-        (
-            libc::sysconf(libc::_SC_PHYS_PAGES),
-            libc::sysconf(libc::_SC_PAGESIZE),
-        )
-    };
-    if pages > 0 && page > 0 {
-        (pages as u64).saturating_mul(page as u64)
-    } else {
-        u64::MAX
-    }
 }
 
 /// Bytes per finding of realistic documents (about 2,090), rounded down:
@@ -291,6 +289,7 @@ fn read_window(r: ReadAhead, chunk: usize, estimate: usize) -> Result<Findings, 
         r,
         chunk: chunk.max(1),
         buf: Bytes::default(),
+        newlines: None,
         origin: Origin::default(),
         eof: false,
     };

@@ -85,8 +85,16 @@ mod tests {
 
     #[test]
     fn orders_as_comparing_whole_ids() {
+        // Empty, single, small and large inputs: both sorts, every path of
+        // refine.
+        for n in [0, 1, 2, 17, 1000, 3 * PARALLEL_RUN] {
+            orders_as_comparing_whole_ids_at(n);
+        }
+    }
+
+    fn orders_as_comparing_whole_ids_at(n: usize) {
         // Ids from a small alphabet with NULs, long shared prefixes and
-        // every length, in runs large enough for every path.
+        // every length.
         let mut state = 0x9e37_79b9_7f4a_7c15u64;
         let mut next = move || {
             state ^= state << 13;
@@ -94,11 +102,16 @@ mod tests {
             state ^= state << 17;
             state
         };
-        let prefixes = ["", "arn:aws:guardduty:us-east-1:1234:detector/", "a\0"];
-        let n = 3 * PARALLEL_RUN;
+        let long = "x".repeat(100);
+        let prefixes = [
+            "",
+            "arn:aws:guardduty:us-east-1:1234:detector/",
+            "a\0",
+            &long,
+        ];
         let ids: Vec<String> = (0..n)
             .map(|_| {
-                let mut s = prefixes[next() as usize % 3].to_string();
+                let mut s = prefixes[next() as usize % prefixes.len()].to_string();
                 for _ in 0..next() % 20 {
                     s.push(['\0', 'a', 'b'][next() as usize % 3]);
                 }
@@ -119,7 +132,7 @@ mod tests {
                 .collect()
         };
         // Equal ids may come in any order: compare the keys in order.
-        assert!(key(&got) == key(&want));
+        assert!(key(&got) == key(&want), "{n} ids");
         let mut seen = got.clone();
         seen.sort_unstable();
         assert!(seen == (0..n as u32).collect::<Vec<_>>(), "a permutation");

@@ -41,11 +41,38 @@ pub(crate) fn advise_huge(buf: &mut Vec<u8>) {
     }
 }
 
-/// Bytes read into a buffer: `buf[data]`.
+/// The machine's memory in bytes (u64::MAX when unknown).
+#[cfg(target_os = "linux")]
+pub(crate) fn physical_memory() -> u64 {
+    // SAFETY: sysconf only reads system configuration.
+    let (pages, page) = unsafe {
+        (
+            libc::sysconf(libc::_SC_PHYS_PAGES),
+            libc::sysconf(libc::_SC_PAGESIZE),
+        )
+    };
+    if pages > 0 && page > 0 {
+        (pages as u64).saturating_mul(page as u64)
+    } else {
+        u64::MAX
+    }
+}
+
+/// Bytes read into a buffer: `buf[data]`, and the number of newlines in
+/// them (counted by the reading thread while they are in its cache).
 #[derive(Default)]
 struct Chunk {
     buf: Vec<u8>,
     data: Range<usize>,
+    newlines: usize,
+}
+
+/// A chunk taken whole ([`ReadAhead::next_after`]): the kept bytes and
+/// the chunk's are `buf[bytes]`, with `newlines` newlines.
+pub(crate) struct Taken {
+    pub(crate) buf: Vec<u8>,
+    pub(crate) bytes: Range<usize>,
+    pub(crate) newlines: usize,
 }
 
 /// A reader whose bytes another thread reads ahead (see the module doc).
@@ -141,7 +168,14 @@ impl ReadAhead {
                 let mut buf = spare.try_recv().unwrap_or_default();
                 let read = read(&mut buf);
                 let end = read.as_ref().map_or(true, Range::is_empty);
-                let sent = tx.send(read.map(|data| Chunk { buf, data }));
+                let sent = tx.send(read.map(|data| {
+                    let newlines = memchr::memchr_iter(b'\n', &buf[data.clone()]).count();
+                    Chunk {
+                        buf,
+                        data,
+                        newlines,
+                    }
+                }));
                 if sent.is_err() || end {
                     return;
                 }
@@ -199,24 +233,34 @@ impl ReadAhead {
         Ok(Some(&self.cur.buf[self.cur.data.clone()]))
     }
 
-    /// The next chunk whole with `kept` copied just before its bytes, as a
-    /// buffer and where `kept` and the bytes are in it; None when the current chunk is partly read, at the end,
-    /// or when `kept` does not fit in the room before the bytes.
-    pub(crate) fn next_after(
-        &mut self,
-        kept: &[u8],
-    ) -> io::Result<Option<(Vec<u8>, Range<usize>)>> {
+    /// The next chunk whole with `kept` copied just before its bytes; None
+    /// when the current chunk is partly read, at the end, or when `kept`
+    /// does not fit in the room before the bytes.
+    pub(crate) fn next_after(&mut self, kept: &[u8]) -> io::Result<Option<Taken>> {
         if !self.cur.data.is_empty() || self.current()?.is_none() {
             return Ok(None);
         }
-        let Chunk { mut buf, data } = std::mem::take(&mut self.cur);
+        let Chunk {
+            mut buf,
+            data,
+            newlines,
+        } = std::mem::take(&mut self.cur);
         if kept.len() > data.start {
-            self.cur = Chunk { buf, data };
+            self.cur = Chunk {
+                buf,
+                data,
+                newlines,
+            };
             return Ok(None);
         }
         let at = data.start - kept.len();
         buf[at..data.start].copy_from_slice(kept);
-        Ok(Some((buf, at..data.end)))
+        let newlines = newlines + memchr::memchr_iter(b'\n', kept).count();
+        Ok(Some(Taken {
+            buf,
+            bytes: at..data.end,
+            newlines,
+        }))
     }
 
     /// Hands a buffer back to the reading thread for reuse.

@@ -152,6 +152,18 @@ fn streaming_and_in_memory_agree() {
             whole.as_bytes()[..cut].to_vec(),
         ));
     }
+    // Newlines inside elements too: the element a window cuts, kept for
+    // the next window, holds some (the line numbers of later errors).
+    let pretty = whole.replace(",\"", ",\n  \"");
+    for cut in (1..pretty.len()).step_by(101) {
+        docs.push((
+            format!("pretty, truncated at {cut}"),
+            pretty.as_bytes()[..cut].to_vec(),
+        ));
+    }
+    let mut pretty_syntax = pretty.clone().into_bytes();
+    pretty_syntax[pretty.len() * 5 / 6] = b'!';
+    docs.push(("pretty, syntax error".into(), pretty_syntax));
     for (name, doc) in &docs {
         agree(name, doc);
     }
