@@ -26,7 +26,7 @@ mod input;
 
 use aegispath::stream::{StreamError, decode_file};
 use aegispath::types::{AttackPathsDoc, DEFAULT_MAX_DEPTH, DEFAULT_TOP_K};
-use aegispath::{ErrorDoc, Options, compute, encode, list_findings, validate};
+use aegispath::{ErrorDoc, Options, encode, list_findings, validate};
 use input::{read_input, read_limited, refuse_same_file};
 
 const USAGE: &str = "\
@@ -241,12 +241,12 @@ fn paths(
     drop(file);
     let data = read_limited(input, max_input)?;
     t.stage("read");
-    let findings = match validate::decode(&data) {
+    let mut findings = match validate::decode_keyed(&data) {
         Ok(f) => f,
         Err(e) => return Ok(Err(e)),
     };
     t.stage("validate");
-    let out = compute_encode(|| compute::compute(&findings, opt), t);
+    let out = compute_encode(|| findings.compute(opt), t);
     std::mem::forget(findings);
     std::mem::forget(data);
     Ok(Ok(out))
