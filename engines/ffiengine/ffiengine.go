@@ -26,6 +26,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"strings"
+	"time"
 
 	"github.com/aegisbench/aegisbench/engines"
 	aegispath "github.com/aegisbench/aegisbench/rust"
@@ -128,7 +129,7 @@ type Engine struct {
 type listEngine struct{ *Engine }
 
 // fileEngine and listFileEngine are engines whose library also exports
-// aegis_attack_paths_file.
+// a file entry point (aegis_attack_paths_file or its _timed form).
 type (
 	fileEngine     struct{ *Engine }
 	listFileEngine struct{ *listEngine }
@@ -143,36 +144,43 @@ func (e *Engine) Version() string { return e.lib.Version() }
 // Library returns the loaded library (its boundary-cost calls).
 func (e *Engine) Library() *Library { return e.lib }
 
-// AttackPaths calls the library's aegis_attack_paths. A call cannot be
-// interrupted once made, so ctx is checked only before it.
+// AttackPaths calls the library's aegis_attack_paths, one StageEngine. A
+// call cannot be interrupted once made, so ctx is checked only before it.
 func (e *Engine) AttackPaths(ctx context.Context, findings []byte, opt engines.Options) ([]byte, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
+	start := time.Now()
+	defer func() { engines.TimingsFrom(ctx).Since(engines.StageEngine, start) }()
 	return e.lib.AttackPaths(findings, int64(opt.MaxDepth), int64(opt.TopK))
 }
 
 // attackPathsFile calls the library's file entry point on the findings
-// file at path, recording the stages it reports. ctx is checked only
-// before the call.
+// file at path, recording the stages it reports (one StageEngine when it
+// reports none). ctx is checked only before the call.
 func (e *Engine) attackPathsFile(ctx context.Context, path string, opt engines.Options) ([]byte, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
+	start := time.Now()
 	out, stages, err := e.lib.AttackPathsFile(path, int64(opt.MaxDepth), int64(opt.TopK))
-	stages.Record(engines.TimingsFrom(ctx))
+	if t := engines.TimingsFrom(ctx); stages == (aegispath.FileStages{}) {
+		t.Since(engines.StageEngine, start)
+	} else {
+		stages.Record(t)
+	}
 	if errors.Is(err, aegispath.ErrIO) {
 		return nil, fmt.Errorf("reading the findings: %w", err)
 	}
 	return out, err
 }
 
-// AttackPathsFile calls aegis_attack_paths_file (engines.FileEngine).
+// AttackPathsFile calls the library's file entry point (engines.FileEngine).
 func (e fileEngine) AttackPathsFile(ctx context.Context, path string, opt engines.Options) ([]byte, error) {
 	return e.attackPathsFile(ctx, path, opt)
 }
 
-// AttackPathsFile calls aegis_attack_paths_file (engines.FileEngine).
+// AttackPathsFile calls the library's file entry point (engines.FileEngine).
 func (e listFileEngine) AttackPathsFile(ctx context.Context, path string, opt engines.Options) ([]byte, error) {
 	return e.attackPathsFile(ctx, path, opt)
 }

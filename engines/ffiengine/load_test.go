@@ -104,6 +104,13 @@ func TestCallsAndStatuses(t *testing.T) {
 
 	assert.Equal(t, "fake 1.0 frees=3", engines.VersionOf(e), "each returned buffer freed once")
 
+	// A call on bytes is one engine stage in --timings.
+	var tm engines.Timings
+	_, err = e.AttackPaths(engines.WithTimings(ctx, &tm), []byte("[]"), engines.Options{MaxDepth: 1})
+	require.NoError(t, err)
+	require.Len(t, tm.Stages, 1)
+	assert.Equal(t, engines.StageEngine, tm.Stages[0].Name)
+
 	lib := e.(*ffiengine.Engine).Library()
 	_, err = lib.ListFindings(nil, nil)
 	assert.ErrorIs(t, err, ffiengine.ErrNotExported)
