@@ -136,24 +136,25 @@ impl Window {
     /// whole, the kept bytes put in front of it.
     fn fill(&mut self, keep: usize) -> io::Result<()> {
         let (dropped, rest) = self.buf.split_at(keep);
+        // What is kept (in a streamed document, the element the window
+        // cut) is counted once: for the newlines dropped, when the
+        // window's are known, and for those of the window it starts.
+        let kept_newlines = memchr::memchr_iter(b'\n', rest).count();
         self.origin = match self.newlines.take() {
-            // What is kept is short (an element the window cut): the
-            // newlines dropped are counted from it, not from the window.
-            Some(all) => self
-                .origin
-                .after_counted(dropped, all - memchr::memchr_iter(b'\n', rest).count()),
+            Some(all) => self.origin.after_counted(dropped, all - kept_newlines),
             None => self.origin.after(dropped),
         };
         if (keep > 0 || self.buf.is_empty())
             && self.chunk >= self.r.chunk
-            && let Some(taken) = self.r.next_after(&self.buf[keep..])?
+            && let Some(taken) = self.r.next_after(rest)?
         {
             let next = Bytes {
                 v: taken.buf,
                 range: taken.bytes,
             };
+            let newlines = taken.newlines + kept_newlines;
             let used = std::mem::replace(&mut self.buf, next);
-            self.newlines = Some(taken.newlines);
+            self.newlines = Some(newlines);
             self.r.recycle(used.v);
             return Ok(());
         }

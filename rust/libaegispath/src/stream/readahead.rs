@@ -68,7 +68,8 @@ struct Chunk {
 }
 
 /// A chunk taken whole ([`ReadAhead::next_after`]): the kept bytes and
-/// the chunk's are `buf[bytes]`, with `newlines` newlines.
+/// the chunk's are `buf[bytes]`; the chunk's bytes hold `newlines`
+/// newlines (the kept bytes are not counted).
 pub(crate) struct Taken {
     pub(crate) buf: Vec<u8>,
     pub(crate) bytes: Range<usize>,
@@ -255,7 +256,6 @@ impl ReadAhead {
         }
         let at = data.start - kept.len();
         buf[at..data.start].copy_from_slice(kept);
-        let newlines = newlines + memchr::memchr_iter(b'\n', kept).count();
         Ok(Some(Taken {
             buf,
             bytes: at..data.end,
