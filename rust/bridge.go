@@ -36,7 +36,6 @@ import (
 	"fmt"
 	"runtime"
 	"sync"
-	"time"
 	"unsafe"
 )
 
@@ -90,15 +89,11 @@ func AttackPathsFileTimed(path string, maxDepth, topK int64) ([]byte, FileStages
 	p := []byte(path)
 	in, inLen := view(p)
 	var r result
-	var ns [3]C.uint64_t
+	var ns [3]uint64
 	r.status = C.aegis_attack_paths_file_timed(in, inLen, C.int64_t(maxDepth), C.int64_t(topK),
-		&r.out, &r.outLen, &r.err, &r.errLen, &ns[0])
+		&r.out, &r.outLen, &r.err, &r.errLen, (*C.uint64_t)(unsafe.Pointer(&ns[0])))
 	runtime.KeepAlive(p)
-	stages := FileStages{
-		ReadValidate: time.Duration(ns[0]),
-		Compute:      time.Duration(ns[1]),
-		Encode:       time.Duration(ns[2]),
-	}
+	stages := FileStagesFromNanos(ns)
 	out, err := r.take("aegis_attack_paths_file_timed")
 	return out, stages, err
 }

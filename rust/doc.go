@@ -30,6 +30,16 @@ type FileStages struct {
 	Encode       time.Duration
 }
 
+// FileStagesFromNanos reads the stage times aegis_attack_paths_file_timed
+// writes (nanoseconds: read+validate, compute, encode).
+func FileStagesFromNanos(ns [3]uint64) FileStages {
+	return FileStages{
+		ReadValidate: time.Duration(ns[0]),
+		Compute:      time.Duration(ns[1]),
+		Encode:       time.Duration(ns[2]),
+	}
+}
+
 // Record adds the stages that ran to t (as StageReadValidate,
 // StageCompute and StageEncode); t may be nil.
 func (s FileStages) Record(t *engines.Timings) {

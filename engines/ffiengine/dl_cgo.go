@@ -69,7 +69,6 @@ import (
 	"runtime"
 	"slices"
 	"strings"
-	"time"
 	"unsafe"
 
 	aegispath "github.com/aegisbench/aegisbench/rust"
@@ -176,11 +175,11 @@ func (l *Library) AttackPathsFile(path string, maxDepth, topK int64) ([]byte, ae
 	p := []byte(path)
 	in, inLen := view(p)
 	var r result
-	var ns [3]C.uint64_t
+	var ns [3]uint64
 	op := "aegis_attack_paths_file_timed"
 	if f := l.syms[op]; f != nil {
 		r.status = C.ab_paths_timed(f, in, inLen, C.int64_t(maxDepth), C.int64_t(topK),
-			&r.out, &r.outLen, &r.err, &r.errLen, &ns[0])
+			&r.out, &r.outLen, &r.err, &r.errLen, (*C.uint64_t)(unsafe.Pointer(&ns[0])))
 	} else {
 		op = "aegis_attack_paths_file"
 		f, err := l.optional(op)
@@ -192,11 +191,7 @@ func (l *Library) AttackPathsFile(path string, maxDepth, topK int64) ([]byte, ae
 			&r.out, &r.outLen, &r.err, &r.errLen)
 	}
 	runtime.KeepAlive(p)
-	stages := aegispath.FileStages{
-		ReadValidate: time.Duration(ns[0]),
-		Compute:      time.Duration(ns[1]),
-		Encode:       time.Duration(ns[2]),
-	}
+	stages := aegispath.FileStagesFromNanos(ns)
 	out, err := l.take(&r, op)
 	return out, stages, err
 }
