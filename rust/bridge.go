@@ -73,9 +73,10 @@ func AttackPaths(input []byte, maxDepth, topK int64) ([]byte, error) {
 }
 
 // AttackPathsFile runs the attack-path operation on the findings file at
-// path, which libaegispath opens and streams itself: the document is never
-// held whole, in Go or in Rust memory, and is not copied across the
-// boundary (aegis_attack_paths_file). The answers and error documents are
+// path, which libaegispath opens and reads itself, mapped whole up to 64
+// MiB (MapLimitEnv) and streamed beyond: the document is never copied into
+// Go or Rust memory whole, nor across the boundary
+// (aegis_attack_paths_file). The answers and error documents are
 // AttackPaths' on the file's bytes; a file that cannot be read (or is not
 // a regular file) is an error wrapping ErrIO.
 func AttackPathsFile(path string, maxDepth, topK int64) ([]byte, error) {

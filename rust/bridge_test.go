@@ -95,23 +95,26 @@ func TestBadInputIsEngineError(t *testing.T) {
 			assert.Equal(t, tt.wantKey, ee.Key())
 			assert.True(t, json.Valid(ee.Raw), "raw error document %q", ee.Raw)
 
-			// The same document as a file, streamed by the library: the
-			// same error document, byte for byte.
+			// The same document as a file, mapped and streamed by the
+			// library: the same error document, byte for byte.
 			path := filepath.Join(dir, strconv.Itoa(i)+".json")
 			require.NoError(t, os.WriteFile(path, tt.input, 0o644))
-			out, err = AttackPathsFile(path, tt.maxDepth, tt.topK)
-			assert.Nil(t, out)
-			var fe *engines.Error
-			require.ErrorAs(t, err, &fe)
-			assert.Equal(t, string(ee.Raw), string(fe.Raw))
+			for _, limit := range []string{"1048576", "0"} {
+				t.Setenv(MapLimitEnv, limit)
+				out, err = AttackPathsFile(path, tt.maxDepth, tt.topK)
+				assert.Nil(t, out)
+				var fe *engines.Error
+				require.ErrorAs(t, err, &fe, "%s=%s", MapLimitEnv, limit)
+				assert.Equal(t, string(ee.Raw), string(fe.Raw), "%s=%s", MapLimitEnv, limit)
+			}
 		})
 	}
 }
 
-// TestAttackPathsFile: a file streamed by the library gives the bytes'
-// answer; a missing file, a directory and a FIFO (refused before it is
-// opened, so nothing waits for a writer) are errors wrapping ErrIO, not
-// error documents.
+// TestAttackPathsFile: a file read by the library gives the bytes'
+// answer; a missing file, a directory, a FIFO (refused before it is
+// opened, so nothing waits for a writer) and a bad map limit are errors
+// wrapping ErrIO, not error documents.
 func TestAttackPathsFile(t *testing.T) {
 	dir := t.TempDir()
 	path := filepath.Join(dir, "small.json")
@@ -133,6 +136,12 @@ func TestAttackPathsFile(t *testing.T) {
 	}
 	_, err = AttackPathsFile("", 4, 20)
 	assert.ErrorIs(t, err, ErrInvalidArgument)
+
+	// A map limit that is not a byte count is an I/O error naming it.
+	t.Setenv(MapLimitEnv, "64M")
+	_, err = AttackPathsFile(path, 4, 20)
+	require.ErrorIs(t, err, ErrIO)
+	assert.ErrorContains(t, err, MapLimitEnv)
 }
 
 // firstFinding returns the first finding object of smallDoc.

@@ -22,10 +22,16 @@ import (
 	"github.com/aegisbench/aegisbench/engines"
 )
 
+// MapLimitEnv is the environment variable that sets the largest findings
+// file libaegispath (aegis_attack_paths_file, and the aegispath CLI) maps
+// into memory whole, in bytes; larger files are streamed, and "0" streams
+// every file (the tests of the streamed path set it). Unset: 64 MiB.
+const MapLimitEnv = "AEGISPATH_MAP_LIMIT"
+
 // FileStages are the wall times of the stages of one AttackPathsFileTimed
 // call, as the library measured them (zero for a stage not reached).
 type FileStages struct {
-	ReadValidate time.Duration // opening, reading and validating (one streamed pass)
+	ReadValidate time.Duration // opening, reading and validating (mapped or streamed)
 	Compute      time.Duration
 	Encode       time.Duration
 }

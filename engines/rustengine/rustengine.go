@@ -61,7 +61,7 @@ func (ffiEngine) AttackPaths(ctx context.Context, findings []byte, opt engines.O
 }
 
 // AttackPathsFile calls aegis_attack_paths_file_timed (engines.FileEngine):
-// libaegispath streams the regular file at path itself, so a whole
+// libaegispath maps or streams the regular file at path itself, so a whole
 // process (`aegisbench paths --engine rust-ffi`) neither reads the
 // document into Go memory nor faults in a buffer of its size. The stages
 // are the library's own (read+validate, compute, encode), as aegispath

@@ -45,8 +45,10 @@ func requireCLI(t *testing.T, exec bool) engines.Engine {
 }
 
 // vectorEngines are the Rust engines the shared kit checks: over cgo (on
-// bytes, and on a file the library streams itself), the CLI, and the CLI
-// named as an exec: engine (the process contract).
+// bytes, and on a file the library reads itself), the CLI, and the CLI
+// named as an exec: engine (the process contract). The engines given
+// files run twice: with the files mapped whole (the default at these
+// sizes) and streamed.
 var vectorEngines = []struct {
 	name  string
 	open  func(*testing.T) engines.Engine
@@ -54,8 +56,20 @@ var vectorEngines = []struct {
 }{
 	{"rust-ffi", requireFFI, true},
 	{"rust-ffi-file", func(t *testing.T) engines.Engine { return enginetest.ViaFile(requireFFI(t), t.TempDir()) }, false},
+	{"rust-ffi-file-streamed", streamed(func(t *testing.T) engines.Engine { return enginetest.ViaFile(requireFFI(t), t.TempDir()) }), false},
 	{"rust-cli", func(t *testing.T) engines.Engine { return requireCLI(t, false) }, true},
+	{"rust-cli-streamed", streamed(func(t *testing.T) engines.Engine { return requireCLI(t, false) }), false},
 	{"exec", func(t *testing.T) engines.Engine { return requireCLI(t, true) }, false},
+}
+
+// streamed makes the engine open streams every file: libaegispath maps
+// none (aegispath.MapLimitEnv=0, seen by the library in this process and
+// by the aegispath processes it starts) for the rest of the test.
+func streamed(open func(*testing.T) engines.Engine) func(*testing.T) engines.Engine {
+	return func(t *testing.T) engines.Engine {
+		t.Setenv(aegispath.MapLimitEnv, "0")
+		return open(t)
+	}
 }
 
 func TestVectors(t *testing.T) {

@@ -44,8 +44,9 @@ int32_t aegis_attack_paths(const uint8_t *input, size_t input_len,
                            uint8_t **err, size_t *err_len);
 
 /* Attack paths over the findings file at path (path_len bytes, no NUL needed; any bytes on
-   Unix, UTF-8 elsewhere), a regular file that the library streams (memory grows with the
-   findings, not the file). Same answers and error documents as aegis_attack_paths on the
+   Unix, UTF-8 elsewhere), a regular file that the library maps whole up to 64 MiB
+   ($AEGISPATH_MAP_LIMIT bytes) and streams beyond (memory grows with the findings, not
+   the file). Same answers and error documents as aegis_attack_paths on the
    file's bytes, plus AEGIS_IO_ERROR when it cannot be opened or read or is not a regular file. */
 int32_t aegis_attack_paths_file(const uint8_t *path, size_t path_len,
                                 int64_t max_depth, int64_t top_k,

@@ -7,6 +7,7 @@
 
 pub mod compute;
 mod document;
+pub mod file;
 pub mod list;
 pub mod load;
 pub mod scan;
@@ -37,9 +38,9 @@ pub fn attack_paths(input: &[u8], max_depth: i64, top_k: i64) -> Result<Vec<u8>,
 }
 
 /// Runs the attack-path operation on the findings file at `path`, a
-/// regular file, streamed ([`stream::decode_file`]): only the
-/// engine fields are kept, so memory grows with the findings, not with the
-/// file, and the file is not copied into memory whole first. The answer and
+/// regular file, mapped whole up to [`file::map_limit`] bytes and streamed
+/// beyond ([`file::with_findings`]): a large file is never copied into
+/// memory whole, so memory grows with the findings, not with the file. The answer and
 /// the error documents are those of [`attack_paths`] on the file's bytes
 /// (options first). `Err(StreamError::Io)` when the file cannot be opened
 /// or read, or is not a regular file (a pipe or a device has no size and
@@ -52,7 +53,7 @@ pub fn attack_paths_file(path: &Path, max_depth: i64, top_k: i64) -> Result<Vec<
 /// (zero for a stage it did not reach).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct FileStages {
-    /// Opening, reading and validating the file (one streamed pass).
+    /// Opening, reading and validating the file (mapped or streamed).
     pub read_validate: Duration,
     /// Computing the paths.
     pub compute: Duration,
@@ -79,16 +80,20 @@ pub fn attack_paths_file_timed(
     if !meta.is_file() {
         return Err(not_regular().into());
     }
-    let findings = stream::decode_file(file, meta.len());
-    stages.read_validate = start.elapsed();
-    let mut findings = findings?;
-    let start = Instant::now();
-    let doc = findings.compute(opt);
-    stages.compute = start.elapsed();
-    let start = Instant::now();
-    let out = encode(&doc);
-    stages.encode = start.elapsed();
-    Ok(out)
+    let out = file::with_findings(file, meta.len(), file::map_limit()?, |mut findings| {
+        stages.read_validate = start.elapsed();
+        let start = Instant::now();
+        let doc = findings.compute(opt);
+        stages.compute = start.elapsed();
+        let start = Instant::now();
+        let out = encode(&doc);
+        stages.encode = start.elapsed();
+        out
+    });
+    if out.is_err() {
+        stages.read_validate = start.elapsed();
+    }
+    out
 }
 
 /// Serializes an output document.

@@ -24,7 +24,8 @@ use std::time::{Duration, Instant};
 
 mod input;
 
-use aegispath::stream::{StreamError, decode_file};
+use aegispath::file::{map_limit, with_findings};
+use aegispath::stream::StreamError;
 use aegispath::types::{AttackPathsDoc, DEFAULT_MAX_DEPTH, DEFAULT_TOP_K};
 use aegispath::{ErrorDoc, Options, encode, list_findings, validate};
 use input::{read_input, read_limited, refuse_same_file};
@@ -38,8 +39,9 @@ operation over a findings document. The output document goes to --out or
 stdout (exit 0); on bad input the error document goes there instead, a
 message to stderr, and the exit status is 1. Usage errors exit 2 (also
 --out naming the input file).
-A regular file is streamed (only the engine fields are kept); any other
-input is read up to --max-input. --timings writes the wall time of each
+A regular file is mapped whole up to 64 MiB ($AEGISPATH_MAP_LIMIT bytes;
+0 streams every file) and streamed beyond (only the engine fields are
+kept); any other input is read up to --max-input. --timings writes the wall time of each
 stage to stderr.";
 
 /// What the command line asks for.
@@ -210,7 +212,7 @@ fn compute_encode<'f>(compute: impl FnOnce() -> AttackPathsDoc<'f>, t: &mut Timi
 }
 
 /// The attack-path operation on a file: options first, then the findings,
-/// streamed from a regular file (only the engine fields are kept) or read
+/// of a regular file mapped or streamed ([`with_findings`]), or read
 /// whole from anything else (a pipe, a device). Ok(Err) is bad input.
 fn paths(
     input: &Path,
@@ -228,15 +230,22 @@ fn paths(
     t.start();
     let meta = file.metadata().map_err(cant)?;
     if meta.is_file() {
-        let mut findings = match decode_file(file, meta.len()) {
-            Ok(f) => f,
-            Err(StreamError::Doc(e)) => return Ok(Err(e)),
-            Err(StreamError::Io(e)) => return Err(cant(e)),
+        let out = with_findings(
+            file,
+            meta.len(),
+            map_limit().map_err(cant)?,
+            |mut findings| {
+                t.stage("read+validate");
+                let out = compute_encode(|| findings.compute(opt), t);
+                std::mem::forget(findings);
+                out
+            },
+        );
+        return match out {
+            Ok(out) => Ok(Ok(out)),
+            Err(StreamError::Doc(e)) => Ok(Err(e)),
+            Err(StreamError::Io(e)) => Err(cant(e)),
         };
-        t.stage("read+validate");
-        let out = compute_encode(|| findings.compute(opt), t);
-        std::mem::forget(findings);
-        return Ok(Ok(out));
     }
     drop(file);
     let data = read_limited(input, max_input)?;
