@@ -107,17 +107,26 @@ enum Outcome {
 /// one per piece, covering exactly the items the piece keeps, so that a
 /// piece that is discarded leaves nothing behind.
 pub(crate) trait Gather<T>: Default + Send {
-    /// Adds the next item of the piece.
-    fn add(&mut self, item: &T);
+    /// What the piece keeps of each item: the item itself, or less when
+    /// the rest of it is not needed once gathered.
+    type Kept: Send;
+
+    /// Adds the next item of the piece; returns what the piece keeps of it.
+    fn add(&mut self, item: T) -> Self::Kept;
 }
 
-impl<T> Gather<T> for () {
-    fn add(&mut self, _: &T) {}
+/// Gathers nothing: the pieces keep the items.
+impl<T: Send> Gather<T> for () {
+    type Kept = T;
+
+    fn add(&mut self, item: T) -> T {
+        item
+    }
 }
 
-/// The elements of one piece.
-struct Piece<T, G> {
-    items: Vec<T>,
+/// The elements of one piece (what is kept of each, `K`).
+struct Piece<K, G> {
+    items: Vec<K>,
     /// Hash of each item's id (computed while the id is in cache).
     hashes: Vec<u64>,
     /// What was gathered from the items.
@@ -141,7 +150,7 @@ fn scan_piece<'a, T, G: Gather<T>>(
     element: &(impl Fn(&mut Scanner<'a>) -> scan::Result<ElementResult<T>> + Sync),
     id: &(impl Fn(&T) -> &str + Sync),
     hasher: &RandomState,
-) -> Piece<T, G> {
+) -> Piece<G::Kept, G> {
     let mut sc = base.clone();
     sc.seek(start);
     let mut p = Piece {
@@ -165,8 +174,8 @@ fn scan_piece<'a, T, G: Gather<T>>(
             match item {
                 Some(Ok(item)) => {
                     p.hashes.push(hasher.hash_one(id(&item)));
-                    p.gathered.add(&item);
-                    p.items.push(item);
+                    let kept = p.gathered.add(item);
+                    p.items.push(kept);
                 }
                 Some(Err((field, msg))) => p.error = Some((p.count, field, msg)),
                 None => {}
@@ -245,7 +254,8 @@ pub(crate) fn scan_findings<'a, T: Send, G: Gather<T>>(
     input: &'a [u8],
     element: impl Fn(&mut Scanner<'a>) -> scan::Result<ElementResult<T>> + Sync,
     id: impl Fn(&T) -> &str + Sync,
-) -> Result<(Vec<T>, Vec<G>), ErrorDoc> {
+    kept_id: impl Fn(&G::Kept) -> &str,
+) -> Result<(Vec<G::Kept>, Vec<G>), ErrorDoc> {
     let mut sc = Scanner::new(input).map_err(|e| json_error(input, e))?;
     match sc.peek() {
         Some(b'[') => {}
@@ -278,7 +288,7 @@ pub(crate) fn scan_findings<'a, T: Send, G: Gather<T>>(
             sc.finish().map_err(|e| json_error(input, e))?;
         }
     }
-    run.into_result(&id)
+    run.into_result(kept_id)
 }
 
 /// The pieces to scan from `at` (an element start) to the end of `text`:
@@ -302,9 +312,10 @@ pub(crate) enum Ended {
 }
 
 /// The elements of a document (or of a window of one) in order.
-pub(crate) struct Run<T, G> {
-    /// Items of the elements before the first field error.
-    pub items: Vec<T>,
+pub(crate) struct Run<K, G> {
+    /// What was kept of the items of the elements before the first field
+    /// error.
+    pub items: Vec<K>,
     /// Hashes of their ids.
     pub hashes: Vec<u64>,
     /// What each piece gathered from its items, in order: together, from
@@ -318,11 +329,11 @@ pub(crate) struct Run<T, G> {
     pub ended: Ended,
 }
 
-impl<T, G> Run<T, G> {
+impl<K, G> Run<K, G> {
     /// The items and what was gathered, or the first duplicate id, or the
     /// field error (SPEC order once the document is known to be
     /// well-formed).
-    fn into_result(self, id: impl Fn(&T) -> &str) -> Result<(Vec<T>, Vec<G>), ErrorDoc> {
+    fn into_result(self, id: impl Fn(&K) -> &str) -> Result<(Vec<K>, Vec<G>), ErrorDoc> {
         // A duplicate among the elements before a field error comes first.
         if let Some(dup) = first_duplicate(&self.hashes, |i| id(&self.items[i])) {
             return Err(dup);
@@ -343,7 +354,7 @@ pub(crate) fn scan_elements<'a, T: Send, G: Gather<T>>(
     element: &(impl Fn(&mut Scanner<'a>) -> scan::Result<ElementResult<T>> + Sync),
     id: &(impl Fn(&T) -> &str + Sync),
     hasher: &RandomState,
-) -> Run<T, G> {
+) -> Run<G::Kept, G> {
     let text = sc.text().as_bytes();
     scan_elements_split(sc, start, |at| split(text, at), element, id, hasher)
 }
@@ -358,7 +369,7 @@ fn scan_elements_split<'a, T: Send, G: Gather<T>>(
     element: &(impl Fn(&mut Scanner<'a>) -> scan::Result<ElementResult<T>> + Sync),
     id: &(impl Fn(&T) -> &str + Sync),
     hasher: &RandomState,
-) -> Run<T, G> {
+) -> Run<G::Kept, G> {
     let mut run = Run {
         items: Vec::new(),
         hashes: Vec::new(),
@@ -379,7 +390,7 @@ fn scan_elements_split<'a, T: Send, G: Gather<T>>(
             vec![at]
         };
         debug_assert_eq!(starts.first(), Some(&at));
-        let pieces: Vec<Piece<T, G>> = starts
+        let pieces: Vec<Piece<G::Kept, G>> = starts
             .par_iter()
             .enumerate()
             .map(|(j, &s)| scan_piece(sc, s, starts.get(j + 1).copied(), element, id, hasher))
@@ -470,7 +481,7 @@ mod tests {
     }
 
     fn ids(input: &[u8]) -> Result<Vec<String>, ErrorDoc> {
-        scan_findings::<_, ()>(input, id_of, |s: &String| s.as_str()).map(|(ids, _)| ids)
+        scan_findings::<_, ()>(input, id_of, String::as_str, String::as_str).map(|(ids, _)| ids)
     }
 
     /// Scans with pieces cut every `stride` bytes, wherever that falls.
@@ -502,8 +513,11 @@ mod tests {
 
     /// Gathers the ids of a piece's items.
     impl Gather<String> for Vec<String> {
-        fn add(&mut self, id: &String) {
+        type Kept = String;
+
+        fn add(&mut self, id: String) -> String {
             self.push(id.clone());
+            id
         }
     }
 

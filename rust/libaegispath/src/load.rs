@@ -240,6 +240,7 @@ pub fn load_findings(input: &[u8]) -> Result<Vec<FullFinding<'_>>, ErrorDoc> {
             Ok(full_finding(sc, &slots))
         },
         |f| &f.id,
+        |f| &f.id,
     )
     .map(|(findings, _)| findings)
 }

@@ -5,7 +5,7 @@
 use std::borrow::Cow;
 
 use crate::compute::Decoded;
-use crate::compute::keys::{KeysBuilder, LocalKeys};
+use crate::compute::keys::{KeyedIds, KeysBuilder};
 use crate::document::{ElementResult, scan_findings};
 use crate::scan::{self, Kind, Scanner, Span};
 use crate::types::{
@@ -252,16 +252,24 @@ pub(crate) fn scan_object<const N: usize>(
 
 /// Parses and validates a findings document for the attack-path operation.
 pub fn decode(input: &[u8]) -> Result<Vec<Finding<'_>>, ErrorDoc> {
-    scan_findings::<_, ()>(input, engine_element, |f| &f.id).map(|(findings, _)| findings)
+    scan_findings::<_, ()>(input, engine_element, finding_id, finding_id)
+        .map(|(findings, _)| findings)
+}
+
+/// A finding's id (the key of the duplicate check).
+fn finding_id<'s>(f: &'s Finding<'_>) -> &'s str {
+    &f.id
 }
 
 /// [`decode`], interning what compute needs of each finding as it is read
-/// (its strings are then in cache): the findings with their keys.
+/// (its strings are then in cache): the ids of the findings with their
+/// keys.
 pub fn decode_keyed(input: &[u8]) -> Result<Decoded<'_>, ErrorDoc> {
-    let (findings, pieces) = scan_findings::<_, LocalKeys<_>>(input, engine_element, |f| &f.id)?;
-    let mut keys = KeysBuilder::with_capacity(findings.len());
-    keys.merge(pieces, |s| s, [|s| s; 3]);
-    Ok(Decoded::new(findings, keys.finish()))
+    let (ids, pieces) =
+        scan_findings::<_, KeyedIds<_>>(input, engine_element, finding_id, |id| id)?;
+    let mut keys = KeysBuilder::with_capacity(ids.len());
+    keys.merge(pieces.into_iter().map(|p| p.0).collect(), |s| s, [|s| s; 3]);
+    Ok(Decoded::new(ids, keys.finish()))
 }
 
 /// Reads one element of a findings document (the scanner on its first

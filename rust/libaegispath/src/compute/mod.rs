@@ -56,24 +56,27 @@ pub fn compute<'f>(findings: &'f [Finding<'_>], opt: Options) -> AttackPathsDoc<
     // One pass in document order (the strings are read where they lie, in
     // order): account of each finding, and the resource, role and VPC
     // group of each active one.
-    compute_interned(findings, Keys::intern(findings), opt)
+    let keys = Keys::intern(findings);
+    let ids: Vec<&str> = findings.iter().map(|f| &*f.id).collect();
+    compute_keyed(keys, &ids, opt)
 }
 
-/// Validated findings with their keys, interned as they were read
-/// ([`crate::validate::decode_keyed`]).
+/// Validated findings, read and interned by the parallel scan
+/// ([`crate::validate::decode_keyed`]): their ids and keys (nothing else
+/// of them is kept).
 pub struct Decoded<'a> {
-    findings: Vec<Finding<'a>>,
+    ids: Vec<Cow<'a, str>>,
     pub(crate) keys: Keys<Cow<'a, str>>,
 }
 
 impl<'a> Decoded<'a> {
-    pub(crate) fn new(findings: Vec<Finding<'a>>, keys: Keys<Cow<'a, str>>) -> Self {
-        Decoded { findings, keys }
+    pub(crate) fn new(ids: Vec<Cow<'a, str>>, keys: Keys<Cow<'a, str>>) -> Self {
+        Decoded { ids, keys }
     }
 
-    /// The findings in document order.
-    pub fn findings(&self) -> &[Finding<'a>] {
-        &self.findings
+    /// The ids of the findings, in document order.
+    pub fn ids(&self) -> &[Cow<'a, str>] {
+        &self.ids
     }
 
     /// The output document, as [`compute`] gives for the findings. The
@@ -93,32 +96,23 @@ impl<'a> Decoded<'a> {
             accounts: this.keys.accounts.iter().map(|n| &**n).collect(),
             ..numbers
         };
-        compute_interned(&this.findings, keys, opt)
+        let ids: Vec<&str> = this.ids.iter().map(|id| &**id).collect();
+        compute_keyed(keys, &ids, opt)
     }
 }
 
-/// [`compute`] with the findings' keys interned.
-fn compute_interned<'f>(
-    findings: &'f [Finding<'_>],
+/// Computes the output document from the findings' keys and ids, in
+/// document order. Ids that lie far apart (in a document in memory) are
+/// first copied next to each other for the sort ([`Ids`]).
+pub(crate) fn compute_keyed<'f>(
     keys: Keys<&'f str>,
+    ids: &[&'f str],
     opt: Options,
 ) -> AttackPathsDoc<'f> {
     let order = {
-        let copies = Ids::gather(findings);
-        by_account_and_id(&keys, &copies.each(findings))
+        let copies = Ids::gather(ids);
+        by_account_and_id(&keys, &copies.each(ids))
     };
-    compute_ordered(keys, order, |f| &findings[f as usize].id, opt)
-}
-
-/// Computes the output document from the findings' keys and ids (of
-/// findings read without keeping their other strings, see
-/// [`crate::stream`]).
-pub(crate) fn compute_keyed<'f>(
-    keys: Keys<&'f str>,
-    ids: &'f [&'f str],
-    opt: Options,
-) -> AttackPathsDoc<'f> {
-    let order = by_account_and_id(&keys, ids);
     compute_ordered(keys, order, |f| ids[f as usize], opt)
 }
 

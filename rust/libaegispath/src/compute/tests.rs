@@ -345,10 +345,11 @@ fn ids_are_used_in_place_when_compact_and_copied_when_spread() {
         })
         .collect();
     for (name, fs, copied) in [("near", &near, false), ("far", &far, true)] {
-        let ids = Ids::gather(fs);
-        let got = ids.each(fs);
+        let fs: Vec<&str> = fs.iter().map(|f| &*f.id).collect();
+        let ids = Ids::gather(&fs);
+        let got = ids.each(&fs);
         assert_eq!(got, ["f-aa", "f-bb", "f-c"], "{name}");
-        let in_place = std::ptr::eq(got[0].as_ptr(), fs[0].id.as_ptr());
+        let in_place = std::ptr::eq(got[0].as_ptr(), fs[0].as_ptr());
         assert_eq!(in_place, !copied, "{name}");
     }
 }

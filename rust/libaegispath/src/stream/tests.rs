@@ -328,7 +328,7 @@ fn keys_interned_while_reading_are_numbered_in_document_order() {
         attr: keyed.keys.attr.clone(),
     };
     assert!(got == want, "decode_keyed");
-    assert_eq!(keyed.findings().len(), 3000);
+    assert_eq!(keyed.ids().len(), 3000);
     let opt = Options::new(4, 20).unwrap();
     let doc_out = crate::encode(&keyed.compute(opt));
     assert_eq!(
