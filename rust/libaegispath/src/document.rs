@@ -21,7 +21,7 @@ use foldhash::fast::RandomState;
 use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
 use rayon::prelude::*;
 
-use crate::scan::{self, Scanner, SyntaxError};
+use crate::scan::{self, Scanner, SyntaxError, utf8_first};
 use crate::types::ErrorDoc;
 
 /// Documents at least this long are scanned in parallel.
@@ -68,10 +68,11 @@ impl Origin {
     }
 }
 
-/// The invalid_json error document for a scanner error in `input`, naming
-/// line, column and byte offset.
+/// The invalid_json error document for a scanner error in `input` (a
+/// whole document in memory: its first invalid UTF-8 byte, if any, comes
+/// first, see [`utf8_first`]), naming line, column and byte offset.
 pub(crate) fn json_error(input: &[u8], e: SyntaxError) -> ErrorDoc {
-    json_error_in(input, Origin::default(), e)
+    json_error_in(input, Origin::default(), utf8_first(input, e))
 }
 
 /// json_error for an error in a window of a document that starts at
@@ -355,7 +356,7 @@ pub(crate) fn scan_elements<'a, T: Send, G: Gather<T>>(
     id: &(impl Fn(&T) -> &str + Sync),
     hasher: &RandomState,
 ) -> Run<G::Kept, G> {
-    let text = sc.text().as_bytes();
+    let text = sc.src();
     scan_elements_split(sc, start, |at| split(text, at), element, id, hasher)
 }
 

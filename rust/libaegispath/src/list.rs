@@ -66,8 +66,10 @@ impl Query {
         if input.iter().all(|b| b" \t\r\n".contains(b)) {
             return Ok(q);
         }
-        let bad_json =
-            |e: scan::SyntaxError| ErrorDoc::options("", format!("query is not valid JSON: {e}"));
+        let bad_json = |e: scan::SyntaxError| {
+            let e = scan::utf8_first(input, e);
+            ErrorDoc::options("", format!("query is not valid JSON: {e}"))
+        };
         let mut sc = Scanner::new(input).map_err(bad_json)?;
         let mut slots = [Slot::Missing; 7];
         if sc.peek() != Some(b'{') {

@@ -202,7 +202,11 @@ fn full_finding<'a>(
             return Err((name, format!("{name} {problem}")));
         }
         raw[k] = match v.kind {
-            Kind::Str => &sc.text()[v.start as usize - 1..v.end as usize + 1],
+            Kind::Str => sc.slice(Span {
+                start: v.start - 1,
+                end: v.end + 1,
+                ..v
+            }),
             _ => sc.slice(v),
         };
     }

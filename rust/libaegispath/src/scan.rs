@@ -8,6 +8,13 @@
 //! This scanner validates everything in one pass and hands out borrowed
 //! spans of the input, so strings without escapes are never copied.
 //!
+//! UTF-8 is checked as the strings are scanned: bytes above 0x7F may stand
+//! only inside strings (anywhere else they are a syntax error), so a
+//! document scanned without error is valid UTF-8, and the document is not
+//! read a second time to check it. Since invalid UTF-8 anywhere is the
+//! error even when a syntax error comes first, an error is reported
+//! through [`utf8_first`], which then checks the whole document.
+//!
 //! Long file: the scanner is one state machine over one cursor (structure,
 //! strings with UTF-8, escapes and surrogate pairs, numbers, the depth
 //! limit); its parts share the cursor's invariants, and splitting them
@@ -73,8 +80,9 @@ pub type Result<T> = std::result::Result<T, SyntaxError>;
 const ONES: u64 = 0x0101_0101_0101_0101;
 const HIGHS: u64 = 0x8080_8080_8080_8080;
 
-/// True when one of the 8 bytes of `w` may be a quote, a backslash or a
-/// control character (exact for "none", may over-report).
+/// True when one of the 8 bytes of `w` may be a quote, a backslash, a
+/// control character or a byte above 0x7F (exact for "none", may
+/// over-report).
 #[inline(always)]
 #[cfg_attr(target_arch = "x86_64", allow(dead_code))]
 fn string_special(w: u64) -> bool {
@@ -83,16 +91,17 @@ fn string_special(w: u64) -> bool {
     let zq = q.wrapping_sub(ONES) & !q;
     let zb = b.wrapping_sub(ONES) & !b;
     let ctrl = w.wrapping_sub(ONES * 0x20) & !w;
-    (zq | zb | ctrl) & HIGHS != 0
+    (zq | zb | ctrl | w) & HIGHS != 0
 }
 
 #[inline(always)]
 fn is_special(c: u8) -> bool {
-    c == b'"' || c == b'\\' || c < 0x20
+    c == b'"' || c == b'\\' || !(0x20..=0x7f).contains(&c)
 }
 
-/// Index of the first quote, backslash or control character at or after
-/// `i`, or `src.len()`. SSE2 (baseline on x86_64): 16 bytes per step.
+/// Index of the first quote, backslash, control character or byte above
+/// 0x7F at or after `i`, or `src.len()`. SSE2 (baseline on x86_64): 16
+/// bytes per step.
 #[cfg(target_arch = "x86_64")]
 #[inline(always)]
 fn next_special(src: &[u8], mut i: usize) -> usize {
@@ -109,9 +118,11 @@ fn next_special(src: &[u8], mut i: usize) -> usize {
         let ctrl_max = _mm_set1_epi8(0x1f);
         while i + 16 <= src.len() {
             let v = _mm_loadu_si128(src.as_ptr().add(i) as *const __m128i);
+            // The top bit of each byte: set for the bytes compared equal
+            // and for those above 0x7F.
             let hit = _mm_or_si128(
                 _mm_or_si128(_mm_cmpeq_epi8(v, quote), _mm_cmpeq_epi8(v, backslash)),
-                _mm_cmpeq_epi8(_mm_min_epu8(v, ctrl_max), v),
+                _mm_or_si128(_mm_cmpeq_epi8(_mm_min_epu8(v, ctrl_max), v), v),
             );
             let mask = _mm_movemask_epi8(hit) as u32;
             if mask != 0 {
@@ -126,8 +137,8 @@ fn next_special(src: &[u8], mut i: usize) -> usize {
     i
 }
 
-/// Index of the first quote, backslash or control character at or after
-/// `i`, or `src.len()`: 8 bytes per step (SWAR).
+/// Index of the first quote, backslash, control character or byte above
+/// 0x7F at or after `i`, or `src.len()`: 8 bytes per step (SWAR).
 #[cfg(not(target_arch = "x86_64"))]
 #[inline(always)]
 fn next_special(src: &[u8], mut i: usize) -> usize {
@@ -211,54 +222,51 @@ pub(crate) fn validate_utf8(input: &[u8]) -> std::result::Result<&str, usize> {
     }
 }
 
-/// A cursor over a document known to be valid UTF-8.
+/// The error to report for a document (`input`) whose scan failed with
+/// `e`: its first invalid UTF-8 byte if it has one, which comes before
+/// any syntax error (the scanner checks UTF-8 only in what it reaches),
+/// else `e`.
+pub fn utf8_first(input: &[u8], e: SyntaxError) -> SyntaxError {
+    match validate_utf8(input) {
+        Err(offset) => SyntaxError {
+            offset,
+            what: "invalid UTF-8",
+        },
+        Ok(_) => e,
+    }
+}
+
+/// A cursor over a document. What it has scanned without error is valid
+/// UTF-8 (see the module doc), so the spans it hands out are text.
 #[derive(Clone)]
 pub struct Scanner<'a> {
     src: &'a [u8],
-    text: &'a str,
     pos: usize,
 }
 
 impl<'a> Scanner<'a> {
-    /// Starts a scanner; fails when the document is not UTF-8 or too large
-    /// for 32-bit offsets.
+    /// Starts a scanner; fails when the document is too large for 32-bit
+    /// offsets. UTF-8 is checked as strings are scanned: report a scan
+    /// error through [`utf8_first`].
     pub fn new(input: &'a [u8]) -> Result<Self> {
-        let text = validate_utf8(input).map_err(|offset| SyntaxError {
-            offset,
-            what: "invalid UTF-8",
-        })?;
         if input.len() >= u32::MAX as usize {
             return Err(SyntaxError {
                 offset: 0,
                 what: "document larger than 4 GiB",
             });
         }
-        Ok(Scanner {
-            src: input,
-            text,
-            pos: 0,
-        })
+        Ok(Scanner { src: input, pos: 0 })
     }
 
     /// Starts a scanner over text already known to be UTF-8 (a window of a
     /// streamed document); fails when it is too large for 32-bit offsets.
     pub fn over(text: &'a str) -> Result<Self> {
-        if text.len() >= u32::MAX as usize {
-            return Err(SyntaxError {
-                offset: 0,
-                what: "document larger than 4 GiB",
-            });
-        }
-        Ok(Scanner {
-            src: text.as_bytes(),
-            text,
-            pos: 0,
-        })
+        Scanner::new(text.as_bytes())
     }
 
-    /// The document as text.
-    pub fn text(&self) -> &'a str {
-        self.text
+    /// The document's bytes.
+    pub fn src(&self) -> &'a [u8] {
+        self.src
     }
 
     /// The current byte offset.
@@ -271,10 +279,17 @@ impl<'a> Scanner<'a> {
         self.pos = pos;
     }
 
-    /// The text of a span.
+    /// The text of a span (a span this scanner handed out, or one that
+    /// adds a string's quotes to it).
     #[inline]
     pub fn slice(&self, s: Span) -> &'a str {
-        &self.text[s.start as usize..s.end as usize]
+        let bytes = &self.src[s.start as usize..s.end as usize];
+        // SAFETY: the bytes of a span were scanned without error: string
+        // bodies checked as UTF-8 by scan_string, everything else ASCII
+        // (structure, numbers, literals, quotes); a span starts and ends
+        // at ASCII bytes or string body bounds, which are character
+        // boundaries.
+        unsafe { std::str::from_utf8_unchecked(bytes) }
     }
 
     /// A string span's value with escapes decoded (borrowed when it has none).
@@ -688,11 +703,30 @@ impl<'a> Scanner<'a> {
                     self.pos = i;
                     return self.err("control character in string");
                 }
+                Some(0x80..) => i = self.utf8_run(i)?,
                 Some(_) => unreachable!("next_special stops at specials only"),
                 None => {
                     self.pos = i;
                     return self.err("unexpected end of input in string");
                 }
+            }
+        }
+    }
+
+    /// Checks the bytes above 0x7F from `i` on (in a string, up to the next
+    /// ASCII byte) as UTF-8; returns the index after them.
+    #[cold]
+    fn utf8_run(&mut self, i: usize) -> Result<usize> {
+        let src = self.src;
+        let end = src[i..]
+            .iter()
+            .position(u8::is_ascii)
+            .map_or(src.len(), |n| i + n);
+        match from_utf8(&src[i..end]) {
+            Ok(_) => Ok(end),
+            Err(at) => {
+                self.pos = i + at;
+                self.err("invalid UTF-8")
             }
         }
     }
@@ -823,10 +857,8 @@ impl<'a> Scanner<'a> {
     /// A scanner over one already scanned value (for a second look at its
     /// elements); offsets of its spans are relative to the value.
     pub fn sub(&self, s: Span) -> Scanner<'a> {
-        let text = &self.text[s.start as usize..s.end as usize];
         Scanner {
-            src: text.as_bytes(),
-            text,
+            src: &self.src[s.start as usize..s.end as usize],
             pos: 0,
         }
     }
@@ -889,7 +921,46 @@ mod tests {
         ] {
             assert!(check(doc).is_err(), "{doc:?}");
         }
-        assert!(Scanner::new(b"[\"\xff\"]").is_err());
+    }
+
+    /// Invalid UTF-8 in a string is the error at its first bad byte; bytes
+    /// above 0x7F outside strings are a syntax error, which utf8_first
+    /// turns into the UTF-8 error that comes first, as it does for any
+    /// syntax error in a document that also holds invalid UTF-8.
+    #[test]
+    fn checks_utf8_while_scanning() {
+        let utf8 = |offset| SyntaxError {
+            offset,
+            what: "invalid UTF-8",
+        };
+        let scan = |doc: &[u8]| Scanner::new(doc).unwrap().value(1).map(|_| ());
+        for (doc, at) in [
+            (&b"[\"\xff\"]"[..], 2),
+            (b"[\"ab\xc3\"]", 4),           // a cut two-byte character
+            (b"[\"\xc3\xa9\xe2\x82\"]", 4), // valid, then a cut three-byte one
+            (b"[\"\xed\xa0\x80\"]", 2),     // a surrogate
+            (b"{\"k\xf0\x9f\x98\":1}", 3),  // in a member name
+            (b"[\"\\n\x80\"]", 4),          // after an escape
+        ] {
+            assert_eq!(scan(doc), Err(utf8(at)), "{doc:?}");
+            assert_eq!(utf8_first(doc, utf8(at)), utf8(at), "{doc:?}");
+        }
+        assert_eq!(scan("[\"aé😀\"]".as_bytes()), Ok(()));
+        // Outside strings: a syntax error, at the byte.
+        let e = scan(b"[1,\xc3\xa9]").unwrap_err();
+        assert_eq!(e.offset, 3);
+        assert_ne!(e.what, "invalid UTF-8");
+        assert_eq!(
+            utf8_first(b"[1,\xc3\xa9]", e.clone()),
+            e,
+            "valid UTF-8: the syntax error"
+        );
+        assert_eq!(utf8_first(b"[1,\xc3]", e), utf8(3));
+        // A syntax error first, invalid UTF-8 later: the UTF-8 error.
+        let doc = b"[1,,\"\xff\"]";
+        let e = scan(doc).unwrap_err();
+        assert_eq!(e.offset, 3);
+        assert_eq!(utf8_first(doc, e), utf8(5));
     }
 
     #[test]
@@ -998,9 +1069,9 @@ mod tests {
     fn next_special_finds_the_first_special_byte() {
         for len in [0, 1, 15, 16, 17, 40] {
             for at in 0..=len {
-                for special in [b'"', b'\\', 0x00, 0x1f] {
+                for special in [b'"', b'\\', 0x00, 0x1f, 0x80, 0xc3, 0xff] {
                     let mut text = vec![b'a'; len];
-                    text.extend_from_slice(b"\xc3\xa9\x7f ");
+                    text.extend_from_slice(b"~\x7f ");
                     if at < len {
                         text[at] = special;
                     }
@@ -1031,15 +1102,13 @@ mod tests {
     #[test]
     fn swar_detects_specials_in_every_lane() {
         for lane in 0..8 {
-            for special in [b'"', b'\\', 0x00, 0x1f] {
+            for special in [b'"', b'\\', 0x00, 0x1f, 0x80, 0xff] {
                 let mut bytes = [b'a'; 8];
                 bytes[lane] = special;
                 assert!(string_special(u64::from_le_bytes(bytes)));
             }
         }
         assert!(!string_special(u64::from_le_bytes(*b"abcdefgh")));
-        assert!(!string_special(u64::from_le_bytes([
-            0xc3, 0xa9, 0x20, 0x7f, 0xff, 0x80, b'!', b'#'
-        ])));
+        assert!(!string_special(u64::from_le_bytes(*b" \x7f!#~{}/")));
     }
 }
