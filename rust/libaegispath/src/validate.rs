@@ -267,9 +267,10 @@ fn finding_id<'s>(f: &'s Finding<'_>) -> &'s str {
 pub fn decode_keyed(input: &[u8]) -> Result<Decoded<'_>, ErrorDoc> {
     let (ids, pieces) =
         scan_findings::<_, KeyedIds<_>>(input, engine_element, finding_id, |id| id)?;
+    let (locals, packed) = pieces.into_iter().map(|p| (p.keys, p.packed)).unzip();
     let mut keys = KeysBuilder::with_capacity(ids.len());
-    keys.merge(pieces.into_iter().map(|p| p.0).collect(), |s| s, [|s| s; 3]);
-    Ok(Decoded::new(ids, keys.finish()))
+    keys.merge(locals, |s| s, [|s| s; 3]);
+    Ok(Decoded::new(ids, packed, keys.finish()))
 }
 
 /// Reads one element of a findings document (the scanner on its first

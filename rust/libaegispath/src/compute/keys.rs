@@ -168,18 +168,25 @@ impl<'a> Gather<Finding<'a>> for LocalKeys<Cow<'a, str>> {
 }
 
 /// What a scan piece of [`crate::validate::decode_keyed`] gathers: the
-/// keys of the findings it reads. It keeps only their ids, the one string
-/// compute needs besides the keys, so the rest of each finding is dropped
-/// as soon as it is read (a finding is 136 bytes, an id 24).
+/// keys of the findings it reads, and a copy of their ids next to each
+/// other for the sort by id (made while the ids are in cache; see
+/// [`Ids`]). It keeps only the ids, the one string compute needs besides
+/// the keys, so the rest of each finding is dropped as soon as it is read
+/// (a finding is 136 bytes, an id 24).
 #[derive(Default)]
-pub(crate) struct KeyedIds<S>(pub(crate) LocalKeys<S>);
+pub(crate) struct KeyedIds<S> {
+    pub(crate) keys: LocalKeys<S>,
+    /// The ids of the piece's findings, one after the other.
+    pub(crate) packed: String,
+}
 
 impl<'a> Gather<Finding<'a>> for KeyedIds<Cow<'a, str>> {
     type Kept = Cow<'a, str>;
 
     #[inline]
     fn add(&mut self, f: Finding<'a>) -> Cow<'a, str> {
-        LocalKeys::add(&mut self.0, &f, Cow::clone);
+        LocalKeys::add(&mut self.keys, &f, Cow::clone);
+        self.packed.push_str(&f.id);
         f.id
     }
 }
@@ -335,6 +342,25 @@ fn merge_kind<S: Key, V: Key>(
         of.iter()
             .map(|&g| if g == NONE { NONE } else { global[g as usize] }),
     );
+}
+
+/// The copies of `ids` in `packed`, which holds them one after the other
+/// in the same order, cut in pieces ([`KeyedIds::packed`] of each scan
+/// piece).
+pub(super) fn unpack<'p>(packed: &'p [String], ids: &[&str]) -> Vec<&'p str> {
+    let mut pieces = packed.iter();
+    let mut piece = "";
+    ids.iter()
+        .map(|id| {
+            while piece.len() < id.len() {
+                piece = pieces.next().expect("packed holds every id");
+            }
+            let (copy, rest) = piece.split_at(id.len());
+            debug_assert_eq!(copy, *id);
+            piece = rest;
+            copy
+        })
+        .collect()
 }
 
 /// The ids of the findings in compact memory, for the sort by id: where

@@ -66,12 +66,19 @@ pub fn compute<'f>(findings: &'f [Finding<'_>], opt: Options) -> AttackPathsDoc<
 /// of them is kept).
 pub struct Decoded<'a> {
     ids: Vec<Cow<'a, str>>,
+    /// Copies of the ids next to each other, for the sort (in pieces, see
+    /// [`keys::unpack`]).
+    packed: Vec<String>,
     pub(crate) keys: Keys<Cow<'a, str>>,
 }
 
 impl<'a> Decoded<'a> {
-    pub(crate) fn new(ids: Vec<Cow<'a, str>>, keys: Keys<Cow<'a, str>>) -> Self {
-        Decoded { ids, keys }
+    pub(crate) fn new(
+        ids: Vec<Cow<'a, str>>,
+        packed: Vec<String>,
+        keys: Keys<Cow<'a, str>>,
+    ) -> Self {
+        Decoded { ids, packed, keys }
     }
 
     /// The ids of the findings, in document order.
@@ -97,7 +104,8 @@ impl<'a> Decoded<'a> {
             ..numbers
         };
         let ids: Vec<&str> = this.ids.iter().map(|id| &**id).collect();
-        compute_keyed(keys, &ids, opt)
+        let packed = keys::unpack(&this.packed, &ids);
+        compute_sorted(keys, &ids, &packed, opt)
     }
 }
 
@@ -109,10 +117,19 @@ pub(crate) fn compute_keyed<'f>(
     ids: &[&'f str],
     opt: Options,
 ) -> AttackPathsDoc<'f> {
-    let order = {
-        let copies = Ids::gather(ids);
-        by_account_and_id(&keys, &copies.each(ids))
-    };
+    let copies = Ids::gather(ids);
+    compute_sorted(keys, ids, &copies.each(ids), opt)
+}
+
+/// [`compute_keyed`] given the ids' compact copies (`sort_ids`, in the
+/// same order) for the sort.
+fn compute_sorted<'f>(
+    keys: Keys<&'f str>,
+    ids: &[&'f str],
+    sort_ids: &[&str],
+    opt: Options,
+) -> AttackPathsDoc<'f> {
+    let order = by_account_and_id(&keys, sort_ids);
     compute_ordered(keys, order, |f| ids[f as usize], opt)
 }
 

@@ -353,3 +353,27 @@ fn ids_are_used_in_place_when_compact_and_copied_when_spread() {
         assert_eq!(in_place, !copied, "{name}");
     }
 }
+
+#[test]
+fn unpack_cuts_the_packed_ids_in_order() {
+    let ids = ["f-1", "f-22", "f-333", "x"];
+    for packed in [
+        vec!["f-1f-22f-333x".to_string()],
+        vec!["f-1".into(), "f-22f-333".into(), "x".into()],
+        vec![
+            String::new(),
+            "f-1f-22".into(),
+            String::new(),
+            "f-333x".into(),
+        ],
+    ] {
+        let got = keys::unpack(&packed, &ids);
+        assert_eq!(got, ids, "{packed:?}");
+        // The copies are in the packed strings, not the ids.
+        assert!(
+            packed
+                .iter()
+                .any(|p| std::ptr::eq(p.as_ptr(), got[0].as_ptr()))
+        );
+    }
+}
