@@ -9,7 +9,9 @@
 //! it are scanned as one step from a mark; a step that fails within
 //! [`LOOKAHEAD`] bytes of the window's end (which may be the window's
 //! fault) runs again from the mark after the window moved and grew. As in
-//! memory, invalid UTF-8 anywhere is the error even after a syntax error.
+//! memory, the elements are scanned as bytes, the scanner checking UTF-8
+//! in strings, and invalid UTF-8 anywhere is the error even after a syntax
+//! error ([`Window::syntax_error`] checks the rest of the document).
 
 use std::fs::File;
 use std::io::{self, Read};
@@ -421,9 +423,14 @@ fn stream_elements(w: &mut Window, start: usize, estimate: usize) -> Result<Find
     while let Some(mark) = next {
         // The window's borrows end with this block.
         let (ended, len) = {
-            let text = w.text()?;
-            let len = text.len();
-            let sc = Scanner::over(text).map_err(|e| json_error_in(&w.buf, w.origin, e))?;
+            // Scanned as bytes: the scanner checks UTF-8 in the strings it
+            // reads (anywhere else a byte above 0x7F is a syntax error, and
+            // a syntax error goes to Window::syntax_error, which checks
+            // the rest of the document), so the window is not validated
+            // first. A character the window's end cuts fails within
+            // LOOKAHEAD of the end, as a cut token does.
+            let len = w.buf.len();
+            let sc = Scanner::new(&w.buf).map_err(|e| json_error_in(&w.buf, w.origin, e))?;
             let element = element_reader(error.is_some());
             let run: Run<_, LocalKeys<_>> =
                 scan_elements(&sc, mark, &element, &|f: &Finding<'_>| &f.id, &hasher);
