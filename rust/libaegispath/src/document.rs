@@ -79,12 +79,16 @@ pub(crate) fn json_error(input: &[u8], e: SyntaxError) -> ErrorDoc {
 /// `origin`.
 pub(crate) fn json_error_in(window: &[u8], origin: Origin, e: SyntaxError) -> ErrorDoc {
     let at = origin.after(&window[..e.offset.min(window.len())]);
+    json_error_at(at, origin.offset + e.offset, e.what)
+}
+
+/// The invalid_json error document for an error at byte `offset`, whose
+/// line and column are those of `at`.
+pub(crate) fn json_error_at(at: Origin, offset: usize, what: &str) -> ErrorDoc {
     ErrorDoc::json(format!(
-        "invalid JSON at line {}, column {} (byte {}): {}",
+        "invalid JSON at line {}, column {} (byte {offset}): {what}",
         at.lines + 1,
         at.column + 1,
-        origin.offset + e.offset,
-        e.what
     ))
 }
 

@@ -10,6 +10,8 @@ use std::ops::Range;
 use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
 use std::thread::Scope;
 
+use crate::document::Origin;
+
 /// Chunks read and not yet taken, at most.
 const AHEAD: usize = 2;
 
@@ -58,8 +60,41 @@ pub(crate) fn physical_memory() -> u64 {
     }
 }
 
+/// What the reading thread counts in each chunk.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Count {
+    /// Its newlines (while the chunk is in the thread's cache).
+    Newlines,
+    /// Nothing (the reader finds line numbers another way).
+    Nothing,
+}
+
+/// Line and column of byte `at` of `file` ([`Origin`]: newlines before
+/// it, bytes since the last of them), counted by reading the file from its
+/// start: the streamed reader of a file finds the position of an error
+/// this way instead of counting every newline as it reads. Aligned reads,
+/// so that a file opened for direct I/O reads too.
+#[cfg(unix)]
+pub(crate) fn position_in(file: &File, at: usize) -> io::Result<Origin> {
+    use std::os::unix::fs::FileExt;
+    const STEP: usize = 1 << 20;
+    let mut buf = vec![0u8; STEP + ALIGN];
+    let start = buf.as_ptr().align_offset(ALIGN);
+    let buf = &mut buf[start..start + STEP];
+    let mut pos = Origin::default();
+    while pos.offset < at {
+        let n = file.read_at(buf, pos.offset as u64)?;
+        if n == 0 {
+            break; // the file shrank since
+        }
+        pos = pos.after(&buf[..n.min(at - pos.offset)]);
+    }
+    Ok(pos)
+}
+
 /// Bytes read into a buffer: `buf[data]`, and the number of newlines in
-/// them (counted by the reading thread while they are in its cache).
+/// them (counted by the reading thread while they are in its cache, when
+/// it counts them).
 #[derive(Default)]
 struct Chunk {
     buf: Vec<u8>,
@@ -94,8 +129,9 @@ impl ReadAhead {
         scope: &'s Scope<'s, 'e>,
         mut r: R,
         chunk: usize,
+        count: Count,
     ) -> ReadAhead {
-        Self::start(scope, chunk, move |buf: &mut Vec<u8>| {
+        Self::start(scope, chunk, count, move |buf: &mut Vec<u8>| {
             buf.clear();
             if buf.capacity() < HEAD + chunk {
                 // Not reserve: that would copy the old buffer's bytes.
@@ -120,10 +156,11 @@ impl ReadAhead {
         scope: &'s Scope<'s, 'e>,
         mut f: File,
         chunk: usize,
+        count: Count,
     ) -> ReadAhead {
         debug_assert_eq!(chunk % ALIGN, 0);
         let mut direct = set_direct(&f, true);
-        Self::start(scope, chunk, move |buf: &mut Vec<u8>| {
+        Self::start(scope, chunk, count, move |buf: &mut Vec<u8>| {
             if buf.len() != HEAD + chunk + ALIGN {
                 *buf = vec![0; HEAD + chunk + ALIGN];
             }
@@ -160,6 +197,7 @@ impl ReadAhead {
     fn start<'s, 'e>(
         scope: &'s Scope<'s, 'e>,
         chunk: usize,
+        count: Count,
         mut read: impl FnMut(&mut Vec<u8>) -> io::Result<Range<usize>> + Send + 's,
     ) -> ReadAhead {
         let (tx, chunks) = sync_channel::<io::Result<Chunk>>(AHEAD);
@@ -170,7 +208,10 @@ impl ReadAhead {
                 let read = read(&mut buf);
                 let end = read.as_ref().map_or(true, Range::is_empty);
                 let sent = tx.send(read.map(|data| {
-                    let newlines = memchr::memchr_iter(b'\n', &buf[data.clone()]).count();
+                    let newlines = match count {
+                        Count::Newlines => memchr::memchr_iter(b'\n', &buf[data.clone()]).count(),
+                        Count::Nothing => 0,
+                    };
                     Chunk {
                         buf,
                         data,
@@ -312,7 +353,7 @@ mod tests {
         let data: Vec<u8> = (0..100_000u32).map(|i| (i % 251) as u8).collect();
         for chunk in [1, 7, 4096, 1 << 20] {
             let got = std::thread::scope(|s| {
-                let mut r = ReadAhead::spawn(s, &data[..], chunk);
+                let mut r = ReadAhead::spawn(s, &data[..], chunk, Count::Newlines);
                 let mut got = Vec::new();
                 r.read_to_end(&mut got).unwrap();
                 got
@@ -326,7 +367,7 @@ mod tests {
             }
         }
         std::thread::scope(|s| {
-            let mut r = ReadAhead::spawn(s, Broken, 16);
+            let mut r = ReadAhead::spawn(s, Broken, 16, Count::Newlines);
             assert!(r.read_to_end(&mut Vec::new()).is_err());
         });
     }
@@ -343,7 +384,8 @@ mod tests {
         std::fs::write(&path, &data).unwrap();
         for chunk in [ALIGN, 2 * ALIGN, 1 << 20] {
             let got = std::thread::scope(|s| {
-                let mut r = ReadAhead::spawn_direct(s, File::open(&path).unwrap(), chunk);
+                let mut r =
+                    ReadAhead::spawn_direct(s, File::open(&path).unwrap(), chunk, Count::Newlines);
                 let mut got = Vec::new();
                 while r.append(&mut got, 1000).unwrap() > 0 {}
                 got
@@ -357,7 +399,7 @@ mod tests {
     fn dropping_it_ends_the_thread() {
         // An endless input: the scope returns only if the thread ends.
         std::thread::scope(|s| {
-            let mut r = ReadAhead::spawn(s, io::repeat(b'x'), 1 << 10);
+            let mut r = ReadAhead::spawn(s, io::repeat(b'x'), 1 << 10, Count::Newlines);
             let mut buf = [0u8; 10];
             r.read_exact(&mut buf).unwrap();
         });

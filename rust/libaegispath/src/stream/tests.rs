@@ -22,26 +22,36 @@ fn in_memory<'f>(f: &'f [Finding<'_>]) -> (Vec<&'f str>, Keys<&'f str>) {
 
 /// Requires the same findings (ids and keys, numbered alike) or the
 /// same error document in memory and streamed with every window size
-/// and read size.
+/// and read size, from a reader (lines counted as the windows pass) and
+/// from a file (lines counted in the file on an error).
 fn agree(name: &str, doc: &[u8]) {
     let want = decode(doc);
+    let path = std::env::temp_dir().join(format!(
+        "aegispath-agree-{}-{:?}",
+        std::process::id(),
+        std::thread::current().id()
+    ));
+    std::fs::write(&path, doc).unwrap();
+    for chunk in [1, 7, 61, 4096, CHUNK] {
+        let got = read_file_chunked(File::open(&path).unwrap(), doc.len() as u64, chunk);
+        same(&want, got, &format!("{name}, file, chunk {chunk}"));
+    }
+    std::fs::remove_file(&path).unwrap();
     for chunk in [1, 2, 3, 5, 7, 16, 61, 1024, CHUNK] {
         for step in [1, 3, usize::MAX] {
             let got = read_chunked(Trickle(doc, step), chunk, step.min(9));
-            match (&want, got) {
-                (Ok(w), Ok(g)) => assert!(
-                    in_memory(w) == (g.ids.clone(), g.keys),
-                    "{name} chunk {chunk}"
-                ),
-                (Err(w), Err(StreamError::Doc(g))) => {
-                    assert_eq!(w.to_json(), g.to_json(), "{name} chunk {chunk} step {step}")
-                }
-                (w, g) => panic!(
-                    "{name} chunk {chunk}: in memory {w:?}, streamed {:?}",
-                    g.err()
-                ),
-            }
+            same(&want, got, &format!("{name}, chunk {chunk}, step {step}"));
         }
+    }
+}
+
+/// Requires `got` (streamed) to be `want` (in memory): the same findings
+/// or the same error document.
+fn same(want: &Result<Vec<Finding<'_>>, ErrorDoc>, got: Result<Findings, StreamError>, what: &str) {
+    match (want, got) {
+        (Ok(w), Ok(g)) => assert!(in_memory(w) == (g.ids.clone(), g.keys), "{what}"),
+        (Err(w), Err(StreamError::Doc(g))) => assert_eq!(w.to_json(), g.to_json(), "{what}"),
+        (w, g) => panic!("{what}: in memory {w:?}, streamed {:?}", g.err()),
     }
 }
 
