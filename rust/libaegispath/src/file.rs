@@ -7,9 +7,10 @@
 //!   ([`crate::validate::decode_keyed`]): the page cache is the buffer, so
 //!   nothing is copied or zeroed, and the pieces are scanned in parallel
 //!   from the first byte;
-//! - a larger file is streamed ([`crate::stream::decode_file`]): only the
-//!   engine fields are kept, so memory grows with the findings, not with
-//!   the file.
+//! - a larger file is streamed ([`crate::stream::decode_file`], window by
+//!   window through a mapping, or with direct I/O when it is larger than
+//!   half the memory): only the engine fields are kept, so memory grows
+//!   with the findings, not with the file.
 //!
 //! Both give the answers and error documents of the file's bytes in
 //! memory. A mapped file must not be truncated while it is read: the
@@ -19,6 +20,7 @@ use std::fs::File;
 use std::io;
 
 use crate::compute::Decoded;
+use crate::mapped::Mapped;
 use crate::stream::{self, StreamError};
 use crate::types::{AttackPathsDoc, Options};
 use crate::validate;
@@ -81,86 +83,6 @@ pub fn with_findings<R>(
     let map = Mapped::new(&file, len)?;
     let findings = validate::decode_keyed(map.bytes())?;
     Ok(then(Box::new(findings)))
-}
-
-/// A whole file mapped read-only (read into memory where there is no
-/// `mmap`).
-struct Mapped {
-    #[cfg(unix)]
-    ptr: *mut libc::c_void,
-    #[cfg(unix)]
-    len: usize,
-    #[cfg(not(unix))]
-    bytes: Vec<u8>,
-}
-
-impl Mapped {
-    /// Maps `file`, `len` bytes long.
-    #[cfg(unix)]
-    fn new(file: &File, len: u64) -> io::Result<Mapped> {
-        use std::os::fd::AsRawFd;
-        let too_large = || io::Error::new(io::ErrorKind::InvalidInput, "file too large to map");
-        let len = usize::try_from(len).map_err(|_| too_large())?;
-        if len == 0 {
-            // mmap refuses an empty mapping.
-            return Ok(Mapped {
-                ptr: std::ptr::null_mut(),
-                len,
-            });
-        }
-        // SAFETY: a fresh read-only private mapping of an open file; its
-        // pages are read only through `bytes`, and unmapped once, on drop.
-        let ptr = unsafe {
-            libc::mmap(
-                std::ptr::null_mut(),
-                len,
-                libc::PROT_READ,
-                libc::MAP_PRIVATE,
-                file.as_raw_fd(),
-                0,
-            )
-        };
-        if ptr == libc::MAP_FAILED {
-            return Err(io::Error::last_os_error());
-        }
-        Ok(Mapped { ptr, len })
-    }
-
-    /// Reads `file` whole.
-    #[cfg(not(unix))]
-    fn new(file: &File, len: u64) -> io::Result<Mapped> {
-        use std::io::Read;
-        let mut bytes = Vec::with_capacity(usize::try_from(len).unwrap_or(0));
-        let mut file = file;
-        file.read_to_end(&mut bytes)?;
-        Ok(Mapped { bytes })
-    }
-
-    /// The file's bytes.
-    fn bytes(&self) -> &[u8] {
-        #[cfg(unix)]
-        {
-            if self.len == 0 {
-                return &[];
-            }
-            // SAFETY: `ptr` maps `len` readable bytes until drop.
-            unsafe { std::slice::from_raw_parts(self.ptr.cast::<u8>(), self.len) }
-        }
-        #[cfg(not(unix))]
-        {
-            &self.bytes
-        }
-    }
-}
-
-#[cfg(unix)]
-impl Drop for Mapped {
-    fn drop(&mut self) {
-        if self.len > 0 {
-            // SAFETY: the mapping made in `new`, no longer borrowed.
-            unsafe { libc::munmap(self.ptr, self.len) };
-        }
-    }
 }
 
 #[cfg(test)]

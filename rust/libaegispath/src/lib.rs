@@ -10,6 +10,7 @@ mod document;
 pub mod file;
 pub mod list;
 pub mod load;
+mod mapped;
 pub mod scan;
 pub mod stream;
 #[cfg(feature = "test-hooks")]

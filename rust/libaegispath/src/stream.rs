@@ -18,20 +18,23 @@ use std::io::{self, Read};
 
 mod kept;
 mod readahead;
+mod window;
 
 use foldhash::fast::RandomState;
 
 use crate::compute::compute_keyed;
 use crate::compute::keys::{Keys, LocalKeys};
 use crate::document::{
-    ElementResult, Ended, Origin, Run, empty_document, first_duplicate, json_error_at,
-    json_error_in, not_an_array, scan_elements,
+    ElementResult, Ended, Origin, Run, empty_document, first_duplicate, not_an_array, scan_elements,
 };
-use crate::scan::{Scanner, SyntaxError, validate_utf8};
+#[cfg(unix)]
+use crate::mapped::Mapped;
+use crate::scan::{Scanner, SyntaxError};
 use crate::types::{AttackPathsDoc, ErrorDoc, Finding, Options};
 use crate::validate::engine_element;
 use kept::{Blocks, Kept};
 use readahead::{Count, ReadAhead};
+use window::{Bytes, Lines, Source, Window};
 
 /// Bytes read at a time: each window is scanned in parallel pieces
 /// (two windows are in memory at most while the next is read).
@@ -104,179 +107,6 @@ impl Findings {
     }
 }
 
-/// The window's bytes: `v[range]`.
-#[derive(Default)]
-struct Bytes {
-    v: Vec<u8>,
-    range: std::ops::Range<usize>,
-}
-
-impl std::ops::Deref for Bytes {
-    type Target = [u8];
-
-    fn deref(&self) -> &[u8] {
-        &self.v[self.range.clone()]
-    }
-}
-
-/// How a streamed document's errors get their line and column.
-enum Lines {
-    /// From the newlines counted as the windows pass (any reader).
-    Counted,
-    /// From the file, read again from its start when an error needs them
-    /// (a regular file: nothing is counted unless there is an error).
-    #[cfg(unix)]
-    InFile(File),
-}
-
-/// The window: bytes of the document from `origin` on.
-struct Window {
-    r: ReadAhead,
-    chunk: usize,
-    buf: Bytes,
-    lines: Lines,
-    /// Newlines in `buf`, when known (a chunk taken whole, and counted).
-    newlines: Option<usize>,
-    /// Where `buf` starts: its offset, and with [`Lines::Counted`] its
-    /// line and column.
-    origin: Origin,
-    eof: bool,
-}
-
-impl Window {
-    /// Drops `buf[..keep]` and reads until a chunk more is in (or the end);
-    /// when nothing is dropped (an element longer than the window), the
-    /// window doubles, so a long element is scanned a few times, not once
-    /// per chunk. Windows of the reader's chunk size take its next chunk
-    /// whole, the kept bytes put in front of it.
-    fn fill(&mut self, keep: usize) -> io::Result<()> {
-        let (dropped, rest) = self.buf.split_at(keep);
-        // What is kept (in a streamed document, the element the window
-        // cut) is counted once: for the newlines dropped, when the
-        // window's are known, and for those of the window it starts.
-        let counted = matches!(self.lines, Lines::Counted);
-        let kept_newlines = if counted {
-            memchr::memchr_iter(b'\n', rest).count()
-        } else {
-            0
-        };
-        self.origin = match self.newlines.take() {
-            _ if !counted => Origin {
-                offset: self.origin.offset + dropped.len(),
-                ..self.origin
-            },
-            Some(all) => self.origin.after_counted(dropped, all - kept_newlines),
-            None => self.origin.after(dropped),
-        };
-        if (keep > 0 || self.buf.is_empty())
-            && self.chunk >= self.r.chunk
-            && let Some(taken) = self.r.next_after(rest)?
-        {
-            let next = Bytes {
-                v: taken.buf,
-                range: taken.bytes,
-            };
-            let newlines = taken.newlines + kept_newlines;
-            let used = std::mem::replace(&mut self.buf, next);
-            self.newlines = Some(newlines);
-            self.r.recycle(used.v);
-            return Ok(());
-        }
-        let v = &mut self.buf.v;
-        v.truncate(self.buf.range.end);
-        v.drain(..self.buf.range.start + keep);
-        let add = if keep == 0 {
-            v.len().max(self.chunk)
-        } else {
-            self.chunk
-        };
-        let want = v.len() + add;
-        if v.capacity() < want {
-            v.reserve(add);
-            readahead::advise_huge(v);
-        }
-        while v.len() < want && !self.eof {
-            let n = self.r.append(v, want - v.len())?;
-            self.eof = n == 0;
-        }
-        self.buf.range = 0..v.len();
-        Ok(())
-    }
-
-    /// The error document for a syntax error at window offset `e.offset`
-    /// (an I/O error if the file cannot be read again for its line).
-    fn json_error(&self, e: SyntaxError) -> StreamError {
-        match &self.lines {
-            Lines::Counted => json_error_in(&self.buf, self.origin, e).into(),
-            #[cfg(unix)]
-            Lines::InFile(f) => {
-                let at = self.origin.offset + e.offset.min(self.buf.len());
-                match readahead::position_in(f, at) {
-                    Ok(pos) => json_error_at(pos, self.origin.offset + e.offset, e.what).into(),
-                    Err(io) => io.into(),
-                }
-            }
-        }
-    }
-
-    /// The longest prefix that is UTF-8 and ends on a character boundary,
-    /// or the error for the document's first invalid byte.
-    fn text(&self) -> Result<&str, StreamError> {
-        let buf: &[u8] = &self.buf;
-        // The bytes before the last character start are validated in
-        // parallel pieces; the rest (a character the window may cut) by
-        // from_utf8, which tells a cut character from an invalid one.
-        let mut head = buf.len().saturating_sub(1);
-        while head > 0 && buf[head] & 0xC0 == 0x80 && buf.len() - head < 4 {
-            head -= 1;
-        }
-        if buf.get(head).is_some_and(|b| b & 0xC0 == 0x80) {
-            head = 0; // no character start near the end: all by from_utf8
-        }
-        if let Err(at) = validate_utf8(&buf[..head]) {
-            return Err(self.utf8_error(at));
-        }
-        match std::str::from_utf8(&buf[head..]) {
-            Ok(_) => {}
-            Err(e) if e.error_len().is_none() && !self.eof => {
-                // SAFETY: both parts up to here were just validated, and
-                // `head` is a character start.
-                return Ok(unsafe {
-                    std::str::from_utf8_unchecked(&buf[..head + e.valid_up_to()])
-                });
-            }
-            Err(e) => return Err(self.utf8_error(head + e.valid_up_to())),
-        }
-        // SAFETY: validated in two parts cut at a character start.
-        Ok(unsafe { std::str::from_utf8_unchecked(buf) })
-    }
-
-    fn utf8_error(&self, at: usize) -> StreamError {
-        self.json_error(SyntaxError {
-            offset: at,
-            what: "invalid UTF-8",
-        })
-    }
-
-    /// After a syntax error at window offset `at`: the error, unless the
-    /// rest of the document holds invalid UTF-8, which wins as in memory.
-    fn syntax_error(&mut self, e: SyntaxError) -> StreamError {
-        let doc = self.json_error(e);
-        loop {
-            match self.text() {
-                Err(utf8) => return utf8,
-                Ok(_) if self.eof => return doc,
-                Ok(t) => {
-                    let keep = t.len();
-                    if let Err(io) = self.fill(keep) {
-                        return io.into();
-                    }
-                }
-            }
-        }
-    }
-}
-
 /// Reads and validates a findings document from `r` (read ahead on a
 /// thread of its own), as [`decode`] does for bytes in memory.
 pub fn decode_reader(r: impl Read + Send) -> Result<Findings, StreamError> {
@@ -285,19 +115,38 @@ pub fn decode_reader(r: impl Read + Send) -> Result<Findings, StreamError> {
 
 /// [`decode_reader`] for a file of `size` bytes: the findings are
 /// allocated once for the number that size suggests (a 10M-finding vector
-/// grown by doubling holds 1.5x its size during each copy), and a file
-/// larger than half the machine's memory, which the page cache cannot keep
-/// for the next run, is read with direct I/O.
+/// grown by doubling holds 1.5x its size during each copy); the windows
+/// are slices of a mapping of the file (a mapped file must not be
+/// truncated while it is read), except that a file larger than half the
+/// machine's memory, which the page cache cannot keep for the next run, is
+/// read with direct I/O.
 pub fn decode_file(f: File, size: u64) -> Result<Findings, StreamError> {
-    read_file_chunked(f, size, CHUNK)
+    #[cfg(target_os = "linux")]
+    let map = size <= readahead::physical_memory() / 2;
+    #[cfg(not(target_os = "linux"))]
+    let map = cfg!(unix);
+    read_file_chunked(f, size, CHUNK, map)
 }
 
-/// [`decode_file`] with windows of `chunk` bytes. On Unix the reading
-/// thread counts no newlines: an error's line is found in the file
-/// ([`Lines::InFile`]; the newline count was 6% of the CPU time of a
-/// streamed 200K document).
-fn read_file_chunked(f: File, size: u64, chunk: usize) -> Result<Findings, StreamError> {
+/// [`decode_file`] with windows of `chunk` bytes, of a mapping of the file
+/// when `map` is true (on Unix; not for a file read with direct I/O).
+/// On Unix nothing counts newlines as the windows pass: an error's line is
+/// found in the file ([`Lines::InFile`]; the count was 6% of the CPU time
+/// of a streamed 200K document).
+fn read_file_chunked(f: File, size: u64, chunk: usize, map: bool) -> Result<Findings, StreamError> {
     let estimate = (size / BYTES_PER_FINDING) as usize;
+    #[cfg(unix)]
+    if map {
+        // No copy of the file's bytes, no reading thread: the scan reads
+        // the page cache, and the pages it passed are dropped.
+        let source = Source::Map {
+            map: Mapped::new(&f, size)?,
+            dropped: 0,
+        };
+        return read_window(source, chunk, Lines::InFile(f), estimate);
+    }
+    #[cfg(not(unix))]
+    let _ = map;
     #[cfg(unix)]
     let (lines, count) = (Lines::InFile(f.try_clone()?), Count::Nothing);
     #[cfg(not(unix))]
@@ -313,7 +162,7 @@ fn read_file_chunked(f: File, size: u64, chunk: usize) -> Result<Findings, Strea
         };
         #[cfg(not(target_os = "linux"))]
         let r = ReadAhead::spawn(s, f, read, count);
-        read_window(r, chunk, lines, estimate)
+        read_window(Source::Read(r), chunk, lines, estimate)
     })
 }
 
@@ -334,19 +183,19 @@ fn read_chunked(
         // message); from 1 KiB on, in chunks as large as the windows.
         let read = if chunk < 1024 { CHUNK } else { chunk };
         let r = ReadAhead::spawn(s, r, read, Count::Newlines);
-        read_window(r, chunk, Lines::Counted, estimate)
+        read_window(Source::Read(r), chunk, Lines::Counted, estimate)
     })
 }
 
 /// [`read_chunked`] from the reader thread's output.
 fn read_window(
-    r: ReadAhead,
+    source: Source,
     chunk: usize,
     lines: Lines,
     estimate: usize,
 ) -> Result<Findings, StreamError> {
     let mut w = Window {
-        r,
+        source,
         chunk: chunk.max(1),
         buf: Bytes::default(),
         lines,

@@ -33,8 +33,15 @@ fn agree(name: &str, doc: &[u8]) {
     ));
     std::fs::write(&path, doc).unwrap();
     for chunk in [1, 7, 61, 4096, CHUNK] {
-        let got = read_file_chunked(File::open(&path).unwrap(), doc.len() as u64, chunk);
-        same(&want, got, &format!("{name}, file, chunk {chunk}"));
+        for map in [true, false] {
+            let f = File::open(&path).unwrap();
+            let got = read_file_chunked(f, doc.len() as u64, chunk, map);
+            same(
+                &want,
+                got,
+                &format!("{name}, file, chunk {chunk}, mapped {map}"),
+            );
+        }
     }
     std::fs::remove_file(&path).unwrap();
     for chunk in [1, 2, 3, 5, 7, 16, 61, 1024, CHUNK] {
