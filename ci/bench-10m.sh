@@ -13,8 +13,8 @@
 #   4. leaves $OUT/results-10m.txt, which the make target copies beside the
 #      scale ladder's results and renders with them.
 #
-# rust-ffi is not run: it takes the document as one buffer in memory (21 GB
-# here, past --max-input); the file is streamed by the process engines only.
+# rust-ffi is not run: on a file it hands the path to libaegispath, which
+# reads it with the same code as aegispath (rust-cli), inside aegisbench.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

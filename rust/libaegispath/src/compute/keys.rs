@@ -398,8 +398,12 @@ impl Ids {
         Ids { copies }
     }
 
-    /// Every id, in compact memory.
-    pub(super) fn each<'s>(&'s self, ids: &[&'s str]) -> Vec<&'s str> {
+    /// Every id, in compact memory: `ids` themselves when none was copied
+    /// (a streamed document's arena: no second vector of 10M references).
+    pub(super) fn each<'s>(&'s self, ids: &'s [&'s str]) -> Cow<'s, [&'s str]> {
+        if self.copies.iter().all(Option::is_none) {
+            return Cow::Borrowed(ids);
+        }
         let mut out = Vec::with_capacity(ids.len());
         for (chunk, copy) in ids.chunks(INTERN_CHUNK).zip(&self.copies) {
             match copy {
@@ -413,6 +417,6 @@ impl Ids {
                 }
             }
         }
-        out
+        Cow::Owned(out)
     }
 }

@@ -58,7 +58,8 @@ pub fn compute<'f>(findings: &'f [Finding<'_>], opt: Options) -> AttackPathsDoc<
     // group of each active one.
     let keys = Keys::intern(findings);
     let ids: Vec<&str> = findings.iter().map(|f| &*f.id).collect();
-    compute_keyed(keys, &ids, opt)
+    let copies = Ids::gather(&ids);
+    compute_sorted(keys, &ids, &copies.each(&ids), opt)
 }
 
 /// Validated findings, read and interned by the parallel scan
@@ -110,19 +111,18 @@ impl<'a> Decoded<'a> {
 }
 
 /// Computes the output document from the findings' keys and ids, in
-/// document order. Ids that lie far apart (in a document in memory) are
-/// first copied next to each other for the sort ([`Ids`]).
+/// document order, the ids lying close together (a streamed document's
+/// arena, see [`crate::stream`]): the sort reads them in place.
 pub(crate) fn compute_keyed<'f>(
     keys: Keys<&'f str>,
     ids: &[&'f str],
     opt: Options,
 ) -> AttackPathsDoc<'f> {
-    let copies = Ids::gather(ids);
-    compute_sorted(keys, ids, &copies.each(ids), opt)
+    compute_sorted(keys, ids, ids, opt)
 }
 
-/// [`compute_keyed`] given the ids' compact copies (`sort_ids`, in the
-/// same order) for the sort.
+/// The output document from the findings' keys and ids, given the ids'
+/// compact copies (`sort_ids`, in the same order) for the sort.
 fn compute_sorted<'f>(
     keys: Keys<&'f str>,
     ids: &[&'f str],
