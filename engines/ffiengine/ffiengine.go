@@ -74,7 +74,7 @@ func init() {
 // "ffi:PATH" (PATH as given). The engine also implements engines.Lister
 // when the library exports aegis_list_findings, and engines.FileEngine
 // when it exports aegis_attack_paths_file or aegis_attack_paths_file_timed
-// (the library then streams a findings file itself, as rust-ffi does).
+// (the library then reads a findings file itself, as rust-ffi does).
 func Open(path string) (engines.Engine, error) {
 	lib, err := Load(path)
 	if err != nil {

@@ -264,8 +264,8 @@ pub unsafe extern "C" fn aegis_attack_paths(
 }
 
 /// Attack paths over a findings file named by its path (bytes, no NUL
-/// needed; on Unix any bytes, elsewhere UTF-8), streamed by the library
-/// ([`attack_paths_file`]). Statuses as [`aegis_attack_paths`], plus
+/// needed; on Unix any bytes, elsewhere UTF-8), which the library maps or
+/// streams ([`attack_paths_file`]). Statuses as [`aegis_attack_paths`], plus
 /// AEGIS_IO_ERROR when the file cannot be read or is not a regular file.
 ///
 /// # Safety
