@@ -81,6 +81,55 @@ impl Mapped {
             &self.bytes
         }
     }
+
+    /// The mapping's length in bytes.
+    pub(crate) fn len(&self) -> usize {
+        self.bytes().len()
+    }
+
+    /// Drops the pages that lie wholly inside `range` from the process's
+    /// memory (they are read again from the file if touched): what a
+    /// streamed reader has passed stops counting in its resident set.
+    pub(crate) fn drop_pages(&self, range: Range<usize>) {
+        let from = range.start.next_multiple_of(PAGE);
+        let to = range.end.min(self.len()) & !(PAGE - 1);
+        #[cfg(unix)]
+        self.advise(from..to, libc::MADV_DONTNEED);
+        #[cfg(not(unix))]
+        let _ = (from, to);
+    }
+
+    /// Asks the kernel to start reading the pages of `range` (clamped to
+    /// the mapping) from the disk now, so that a streamed reader's next
+    /// window is in memory when it gets there.
+    pub(crate) fn will_need(&self, range: Range<usize>) {
+        let from = range.start.min(self.len()) & !(PAGE - 1);
+        let to = range.end.min(self.len());
+        #[cfg(unix)]
+        self.advise(from..to, libc::MADV_WILLNEED);
+        #[cfg(not(unix))]
+        let _ = (from, to);
+    }
+
+    /// madvise over `range` of the mapping (its start page-aligned; the
+    /// mapping starts on a page), when it is not empty.
+    #[cfg(unix)]
+    fn advise(&self, range: Range<usize>, advice: libc::c_int) {
+        if range.end > range.start {
+            debug_assert!(range.start.is_multiple_of(PAGE) && range.end <= self.len);
+            // SAFETY: a page-aligned range inside the mapping. The callers'
+            // advice (DONTNEED on pages no live slice borrows, WILLNEED)
+            // changes no byte the program reads: a read-only file
+            // mapping's pages are read again from the file.
+            unsafe {
+                libc::madvise(
+                    self.ptr.cast::<u8>().add(range.start).cast(),
+                    range.len(),
+                    advice,
+                );
+            }
+        }
+    }
 }
 
 #[cfg(unix)]
@@ -90,57 +139,5 @@ impl Drop for Mapped {
             // SAFETY: the mapping made in `new`, no longer borrowed.
             unsafe { libc::munmap(self.ptr, self.len) };
         }
-    }
-}
-
-impl Mapped {
-    /// Drops the pages that lie wholly inside `range` from the process's
-    /// memory (they are read again from the file if touched): what a
-    /// streamed reader has passed stops counting in its resident set.
-    pub(crate) fn drop_pages(&self, range: Range<usize>) {
-        #[cfg(unix)]
-        {
-            let base = self.ptr as usize;
-            let from = (base + range.start).next_multiple_of(PAGE);
-            let to = (base + range.end.min(self.len)) & !(PAGE - 1);
-            if to > from {
-                // SAFETY: a page-aligned range inside the mapping, whose
-                // bytes no live slice borrows (the caller passed them);
-                // MADV_DONTNEED on a read-only file mapping only unmaps the
-                // pages, which the file backs.
-                unsafe {
-                    libc::madvise(from as *mut libc::c_void, to - from, libc::MADV_DONTNEED);
-                }
-            }
-        }
-        #[cfg(not(unix))]
-        let _ = range;
-    }
-
-    /// Asks the kernel to start reading the pages of `range` (clamped to
-    /// the mapping) from the disk now, so that a streamed reader's next
-    /// window is in memory when it gets there.
-    pub(crate) fn will_need(&self, range: Range<usize>) {
-        #[cfg(unix)]
-        {
-            let base = self.ptr as usize;
-            let from = (base + range.start.min(self.len)) & !(PAGE - 1);
-            let to = base + range.end.min(self.len);
-            if to > from {
-                // SAFETY: a range inside the mapping (from rounded down to
-                // its page, which the mapping holds); the advice changes
-                // nothing the program can see.
-                unsafe {
-                    libc::madvise(from as *mut libc::c_void, to - from, libc::MADV_WILLNEED);
-                }
-            }
-        }
-        #[cfg(not(unix))]
-        let _ = range;
-    }
-
-    /// The mapping's length in bytes.
-    pub(crate) fn len(&self) -> usize {
-        self.bytes().len()
     }
 }
