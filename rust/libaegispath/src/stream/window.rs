@@ -97,13 +97,16 @@ impl Window {
         } else {
             0
         };
-        self.origin = match self.newlines.take() {
-            _ if !counted => Origin {
+        let newlines = self.newlines.take();
+        self.origin = if !counted {
+            Origin {
                 offset: self.origin.offset + dropped.len(),
                 ..self.origin
-            },
-            Some(all) => self.origin.after_counted(dropped, all - kept_newlines),
-            None => self.origin.after(dropped),
+            }
+        } else if let Some(all) = newlines {
+            self.origin.after_counted(dropped, all - kept_newlines)
+        } else {
+            self.origin.after(dropped)
         };
         let add = |rest: usize| {
             if keep == 0 {
@@ -211,7 +214,7 @@ impl Window {
         Ok(unsafe { std::str::from_utf8_unchecked(buf) })
     }
 
-    pub(super) fn utf8_error(&self, at: usize) -> StreamError {
+    fn utf8_error(&self, at: usize) -> StreamError {
         self.json_error(SyntaxError {
             offset: at,
             what: "invalid UTF-8",
