@@ -398,12 +398,8 @@ impl Ids {
         Ids { copies }
     }
 
-    /// Every id, in compact memory: `ids` themselves when none was copied
-    /// (a streamed document's arena: no second vector of 10M references).
-    pub(super) fn each<'s>(&'s self, ids: &'s [&'s str]) -> Cow<'s, [&'s str]> {
-        if self.copies.iter().all(Option::is_none) {
-            return Cow::Borrowed(ids);
-        }
+    /// Every id, in compact memory.
+    pub(super) fn each<'s>(&'s self, ids: &[&'s str]) -> Vec<&'s str> {
         let mut out = Vec::with_capacity(ids.len());
         for (chunk, copy) in ids.chunks(INTERN_CHUNK).zip(&self.copies) {
             match copy {
@@ -417,6 +413,6 @@ impl Ids {
                 }
             }
         }
-        Cow::Owned(out)
+        out
     }
 }

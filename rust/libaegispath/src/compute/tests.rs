@@ -348,7 +348,7 @@ fn ids_are_used_in_place_when_compact_and_copied_when_spread() {
         let fs: Vec<&str> = fs.iter().map(|f| &*f.id).collect();
         let ids = Ids::gather(&fs);
         let got = ids.each(&fs);
-        assert_eq!(*got, ["f-aa", "f-bb", "f-c"], "{name}");
+        assert_eq!(got, ["f-aa", "f-bb", "f-c"], "{name}");
         let in_place = std::ptr::eq(got[0].as_ptr(), fs[0].as_ptr());
         assert_eq!(in_place, !copied, "{name}");
     }
