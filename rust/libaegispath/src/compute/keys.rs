@@ -363,12 +363,14 @@ pub(super) fn unpack<'p>(packed: &'p [String], ids: &[&str]) -> Vec<&'p str> {
         .collect()
 }
 
-/// The ids of the findings in compact memory, for the sort by id: where
-/// the ids of a work item already lie close together (as in aegispath's
-/// arena, which stores them one after the other) they are used in place;
-/// elsewhere (the ids of a document in memory lie about 2 KB apart) they
-/// are copied next to each other, so that the sort's comparisons read a
-/// few megabytes rather than the whole input.
+/// The ids of findings already read ([`super::compute`]) in compact
+/// memory, for the sort by id: where the ids of a work item already lie
+/// close together they are used in place; elsewhere (the ids of a
+/// document in memory lie about 2 KB apart) they are copied next to each
+/// other, so that the sort's comparisons read a few megabytes rather than
+/// the whole input. (The scan pieces of decode_keyed pack their ids
+/// themselves, [`KeyedIds`]; a streamed document's arena keeps them
+/// together.)
 pub(super) struct Ids {
     /// The copies, one per work item that needed one.
     copies: Vec<Option<String>>,
