@@ -115,8 +115,12 @@ func hyperfineArm(cfg Config, d Dataset, label, engine string, target Command) a
 		"--warmup", strconv.Itoa(cfg.Hyperfine.Warmup),
 		"--runs", strconv.Itoa(cfg.Hyperfine.Runs),
 		"--export-json", "/dev/stdout",
-		"--command-name", name,
-		target.String()}
+		"--command-name", name}
+	if cfg.Hyperfine.Settle {
+		settle := Command{Path: aegisbenchBin(cfg), Args: []string{"datasets", "settle", d.Path}}
+		args = append(args, "--prepare", settle.String())
+	}
+	args = append(args, target.String())
 	desc := fmt.Sprintf("hyperfine engine=%s n=%d", engine, d.Findings)
 	if label != "" {
 		desc = fmt.Sprintf("hyperfine dataset=%s engine=%s n=%d", label, engine, d.Findings)

@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -80,8 +81,8 @@ func TestHyperfinePeakRSS(t *testing.T) {
 	})
 	res, err := Execute(context.Background(), p, runner, Options{})
 	require.NoError(t, err)
-	require.Len(t, cmds, 2, "the build of aegispath, then hyperfine")
-	assert.Equal(t, cfg.Programs.Hyperfine, cmds[1].Path, "hyperfine runs directly: no GNU time")
+	require.Len(t, cmds, 3, "the builds of aegispath and of aegisbench (which settles the dataset), then hyperfine")
+	assert.Equal(t, cfg.Programs.Hyperfine, cmds[2].Path, "hyperfine runs directly: no GNU time")
 	require.Len(t, res.Measurements, 1)
 	v := res.Measurements[0].Result.Values
 	require.Len(t, v, 2)
@@ -207,5 +208,40 @@ func TestGoPatternsRealGoTest(t *testing.T) {
 			got = append(got, name)
 		}
 		assert.Equal(t, want[i], got, a.label)
+	}
+}
+
+// TestHyperfineSettle: with Settle, each hyperfine invocation settles its
+// dataset before every run (--prepare) with the aegisbench the setup
+// builds; without it, neither the option nor the build (rust-cli alone
+// needs no aegisbench).
+func TestHyperfineSettle(t *testing.T) {
+	for _, settle := range []bool{true, false} {
+		cfg := testConfig(200)
+		cfg.Count = 1
+		cfg.Tools = []string{ToolHyperfine}
+		cfg.Engines = []string{EngineRustCLI}
+		cfg.Hyperfine.Settle = settle
+		p, err := NewPlan(cfg)
+		require.NoError(t, err)
+		var built bool
+		var hyperfine []string
+		for _, s := range p.Steps {
+			if s.Phase == PhaseSetup && slices.Contains(s.Cmd.Args, "./cmd/aegisbench") {
+				built = true
+			}
+			if s.Cmd.Path == cfg.Programs.Hyperfine {
+				hyperfine = s.Cmd.Args
+			}
+		}
+		assert.Equal(t, settle, built, "settle=%t: aegisbench built", settle)
+		require.NotNil(t, hyperfine)
+		i := slices.Index(hyperfine, "--prepare")
+		if !settle {
+			assert.Equal(t, -1, i, "no --prepare without Settle: %q", hyperfine)
+			continue
+		}
+		require.GreaterOrEqual(t, i, 0, "--prepare with Settle: %q", hyperfine)
+		assert.Equal(t, "/work/aegisbench datasets settle /cache/realistic-200-s1.json", hyperfine[i+1])
 	}
 }

@@ -120,6 +120,10 @@ type HyperfineSettings struct {
 	// command with --timings: the stages of a whole process
 	// (ProcessStageName), for the report's "where the time goes".
 	Stages bool
+	// Settle runs `aegisbench datasets settle FILE` before each run
+	// (hyperfine --prepare), so that every run finds the dataset in the
+	// page cache as a read from disk leaves it (datasets.Settle).
+	Settle bool
 }
 
 // Programs names the external programs a plan uses.
@@ -160,7 +164,7 @@ func DefaultConfig() Config {
 		Engines:   slices.Clone(AllEngines),
 		Tools:     slices.Clone(AllTools),
 		Criterion: CriterionSettings{WarmUp: time.Second, Measurement: 3 * time.Second, SampleSize: 10},
-		Hyperfine: HyperfineSettings{Warmup: 1, Runs: 1, Stages: true},
+		Hyperfine: HyperfineSettings{Warmup: 1, Runs: 1, Stages: true, Settle: true},
 		MaxDepth:  4,
 		TopK:      20,
 		Programs:  Programs{Go: "go", Cargo: "cargo", Hyperfine: "hyperfine"},
@@ -332,9 +336,10 @@ func setupCommands(cfg Config) []labelled {
 	if userEnginesInProcess(cfg) {
 		out = append(out, labelled{"build " + enginetestPkg + " tests", goTestBuild(cfg, enginetestPkg, "")})
 	}
-	if hf && (cfg.has(cfg.Engines, EngineGo) || cfg.Hyperfine.Stages && cfg.has(cfg.Engines, EngineRustFFI)) {
+	if hf && (cfg.has(cfg.Engines, EngineGo) || cfg.Hyperfine.Stages && cfg.has(cfg.Engines, EngineRustFFI) || cfg.Hyperfine.Settle) {
 		// The CLI timed as a process: with the rustffi tag when rust-ffi
-		// runs as a process too (its --timings arm).
+		// runs as a process too (its --timings arm). It also settles the
+		// datasets before each run (HyperfineSettings.Settle).
 		args := []string{"build", "-o", aegisbenchBin(cfg)}
 		if cfg.Hyperfine.Stages && cfg.has(cfg.Engines, EngineRustFFI) {
 			args = append(args, "-tags", rustFFITag)

@@ -38,9 +38,12 @@ type Settings struct {
 	Criterion     bench.CriterionSettings
 	// HyperfineWarmup and HyperfineRuns are hyperfine's --warmup and --runs.
 	HyperfineWarmup, HyperfineRuns int
-	MaxDepth, TopK                 int
-	DryRun                         bool // print the plan, run nothing
-	KeepGoing                      bool // record a failing benchmark and go on
+	// HyperfineSettle settles each dataset before every run (see
+	// bench.HyperfineSettings.Settle).
+	HyperfineSettle bool
+	MaxDepth, TopK  int
+	DryRun          bool // print the plan, run nothing
+	KeepGoing       bool // record a failing benchmark and go on
 	// CIWidth, when > 0, samples each arm until its 95% CI is within
 	// ±CIWidth (relative), at most MaxCount samples.
 	CIWidth  float64
@@ -53,7 +56,7 @@ type Settings struct {
 func Default() Settings {
 	def := bench.DefaultConfig()
 	return Settings{Sizes: []int{200, 2000, 20000}, Count: def.Count, Criterion: def.Criterion,
-		HyperfineWarmup: def.Hyperfine.Warmup, HyperfineRuns: def.Hyperfine.Runs,
+		HyperfineWarmup: def.Hyperfine.Warmup, HyperfineRuns: def.Hyperfine.Runs, HyperfineSettle: def.Hyperfine.Settle,
 		MaxDepth: def.MaxDepth, TopK: def.TopK, MaxCount: 30}
 }
 
@@ -243,7 +246,7 @@ func (s Settings) config() (bench.Config, *bench.Precision) {
 	}
 	cfg.Benchtime = s.Benchtime
 	cfg.Criterion = s.Criterion
-	cfg.Hyperfine = bench.HyperfineSettings{Warmup: s.HyperfineWarmup, Runs: s.HyperfineRuns, Stages: cfg.Hyperfine.Stages}
+	cfg.Hyperfine = bench.HyperfineSettings{Warmup: s.HyperfineWarmup, Runs: s.HyperfineRuns, Stages: cfg.Hyperfine.Stages, Settle: s.HyperfineSettle}
 	cfg.MaxDepth, cfg.TopK = s.MaxDepth, s.TopK
 	cfg.ProfileDir = s.ProfileDir
 	cfg.Sizes = s.Sizes

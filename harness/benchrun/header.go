@@ -51,7 +51,7 @@ func settingsLine(cfg bench.Config) string {
 		s += " benchtime=" + cfg.Benchtime
 	}
 	if slices.Contains(cfg.Tools, bench.ToolHyperfine) {
-		s += fmt.Sprintf(" hyperfine-warmup=%d hyperfine-runs=%d", cfg.Hyperfine.Warmup, cfg.Hyperfine.Runs)
+		s += fmt.Sprintf(" hyperfine-warmup=%d hyperfine-runs=%d hyperfine-settle=%t", cfg.Hyperfine.Warmup, cfg.Hyperfine.Runs, cfg.Hyperfine.Settle)
 	}
 	return s
 }

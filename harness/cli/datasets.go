@@ -22,13 +22,15 @@ func init() {
 	})
 }
 
-const datasetsUsage = `list|ensure|verify|update-manifest|profile|compare|ladder|anonymize [flags]
+const datasetsUsage = `list|ensure|verify|update-manifest|settle|profile|compare|ladder|anonymize [flags]
 
   list             the manifest's datasets and whether each is cached
   ensure           generate missing (or stale) datasets into the cache and verify their sha256
   verify           re-hash cached datasets: OK, MISMATCH or MISSING each; exit 1 on a mismatch
   update-manifest  regenerate the standard ladder and rewrite the manifest's sizes and digests
                    (only when the generator changed on purpose)
+  settle FILE...   put files into the page cache as a read from disk leaves them (bench runs it
+                   before each whole-process run, so that those measure one cache state)
   profile FILE     schema check of the 56 fields and shape profile (markdown; --json for machines)
   compare A B      two profiles (or dataset files) side by side, cost differences flagged
   ladder P1 P2 ... size-invariant figures across sizes, each within a tolerance of the first
@@ -50,7 +52,7 @@ func runDatasets(env Env, args []string) error {
 			return nil
 		}
 		fmt.Fprintf(env.Stderr, "Usage: aegisbench datasets %s\n", datasetsUsage)
-		return usageError("datasets: missing subcommand (list, ensure, verify, update-manifest, profile, compare, ladder or anonymize)")
+		return usageError("datasets: missing subcommand (list, ensure, verify, update-manifest, settle, profile, compare, ladder or anonymize)")
 	}
 	sub, args := args[0], args[1:]
 	switch sub {
@@ -62,6 +64,8 @@ func runDatasets(env Env, args []string) error {
 		return datasetsLadder(env, args)
 	case "anonymize":
 		return datasetsAnonymize(env, args)
+	case "settle":
+		return datasetsSettle(env, args)
 	}
 	fs := newFlagSet(env, "datasets "+sub, "[flags]")
 	var f datasetsFlags
@@ -77,7 +81,7 @@ func runDatasets(env Env, args []string) error {
 	switch sub {
 	case "list", "ensure", "verify", "update-manifest":
 	default:
-		return usageError("datasets: unknown subcommand %q (want list, ensure, verify, update-manifest, profile, compare, ladder or anonymize)", sub)
+		return usageError("datasets: unknown subcommand %q (want list, ensure, verify, update-manifest, settle, profile, compare, ladder or anonymize)", sub)
 	}
 	rest, err := parseFlags(fs, args)
 	if err != nil {
@@ -120,6 +124,24 @@ func runDatasets(env Env, args []string) error {
 		return datasetsEnsure(env, entries, f.cache)
 	}
 	return datasetsVerify(env, entries, f.cache)
+}
+
+// datasetsSettle settles each FILE (datasets.Settle).
+func datasetsSettle(env Env, args []string) error {
+	fs := newFlagSet(env, "datasets settle", "FILE...")
+	files, err := parseFlags(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(files) == 0 {
+		return usageError("datasets settle: want at least one FILE")
+	}
+	for _, f := range files {
+		if err := datasets.Settle(f); err != nil {
+			return fmt.Errorf("datasets settle: %w", err)
+		}
+	}
+	return nil
 }
 
 func datasetsList(env Env, entries []datasets.Entry, cache string) error {

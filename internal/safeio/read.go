@@ -18,6 +18,9 @@ func DefaultLimit() int64 {
 	return max(minLimit, physicalMemory()/4)
 }
 
+// PhysicalMemory is the machine's RAM in bytes, 0 when unknown.
+func PhysicalMemory() int64 { return physicalMemory() }
+
 // ReadDocument reads the JSON document at path into memory. A regular file
 // larger than limit is refused before it is read (*TooLargeError) and is
 // otherwise read whole in one read of its size: the engines' strict
