@@ -7,6 +7,12 @@ import (
 	"strings"
 )
 
+// BenchEngineEnv names the environment variable that selects the engine
+// of enginetest's benchmarks (BenchmarkPipeline, BenchmarkFFI): a Spec's
+// text (String); its label names it in the results (engine=LABEL).
+// aegisbench bench sets it.
+const BenchEngineEnv = "AEGISBENCH_BENCH_ENGINE"
+
 // Spec is an engine as a user names it on a command line: a registered
 // name ("go", "rust-ffi"), or a kind with an argument ("exec:COMMAND",
 // "ffi:PATH"), optionally preceded by a label ("base=ffi:a/libaegispath.so").

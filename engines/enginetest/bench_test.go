@@ -15,12 +15,12 @@ import (
 	_ "github.com/aegisbench/aegisbench/engines/process"  // "exec:COMMAND"
 )
 
-// benchEngine opens the engine of enginetest.BenchEngineEnv, skipping the
+// benchEngine opens the engine of engines.BenchEngineEnv, skipping the
 // benchmark when the variable is unset.
 func benchEngine(b *testing.B) (engines.Spec, engines.Engine) {
-	text := os.Getenv(enginetest.BenchEngineEnv)
+	text := os.Getenv(engines.BenchEngineEnv)
 	if text == "" {
-		b.Skipf("set %s=[LABEL=]ENGINE to benchmark an engine given on the command line", enginetest.BenchEngineEnv)
+		b.Skipf("set %s=[LABEL=]ENGINE to benchmark an engine given on the command line", engines.BenchEngineEnv)
 	}
 	sp, err := engines.ParseSpec(text)
 	if err != nil {

@@ -23,12 +23,6 @@ import (
 	"github.com/aegisbench/aegisbench/engines"
 )
 
-// BenchEngineEnv names the environment variable that selects the engine
-// of this package's benchmarks (BenchmarkPipeline, BenchmarkFFI): any
-// engine a command accepts, optionally labelled ("base=ffi:PATH"); the
-// label names it in the results (engine=LABEL). aegisbench bench sets it.
-const BenchEngineEnv = "AEGISBENCH_BENCH_ENGINE"
-
 // Vectors runs every attack-path vector of datasets/vectors (paths and
 // regressions) through e, one subtest per vector.
 func Vectors(t *testing.T, e engines.Engine) {

@@ -11,7 +11,6 @@ import (
 	"golang.org/x/perf/benchfmt"
 
 	"github.com/aegisbench/aegisbench/engines"
-	"github.com/aegisbench/aegisbench/engines/enginetest"
 )
 
 // Engines beyond the three built into the plan (go, rust-ffi, rust-cli):
@@ -83,7 +82,7 @@ func userEnginesInProcess(cfg Config) bool {
 // sp with regex.
 func enginetestCommand(cfg Config, sp engines.Spec, regex string) Command {
 	c := goBenchCommand(cfg, enginetestPkg, "", regex)
-	c.Env = append(c.Env, enginetest.BenchEngineEnv+"="+sp.String())
+	c.Env = append(c.Env, engines.BenchEngineEnv+"="+sp.String())
 	return c
 }
 
