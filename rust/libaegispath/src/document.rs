@@ -118,6 +118,12 @@ pub(crate) trait Gather<T>: Default + Send {
 
     /// Adds the next item of the piece; returns what the piece keeps of it.
     fn add(&mut self, item: T) -> Self::Kept;
+
+    /// Makes room for about `n` more items, like the first one added: the
+    /// piece's estimate of its elements once it has read the first.
+    /// Vectors grown one push at a time are copied as they grow, and in a
+    /// fresh process every copy faults in new pages.
+    fn reserve(&mut self, _n: usize) {}
 }
 
 /// Gathers nothing: the pieces keep the items.
@@ -181,6 +187,12 @@ fn scan_piece<'a, T, G: Gather<T>>(
                     p.hashes.push(hasher.hash_one(id(&item)));
                     let kept = p.gathered.add(item);
                     p.items.push(kept);
+                    if p.count == 0 {
+                        let n = estimate(start, sc.pos(), stop.unwrap_or(sc.src().len()));
+                        p.items.reserve(n);
+                        p.hashes.reserve(n);
+                        p.gathered.reserve(n);
+                    }
                 }
                 Some(Err((field, msg))) => p.error = Some((p.count, field, msg)),
                 None => {}
@@ -204,6 +216,15 @@ fn scan_piece<'a, T, G: Gather<T>>(
     };
     p.outcome = run(&mut mark).unwrap_or_else(|e| Outcome::Syntax(e, mark));
     p
+}
+
+/// The elements a piece from `start` to `stop` is likely to hold besides
+/// its first, which ended at `first_end`: as many more as fit in the rest
+/// at the first one's size, and a sixteenth more.
+fn estimate(start: usize, first_end: usize, stop: usize) -> usize {
+    let rest = stop.saturating_sub(first_end);
+    let n = rest / first_end.saturating_sub(start).max(1);
+    n + n / 16
 }
 
 /// Candidate element starts after `first`, about `pieces` apart.
@@ -463,6 +484,23 @@ pub(crate) fn first_duplicate<'s>(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn estimates_the_elements_of_a_piece_from_its_first() {
+        for (start, first_end, stop, want) in [
+            (0, 100, 1000, 9),        // 900 more bytes at 100 each
+            (1000, 1100, 17100, 170), // 160, and a sixteenth more
+            (0, 100, 100, 0),         // the first was the whole piece
+            (0, 100, 50, 0),          // a piece cut before its first ended
+            (7, 7, 10, 3),            // no size: one byte each
+        ] {
+            assert_eq!(
+                estimate(start, first_end, stop),
+                want,
+                "{start} {first_end} {stop}"
+            );
+        }
+    }
     use crate::scan::Kind;
 
     /// Element handler for objects {"id": "..."}: the item is the id.

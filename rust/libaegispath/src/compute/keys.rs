@@ -122,6 +122,17 @@ impl<S> Default for LocalKeys<S> {
 }
 
 impl<S: Key> LocalKeys<S> {
+    /// Makes room for the per-finding keys of `n` more findings (not for
+    /// the groups: how many values are distinct is not known).
+    fn reserve(&mut self, n: usize) {
+        let keys = &mut self.keys;
+        keys.account.reserve(n);
+        keys.attr.reserve(n);
+        for (of, _) in &mut keys.group {
+            of.reserve(n);
+        }
+    }
+
     /// Adds the next finding, whose strings `key` turns into keys.
     #[inline]
     fn add<'s, 'x: 's>(&mut self, f: &'s Finding<'x>, key: impl Fn(&'s Cow<'x, str>) -> S) {
@@ -165,6 +176,10 @@ impl<'a> Gather<Finding<'a>> for LocalKeys<Cow<'a, str>> {
         LocalKeys::add(self, &f, Cow::clone);
         f
     }
+
+    fn reserve(&mut self, n: usize) {
+        LocalKeys::reserve(self, n);
+    }
 }
 
 /// What a scan piece of [`crate::validate::decode_keyed`] gathers: the
@@ -188,6 +203,16 @@ impl<'a> Gather<Finding<'a>> for KeyedIds<Cow<'a, str>> {
         LocalKeys::add(&mut self.keys, &f, Cow::clone);
         self.packed.push_str(&f.id);
         f.id
+    }
+
+    /// The packed ids at the length of those so far.
+    fn reserve(&mut self, n: usize) {
+        self.keys.reserve(n);
+        let per_id = self
+            .packed
+            .len()
+            .div_ceil(self.keys.keys.account.len().max(1));
+        self.packed.reserve(n * per_id);
     }
 }
 
