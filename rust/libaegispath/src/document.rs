@@ -484,6 +484,7 @@ pub(crate) fn first_duplicate<'s>(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::scan::Kind;
 
     #[test]
     fn estimates_the_elements_of_a_piece_from_its_first() {
@@ -501,7 +502,6 @@ mod tests {
             );
         }
     }
-    use crate::scan::Kind;
 
     /// Element handler for objects {"id": "..."}: the item is the id.
     fn id_of(sc: &mut Scanner<'_>) -> scan::Result<ElementResult<String>> {
