@@ -286,3 +286,27 @@ func residentBytes(t *testing.T) int64 {
 }
 
 func mib(n int64) float64 { return float64(n) / (1 << 20) }
+
+// TestDetachedCalls runs the calls' tests again with every call on a
+// thread of its own (call: detachMinBytes 0), where they are otherwise made
+// directly for documents this small, and checks that they were.
+func TestDetachedCalls(t *testing.T) {
+	saved := detachMinBytes
+	detachMinBytes = 0
+	t.Cleanup(func() { detachMinBytes = saved })
+	before := detachedCalls()
+	for _, tt := range []struct {
+		name string
+		test func(*testing.T)
+	}{
+		{"AttackPathsSmallDocument", TestAttackPathsSmallDocument},
+		{"BadInputIsEngineError", TestBadInputIsEngineError},
+		{"AttackPathsFile", TestAttackPathsFile},
+		{"ListFindings", TestListFindings},
+		{"ConcurrentCalls", TestConcurrentCalls},
+	} {
+		t.Run(tt.name, tt.test)
+	}
+	// TestConcurrentCalls alone makes 1 + 8 × 200 calls.
+	assert.GreaterOrEqual(t, detachedCalls()-before, int64(1601), "calls run on threads of their own")
+}
