@@ -151,8 +151,7 @@ fn read_file_chunked(f: File, size: u64, chunk: usize, map: bool) -> Result<Find
     let (lines, count) = (Lines::InFile(f.try_clone()?), Count::Nothing);
     #[cfg(not(unix))]
     let (lines, count) = (Lines::Counted, Count::Newlines);
-    // As in read_chunked, tests' tiny windows are read in larger chunks.
-    let read = if chunk < 1024 { CHUNK } else { chunk };
+    let read = read_size(chunk);
     std::thread::scope(|s| {
         #[cfg(target_os = "linux")]
         let r = if size > readahead::physical_memory() / 2 {
@@ -179,12 +178,16 @@ fn read_chunked(
     estimate: usize,
 ) -> Result<Findings, StreamError> {
     std::thread::scope(|s| {
-        // Tests' tiny windows are read in larger chunks (a chunk costs a
-        // message); from 1 KiB on, in chunks as large as the windows.
-        let read = if chunk < 1024 { CHUNK } else { chunk };
-        let r = ReadAhead::spawn(s, r, read, Count::Newlines);
+        let r = ReadAhead::spawn(s, r, read_size(chunk), Count::Newlines);
         read_window(Source::Read(r), chunk, Lines::Counted, estimate)
     })
+}
+
+/// The size of the reads behind windows of `chunk` bytes: tests' tiny
+/// windows are read in larger chunks (a chunk costs a message); from 1 KiB
+/// on, in chunks as large as the windows.
+fn read_size(chunk: usize) -> usize {
+    if chunk < 1024 { CHUNK } else { chunk }
 }
 
 /// [`read_chunked`] from the reader thread's output.
