@@ -10,6 +10,7 @@ import (
 	"os"
 
 	"github.com/aegisbench/aegisbench/harness/cli"
+	"github.com/aegisbench/aegisbench/harness/cmdline"
 )
 
 func main() {
@@ -17,5 +18,5 @@ func main() {
 	if err != nil && !errors.Is(err, flag.ErrHelp) {
 		fmt.Fprintln(os.Stderr, "aegisbench:", err)
 	}
-	os.Exit(cli.ExitCode(err))
+	os.Exit(cmdline.ExitCode(err))
 }

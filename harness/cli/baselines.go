@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"github.com/aegisbench/aegisbench/harness/baselines"
+	"github.com/aegisbench/aegisbench/harness/cmdline"
 	"github.com/aegisbench/aegisbench/internal/argval"
 )
 
@@ -25,8 +26,8 @@ is checked first: a malformed file, a file without goos/goarch, two files for
 one platform, or an --expect platform without a file writes nothing and
 exits 1. Files without benchmark results are skipped.`
 
-func runBaselines(env Env, args []string) error {
-	fs := newFlagSet(env, "baselines", baselinesUsage)
+func runBaselines(env cmdline.Env, args []string) error {
+	fs := cmdline.NewFlagSet(env, "baselines", baselinesUsage)
 	out := fs.String("o", "reports/baselines", "baselines `dir` to write")
 	expect := fs.String("expect", "", "platforms that must have a results file (comma-separated)")
 	pos, err := parseFlagsAnywhere(fs, args)
@@ -34,16 +35,16 @@ func runBaselines(env Env, args []string) error {
 		return err
 	}
 	if len(pos) != 2 || pos[0] != "import" {
-		return usageError("baselines: want `baselines import DIR`")
+		return cmdline.UsageError("baselines: want `baselines import DIR`")
 	}
 	found, err := baselines.Scan(pos[1], argval.List(*expect))
 	if err != nil {
-		return &ExitError{Code: 1, Err: fmt.Errorf("baselines: %w", err)}
+		return &cmdline.ExitError{Code: 1, Err: fmt.Errorf("baselines: %w", err)}
 	}
 	for _, s := range found.Skipped {
 		fmt.Fprintf(env.Stderr, "baselines: skipped %s (no benchmark results)\n", s)
 	}
-	ctx, interrupted, stop := interruptible()
+	ctx, interrupted, stop := cmdline.Interruptible()
 	defer stop()
 	written, err := baselines.Import(ctx, found, *out)
 	for _, d := range written {

@@ -7,6 +7,7 @@ import (
 
 	"github.com/aegisbench/aegisbench/harness/bench"
 	"github.com/aegisbench/aegisbench/harness/benchrun"
+	"github.com/aegisbench/aegisbench/harness/cmdline"
 	"github.com/aegisbench/aegisbench/internal/argval"
 )
 
@@ -40,11 +41,11 @@ results file with the config lines "interrupted: step=K/N at STEP" and
 143. "bench --resume FILE" with the same flags continues that run at step K
 and writes the whole run (the earlier samples first) to FILE, or to -o.`
 
-func runBench(env Env, args []string) error {
+func runBench(env cmdline.Env, args []string) error {
 	s := benchrun.Default()
 	var sizes, ciWidth string
 	var datasets stringsFlag
-	fs := newFlagSet(env, "bench", benchUsage)
+	fs := cmdline.NewFlagSet(env, "bench", benchUsage)
 	fs.StringVar(&sizes, "sizes", "200,2000,20000", "dataset sizes (findings) of the standard ladder")
 	fs.IntVar(&s.Count, "count", s.Count, "samples: rounds of every benchmark, each sample a separate process")
 	fs.StringVar(&s.Engines, "engines", "", "engines: go, rust-ffi, rust-cli (default: all available), go-naive, exec:COMMAND, ffi:PATH, LABEL=ENGINE")
@@ -67,29 +68,29 @@ func runBench(env Env, args []string) error {
 	fs.StringVar(&ciWidth, "ci-width", "", "sample each arm until the 95% CI of its medians is within ±`W` (e.g. 5%), at least --count (and 6) samples, at most --max-count")
 	fs.IntVar(&s.MaxCount, "max-count", s.MaxCount, "with --ci-width: the most samples an arm gets")
 	fs.StringVar(&s.Resume, "resume", "", "continue the interrupted run whose results are in `file` (same flags); -o defaults to it")
-	rest, err := parseFlags(fs, args)
+	rest, err := cmdline.ParseFlags(fs, args)
 	if err != nil {
 		return err
 	}
 	if len(rest) > 0 {
-		return usageError("bench: unexpected arguments %q", rest)
+		return cmdline.UsageError("bench: unexpected arguments %q", rest)
 	}
 	if s.Sizes, err = argval.Sizes(sizes); err != nil {
-		return usageError("bench: --sizes: %v", err)
+		return cmdline.UsageError("bench: --sizes: %v", err)
 	}
 	if ciWidth != "" {
 		if s.CIWidth, err = argval.Width(ciWidth); err != nil {
-			return usageError("bench: --ci-width: %v", err)
+			return cmdline.UsageError("bench: --ci-width: %v", err)
 		}
 	}
 	s.Datasets = datasets
 	s.Progress = progressFor(env)
-	ctx, interrupted, stop := interruptible()
+	ctx, interrupted, stop := cmdline.Interruptible()
 	defer stop()
 	return interrupted(benchrun.Run(ctx, s, env.Stdout, env.Stderr))
 }
 
-func progressFor(env Env) bench.Progress {
+func progressFor(env cmdline.Env) bench.Progress {
 	if f, ok := env.Stderr.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
 		return &bench.BarProgress{W: env.Stderr}
 	}

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/aegisbench/aegisbench/harness/cmdline"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -18,7 +19,7 @@ func runCLI(args ...string) (stdout, stderr string, code int) {
 	if err != nil {
 		errb.WriteString(err.Error())
 	}
-	return out.String(), errb.String(), ExitCode(err)
+	return out.String(), errb.String(), cmdline.ExitCode(err)
 }
 
 // reportData is the reports package's stored results files.

@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"github.com/aegisbench/aegisbench/harness/baselines"
+	"github.com/aegisbench/aegisbench/harness/cmdline"
 	"github.com/aegisbench/aegisbench/internal/atomicfile"
 )
 
@@ -28,26 +29,26 @@ comparable with every reason (figures reported rather than measured, unknown
 or different commits, datasets with different or unrecorded digests,
 different packages, no calibration).`
 
-func runComparePlatforms(env Env, args []string) error {
-	fset := newFlagSet(env, "compare-platforms", comparePlatformsUsage)
+func runComparePlatforms(env cmdline.Env, args []string) error {
+	fset := cmdline.NewFlagSet(env, "compare-platforms", comparePlatformsUsage)
 	out := fset.String("o", "", "write the markdown to `file` (default: standard output)")
 	pos, err := parseFlagsAnywhere(fset, args)
 	if err != nil {
 		return err
 	}
 	if len(pos) != 2 {
-		return usageError("compare-platforms: want two baselines (A B), got %d", len(pos))
+		return cmdline.UsageError("compare-platforms: want two baselines (A B), got %d", len(pos))
 	}
 	// Short work, not cut short: a signal is answered 130/143 at its end,
 	// and the output is written whole or not at all.
-	_, interrupted, stop := interruptible()
+	_, interrupted, stop := cmdline.Interruptible()
 	defer stop()
 	return interrupted(comparePlatforms(env, pos[0], pos[1], *out))
 }
 
 // comparePlatforms writes the comparison of baselines a and b to out
 // ("" for stdout).
-func comparePlatforms(env Env, a, b, out string) error {
+func comparePlatforms(env cmdline.Env, a, b, out string) error {
 	md, err := baselines.Compare(a, b)
 	if err != nil {
 		return fmt.Errorf("compare-platforms: %w", err)

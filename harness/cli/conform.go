@@ -18,6 +18,7 @@ import (
 
 	"github.com/aegisbench/aegisbench/engines"
 	"github.com/aegisbench/aegisbench/generators"
+	"github.com/aegisbench/aegisbench/harness/cmdline"
 	"github.com/aegisbench/aegisbench/harness/conform"
 	"github.com/aegisbench/aegisbench/harness/conformrun"
 	"github.com/aegisbench/aegisbench/internal/argval"
@@ -79,7 +80,7 @@ type conformOptions struct {
 	shrinkDir        string
 	shrinkBudget     time.Duration
 	jobs             int
-	limits           limitFlags
+	limits           cmdline.Limits
 	compare          conform.CompareOptions
 }
 
@@ -92,12 +93,12 @@ func parseShapes(flag string) ([]string, error) {
 	}
 	for _, s := range argval.List(flag) {
 		if !slices.Contains(known, s) {
-			return nil, usageError("conform: unknown shape %q (known: %s, or all)", s, strings.Join(known, ", "))
+			return nil, cmdline.UsageError("conform: unknown shape %q (known: %s, or all)", s, strings.Join(known, ", "))
 		}
 		list = append(list, s)
 	}
 	if err := argval.Distinct(list); err != nil {
-		return nil, usageError("conform: --shapes: %v", err)
+		return nil, cmdline.UsageError("conform: --shapes: %v", err)
 	}
 	return list, nil
 }
@@ -106,33 +107,33 @@ func parseShapes(flag string) ([]string, error) {
 // datasets and output files, the limits, the shrink budget and the jobs.
 func (o *conformOptions) check() error {
 	if err := argval.Distinct(o.datasets); err != nil {
-		return usageError("conform: --dataset: %v", err)
+		return cmdline.UsageError("conform: --dataset: %v", err)
 	}
-	if err := o.limits.check("conform"); err != nil {
+	if err := o.limits.Check("conform"); err != nil {
 		return err
 	}
 	if o.shrinkBudget < 0 {
-		return usageError("conform: --shrink-budget %s: must be 0 (no shrinking) or positive", o.shrinkBudget)
+		return cmdline.UsageError("conform: --shrink-budget %s: must be 0 (no shrinking) or positive", o.shrinkBudget)
 	}
 	var inputs []safeio.File
 	for _, d := range o.datasets {
 		inputs = append(inputs, safeio.File{Flag: "--dataset", Path: d})
 	}
-	if err := distinctFiles("conform", inputs, []safeio.File{{Flag: "--report", Path: o.report}, {Flag: "--digests-out", Path: o.digestsOut}, {Flag: "--verdict", Path: o.verdictOut}}); err != nil {
+	if err := cmdline.DistinctFiles("conform", inputs, []safeio.File{{Flag: "--report", Path: o.report}, {Flag: "--digests-out", Path: o.digestsOut}, {Flag: "--verdict", Path: o.verdictOut}}); err != nil {
 		return err
 	}
 	if o.jobs < 1 {
-		return usageError("conform: --jobs must be at least 1")
+		return cmdline.UsageError("conform: --jobs must be at least 1")
 	}
 	if o.noVectors && o.vectorsExplicit {
-		return usageError("conform: --vectors and --no-vectors exclude each other")
+		return cmdline.UsageError("conform: --vectors and --no-vectors exclude each other")
 	}
 	return nil
 }
 
 // parseConformFlags parses and checks the flags of conform.
-func parseConformFlags(env Env, args []string) (*conformOptions, error) {
-	fs := newFlagSet(env, "conform", conformUsage)
+func parseConformFlags(env cmdline.Env, args []string) (*conformOptions, error) {
+	fs := cmdline.NewFlagSet(env, "conform", conformUsage)
 	o := &conformOptions{}
 	enginesFlag := fs.String("engines", conformDefaultEngines, "comma-separated engines; the first is the reference")
 	sizes := fs.String("sizes", "200,2000,20000", "comma-separated numbers of findings of the generated cases")
@@ -151,15 +152,15 @@ func parseConformFlags(env Env, args []string) (*conformOptions, error) {
 	fs.StringVar(&o.shrinkDir, "shrink-dir", "", "where shrunk divergences become vectors (default <repo>/datasets/vectors/regressions)")
 	fs.DurationVar(&o.shrinkBudget, "shrink-budget", 2*time.Minute, "total time for shrinking divergences (0 disables shrinking)")
 	fs.IntVar(&o.jobs, "jobs", runtime.GOMAXPROCS(0), "cases run at once")
-	o.limits.register(fs, 10*time.Minute)
+	o.limits.Register(fs, 10*time.Minute)
 	maxULP := fs.Uint64("max-ulp", 2, "numbers at most this many ulps apart are classified float-last-ulp")
 	diffOps := fs.Int("diff-ops", 20, "diff operations shown per divergence")
-	rest, err := parseFlags(fs, args)
+	rest, err := cmdline.ParseFlags(fs, args)
 	if err != nil {
 		return nil, err
 	}
 	if len(rest) > 0 {
-		return nil, usageError("conform: unexpected argument %q", rest[0])
+		return nil, cmdline.UsageError("conform: unexpected argument %q", rest[0])
 	}
 	fs.Visit(func(f *flag.Flag) {
 		switch f.Name {
@@ -173,22 +174,22 @@ func parseConformFlags(env Env, args []string) (*conformOptions, error) {
 	})
 	o.compare = conform.CompareOptions{MaxULP: *maxULP, MaxOps: *diffOps}
 	if o.engineNames = argval.List(*enginesFlag); len(o.engineNames) == 0 {
-		return nil, usageError("conform: --engines is empty")
+		return nil, cmdline.UsageError("conform: --engines is empty")
 	}
 	if err := argval.Distinct(o.engineNames); err != nil {
-		return nil, usageError("conform: --engines: %v", err)
+		return nil, cmdline.UsageError("conform: --engines: %v", err)
 	}
 	if o.sizes, err = argval.Sizes(*sizes); err != nil {
-		return nil, usageError("conform: --sizes: %v", err)
+		return nil, cmdline.UsageError("conform: --sizes: %v", err)
 	}
 	if o.depths, err = argval.Ints(*depths, -1<<31, 1<<31-1); err != nil {
-		return nil, usageError("conform: --max-depth: %v", err)
+		return nil, cmdline.UsageError("conform: --max-depth: %v", err)
 	}
 	if o.topKs, err = argval.Ints(*topKs, -1<<31, 1<<31-1); err != nil {
-		return nil, usageError("conform: --top-k: %v", err)
+		return nil, cmdline.UsageError("conform: --top-k: %v", err)
 	}
 	if o.seeds, err = argval.Seeds(*seeds); err != nil {
-		return nil, usageError("conform: --seeds: %v", err)
+		return nil, cmdline.UsageError("conform: --seeds: %v", err)
 	}
 	if o.shapes, err = parseShapes(*shapes); err != nil {
 		return nil, err
@@ -199,12 +200,12 @@ func parseConformFlags(env Env, args []string) (*conformOptions, error) {
 	return o, nil
 }
 
-func runConform(env Env, args []string) error {
+func runConform(env cmdline.Env, args []string) error {
 	o, err := parseConformFlags(env, args)
 	if err != nil {
 		return err
 	}
-	ctx, interrupted, stop := interruptible()
+	ctx, interrupted, stop := cmdline.Interruptible()
 	defer stop()
 	suite := o.suite()
 	suite.Args = args
@@ -228,7 +229,7 @@ func (o *conformOptions) suite() conformrun.Suite {
 		Datasets: o.datasets, Cases: o.cases, ExpectedFailures: o.expectedFailures, ExpectedExplicit: o.expectedExplicit,
 		Report: o.report, DigestsOut: o.digestsOut, VerdictOut: o.verdictOut,
 		ShrinkDir: o.shrinkDir, ShrinkBudget: o.shrinkBudget, Jobs: o.jobs,
-		Timeout: o.limits.timeout, MaxInput: o.limits.maxInput, LimitEngine: o.limits.limitEngine, Compare: o.compare,
+		Timeout: o.limits.Timeout, MaxInput: o.limits.MaxInput, LimitEngine: o.limits.LimitEngine, Compare: o.compare,
 	}
 }
 

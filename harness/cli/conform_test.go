@@ -16,6 +16,7 @@ import (
 
 	"github.com/aegisbench/aegisbench/engines"
 	"github.com/aegisbench/aegisbench/engines/goengine"
+	"github.com/aegisbench/aegisbench/harness/cmdline"
 	"github.com/aegisbench/aegisbench/harness/conform"
 )
 
@@ -89,7 +90,7 @@ func fakeExecEngine(t *testing.T, mode string) string {
 func conformRunCLI(args ...string) (stdout, stderr string, code int) {
 	var o, e bytes.Buffer
 	err := Run(&o, &e, args)
-	return o.String(), e.String(), ExitCode(err)
+	return o.String(), e.String(), cmdline.ExitCode(err)
 }
 
 func conformLastLine(s string) string {
@@ -197,7 +198,7 @@ func TestConformUsageErrors(t *testing.T) {
 			var o, e bytes.Buffer
 			err := Run(&o, &e, append([]string{"conform", "--report", ""}, tc.args...))
 			require.Error(t, err)
-			assert.Equal(t, tc.code, ExitCode(err))
+			assert.Equal(t, tc.code, cmdline.ExitCode(err))
 			assert.Contains(t, err.Error()+e.String(), tc.msg)
 		})
 	}

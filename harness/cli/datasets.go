@@ -11,6 +11,7 @@ import (
 
 	"github.com/aegisbench/aegisbench/datasets"
 	"github.com/aegisbench/aegisbench/generators"
+	"github.com/aegisbench/aegisbench/harness/cmdline"
 	"github.com/aegisbench/aegisbench/internal/argval"
 )
 
@@ -45,14 +46,14 @@ type datasetsFlags struct {
 	version                int // update-manifest: the generator version to regenerate and select
 }
 
-func runDatasets(env Env, args []string) error {
+func runDatasets(env cmdline.Env, args []string) error {
 	if len(args) == 0 || strings.HasPrefix(args[0], "-") {
 		if len(args) > 0 && (args[0] == "-h" || args[0] == "--help") {
 			fmt.Fprintf(env.Stdout, "Usage: aegisbench datasets %s\n", datasetsUsage)
 			return nil
 		}
 		fmt.Fprintf(env.Stderr, "Usage: aegisbench datasets %s\n", datasetsUsage)
-		return usageError("datasets: missing subcommand (list, ensure, verify, update-manifest, settle, profile, compare, ladder or anonymize)")
+		return cmdline.UsageError("datasets: missing subcommand (list, ensure, verify, update-manifest, settle, profile, compare, ladder or anonymize)")
 	}
 	sub, args := args[0], args[1:]
 	switch sub {
@@ -67,7 +68,7 @@ func runDatasets(env Env, args []string) error {
 	case "settle":
 		return datasetsSettle(env, args)
 	}
-	fs := newFlagSet(env, "datasets "+sub, "[flags]")
+	fs := cmdline.NewFlagSet(env, "datasets "+sub, "[flags]")
 	var f datasetsFlags
 	fs.StringVar(&f.manifest, "manifest", "", "manifest file (default <repo>/datasets/manifest.json)")
 	fs.StringVar(&f.cache, "cache", "", "cache directory (default $AEGISBENCH_CACHE or <repo>/datasets/cache)")
@@ -81,20 +82,20 @@ func runDatasets(env Env, args []string) error {
 	switch sub {
 	case "list", "ensure", "verify", "update-manifest":
 	default:
-		return usageError("datasets: unknown subcommand %q (want list, ensure, verify, update-manifest, settle, profile, compare, ladder or anonymize)", sub)
+		return cmdline.UsageError("datasets: unknown subcommand %q (want list, ensure, verify, update-manifest, settle, profile, compare, ladder or anonymize)", sub)
 	}
-	rest, err := parseFlags(fs, args)
+	rest, err := cmdline.ParseFlags(fs, args)
 	if err != nil {
 		return err
 	}
 	if len(rest) > 0 {
-		return usageError("datasets %s: unexpected argument %q", sub, rest[0])
+		return cmdline.UsageError("datasets %s: unexpected argument %q", sub, rest[0])
 	}
 	if f.maxFindings < 0 {
-		return usageError("datasets %s: --max-findings must be >= 0, got %d", sub, f.maxFindings)
+		return cmdline.UsageError("datasets %s: --max-findings must be >= 0, got %d", sub, f.maxFindings)
 	}
 	if sub == "update-manifest" && (f.version < generators.MinVersion || f.version > generators.LatestVersion) {
-		return usageError("datasets update-manifest: --generator-version must be %d..%d, got %d", generators.MinVersion, generators.LatestVersion, f.version)
+		return cmdline.UsageError("datasets update-manifest: --generator-version must be %d..%d, got %d", generators.MinVersion, generators.LatestVersion, f.version)
 	}
 	if f.manifest == "" {
 		if f.manifest, err = datasets.DefaultManifestPath(); err != nil {
@@ -115,7 +116,7 @@ func runDatasets(env Env, args []string) error {
 	}
 	entries, err := m.Select(argval.List(f.names), f.maxFindings)
 	if err != nil {
-		return usageError("datasets: --names: %v", err)
+		return cmdline.UsageError("datasets: --names: %v", err)
 	}
 	switch sub {
 	case "list":
@@ -127,14 +128,14 @@ func runDatasets(env Env, args []string) error {
 }
 
 // datasetsSettle settles each FILE (datasets.Settle).
-func datasetsSettle(env Env, args []string) error {
-	fs := newFlagSet(env, "datasets settle", "FILE...")
-	files, err := parseFlags(fs, args)
+func datasetsSettle(env cmdline.Env, args []string) error {
+	fs := cmdline.NewFlagSet(env, "datasets settle", "FILE...")
+	files, err := cmdline.ParseFlags(fs, args)
 	if err != nil {
 		return err
 	}
 	if len(files) == 0 {
-		return usageError("datasets settle: want at least one FILE")
+		return cmdline.UsageError("datasets settle: want at least one FILE")
 	}
 	for _, f := range files {
 		if err := datasets.Settle(f); err != nil {
@@ -144,7 +145,7 @@ func datasetsSettle(env Env, args []string) error {
 	return nil
 }
 
-func datasetsList(env Env, entries []datasets.Entry, cache string) error {
+func datasetsList(env cmdline.Env, entries []datasets.Entry, cache string) error {
 	tw := tabwriter.NewWriter(env.Stdout, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "NAME\tSHAPE\tFINDINGS\tSEED\tBYTES\tSHA256\tCACHED")
 	for _, e := range entries {
@@ -157,20 +158,20 @@ func datasetsList(env Env, entries []datasets.Entry, cache string) error {
 	return tw.Flush()
 }
 
-func datasetsEnsure(env Env, entries []datasets.Entry, cache string) error {
-	ctx, interrupted, stop := interruptible()
+func datasetsEnsure(env cmdline.Env, entries []datasets.Entry, cache string) error {
+	ctx, interrupted, stop := cmdline.Interruptible()
 	defer stop()
 	return interrupted(datasets.EnsureAll(ctx, env.Stdout, entries, cache, datasetProgress(env)))
 }
 
 // datasetProgress draws a progress bar of a dataset being generated on a
 // terminal.
-func datasetProgress(env Env) func(datasets.Entry) func(int) {
+func datasetProgress(env cmdline.Env) func(datasets.Entry) func(int) {
 	return func(e datasets.Entry) func(int) { return findingsProgressBar(env, e.Findings, e.Name, false) }
 }
 
-func datasetsVerify(env Env, entries []datasets.Entry, cache string) error {
-	ctx, interrupted, stop := interruptible()
+func datasetsVerify(env cmdline.Env, entries []datasets.Entry, cache string) error {
+	ctx, interrupted, stop := cmdline.Interruptible()
 	defer stop()
 	mismatches := 0
 	for _, e := range entries {
@@ -184,18 +185,18 @@ func datasetsVerify(env Env, entries []datasets.Entry, cache string) error {
 		fmt.Fprintf(env.Stdout, "%-8s %s\n", st, e.Name)
 	}
 	if mismatches > 0 {
-		return &ExitError{Code: 1, Err: fmt.Errorf("datasets verify: %d dataset(s) do not match the manifest (delete them and run `aegisbench datasets ensure`)", mismatches)}
+		return &cmdline.ExitError{Code: 1, Err: fmt.Errorf("datasets verify: %d dataset(s) do not match the manifest (delete them and run `aegisbench datasets ensure`)", mismatches)}
 	}
 	return nil
 }
 
-func datasetsUpdateManifest(env Env, f datasetsFlags) error {
+func datasetsUpdateManifest(env cmdline.Env, f datasetsFlags) error {
 	var last string
 	old, err := datasets.LoadManifest(f.manifest)
 	if err != nil && !errors.Is(err, fs.ErrNotExist) {
 		return err
 	}
-	ctx, interrupted, stop := interruptible()
+	ctx, interrupted, stop := cmdline.Interruptible()
 	defer stop()
 	m, err := datasets.UpdateManifest(ctx, datasets.StandardLadder(f.version), f.version, f.cache, func(e datasets.Entry, done int) {
 		if e.Name != last {

@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"github.com/aegisbench/aegisbench/datasets/profile"
+	"github.com/aegisbench/aegisbench/harness/cmdline"
 )
 
 const ladderUsage = `P1 P2 ... [--tolerance 0.05] [flags]
@@ -16,8 +17,8 @@ document (datasets profile --json) or a findings file (profiled on the fly).
 Exit status 1 when a figure differs from the first profile's by more than
 the tolerance (make profile-ladder runs it on the standard ladder).`
 
-func datasetsLadder(env Env, args []string) error {
-	fs := newFlagSet(env, "datasets ladder", ladderUsage)
+func datasetsLadder(env cmdline.Env, args []string) error {
+	fs := cmdline.NewFlagSet(env, "datasets ladder", ladderUsage)
 	var pf profileFlags
 	pf.register(fs)
 	tol := fs.Float64("tolerance", profile.InvarianceTolerance, "relative difference from the first profile allowed")
@@ -26,12 +27,12 @@ func datasetsLadder(env Env, args []string) error {
 		return err
 	}
 	if len(pos) < 2 {
-		return usageError("datasets ladder: want at least two files, got %d", len(pos))
+		return cmdline.UsageError("datasets ladder: want at least two files, got %d", len(pos))
 	}
 	if *tol <= 0 {
-		return usageError("datasets ladder: --tolerance must be > 0")
+		return cmdline.UsageError("datasets ladder: --tolerance must be > 0")
 	}
-	ctx, interrupted, stop := interruptible()
+	ctx, interrupted, stop := cmdline.Interruptible()
 	defer stop()
 	ps, err := loadProfiles(ctx, pos, pf)
 	if err != nil {
@@ -42,7 +43,7 @@ func datasetsLadder(env Env, args []string) error {
 		return err
 	}
 	if n := profile.Outside(rows); n > 0 {
-		return &ExitError{Code: 1, Err: fmt.Errorf("datasets ladder: %d figure(s) outside ±%.0f%% of the first profile", n, 100**tol)}
+		return &cmdline.ExitError{Code: 1, Err: fmt.Errorf("datasets ladder: %d figure(s) outside ±%.0f%% of the first profile", n, 100**tol)}
 	}
 	return nil
 }

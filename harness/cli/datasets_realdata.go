@@ -11,6 +11,7 @@ import (
 	"github.com/aegisbench/aegisbench/datasets/anonymize"
 	"github.com/aegisbench/aegisbench/datasets/profile"
 	"github.com/aegisbench/aegisbench/engines"
+	"github.com/aegisbench/aegisbench/harness/cmdline"
 	"github.com/aegisbench/aegisbench/internal/atomicfile"
 	"github.com/aegisbench/aegisbench/internal/safeio"
 )
@@ -52,10 +53,10 @@ func (f *profileFlags) register(fs *flag.FlagSet) {
 
 func (f *profileFlags) options() (profile.Options, error) {
 	if f.maxDepth < engines.MinMaxDepth || f.maxDepth > engines.MaxMaxDepth {
-		return profile.Options{}, usageError("--max-depth must be in %d..%d, got %d", engines.MinMaxDepth, engines.MaxMaxDepth, f.maxDepth)
+		return profile.Options{}, cmdline.UsageError("--max-depth must be in %d..%d, got %d", engines.MinMaxDepth, engines.MaxMaxDepth, f.maxDepth)
 	}
 	if f.maxFindingBytes <= 0 {
-		return profile.Options{}, usageError("--max-finding-bytes must be > 0")
+		return profile.Options{}, cmdline.UsageError("--max-finding-bytes must be > 0")
 	}
 	opt := profile.Options{MaxDepth: f.maxDepth, MaxFindingBytes: f.maxFindingBytes, EngineMaxBytes: f.engineMaxBytes}
 	if f.engineMaxBytes <= 0 {
@@ -64,15 +65,15 @@ func (f *profileFlags) options() (profile.Options, error) {
 	if f.engine != "none" && f.engine != "" {
 		e, err := engines.Open(f.engine)
 		if err != nil {
-			return profile.Options{}, usageError("--engine: %v", err)
+			return profile.Options{}, cmdline.UsageError("--engine: %v", err)
 		}
 		opt.Engine = e
 	}
 	return opt, nil
 }
 
-func datasetsProfile(env Env, args []string) error {
-	fs := newFlagSet(env, "datasets profile", profileUsage)
+func datasetsProfile(env cmdline.Env, args []string) error {
+	fs := cmdline.NewFlagSet(env, "datasets profile", profileUsage)
 	var pf profileFlags
 	pf.register(fs)
 	jsonOut := fs.String("json", "", "write the profile as JSON to this file (- for stdout)")
@@ -82,12 +83,12 @@ func datasetsProfile(env Env, args []string) error {
 		return err
 	}
 	if len(pos) != 1 {
-		return usageError("datasets profile: want one FILE, got %d arguments", len(pos))
+		return cmdline.UsageError("datasets profile: want one FILE, got %d arguments", len(pos))
 	}
 	if *jsonOut == "-" && *mdOut == "-" {
-		return usageError("datasets profile: --json and --md cannot both be stdout")
+		return cmdline.UsageError("datasets profile: --json and --md cannot both be stdout")
 	}
-	if err := distinctFiles("datasets profile", []safeio.File{{Flag: "FILE", Path: pos[0]}},
+	if err := cmdline.DistinctFiles("datasets profile", []safeio.File{{Flag: "FILE", Path: pos[0]}},
 		[]safeio.File{{Flag: "--json", Path: *jsonOut}, {Flag: "--md", Path: *mdOut}}); err != nil {
 		return err
 	}
@@ -95,7 +96,7 @@ func datasetsProfile(env Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	ctx, interrupted, stop := interruptible()
+	ctx, interrupted, stop := cmdline.Interruptible()
 	defer stop()
 	p, err := profile.Run(ctx, pos[0], opt)
 	if err != nil {
@@ -123,14 +124,14 @@ func datasetsProfile(env Env, args []string) error {
 		if problem == "" {
 			problem = fmt.Sprintf("%d violations in %d findings (see the schema check)", p.Check.Violations, p.Check.InvalidFindings)
 		}
-		return &ExitError{Code: 1, Err: fmt.Errorf("%s: not a valid findings document: %s", pos[0], problem)}
+		return &cmdline.ExitError{Code: 1, Err: fmt.Errorf("%s: not a valid findings document: %s", pos[0], problem)}
 	}
 	return nil
 }
 
 // writeProfileOutput writes data to stdout ("-"), into a device or pipe,
 // or to a file through a temporary file and a rename.
-func writeProfileOutput(env Env, path string, data []byte) error {
+func writeProfileOutput(env cmdline.Env, path string, data []byte) error {
 	if err := atomicfile.WriteOutput(env.Stdout, path, data); err != nil {
 		return fmt.Errorf("writing %s: %w", path, err)
 	}
@@ -146,8 +147,8 @@ targets, candidate paths, reachable sets) that differ by more than the
 threshold are flagged; those that grow with the number of findings only
 when both files have about as many findings.`
 
-func datasetsCompare(env Env, args []string) error {
-	fs := newFlagSet(env, "datasets compare", compareUsage)
+func datasetsCompare(env cmdline.Env, args []string) error {
+	fs := cmdline.NewFlagSet(env, "datasets compare", compareUsage)
 	var pf profileFlags
 	pf.register(fs)
 	threshold := fs.Float64("threshold", profile.DefaultThreshold, "relative difference from which a cost metric is flagged")
@@ -156,12 +157,12 @@ func datasetsCompare(env Env, args []string) error {
 		return err
 	}
 	if len(pos) != 2 {
-		return usageError("datasets compare: want two files A B, got %d arguments", len(pos))
+		return cmdline.UsageError("datasets compare: want two files A B, got %d arguments", len(pos))
 	}
 	if *threshold <= 0 {
-		return usageError("datasets compare: --threshold must be > 0")
+		return cmdline.UsageError("datasets compare: --threshold must be > 0")
 	}
-	ctx, interrupted, stop := interruptible()
+	ctx, interrupted, stop := cmdline.Interruptible()
 	defer stop()
 	ps, err := loadProfiles(ctx, pos, pf)
 	if err != nil {
@@ -201,8 +202,8 @@ is identical up to renaming. Members that are none of the 56 fields are
 dropped. OUT is written through a temporary file and a rename. --mapping
 writes the re-identification table: keep it private.`
 
-func datasetsAnonymize(env Env, args []string) error {
-	fs := newFlagSet(env, "datasets anonymize", anonymizeUsage)
+func datasetsAnonymize(env cmdline.Env, args []string) error {
+	fs := cmdline.NewFlagSet(env, "datasets anonymize", anonymizeUsage)
 	var out, key, keyFile, mapping string
 	fs.StringVar(&out, "o", "", "output file (required)")
 	fs.StringVar(&out, "out", "", "same as -o")
@@ -215,15 +216,15 @@ func datasetsAnonymize(env Env, args []string) error {
 		return err
 	}
 	if len(pos) != 1 {
-		return usageError("datasets anonymize: want one FILE, got %d arguments", len(pos))
+		return cmdline.UsageError("datasets anonymize: want one FILE, got %d arguments", len(pos))
 	}
 	if out == "" || out == "-" {
-		return usageError("datasets anonymize: -o OUT is required (a file)")
+		return cmdline.UsageError("datasets anonymize: -o OUT is required (a file)")
 	}
 	if (key == "") == (keyFile == "") {
-		return usageError("datasets anonymize: give exactly one of --key and --key-file")
+		return cmdline.UsageError("datasets anonymize: give exactly one of --key and --key-file")
 	}
-	if err := distinctFiles("datasets anonymize",
+	if err := cmdline.DistinctFiles("datasets anonymize",
 		[]safeio.File{{Flag: "FILE", Path: pos[0]}, {Flag: "--key-file", Path: keyFile}},
 		[]safeio.File{{Flag: "-o", Path: out}, {Flag: "--mapping", Path: mapping}}); err != nil {
 		return err
@@ -231,14 +232,14 @@ func datasetsAnonymize(env Env, args []string) error {
 	if keyFile != "" {
 		raw, err := os.ReadFile(keyFile)
 		if err != nil {
-			return usageError("datasets anonymize: --key-file: %v", err)
+			return cmdline.UsageError("datasets anonymize: --key-file: %v", err)
 		}
 		key = strings.TrimRight(string(raw), "\r\n")
 		if key == "" {
-			return usageError("datasets anonymize: --key-file %s is empty", keyFile)
+			return cmdline.UsageError("datasets anonymize: --key-file %s is empty", keyFile)
 		}
 	}
-	ctx, interrupted, stop := interruptible()
+	ctx, interrupted, stop := cmdline.Interruptible()
 	defer stop()
 	opt := anonymize.Options{Key: []byte(key), KeepOrder: *keepOrder, Context: ctx}
 	var mapBuf bytes.Buffer
@@ -247,7 +248,7 @@ func datasetsAnonymize(env Env, args []string) error {
 	}
 	st, err := anonymize.File(pos[0], out, opt)
 	if err != nil {
-		return interrupted(&ExitError{Code: 1, Err: fmt.Errorf("datasets anonymize: %w", err)})
+		return interrupted(&cmdline.ExitError{Code: 1, Err: fmt.Errorf("datasets anonymize: %w", err)})
 	}
 	if mapping != "" {
 		// Private from the start: the table re-identifies the data.

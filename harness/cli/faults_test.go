@@ -16,6 +16,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/aegisbench/aegisbench/engines"
+	"github.com/aegisbench/aegisbench/harness/cmdline"
 )
 
 // childEnv makes the test binary run the command line instead of the
@@ -32,7 +33,7 @@ func TestMain(m *testing.M) {
 		if err != nil {
 			fmt.Fprintln(os.Stderr, "aegisbench:", err)
 		}
-		os.Exit(ExitCode(err))
+		os.Exit(cmdline.ExitCode(err))
 	}
 	os.Exit(m.Run())
 }

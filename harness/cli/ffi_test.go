@@ -14,6 +14,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/aegisbench/aegisbench/engines/ffiengine"
+	"github.com/aegisbench/aegisbench/harness/cmdline"
 	"github.com/aegisbench/aegisbench/internal/reporoot"
 	aegispath "github.com/aegisbench/aegisbench/rust"
 )
@@ -58,13 +59,13 @@ func TestFFILoadErrorExit1(t *testing.T) {
 	require.NoError(t, os.WriteFile(in, []byte("[]"), 0o644))
 	var o, e bytes.Buffer
 	err := Run(&o, &e, []string{"paths", "--engine", "ffi:" + missing, "--in", in})
-	assert.Equal(t, 1, ExitCode(err))
+	assert.Equal(t, 1, cmdline.ExitCode(err))
 	assert.ErrorContains(t, err, "cannot load engine library "+missing+": no such file")
 	err = Run(&o, &e, []string{"conform", "--engines", "go,ffi:" + missing, "--sizes", "200", "--report", ""})
-	assert.Equal(t, 1, ExitCode(err))
+	assert.Equal(t, 1, cmdline.ExitCode(err))
 	assert.ErrorContains(t, err, missing)
 	err = Run(&o, &e, []string{"bench", "--dry-run", "--engines", "ffi:" + missing, "--only", "go", "--sizes", "200"})
-	assert.Equal(t, 1, ExitCode(err))
+	assert.Equal(t, 1, cmdline.ExitCode(err))
 	assert.ErrorContains(t, err, missing)
 }
 

@@ -8,6 +8,7 @@ import (
 
 	"github.com/aegisbench/aegisbench/engines"
 	"github.com/aegisbench/aegisbench/harness/benchrun"
+	"github.com/aegisbench/aegisbench/harness/cmdline"
 	"github.com/aegisbench/aegisbench/harness/gate"
 	"github.com/aegisbench/aegisbench/harness/gaterun"
 	"github.com/aegisbench/aegisbench/internal/argval"
@@ -88,11 +89,11 @@ type gateFlags struct {
 	history          bool
 }
 
-func runGate(env Env, args []string) error {
+func runGate(env cmdline.Env, args []string) error {
 	var f gateFlags
 	s := &f.s
 	s.Thresholds = gate.DefaultThresholds()
-	fs := newFlagSet(env, "gate", gateUsage)
+	fs := cmdline.NewFlagSet(env, "gate", gateUsage)
 	fs.StringVar(&s.Base, "base", "", "base results `file` (Go benchmark format)")
 	fs.StringVar(&s.Head, "head", "", "head results `file` (Go benchmark format)")
 	fs.StringVar(&s.BaseRef, "base-ref", "", "build git `ref` in a worktree and run it interleaved with the working tree")
@@ -128,17 +129,17 @@ func runGate(env Env, args []string) error {
 	fs.StringVar(&s.Calibration.PairsDir, "pairs-dir", "", "keep the sampled A/A pairs in `dir` and judge them with those earlier runs left there (--calibrate)")
 	fs.IntVar(&s.Calibration.Add, "add", 0, "with --pairs-dir: sample at most `K` new pairs this run (0: until --trials pairs)")
 	registerGateHistory(fs, &f.history, &s.History)
-	pos, err := parseFlags(fs, args)
+	pos, err := cmdline.ParseFlags(fs, args)
 	if err != nil {
 		return err
 	}
 	if len(pos) > 0 {
-		return usageError("gate: unexpected arguments %q", pos)
+		return cmdline.UsageError("gate: unexpected arguments %q", pos)
 	}
 	if err := f.check(); err != nil {
 		return err
 	}
-	ctx, interrupted, stop := interruptible()
+	ctx, interrupted, stop := cmdline.Interruptible()
 	defer stop()
 	switch {
 	case f.history:
@@ -150,30 +151,30 @@ func runGate(env Env, args []string) error {
 		return gateExit(interrupted, gaterun.Calibrate(ctx, env.Stdout, env.Stderr, *s))
 	case s.BaseRef != "":
 		if s.Base != "" || s.Head != "" {
-			return usageError("gate: --base-ref cannot be combined with --base/--head")
+			return cmdline.UsageError("gate: --base-ref cannot be combined with --base/--head")
 		}
 		return gateExit(interrupted, gaterun.BaseRef(ctx, env.Stdout, env.Stderr, *s))
 	case s.Base != "" && s.Head != "":
 		return gateExit(interrupted, gaterun.Files(env.Stdout, *s))
 	}
 	fs.Usage()
-	return usageError("gate: give --base and --head, or --base-ref, or --calibrate")
+	return cmdline.UsageError("gate: give --base and --head, or --base-ref, or --calibrate")
 }
 
 // check validates every flag before anything is built.
 func (f *gateFlags) check() error {
 	s := &f.s
 	if err := s.Thresholds.Validate(); err != nil {
-		return usageError("gate: %v", err)
+		return cmdline.UsageError("gate: %v", err)
 	}
 	var err error
 	if s.Sizes, err = argval.Sizes(f.sizes); err != nil {
-		return usageError("gate: --sizes: %v", err)
+		return cmdline.UsageError("gate: --sizes: %v", err)
 	}
 	if err := argval.InRange("--count", s.Count, 0, benchrun.MaxCount); err != nil {
-		return usageError("gate: %v", err)
+		return cmdline.UsageError("gate: %v", err)
 	}
-	return distinctFiles("gate", []safeio.File{{Flag: "--base", Path: s.Base}, {Flag: "--head", Path: s.Head}},
+	return cmdline.DistinctFiles("gate", []safeio.File{{Flag: "--base", Path: s.Base}, {Flag: "--head", Path: s.Head}},
 		[]safeio.File{{Flag: "-o", Path: s.Out}})
 }
 
@@ -183,21 +184,21 @@ func (f *gateFlags) parseCalibration() error {
 	for _, s := range argval.List(f.slowdowns) {
 		v, err := gateParsePercent(s)
 		if err != nil || v <= 0 {
-			return usageError("gate: --slowdowns: %q must be a positive percentage", s)
+			return cmdline.UsageError("gate: --slowdowns: %q must be a positive percentage", s)
 		}
 		c.Slowdowns = append(c.Slowdowns, v)
 	}
 	c.Modes = argval.List(f.modes)
 	for _, m := range c.Modes {
 		if m != "time" && m != "instructions" {
-			return usageError("gate: --modes: unknown mode %q (want time, instructions)", m)
+			return cmdline.UsageError("gate: --modes: unknown mode %q (want time, instructions)", m)
 		}
 	}
 	if c.Trials < 1 || c.DetectTrials < 0 || c.DetectTrials > c.Trials || c.InstrCount < 1 || f.s.Count < 0 {
-		return usageError("gate: --trials and --instr-count must be >= 1, --detect-trials within 0..trials")
+		return cmdline.UsageError("gate: --trials and --instr-count must be >= 1, --detect-trials within 0..trials")
 	}
 	if c.Add < 0 || (c.Add > 0 && c.PairsDir == "") {
-		return usageError("gate: --add needs --pairs-dir and must be >= 0")
+		return cmdline.UsageError("gate: --add needs --pairs-dir and must be >= 0")
 	}
 	return nil
 }
@@ -207,7 +208,7 @@ func (f *gateFlags) parseCalibration() error {
 func gateExit(interrupted func(error) error, err error) error {
 	var ge *gaterun.Error
 	if errors.As(err, &ge) {
-		err = &ExitError{Code: ge.Status, Err: ge.Err}
+		err = &cmdline.ExitError{Code: ge.Status, Err: ge.Err}
 	}
 	return interrupted(err)
 }

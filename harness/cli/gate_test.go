@@ -11,6 +11,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/aegisbench/aegisbench/harness/cmdline"
 	"github.com/aegisbench/aegisbench/harness/conform"
 	"github.com/aegisbench/aegisbench/harness/results"
 )
@@ -24,7 +25,7 @@ func runGateCLI(args ...string) (stdout, stderr string, code int) {
 	if err != nil {
 		errb.WriteString(err.Error())
 	}
-	return out.String(), errb.String(), ExitCode(err)
+	return out.String(), errb.String(), cmdline.ExitCode(err)
 }
 
 func TestGateExitCodes(t *testing.T) {

@@ -13,6 +13,7 @@ import (
 	"github.com/aegisbench/aegisbench/datasets"
 	"github.com/aegisbench/aegisbench/datasets/profile"
 	"github.com/aegisbench/aegisbench/generators"
+	"github.com/aegisbench/aegisbench/harness/cmdline"
 	"github.com/aegisbench/aegisbench/internal/argval"
 	"github.com/aegisbench/aegisbench/internal/interrupt"
 	"github.com/aegisbench/aegisbench/internal/safeio"
@@ -39,8 +40,8 @@ a rename, so it is never left half-written. A progress bar is shown on a
 terminal.`
 
 // runGenerate parses the flags of generate, then writes the dataset.
-func runGenerate(env Env, args []string) error {
-	fs := newFlagSet(env, "generate", generateUsage)
+func runGenerate(env cmdline.Env, args []string) error {
+	fs := cmdline.NewFlagSet(env, "generate", generateUsage)
 	findings := fs.Int("findings", 200, "number of findings (>= 0)")
 	seed := fs.Uint64("seed", 1, "PRNG seed")
 	shape := fs.String("shape", generators.DefaultShape, "dataset shape: "+strings.Join(generators.ShapeNames(), ", "))
@@ -50,12 +51,12 @@ func runGenerate(env Env, args []string) error {
 	listShapes := fs.Bool("list-shapes", false, "list the shapes and what each stresses, then exit")
 	version := fs.Int("generator-version", generators.DefaultVersion, fmt.Sprintf("generator version %d..%d (1 reproduces the datasets of old results files)", generators.MinVersion, generators.LatestVersion))
 	like := fs.String("like", "", "draw the dataset from a profile (`PROFILE.json` of `aegisbench datasets profile --json`) instead of a shape: its accounts and skew, group sizes, mixes and EPSS distribution at any size")
-	rest, err := parseFlags(fs, args)
+	rest, err := cmdline.ParseFlags(fs, args)
 	if err != nil {
 		return err
 	}
 	if len(rest) > 0 {
-		return usageError("generate: unexpected argument %q", rest[0])
+		return cmdline.UsageError("generate: unexpected argument %q", rest[0])
 	}
 	if *listShapes {
 		for _, s := range generators.Shapes() {
@@ -64,13 +65,13 @@ func runGenerate(env Env, args []string) error {
 		return nil
 	}
 	if *findings < 0 || *findings > argval.MaxFindings {
-		return usageError("generate: --findings must be in 0..%d, got %d", argval.MaxFindings, *findings)
+		return cmdline.UsageError("generate: --findings must be in 0..%d, got %d", argval.MaxFindings, *findings)
 	}
-	if err := distinctFiles("generate", []safeio.File{{Flag: "--like", Path: *like}}, []safeio.File{{Flag: "-o", Path: out}}); err != nil {
+	if err := cmdline.DistinctFiles("generate", []safeio.File{{Flag: "--like", Path: *like}}, []safeio.File{{Flag: "-o", Path: out}}); err != nil {
 		return err
 	}
 	if *version < generators.MinVersion || *version > generators.LatestVersion {
-		return usageError("generate: --generator-version must be %d..%d, got %d", generators.MinVersion, generators.LatestVersion, *version)
+		return cmdline.UsageError("generate: --generator-version must be %d..%d, got %d", generators.MinVersion, generators.LatestVersion, *version)
 	}
 	cfg := generators.Config{Findings: *findings, Seed: *seed, Shape: *shape, Version: *version}
 	label := *shape
@@ -78,21 +79,21 @@ func runGenerate(env Env, args []string) error {
 		shapeSet := false
 		fs.Visit(func(f *flag.Flag) { shapeSet = shapeSet || f.Name == "shape" })
 		if shapeSet {
-			return usageError("generate: --like and --shape are exclusive")
+			return cmdline.UsageError("generate: --like and --shape are exclusive")
 		}
 		p, err := profile.Load(*like)
 		if err != nil {
-			return usageError("generate: --like: %v", err)
+			return cmdline.UsageError("generate: --like: %v", err)
 		}
 		fit, err := p.Fit()
 		if err != nil {
-			return usageError("generate: --like %s: %v", *like, err)
+			return cmdline.UsageError("generate: --like %s: %v", *like, err)
 		}
 		cfg.Shape, cfg.Like = "", &fit
 		label = "like " + *like
 	}
 	if err := cfg.Validate(); err != nil {
-		return usageError("generate: --shape: %v", err)
+		return cmdline.UsageError("generate: --shape: %v", err)
 	}
 	return writeGenerated(env, cfg, out, label)
 }
@@ -101,10 +102,10 @@ func runGenerate(env Env, args []string) error {
 // into a device or pipe, else a file written whole or not at all (label
 // names the shape in the summary line). SIGINT or SIGTERM stops it (exit
 // 130 or 143): a file is then not written at all.
-func writeGenerated(env Env, cfg generators.Config, out, label string) error {
+func writeGenerated(env cmdline.Env, cfg generators.Config, out, label string) error {
 	toStdout := out == "-" || out == ""
 	cfg.Progress = findingsProgressBar(env, cfg.Findings, "generating", toStdout)
-	ctx, interrupted, stop := interruptible()
+	ctx, interrupted, stop := cmdline.Interruptible()
 	defer stop()
 	if toStdout {
 		return interrupted(generators.Generate(interrupt.Writer(ctx, env.Stdout), cfg))
@@ -142,7 +143,7 @@ func isTerminalWriter(w io.Writer) bool {
 // findingsProgressBar returns a Progress callback drawing a bar of total findings on
 // env.Stderr, or nil when stderr is not a terminal or when the data itself
 // goes to the same terminal (dataToStdout and stdout a terminal).
-func findingsProgressBar(env Env, total int, desc string, dataToStdout bool) func(done int) {
+func findingsProgressBar(env cmdline.Env, total int, desc string, dataToStdout bool) func(done int) {
 	if total <= 0 || !isTerminalWriter(env.Stderr) || (dataToStdout && isTerminalWriter(env.Stdout)) {
 		return nil
 	}

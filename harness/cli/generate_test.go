@@ -11,6 +11,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/aegisbench/aegisbench/generators"
+	"github.com/aegisbench/aegisbench/harness/cmdline"
 )
 
 // genRunCLI runs the command line in-process.
@@ -20,7 +21,7 @@ func genRunCLI(args ...string) (stdout, stderr string, code int) {
 	if err != nil {
 		errb.WriteString(err.Error())
 	}
-	return out.String(), errb.String(), ExitCode(err)
+	return out.String(), errb.String(), cmdline.ExitCode(err)
 }
 
 func generatedBytes(t *testing.T, cfg generators.Config) []byte {
@@ -95,5 +96,5 @@ func TestGenerateListShapes(t *testing.T) {
 
 func TestGenerateNoProgressWhenNotATerminal(t *testing.T) {
 	var stderr bytes.Buffer
-	assert.Nil(t, findingsProgressBar(Env{Stdout: &bytes.Buffer{}, Stderr: &stderr}, 1000, "x", false))
+	assert.Nil(t, findingsProgressBar(cmdline.Env{Stdout: &bytes.Buffer{}, Stderr: &stderr}, 1000, "x", false))
 }

@@ -5,6 +5,7 @@ import (
 	"path/filepath"
 
 	"github.com/aegisbench/aegisbench/harness/changepoint"
+	"github.com/aegisbench/aegisbench/harness/cmdline"
 	"github.com/aegisbench/aegisbench/harness/history"
 	"github.com/aegisbench/aegisbench/harness/historyrun"
 	"github.com/aegisbench/aegisbench/internal/reporoot"
@@ -26,7 +27,7 @@ const historyUsage = `import FILE... | rebuild DIR | list | trend -o DIR | compa
   trend -o DIR     TRENDS.md and a plot per series, change points marked [--benchmark REGEX] [--platform P]
   compare          benchstat-style table between two points (tags, commits or branches) [--platform P] [-o FILE]`
 
-var historySubcommands = map[string]func(env Env, args []string) error{
+var historySubcommands = map[string]func(env cmdline.Env, args []string) error{
 	"import":  historyImport,
 	"rebuild": historyRebuild,
 	"list":    historyList,
@@ -34,17 +35,17 @@ var historySubcommands = map[string]func(env Env, args []string) error{
 	"compare": historyCompare,
 }
 
-func runHistory(env Env, args []string) error {
+func runHistory(env cmdline.Env, args []string) error {
 	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" {
 		fmt.Fprintf(env.Stderr, "Usage: aegisbench history %s\n", historyUsage)
 		if len(args) == 0 {
-			return usageError("history: no subcommand given")
+			return cmdline.UsageError("history: no subcommand given")
 		}
 		return nil
 	}
 	sub, ok := historySubcommands[args[0]]
 	if !ok {
-		return usageError("history: unknown subcommand %q (import, rebuild, list, trend, compare)", args[0])
+		return cmdline.UsageError("history: unknown subcommand %q (import, rebuild, list, trend, compare)", args[0])
 	}
 	return sub(env, args[1:])
 }
@@ -64,32 +65,32 @@ func storeFlag(fs interface {
 	return fs.String("store", defaultStore(), "the history store (SQLite `file`)")
 }
 
-func historyImport(env Env, args []string) error {
-	fs := newFlagSet(env, "history import", "[--store PATH] FILE...")
+func historyImport(env cmdline.Env, args []string) error {
+	fs := cmdline.NewFlagSet(env, "history import", "[--store PATH] FILE...")
 	store := storeFlag(fs)
-	files, err := parseFlags(fs, args)
+	files, err := cmdline.ParseFlags(fs, args)
 	if err != nil {
 		return err
 	}
 	if len(files) == 0 {
-		return usageError("history import: no results files given")
+		return cmdline.UsageError("history import: no results files given")
 	}
-	ctx, interrupted, stop := interruptible()
+	ctx, interrupted, stop := cmdline.Interruptible()
 	defer stop()
 	return interrupted(historyrun.Import(ctx, env.Stdout, env.Stderr, *store, files))
 }
 
-func historyRebuild(env Env, args []string) error {
-	fs := newFlagSet(env, "history rebuild", "[--store PATH] DIR")
+func historyRebuild(env cmdline.Env, args []string) error {
+	fs := cmdline.NewFlagSet(env, "history rebuild", "[--store PATH] DIR")
 	store := storeFlag(fs)
-	rest, err := parseFlags(fs, args)
+	rest, err := cmdline.ParseFlags(fs, args)
 	if err != nil {
 		return err
 	}
 	if len(rest) != 1 {
-		return usageError("history rebuild: want one directory of results files")
+		return cmdline.UsageError("history rebuild: want one directory of results files")
 	}
-	ctx, interrupted, stop := interruptible()
+	ctx, interrupted, stop := cmdline.Interruptible()
 	defer stop()
 	n, err := history.Rebuild(ctx, *store, rest[0])
 	if err != nil {
@@ -99,12 +100,12 @@ func historyRebuild(env Env, args []string) error {
 	return nil
 }
 
-func historyList(env Env, args []string) error {
-	fs := newFlagSet(env, "history list", "[--store PATH] [--platform P] [--branch B]")
+func historyList(env cmdline.Env, args []string) error {
+	fs := cmdline.NewFlagSet(env, "history list", "[--store PATH] [--platform P] [--branch B]")
 	store := storeFlag(fs)
 	platform := fs.String("platform", "", "only runs of this platform (goos-goarch)")
 	branch := fs.String("branch", "", "only runs of this branch")
-	if _, err := parseFlags(fs, args); err != nil {
+	if _, err := cmdline.ParseFlags(fs, args); err != nil {
 		return err
 	}
 	return historyrun.List(env.Stdout, env.Stderr, *store, history.Filter{Platform: *platform, Branch: *branch})
@@ -126,40 +127,40 @@ func detectorFlags(fs interface {
 	}
 }
 
-func historyTrend(env Env, args []string) error {
-	fs := newFlagSet(env, "history trend", "[--store PATH] [--benchmark REGEX] [--platform P] -o DIR")
+func historyTrend(env cmdline.Env, args []string) error {
+	fs := cmdline.NewFlagSet(env, "history trend", "[--store PATH] [--benchmark REGEX] [--platform P] -o DIR")
 	store := storeFlag(fs)
 	expr := fs.String("benchmark", "", "only benchmarks whose full name matches this `regexp`")
 	platform := fs.String("platform", "", "only this platform (goos-goarch; default all, each apart)")
 	out := fs.String("o", "", "output `dir`: TRENDS.md and plots/")
 	opts := detectorFlags(fs)
-	if _, err := parseFlags(fs, args); err != nil {
+	if _, err := cmdline.ParseFlags(fs, args); err != nil {
 		return err
 	}
 	if *out == "" {
-		return usageError("history trend: -o DIR is required")
+		return cmdline.UsageError("history trend: -o DIR is required")
 	}
-	ctx, interrupted, stop := interruptible()
+	ctx, interrupted, stop := cmdline.Interruptible()
 	defer stop()
 	t := historyrun.Trend{Store: *store, Benchmark: *expr, Platform: *platform, Dir: *out, Options: opts()}
 	return interrupted(historyrun.WriteTrend(ctx, env.Stdout, t))
 }
 
-func historyCompare(env Env, args []string) error {
-	fs := newFlagSet(env, "history compare", "[--store PATH] --from REF --to REF [--platform P] [--benchmark REGEX] [-o FILE]")
+func historyCompare(env cmdline.Env, args []string) error {
+	fs := cmdline.NewFlagSet(env, "history compare", "[--store PATH] --from REF --to REF [--platform P] [--benchmark REGEX] [-o FILE]")
 	store := storeFlag(fs)
 	from := fs.String("from", "", "the earlier point: a tag, commit or branch")
 	to := fs.String("to", "", "the later point: a tag, commit or branch")
 	platform := fs.String("platform", "", "only this platform (default all, each apart)")
 	expr := fs.String("benchmark", "", "only benchmarks whose full name matches this `regexp`")
 	out := fs.String("o", "", "write the markdown to `file` (default: standard output)")
-	if _, err := parseFlags(fs, args); err != nil {
+	if _, err := cmdline.ParseFlags(fs, args); err != nil {
 		return err
 	}
 	if *from == "" || *to == "" {
-		return usageError("history compare: --from and --to are required")
+		return cmdline.UsageError("history compare: --from and --to are required")
 	}
-	ctx, interrupted, stop := interruptible()
+	ctx, interrupted, stop := cmdline.Interruptible()
 	defer stop()
 	c := historyrun.Compare{Store: *store, From: *from, To: *to, Platform: *platform, Benchmark: *expr, Out: *out}
 	return interrupted(historyrun.WriteCompare(ctx, env.Stdout, c))

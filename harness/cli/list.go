@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/aegisbench/aegisbench/engines"
+	"github.com/aegisbench/aegisbench/harness/cmdline"
 	"github.com/aegisbench/aegisbench/internal/safeio"
 )
 
@@ -37,65 +38,65 @@ unreadable file or an engine failure; 2 for a usage error. --out may not be
 --in or --query-file; the input bounds are those of paths (--max-input,
 --max-output, --timeout).`
 
-func runList(env Env, args []string) error {
-	fs := newFlagSet(env, "list", listUsage)
+func runList(env cmdline.Env, args []string) error {
+	fs := cmdline.NewFlagSet(env, "list", listUsage)
 	engineName := fs.String("engine", "go", "engine serving the list operation: "+strings.Join(engines.Names(), ", "))
 	in := fs.String("in", "", "findings document to read (required)")
 	query := fs.String("query", "", "query object, inline JSON")
 	queryFile := fs.String("query-file", "", "file holding the query object")
 	out := fs.String("out", "", "output file; stdout when empty or -")
-	var lim limitFlags
-	lim.register(fs, 10*time.Minute)
-	rest, err := parseFlags(fs, args)
+	var lim cmdline.Limits
+	lim.Register(fs, 10*time.Minute)
+	rest, err := cmdline.ParseFlags(fs, args)
 	if err != nil {
 		return err
 	}
 	if len(rest) > 0 {
-		return usageError("list: unexpected argument %q", rest[0])
+		return cmdline.UsageError("list: unexpected argument %q", rest[0])
 	}
 	if *in == "" {
 		fs.Usage()
-		return usageError("list: --in is required")
+		return cmdline.UsageError("list: --in is required")
 	}
-	if flagGiven(fs, "query") && flagGiven(fs, "query-file") {
-		return usageError("list: give --query or --query-file, not both")
+	if cmdline.FlagGiven(fs, "query") && cmdline.FlagGiven(fs, "query-file") {
+		return cmdline.UsageError("list: give --query or --query-file, not both")
 	}
-	if err := lim.check("list"); err != nil {
+	if err := lim.Check("list"); err != nil {
 		return err
 	}
 	ins := []safeio.File{{Flag: "--in", Path: *in}, {Flag: "--query-file", Path: *queryFile}}
-	if err := distinctFiles("list", ins, []safeio.File{{Flag: "--out", Path: *out}}); err != nil {
+	if err := cmdline.DistinctFiles("list", ins, []safeio.File{{Flag: "--out", Path: *out}}); err != nil {
 		return err
 	}
-	eng, err := openEngine("list", *engineName)
+	eng, err := cmdline.OpenEngine("list", *engineName)
 	if err != nil {
 		return err
 	}
-	eng = lim.limitEngine(eng)
+	eng = lim.LimitEngine(eng)
 	lister, ok := eng.(engines.Lister)
 	if !ok {
-		return usageError("list: engine %s does not serve the list operation", *engineName)
+		return cmdline.UsageError("list: engine %s does not serve the list operation", *engineName)
 	}
 	q := []byte(*query)
 	if *queryFile != "" {
-		if q, _, err = safeio.ReadDocument(*queryFile, lim.maxInput); err != nil {
-			return &ExitError{Code: 1, Err: fmt.Errorf("list: cannot read the query: %w", err)}
+		if q, _, err = safeio.ReadDocument(*queryFile, lim.MaxInput); err != nil {
+			return &cmdline.ExitError{Code: 1, Err: fmt.Errorf("list: cannot read the query: %w", err)}
 		}
 	}
-	data, err := readFindings(env, "list", *in, lim.maxInput)
+	data, err := cmdline.ReadFindings(env, "list", *in, lim.MaxInput)
 	if err != nil {
 		return err
 	}
-	ctx, interrupted, stop := interruptible()
+	ctx, interrupted, stop := cmdline.Interruptible()
 	defer stop()
-	ctx, cancel := context.WithTimeout(ctx, lim.timeout)
+	ctx, cancel := context.WithTimeout(ctx, lim.Timeout)
 	defer cancel()
 	page, err := lister.List(ctx, data, q)
 	if err != nil {
-		return interrupted(engineFailure(env, "list", *engineName, *in, *out, err))
+		return interrupted(cmdline.EngineFailure(env, "list", *engineName, *in, *out, err))
 	}
-	if err := writeDocument(env, *out, page); err != nil {
-		return &ExitError{Code: 1, Err: fmt.Errorf("list: writing the output: %w", err)}
+	if err := cmdline.WriteDocument(env, *out, page); err != nil {
+		return &cmdline.ExitError{Code: 1, Err: fmt.Errorf("list: writing the output: %w", err)}
 	}
 	return nil
 }

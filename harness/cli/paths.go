@@ -3,7 +3,6 @@ package cli
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"os"
 	"runtime/debug"
@@ -11,8 +10,8 @@ import (
 	"time"
 
 	"github.com/aegisbench/aegisbench/engines"
+	"github.com/aegisbench/aegisbench/harness/cmdline"
 	"github.com/aegisbench/aegisbench/internal/argval"
-	"github.com/aegisbench/aegisbench/internal/atomicfile"
 	"github.com/aegisbench/aegisbench/internal/peakrss"
 	"github.com/aegisbench/aegisbench/internal/safeio"
 )
@@ -57,76 +56,76 @@ message naming the file, finding index and field goes to stderr; an option
 out of range is bad input too: invalid_options), for an unreadable file or an
 engine failure; 2 for a usage error.`
 
-func runPaths(env Env, args []string) error {
-	fs := newFlagSet(env, "paths", pathsUsage)
+func runPaths(env cmdline.Env, args []string) error {
+	fs := cmdline.NewFlagSet(env, "paths", pathsUsage)
 	engineName := fs.String("engine", "go", "engine: "+strings.Join(engines.Names(), ", ")+" (exec as exec:COMMAND)")
 	in := fs.String("in", "", "findings document to read (required)")
 	out := fs.String("out", "", "output file; stdout when empty or -")
 	maxDepth := fs.Int("max-depth", engines.DefaultMaxDepth, fmt.Sprintf("longest path in edges (%d..%d)", engines.MinMaxDepth, engines.MaxMaxDepth))
 	topK := fs.Int("top-k", engines.DefaultTopK, fmt.Sprintf("paths kept per account, 0 for all (0..%d)", engines.MaxTopK))
-	var lim limitFlags
-	lim.register(fs, 10*time.Minute)
+	var lim cmdline.Limits
+	lim.Register(fs, 10*time.Minute)
 	timings := fs.Bool("timings", false, "write the wall time of each stage (read, validate, compute, encode, write) and the peak RSS to stderr")
-	rest, err := parseFlags(fs, args)
+	rest, err := cmdline.ParseFlags(fs, args)
 	if err != nil {
 		return err
 	}
 	if len(rest) > 0 {
-		return usageError("paths: unexpected argument %q", rest[0])
+		return cmdline.UsageError("paths: unexpected argument %q", rest[0])
 	}
 	if *in == "" {
 		fs.Usage()
-		return usageError("paths: --in is required")
+		return cmdline.UsageError("paths: --in is required")
 	}
-	if err := lim.check("paths"); err != nil {
+	if err := lim.Check("paths"); err != nil {
 		return err
 	}
 	name := *engineName
-	if !flagGiven(fs, "engine") {
+	if !cmdline.FlagGiven(fs, "engine") {
 		rust, err := argval.Bool(rustPathsEnv, os.Getenv(rustPathsEnv), false)
 		if err != nil {
-			return usageError("paths: %v", err)
+			return cmdline.UsageError("paths: %v", err)
 		}
 		if rust {
 			name = "rust-ffi"
 			fmt.Fprintf(env.Stderr, "paths: %s=%s: using engine rust-ffi\n", rustPathsEnv, os.Getenv(rustPathsEnv))
 		}
 	}
-	if err := distinctFiles("paths", []safeio.File{{Flag: "--in", Path: *in}}, []safeio.File{{Flag: "--out", Path: *out}}); err != nil {
+	if err := cmdline.DistinctFiles("paths", []safeio.File{{Flag: "--in", Path: *in}}, []safeio.File{{Flag: "--out", Path: *out}}); err != nil {
 		return err
 	}
-	eng, err := openEngine("paths", name)
+	eng, err := cmdline.OpenEngine("paths", name)
 	if err != nil {
 		return err
 	}
-	eng = lim.limitEngine(eng)
+	eng = lim.LimitEngine(eng)
 	if os.Getenv("GOGC") == "" {
 		// One operation, then exit: the heap is mostly the findings, live
 		// to the end, so collecting at 2x live (GOGC=100) rescans them for
 		// nothing. 4x keeps a few collections and bounds the slack.
 		debug.SetGCPercent(400)
 	}
-	ctx, interrupted, stop := interruptible()
+	ctx, interrupted, stop := cmdline.Interruptible()
 	defer stop()
-	ctx, cancel := context.WithTimeout(ctx, lim.timeout)
+	ctx, cancel := context.WithTimeout(ctx, lim.Timeout)
 	defer cancel()
 	tm := &engines.Timings{}
 	ctx = engines.WithTimings(ctx, tm)
 	// A regular file goes to a streaming engine by path (memory bounded by
 	// the engine's own data); anything else is read under --max-input,
 	// stopping at the first byte no JSON document can hold.
-	read := func(path string) ([]byte, error) { return readFindings(env, "paths", path, lim.maxInput) }
+	read := func(path string) ([]byte, error) { return cmdline.ReadFindings(env, "paths", path, lim.MaxInput) }
 	doc, err := engines.AttackPathsFile(ctx, eng, *in, engines.Options{MaxDepth: *maxDepth, TopK: *topK}, read)
-	var exit *ExitError
+	var exit *cmdline.ExitError
 	if errors.As(err, &exit) {
 		return interrupted(err) // the file could not be read: the message names it
 	}
 	if err != nil {
-		return interrupted(engineFailure(env, "paths", name, *in, *out, err))
+		return interrupted(cmdline.EngineFailure(env, "paths", name, *in, *out, err))
 	}
 	start := time.Now()
-	if err := writeDocument(env, *out, doc); err != nil {
-		return &ExitError{Code: 1, Err: fmt.Errorf("paths: writing the output: %w", err)}
+	if err := cmdline.WriteDocument(env, *out, doc); err != nil {
+		return &cmdline.ExitError{Code: 1, Err: fmt.Errorf("paths: writing the output: %w", err)}
 	}
 	if *timings {
 		tm.Since(engines.StageWrite, start)
@@ -139,46 +138,3 @@ func runPaths(env Env, args []string) error {
 // rustPathsEnv is the reference report's feature flag: true makes rust-ffi the default
 // engine of paths.
 const rustPathsEnv = "AEGIS_RUST_PATHS"
-
-// flagGiven reports whether the flag name was set on the command line.
-func flagGiven(fs *flag.FlagSet, name string) bool {
-	given := false
-	fs.Visit(func(f *flag.Flag) { given = given || f.Name == name })
-	return given
-}
-
-// openEngine opens a registered engine: an unknown name is a usage error
-// (exit 2), an engine this build or machine cannot run is exit 1.
-func openEngine(cmd, name string) (engines.Engine, error) {
-	eng, err := engines.Open(name)
-	switch {
-	case err == nil:
-		return eng, nil
-	case errors.Is(err, engines.ErrUnavailable):
-		return nil, &ExitError{Code: 1, Err: fmt.Errorf("%s: %w", cmd, err)}
-	default:
-		return nil, usageError("%s: --engine: %v", cmd, err)
-	}
-}
-
-// engineFailure handles an engine error: for bad input (*engines.Error) it
-// writes the error document where the output would have gone and returns
-// exit 1 with a message naming the file, finding and field; any other
-// error is the engine's own failure (exit 1, nothing written).
-func engineFailure(env Env, cmd, engine, in, out string, err error) error {
-	var bad *engines.Error
-	if !errors.As(err, &bad) {
-		return &ExitError{Code: 1, Err: fmt.Errorf("%s: engine %s failed on %s: %w", cmd, engine, in, err)}
-	}
-	msg := fmt.Errorf("%s: %s: %w", cmd, in, bad)
-	if werr := writeDocument(env, out, bad.Document()); werr != nil {
-		msg = fmt.Errorf("%w (and writing the error document failed: %v)", msg, werr)
-	}
-	return &ExitError{Code: 1, Err: msg}
-}
-
-// writeDocument writes doc and a newline where the output goes
-// (atomicfile.WriteOutput: stdout for "" or "-", never a partial file).
-func writeDocument(env Env, path string, doc []byte) error {
-	return atomicfile.WriteOutput(env.Stdout, path, append(doc[:len(doc):len(doc)], '\n'))
-}

@@ -14,6 +14,7 @@ import (
 
 	"github.com/aegisbench/aegisbench/engines"
 	_ "github.com/aegisbench/aegisbench/engines/goengine" // "go", "go-naive"
+	"github.com/aegisbench/aegisbench/harness/cmdline"
 )
 
 // pathsRunCLI runs the command line in-process and returns its streams,
@@ -21,7 +22,7 @@ import (
 func pathsRunCLI(args ...string) (stdout, stderr string, code int, err error) {
 	var out, errb bytes.Buffer
 	err = Run(&out, &errb, args)
-	return out.String(), errb.String(), ExitCode(err), err
+	return out.String(), errb.String(), cmdline.ExitCode(err), err
 }
 
 // pathsFinding is a complete 56-field finding for the CLI tests.

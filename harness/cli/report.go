@@ -5,6 +5,7 @@ import (
 	"flag"
 	"fmt"
 
+	"github.com/aegisbench/aegisbench/harness/cmdline"
 	"github.com/aegisbench/aegisbench/reports"
 )
 
@@ -30,8 +31,8 @@ Files from different platforms (goos, goarch, cpu) or core counts are not
 samples of one platform: report refuses to merge them unless --mixed is
 given (compare platforms with compare-platforms instead).`
 
-func runReport(env Env, args []string) error {
-	fs := newFlagSet(env, "report", reportUsage)
+func runReport(env cmdline.Env, args []string) error {
+	fs := cmdline.NewFlagSet(env, "report", reportUsage)
 	out := fs.String("o", "", "output `dir` (BASELINE.md, plots/)")
 	profiles := fs.String("profile-dir", "", "`dir` holding cpu.pprof and mem.pprof of the Go engine (bench --profile-dir)")
 	title := fs.String("title", "", "report title (default \"Performance Baseline\")")
@@ -42,19 +43,19 @@ func runReport(env Env, args []string) error {
 		return err
 	}
 	if len(files) == 0 {
-		return usageError("report: no results files given")
+		return cmdline.UsageError("report: no results files given")
 	}
 	if *out == "" {
-		return usageError("report: -o DIR is required")
+		return cmdline.UsageError("report: -o DIR is required")
 	}
-	ctx, interrupted, stop := interruptible()
+	ctx, interrupted, stop := cmdline.Interruptible()
 	defer stop()
 	r := reports.FilesReport{Files: files, Dir: *out, Options: reports.Options{Title: *title, ProfileDir: *profiles}, Mixed: *mixed, Store: *store}
 	return interrupted(writeReport(ctx, env, r))
 }
 
 // writeReport writes the report r asks for, interruptible.
-func writeReport(ctx context.Context, env Env, r reports.FilesReport) error {
+func writeReport(ctx context.Context, env cmdline.Env, r reports.FilesReport) error {
 	path, err := reports.WriteFilesReport(ctx, r)
 	if err != nil {
 		return err
@@ -70,7 +71,7 @@ func writeReport(ctx context.Context, env Env, r reports.FilesReport) error {
 func parseFlagsAnywhere(fs *flag.FlagSet, args []string) ([]string, error) {
 	var pos []string
 	for {
-		rest, err := parseFlags(fs, args)
+		rest, err := cmdline.ParseFlags(fs, args)
 		if err != nil {
 			return nil, err
 		}

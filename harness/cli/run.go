@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"github.com/aegisbench/aegisbench/harness/cmdline"
 	"github.com/aegisbench/aegisbench/harness/mainjob"
 	"github.com/aegisbench/aegisbench/internal/argval"
 )
@@ -19,27 +20,27 @@ func init() {
 // before the first step starts. A step that fails stops the job; SIGINT
 // or SIGTERM stops it after the running step kept what it had (exit
 // 130/143).
-func runMainJob(env Env, args []string) error {
-	fs := newFlagSet(env, "run", "[--sizes 200,2000,20000] [--count 5] [-o out]")
+func runMainJob(env cmdline.Env, args []string) error {
+	fs := cmdline.NewFlagSet(env, "run", "[--sizes 200,2000,20000] [--count 5] [-o out]")
 	sizes := fs.String("sizes", "200,2000,20000", "realistic dataset sizes to benchmark")
 	count := fs.Int("count", 5, "benchmark samples (separate processes) per benchmark")
 	out := fs.String("o", "out", "output `dir`: results.txt, profiles/, report/ (BASELINE.md, CONFORMANCE.md, plots)")
 	conformSizes := fs.String("conform-sizes", "200,2000", "sizes of the quick conformance run")
 	skipBench := fs.Bool("skip-bench", false, "stop after conformance (no benchmarks, no report)")
 	store := fs.String("store", defaultStore(), "history store the results are imported into (\"\": none); the report says where the run stands against the previous runs of this machine")
-	if _, err := parseFlags(fs, args); err != nil {
+	if _, err := cmdline.ParseFlags(fs, args); err != nil {
 		return err
 	}
 	s := mainjob.Settings{Count: *count, Out: *out, SkipBench: *skipBench, Store: *store,
 		DatasetProgress: datasetProgress(env), BenchProgress: progressFor(env)}
 	var err error
 	if s.Sizes, err = argval.Sizes(*sizes); err != nil {
-		return usageError("run: --sizes: %v", err)
+		return cmdline.UsageError("run: --sizes: %v", err)
 	}
 	if s.ConformSizes, err = argval.Sizes(*conformSizes); err != nil {
-		return usageError("run: --conform-sizes: %v", err)
+		return cmdline.UsageError("run: --conform-sizes: %v", err)
 	}
-	ctx, interrupted, stop := interruptible()
+	ctx, interrupted, stop := cmdline.Interruptible()
 	defer stop()
 	return interrupted(mainjob.Run(ctx, env.Stdout, env.Stderr, s))
 }

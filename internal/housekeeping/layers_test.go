@@ -33,6 +33,7 @@ var layers = []struct {
 	{"harness/historyrun", 6}, // the history command's work, rendered by reports
 	{"harness/mainjob", 6},    // the main job: datasets, conform, bench, history, report
 	{"harness/cli", 7},        // the command line: flags, then library calls
+	{"harness/cmdline", 7},    // what every command shares: exit codes, flags, limits
 	{"cmd/", 8},               // main
 }
 
