@@ -34,6 +34,7 @@ var layers = []struct {
 	{"harness/mainjob", 6},    // the main job: datasets, conform, bench, history, report
 	{"harness/cli", 7},        // the command line: flags, then library calls
 	{"harness/cmdline", 7},    // what every command shares: exit codes, flags, limits
+	{"harness/pathscmd", 7},   // the paths command (aegisbench paths, aegispaths)
 	{"cmd/", 8},               // main
 }
 
