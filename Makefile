@@ -22,7 +22,8 @@ export PATH := $(CURDIR)/tools/bin:$(PATH)
 
 all: build
 
-## build: the Rust static library and CLI, then the Go CLI linked with it (engine rust-ffi).
+## build: the Rust static library and CLI, then the Go CLIs linked with it (engine rust-ffi):
+## aegisbench, and aegispaths (its paths command alone).
 build: rust go
 
 rust:
@@ -30,6 +31,7 @@ rust:
 
 go: rust
 	$(GO) build -tags $(TAGS) -o $(BIN)/aegisbench ./cmd/aegisbench
+	$(GO) build -tags $(TAGS) -o $(BIN)/aegispaths ./cmd/aegispaths
 
 ## tools: a hyperfine >= 1.19 (the one on PATH, else the pinned one built into tools/).
 tools:

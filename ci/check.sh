@@ -38,6 +38,7 @@ go vet -tags rustffi ./...
 
 step "go build without cgo (the stub)"
 CGO_ENABLED=0 go build -o /dev/null ./cmd/aegisbench
+CGO_ENABLED=0 go build -o /dev/null ./cmd/aegispaths
 
 # The bench tests time exec: engines under hyperfine: the pinned one of
 # ci/hyperfine.sh (built into tools/ when PATH has none recent enough).

@@ -314,7 +314,7 @@ func (b *Baseline) mdProcesses(m *mdWriter) {
 		m.p("")
 		return
 	}
-	m.p("`aegisbench paths --engine go --in F` against `aegispath --in F` (both with --max-depth 4 --top-k 20), each timed run a separate process after warm-up; read, compute and write included, and process start-up. Peak RSS is hyperfine's memory usage of the run: the largest resident set of the processes hyperfine ran (warm-up included), measured by hyperfine, not by this harness, whose own size would leak into a child it forks.")
+	m.p("`aegispaths --engine go --in F` (the paths command of aegisbench built alone) against `aegispath --in F` (both with --max-depth 4 --top-k 20), each timed run a separate process after warm-up; read, compute and write included, and process start-up. Peak RSS is hyperfine's memory usage of the run: the largest resident set of the processes hyperfine ran (warm-up included), measured by hyperfine, not by this harness, whose own size would leak into a child it forks.")
 	m.p("")
 	var rows [][]string
 	for _, r := range b.Processes {

@@ -251,6 +251,7 @@ func TestPlanInterleaves(t *testing.T) {
 	}
 	assert.Equal(t, []string{
 		"cd /repo && cargo build --release --locked -p libaegispath",
+		"cd /repo && go build -o /work/aegispaths ./cmd/aegispaths",
 		"cd /repo && go build -o /work/aegisbench ./cmd/aegisbench",
 	}, setup)
 }
@@ -275,7 +276,7 @@ func TestPlanSelections(t *testing.T) {
 	}{
 		// per size: goengine (2) + generate + rust-ffi pipeline + criterion + 2 processes; plus FFI calls
 		// and the Go and Rust platform calibration once per round.
-		{"everything", AllTools, AllEngines, []int{200, 2000, 20000}, 5, 7, 5 * (3*7 + 3)},
+		{"everything", AllTools, AllEngines, []int{200, 2000, 20000}, 5, 8, 5 * (3*7 + 3)},
 		{"go only", []string{ToolGo}, []string{EngineGo}, []int{200, 2000}, 3, 3, 3 * (2*3 + 1)},
 		{"criterion only", []string{ToolCriterion}, AllEngines, []int{200}, 4, 1, 4 * 2},
 		{"rust-ffi", []string{ToolGo}, []string{EngineRustFFI}, []int{200, 2000}, 2, 3, 2 * 4},
@@ -381,7 +382,7 @@ func TestExecuteFailures(t *testing.T) {
 		assert.Nil(t, res)
 		assert.Contains(t, err.Error(), "sample hyperfine engine=rust-cli n=200")
 		assert.Contains(t, err.Error(), "boom")
-		assert.Len(t, r.calls, 2+2) // two builds, go sample, failing rust sample
+		assert.Len(t, r.calls, 3+2) // three builds (libaegispath, aegispaths, aegisbench), go sample, failing rust sample
 	})
 	t.Run("keep going skips the failed arm", func(t *testing.T) {
 		r := &fakeRunner{fail: failRust}
@@ -392,7 +393,7 @@ func TestExecuteFailures(t *testing.T) {
 		require.Len(t, res.Failures, 1)
 		assert.Equal(t, "hyperfine engine=rust-cli n=200", res.Failures[0].Arm)
 		assert.Equal(t, 1, res.Failures[0].Round)
-		assert.Len(t, r.calls, 2+3+1) // builds, 3 go samples, one failed rust sample
+		assert.Len(t, r.calls, 3+3+1) // builds, 3 go samples, one failed rust sample
 	})
 	t.Run("setup failure always stops", func(t *testing.T) {
 		r := &fakeRunner{fail: func(c Command) error {

@@ -14,8 +14,9 @@ import (
 	"github.com/aegisbench/aegisbench/engines"
 )
 
-// The hyperfine executor: whole-process timings of `aegisbench paths
-// --engine go` and of the aegispath CLI. Each hyperfine invocation times
+// The hyperfine executor: whole-process timings of the Go-hosted engines
+// (`aegispaths --engine go`, the paths command alone) and of the aegispath
+// CLI. Each hyperfine invocation times
 // one engine on one dataset (warm-up runs first), so that invocations of
 // the two engines alternate; every timed run is a separate process and
 // becomes one result line.
@@ -48,7 +49,7 @@ func processArms(cfg Config, d Dataset, label string) []arm {
 	var arms []arm
 	opts := []string{"--in", d.Path, "--max-depth", strconv.Itoa(cfg.MaxDepth), "--top-k", strconv.Itoa(cfg.TopK)}
 	paths := func(engine string) Command {
-		return Command{Path: aegisbenchBin(cfg), Args: append([]string{"paths", "--engine", engine}, opts...)}
+		return Command{Path: aegispathsBin(cfg), Args: append([]string{"--engine", engine}, opts...)}
 	}
 	add := func(engine string, target Command) {
 		arms = append(arms, hyperfineArm(cfg, d, label, engine, target))

@@ -36,7 +36,7 @@ const (
 // plan; any other engine a command accepts is measured as engines.go
 // describes.
 const (
-	EngineGo      = "go"       // the Go engine (in-process benchmarks; `aegisbench paths` as a process)
+	EngineGo      = "go"       // the Go engine (in-process benchmarks; `aegispaths` as a process)
 	EngineRustFFI = "rust-ffi" // the Rust engine called over cgo
 	EngineRustCLI = "rust-cli" // the aegispath CLI as a process
 )
@@ -336,16 +336,22 @@ func setupCommands(cfg Config) []labelled {
 	if userEnginesInProcess(cfg) {
 		out = append(out, labelled{"build " + enginetestPkg + " tests", goTestBuild(cfg, enginetestPkg, "")})
 	}
-	if hf && (cfg.has(cfg.Engines, EngineGo) || cfg.Hyperfine.Stages && cfg.has(cfg.Engines, EngineRustFFI) || cfg.Hyperfine.Settle) {
-		// The CLI timed as a process: with the rustffi tag when rust-ffi
-		// runs as a process too (its --timings arm). It also settles the
-		// datasets before each run (HyperfineSettings.Settle).
-		args := []string{"build", "-o", aegisbenchBin(cfg)}
+	if hf && goHostedProcesses(cfg) {
+		// The Go-hosted engines timed as processes: aegispaths, the paths
+		// command alone (not the whole harness), with the rustffi tag when
+		// rust-ffi runs as a process too (its --timings arm).
+		args := []string{"build", "-o", aegispathsBin(cfg)}
 		if cfg.Hyperfine.Stages && cfg.has(cfg.Engines, EngineRustFFI) {
 			args = append(args, "-tags", rustFFITag)
 		}
+		out = append(out, labelled{"build aegispaths", Command{Dir: cfg.Root, Path: cfg.Programs.Go,
+			Args: append(args, "./cmd/aegispaths")}})
+	}
+	if hf && cfg.Hyperfine.Settle {
+		// aegisbench settles the datasets before each run
+		// (HyperfineSettings.Settle).
 		out = append(out, labelled{"build aegisbench", Command{Dir: cfg.Root, Path: cfg.Programs.Go,
-			Args: append(args, "./cmd/aegisbench")}})
+			Args: []string{"build", "-o", aegisbenchBin(cfg), "./cmd/aegisbench"}}})
 	}
 	return out
 }
@@ -403,6 +409,14 @@ func testBinary(cfg Config, pkg, tag string) string {
 }
 
 func aegisbenchBin(cfg Config) string { return filepath.Join(cfg.WorkDir, "aegisbench") }
+
+func aegispathsBin(cfg Config) string { return filepath.Join(cfg.WorkDir, "aegispaths") }
+
+// goHostedProcesses reports whether a Go-hosted engine is timed as a
+// process (go always, rust-ffi with its --timings arm): processArms.
+func goHostedProcesses(cfg Config) bool {
+	return cfg.has(cfg.Engines, EngineGo) || cfg.Hyperfine.Stages && cfg.has(cfg.Engines, EngineRustFFI)
+}
 
 func aegispathBin(cfg Config) string {
 	return filepath.Join(cfg.Root, "target", "release", "aegispath")

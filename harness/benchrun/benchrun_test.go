@@ -105,7 +105,7 @@ func TestHeader(t *testing.T) {
 				got[c.Key] = string(c.Value)
 				keys = append(keys, c.Key)
 			}
-			assert.Equal(t, "count=2 tools=go,hyperfine engines=go hyperfine-warmup=1 hyperfine-runs=10 hyperfine-settle=true", got["bench"])
+			assert.Equal(t, "count=2 tools=go,hyperfine engines=go hyperfine-warmup=1 hyperfine-runs=10 hyperfine-settle=true process-host=aegispaths", got["bench"])
 			assert.Equal(t, plan.PlanDigest(), got[bench.ConfigPlan])
 			assert.Equal(t, "linux", got["goos"])
 			run := map[string]string{}

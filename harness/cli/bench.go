@@ -25,11 +25,11 @@ const benchUsage = `[--sizes 200,2000,20000] [--count N] [--engines go,rust-ffi,
 Runs, --count times and interleaved (every engine and tool once per round), the
 Go benchmarks (go test -bench, one process per sample), the Criterion benches of
 libaegispath (one cargo bench process per sample, its median as one result) and
-whole-process timings with hyperfine (aegisbench paths --engine go against the
-aegispath CLI), on the realistic datasets of the standard ladder (seed 1).
---dataset files are timed as whole processes. Everything goes into one results
-file with config lines (platform, versions, commit, dataset digests) that
-benchstat and aegisbench report read.
+whole-process timings with hyperfine (aegispaths --engine go, the paths command
+built alone, against the aegispath CLI), on the realistic datasets of the
+standard ladder (seed 1). --dataset files are timed as whole processes.
+Everything goes into one results file with config lines (platform, versions,
+commit, dataset digests) that benchstat and aegisbench report read.
 
 By default every engine and tool whose programs are installed is used (cargo for
 Rust, hyperfine for processes); one named explicitly must be available.
