@@ -16,10 +16,9 @@ import (
 
 // The hyperfine executor: whole-process timings of the Go-hosted engines
 // (`aegispaths --engine go`, the paths command alone) and of the aegispath
-// CLI. Each hyperfine invocation times
-// one engine on one dataset (warm-up runs first), so that invocations of
-// the two engines alternate; every timed run is a separate process and
-// becomes one result line.
+// CLI. Each hyperfine invocation times one engine on one dataset (warm-up
+// runs first), so that invocations of the engines alternate; every timed
+// run is a separate process and becomes one result line.
 
 // ProcessPkg is the results-file "pkg" of process timings.
 const ProcessPkg = "processes (hyperfine)"
