@@ -331,10 +331,19 @@ func TestExecute(t *testing.T) {
 	res, err := Execute(context.Background(), p, r, Options{})
 	require.NoError(t, err)
 
-	require.Len(t, r.calls, len(p.Steps))
-	for i, s := range p.Steps {
-		assert.Equal(t, s.Cmd.String(), r.calls[i].String(), "step %d", i)
+	// Each step's Prepare commands, then its own command.
+	var want []string
+	for _, s := range p.Steps {
+		for _, c := range s.Prepare {
+			want = append(want, c.String())
+		}
+		want = append(want, s.Cmd.String())
 	}
+	var got []string
+	for _, c := range r.calls {
+		got = append(got, c.String())
+	}
+	assert.Equal(t, want, got)
 
 	// go engine: 2+4 per size, generate 1, ffi pipeline 1, criterion 4, processes 2; FFI calls 4;
 	// calibration: Go and Rust.
@@ -382,7 +391,7 @@ func TestExecuteFailures(t *testing.T) {
 		assert.Nil(t, res)
 		assert.Contains(t, err.Error(), "sample hyperfine engine=rust-cli n=200")
 		assert.Contains(t, err.Error(), "boom")
-		assert.Len(t, r.calls, 3+2) // three builds (libaegispath, aegispaths, aegisbench), go sample, failing rust sample
+		assert.Len(t, r.calls, 3+2+2) // three builds (libaegispath, aegispaths, aegisbench), go sample and failing rust sample, each after its settle
 	})
 	t.Run("keep going skips the failed arm", func(t *testing.T) {
 		r := &fakeRunner{fail: failRust}
@@ -393,7 +402,7 @@ func TestExecuteFailures(t *testing.T) {
 		require.Len(t, res.Failures, 1)
 		assert.Equal(t, "hyperfine engine=rust-cli n=200", res.Failures[0].Arm)
 		assert.Equal(t, 1, res.Failures[0].Round)
-		assert.Len(t, r.calls, 3+3+1) // builds, 3 go samples, one failed rust sample
+		assert.Len(t, r.calls, 3+2*(3+1)) // builds, 3 go samples and one failed rust sample, each after its settle
 	})
 	t.Run("setup failure always stops", func(t *testing.T) {
 		r := &fakeRunner{fail: func(c Command) error {

@@ -116,9 +116,9 @@ func hyperfineArm(cfg Config, d Dataset, label, engine string, target Command) a
 		"--runs", strconv.Itoa(cfg.Hyperfine.Runs),
 		"--export-json", "/dev/stdout",
 		"--command-name", name}
+	var prepare []Command
 	if cfg.Hyperfine.Settle {
-		settle := Command{Path: aegisbenchBin(cfg), Args: []string{"datasets", "settle", d.Path}}
-		args = append(args, "--prepare", settle.String())
+		prepare = append(prepare, Command{Dir: cfg.Root, Path: aegisbenchBin(cfg), Args: []string{"datasets", "settle", d.Path}})
 	}
 	args = append(args, target.String())
 	desc := fmt.Sprintf("hyperfine engine=%s n=%d", engine, d.Findings)
@@ -127,8 +127,9 @@ func hyperfineArm(cfg Config, d Dataset, label, engine string, target Command) a
 	}
 	runs := cfg.Hyperfine.Runs
 	return arm{
-		label: desc,
-		cmd:   Command{Dir: cfg.Root, Path: cfg.Programs.Hyperfine, Args: args},
+		label:   desc,
+		prepare: prepare,
+		cmd:     Command{Dir: cfg.Root, Path: cfg.Programs.Hyperfine, Args: args},
 		collect: func(out Output) ([]Measurement, error) {
 			ms, err := ParseHyperfineJSON(out.Stdout, name)
 			if err != nil {
@@ -164,8 +165,9 @@ type hyperfineExport struct {
 //
 // Peak RSS is hyperfine's getrusage(RUSAGE_CHILDREN) after the run: the
 // largest resident set of the processes hyperfine has waited for so far
-// (its warm-up runs included), which are spawned by hyperfine, a small
-// process. It is not this harness's wait4 of hyperfine: on Linux a
+// (its warm-up runs included; so no --prepare or --setup command runs
+// under hyperfine: HyperfineSettings.Settle), which are spawned by
+// hyperfine, a small process. It is not this harness's wait4 of hyperfine: on Linux a
 // vfork'ed child carries its parent's own peak RSS, and this harness is
 // larger than a small engine run. A zero is "not measured" and dropped.
 // A run that exited non-zero is an error.

@@ -81,8 +81,8 @@ func TestHyperfinePeakRSS(t *testing.T) {
 	})
 	res, err := Execute(context.Background(), p, runner, Options{})
 	require.NoError(t, err)
-	require.Len(t, cmds, 3, "the builds of aegispath and of aegisbench (which settles the dataset), then hyperfine")
-	assert.Equal(t, cfg.Programs.Hyperfine, cmds[2].Path, "hyperfine runs directly: no GNU time")
+	require.Len(t, cmds, 4, "the builds of aegispath and of aegisbench, the dataset settled, then hyperfine")
+	assert.Equal(t, cfg.Programs.Hyperfine, cmds[3].Path, "hyperfine runs directly: no GNU time")
 	require.Len(t, res.Measurements, 1)
 	v := res.Measurements[0].Result.Values
 	require.Len(t, v, 2)
@@ -211,10 +211,11 @@ func TestGoPatternsRealGoTest(t *testing.T) {
 	}
 }
 
-// TestHyperfineSettle: with Settle, each hyperfine invocation settles its
-// dataset before every run (--prepare) with the aegisbench the setup
-// builds; without it, neither the option nor the build (rust-cli alone
-// needs no aegisbench).
+// TestHyperfineSettle: with Settle, each hyperfine invocation is prepared
+// by settling its dataset with the aegisbench the setup builds, run by the
+// harness before hyperfine (Step.Prepare), never as hyperfine's --prepare
+// (its children's peak RSS would be the settle's); without it, neither the
+// preparation nor the build (rust-cli alone needs no aegisbench).
 func TestHyperfineSettle(t *testing.T) {
 	for _, settle := range []bool{true, false} {
 		cfg := testConfig(200)
@@ -225,23 +226,58 @@ func TestHyperfineSettle(t *testing.T) {
 		p, err := NewPlan(cfg)
 		require.NoError(t, err)
 		var built bool
-		var hyperfine []string
-		for _, s := range p.Steps {
+		var hyperfine *Step
+		for i, s := range p.Steps {
 			if s.Phase == PhaseSetup && slices.Contains(s.Cmd.Args, "./cmd/aegisbench") {
 				built = true
 			}
 			if s.Cmd.Path == cfg.Programs.Hyperfine {
-				hyperfine = s.Cmd.Args
+				hyperfine = &p.Steps[i]
 			}
 		}
 		assert.Equal(t, settle, built, "settle=%t: aegisbench built", settle)
 		require.NotNil(t, hyperfine)
-		i := slices.Index(hyperfine, "--prepare")
+		assert.NotContains(t, hyperfine.Cmd.Args, "--prepare")
 		if !settle {
-			assert.Equal(t, -1, i, "no --prepare without Settle: %q", hyperfine)
+			assert.Empty(t, hyperfine.Prepare)
 			continue
 		}
-		require.GreaterOrEqual(t, i, 0, "--prepare with Settle: %q", hyperfine)
-		assert.Equal(t, "/work/aegisbench datasets settle /cache/realistic-200-s1.json", hyperfine[i+1])
+		require.Len(t, hyperfine.Prepare, 1)
+		assert.Equal(t, "cd /repo && /work/aegisbench datasets settle /cache/realistic-200-s1.json", hyperfine.Prepare[0].String())
+	}
+}
+
+// TestExecutePrepares: a step's Prepare commands run before its command,
+// in order; one that fails fails the step, whose command does not run.
+func TestExecutePrepares(t *testing.T) {
+	cfg := testConfig(200)
+	cfg.Count = 2
+	cfg.Tools = []string{ToolHyperfine}
+	cfg.Engines = []string{EngineRustCLI}
+	cfg.Hyperfine.Stages = false
+	p, err := NewPlan(cfg)
+	require.NoError(t, err)
+	r := &fakeRunner{}
+	_, err = Execute(context.Background(), p, r, Options{})
+	require.NoError(t, err)
+	var order []string
+	for _, c := range r.calls {
+		if c.Path != cfg.Programs.Go && c.Path != cfg.Programs.Cargo {
+			order = append(order, filepath.Base(c.Path)+" "+c.Args[0])
+		}
+	}
+	assert.Equal(t, []string{"aegisbench datasets", "hyperfine -N", "aegisbench datasets", "hyperfine -N"}, order)
+
+	r = &fakeRunner{fail: func(c Command) error {
+		if slices.Contains(c.Args, "settle") {
+			return errors.New("exit status 1")
+		}
+		return nil
+	}}
+	_, err = Execute(context.Background(), p, r, Options{})
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "preparing:")
+	for _, c := range r.calls {
+		assert.NotEqual(t, cfg.Programs.Hyperfine, c.Path, "hyperfine ran after a failed preparation")
 	}
 }

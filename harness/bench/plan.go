@@ -120,9 +120,13 @@ type HyperfineSettings struct {
 	// command with --timings: the stages of a whole process
 	// (ProcessStageName), for the report's "where the time goes".
 	Stages bool
-	// Settle runs `aegisbench datasets settle FILE` before each run
-	// (hyperfine --prepare), so that every run finds the dataset in the
-	// page cache as a read from disk leaves it (datasets.Settle).
+	// Settle runs `aegisbench datasets settle FILE` before each hyperfine
+	// invocation (a Step's Prepare, run by this harness, not by
+	// hyperfine), so that its runs find the dataset in the page cache as a
+	// read from disk leaves it (datasets.Settle); a run leaves the cache
+	// as it found it. Not hyperfine's --prepare: a prepare command is one
+	// of hyperfine's children, and the peak RSS hyperfine reports is the
+	// largest of all its children's (ParseHyperfineJSON).
 	Settle bool
 }
 
@@ -241,19 +245,28 @@ type Step struct {
 	Phase Phase
 	Round int    // 1-based sample round; 0 outside PhaseSample
 	Arm   string // what is measured, e.g. "go engine=go n=2000"
-	Cmd   Command
+	// Prepare runs, in order, before Cmd and apart from it: not measured,
+	// and not a child of a tool that measures Cmd's children.
+	Prepare []Command
+	Cmd     Command
 	// collect turns the command's output into results (nil for steps
 	// whose output is not kept).
 	collect func(Output) ([]Measurement, error)
 }
 
 // String is the step as a line of a --dry-run listing.
+// Prepare commands come first, joined by "&&" as a shell would run them.
 func (s Step) String() string {
+	cmd := ""
+	for _, c := range s.Prepare {
+		cmd += c.String() + " && "
+	}
+	cmd += s.Cmd.String()
 	switch s.Phase {
 	case PhaseSample:
-		return fmt.Sprintf("[sample %d] %s: %s", s.Round, s.Arm, s.Cmd)
+		return fmt.Sprintf("[sample %d] %s: %s", s.Round, s.Arm, cmd)
 	default:
-		return fmt.Sprintf("[%s] %s: %s", s.Phase, s.Arm, s.Cmd)
+		return fmt.Sprintf("[%s] %s: %s", s.Phase, s.Arm, cmd)
 	}
 }
 
@@ -273,6 +286,7 @@ type Plan struct {
 // arm is one thing measured once per round.
 type arm struct {
 	label   string
+	prepare []Command // Step.Prepare
 	cmd     Command
 	collect func(Output) ([]Measurement, error)
 }
@@ -293,7 +307,7 @@ func NewPlan(cfg Config) (*Plan, error) {
 	}
 	for round := 1; round <= cfg.Count; round++ {
 		for _, a := range arms {
-			p.Steps = append(p.Steps, Step{Phase: PhaseSample, Round: round, Arm: a.label, Cmd: a.cmd, collect: a.collect})
+			p.Steps = append(p.Steps, Step{Phase: PhaseSample, Round: round, Arm: a.label, Prepare: a.prepare, Cmd: a.cmd, collect: a.collect})
 		}
 	}
 	if cfg.ProfileDir != "" && cfg.has(cfg.Tools, ToolGo) && cfg.has(cfg.Engines, EngineGo) {

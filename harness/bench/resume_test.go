@@ -42,7 +42,7 @@ func TestInterruptAndResume(t *testing.T) {
 	at := len(p.Steps) / 2
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	res, err := Execute(ctx, p, &cancellingRunner{at: at, cancel: cancel}, Options{})
+	res, err := Execute(ctx, p, &cancellingRunner{at: callOf(p, at), cancel: cancel}, Options{})
 	require.ErrorIs(t, err, context.Canceled)
 	require.NotNil(t, res)
 	require.NotNil(t, res.Interrupted)
@@ -85,4 +85,14 @@ func TestInterruptAndResume(t *testing.T) {
 	require.NoError(t, WriteResultsFile(done, header[:1], full.Measurements))
 	_, err = ReadResume(done)
 	assert.ErrorContains(t, err, "was not interrupted")
+}
+
+// callOf is the index among a runner's calls of the command of step i:
+// every step before it runs its Prepare commands, then its own.
+func callOf(p *Plan, i int) int {
+	n := len(p.Steps[i].Prepare)
+	for _, s := range p.Steps[:i] {
+		n += len(s.Prepare) + 1
+	}
+	return n
 }

@@ -134,14 +134,7 @@ func Execute(ctx context.Context, p *Plan, r Runner, opt Options) (*Results, err
 				return nil, fmt.Errorf("profile directory: %w", err)
 			}
 		}
-		out, err := r.Run(ctx, s.Cmd)
-		var ms []Measurement
-		if err == nil && s.collect != nil {
-			ms, err = s.collect(out)
-			if err != nil {
-				err = fmt.Errorf("%s: %w", s.Cmd, err)
-			}
-		}
+		out, ms, err := runStep(ctx, r, s)
 		if err != nil && ctx.Err() != nil {
 			return interrupted(i, ctx.Err()) // the step was cut short: not a failure, not a sample
 		}
@@ -172,4 +165,23 @@ func Execute(ctx context.Context, p *Plan, r Runner, opt Options) (*Results, err
 		return res, fmt.Errorf("%w:\n  %s", ErrFailures, strings.Join(lines, "\n  "))
 	}
 	return res, nil
+}
+
+// runStep runs a step's Prepare commands in order, then its command, and
+// collects its results; it stops at the first command that fails.
+func runStep(ctx context.Context, r Runner, s Step) (Output, []Measurement, error) {
+	for _, c := range s.Prepare {
+		if _, err := r.Run(ctx, c); err != nil {
+			return Output{}, nil, fmt.Errorf("preparing: %w", err)
+		}
+	}
+	out, err := r.Run(ctx, s.Cmd)
+	if err != nil || s.collect == nil {
+		return out, nil, err
+	}
+	ms, err := s.collect(out)
+	if err != nil {
+		return out, nil, fmt.Errorf("%s: %w", s.Cmd, err)
+	}
+	return out, ms, nil
 }

@@ -38,8 +38,8 @@ type Settings struct {
 	Criterion     bench.CriterionSettings
 	// HyperfineWarmup and HyperfineRuns are hyperfine's --warmup and --runs.
 	HyperfineWarmup, HyperfineRuns int
-	// HyperfineSettle settles each dataset before every run (see
-	// bench.HyperfineSettings.Settle).
+	// HyperfineSettle settles each dataset before each hyperfine
+	// invocation (see bench.HyperfineSettings.Settle).
 	HyperfineSettle bool
 	MaxDepth, TopK  int
 	DryRun          bool // print the plan, run nothing

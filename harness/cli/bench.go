@@ -60,7 +60,7 @@ func runBench(env cmdline.Env, args []string) error {
 	fs.IntVar(&s.Criterion.SampleSize, "criterion-sample-size", s.Criterion.SampleSize, "Criterion --sample-size (where the bench does not set its own)")
 	fs.IntVar(&s.HyperfineWarmup, "hyperfine-warmup", s.HyperfineWarmup, "hyperfine --warmup runs per invocation")
 	fs.IntVar(&s.HyperfineRuns, "hyperfine-runs", s.HyperfineRuns, "hyperfine timed runs per invocation (1 also records peak RSS)")
-	fs.BoolVar(&s.HyperfineSettle, "hyperfine-settle", s.HyperfineSettle, "before each whole-process run, put the dataset into the page cache as a read from disk leaves it (aegisbench datasets settle)")
+	fs.BoolVar(&s.HyperfineSettle, "hyperfine-settle", s.HyperfineSettle, "before each hyperfine invocation (its warm-up and timed runs), put the dataset into the page cache as a read from disk leaves it (aegisbench datasets settle)")
 	fs.IntVar(&s.MaxDepth, "max-depth", s.MaxDepth, "max_depth of the process runs")
 	fs.IntVar(&s.TopK, "top-k", s.TopK, "top_k of the process runs")
 	fs.BoolVar(&s.DryRun, "dry-run", false, "print the plan (every command, in order) and exit")

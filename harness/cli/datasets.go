@@ -31,7 +31,7 @@ const datasetsUsage = `list|ensure|verify|update-manifest|settle|profile|compare
   update-manifest  regenerate the standard ladder and rewrite the manifest's sizes and digests
                    (only when the generator changed on purpose)
   settle FILE...   put files into the page cache as a read from disk leaves them (bench runs it
-                   before each whole-process run, so that those measure one cache state)
+                   before each dataset's whole-process runs, so that those measure one cache state)
   profile FILE     schema check of the 56 fields and shape profile (markdown; --json for machines)
   compare A B      two profiles (or dataset files) side by side, cost differences flagged
   ladder P1 P2 ... size-invariant figures across sizes, each within a tolerance of the first
