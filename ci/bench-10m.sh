@@ -14,7 +14,7 @@
 #      scale ladder's results and renders with them.
 #
 # rust-ffi is not run: on a file it hands the path to libaegispath, which
-# reads it with the same code as aegispath (rust-cli), inside aegisbench.
+# reads it with the same code as aegispath (rust-cli), inside a Go process.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
