@@ -362,8 +362,8 @@ func setupCommands(cfg Config) []labelled {
 			Args: append(args, "./cmd/aegispaths")}})
 	}
 	if hf && cfg.Hyperfine.Settle {
-		// aegisbench settles the datasets before each run
-		// (HyperfineSettings.Settle).
+		// aegisbench settles the datasets before each hyperfine
+		// invocation (HyperfineSettings.Settle).
 		out = append(out, labelled{"build aegisbench", Command{Dir: cfg.Root, Path: cfg.Programs.Go,
 			Args: []string{"build", "-o", aegisbenchBin(cfg), "./cmd/aegisbench"}}})
 	}
