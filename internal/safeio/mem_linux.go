@@ -2,8 +2,8 @@ package safeio
 
 import "syscall"
 
-// physicalMemory is the machine's RAM in bytes (0 when unknown).
-func physicalMemory() int64 {
+// PhysicalMemory is the machine's RAM in bytes (0 when unknown).
+func PhysicalMemory() int64 {
 	var si syscall.Sysinfo_t
 	if syscall.Sysinfo(&si) != nil {
 		return 0

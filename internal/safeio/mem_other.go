@@ -2,5 +2,6 @@
 
 package safeio
 
-// physicalMemory is unknown here: the default limit is the minimum.
-func physicalMemory() int64 { return 0 }
+// PhysicalMemory is the machine's RAM in bytes: unknown here (0), so the
+// default limit is the minimum.
+func PhysicalMemory() int64 { return 0 }

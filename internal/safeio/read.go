@@ -15,11 +15,8 @@ const minLimit = 1 << 30
 // memory, which takes a few times its size, so a larger input would not
 // fit anyway; the limit refuses it before reading it.
 func DefaultLimit() int64 {
-	return max(minLimit, physicalMemory()/4)
+	return max(minLimit, PhysicalMemory()/4)
 }
-
-// PhysicalMemory is the machine's RAM in bytes, 0 when unknown.
-func PhysicalMemory() int64 { return physicalMemory() }
 
 // ReadDocument reads the JSON document at path into memory. A regular file
 // larger than limit is refused before it is read (*TooLargeError) and is
