@@ -19,8 +19,10 @@ import (
 // ones, or read back in pieces after memory pressure, in 4 KiB pages. At
 // 20,000 findings (40 MB) aegispath took 24.6 ms on a freshly generated
 // file and 26.2 ms on the same bytes in 4 KiB pages (hyperfine, 60 runs
-// each). Settling each dataset before every timed run makes whole-process
-// timings measure one state, the one a file read from disk is in.
+// each). Settling each dataset before its timed runs (bench: before each
+// hyperfine invocation; a run leaves the cache as it found it) makes
+// whole-process timings measure one state, the one a file read from disk
+// is in.
 //
 // A file larger than a quarter of physical memory is left as it is: the
 // page cache could not keep it, and reading it would only evict others.
