@@ -62,7 +62,7 @@ func processArms(cfg Config, d Dataset, label string) []arm {
 	if cfg.has(cfg.Engines, EngineRustCLI) {
 		add(EngineRustCLI, Command{Path: aegispathBin(cfg), Args: opts})
 	}
-	if cfg.Hyperfine.Stages && cfg.has(cfg.Engines, EngineRustFFI) {
+	if rustFFIProcess(cfg) {
 		add(EngineRustFFI, paths("rust-ffi"))
 	}
 	return append(arms, userProcessArms(cfg, d, label)...)

@@ -355,7 +355,7 @@ func setupCommands(cfg Config) []labelled {
 		// command alone (not the whole harness), with the rustffi tag when
 		// rust-ffi runs as a process too (its --timings arm).
 		args := []string{"build", "-o", aegispathsBin(cfg)}
-		if cfg.Hyperfine.Stages && cfg.has(cfg.Engines, EngineRustFFI) {
+		if rustFFIProcess(cfg) {
 			args = append(args, "-tags", rustFFITag)
 		}
 		out = append(out, labelled{"build aegispaths", Command{Dir: cfg.Root, Path: cfg.Programs.Go,
@@ -427,9 +427,15 @@ func aegisbenchBin(cfg Config) string { return filepath.Join(cfg.WorkDir, "aegis
 func aegispathsBin(cfg Config) string { return filepath.Join(cfg.WorkDir, "aegispaths") }
 
 // goHostedProcesses reports whether a Go-hosted engine is timed as a
-// process (go always, rust-ffi with its --timings arm): processArms.
+// process (go always, rust-ffi as rustFFIProcess says): processArms.
 func goHostedProcesses(cfg Config) bool {
-	return cfg.has(cfg.Engines, EngineGo) || cfg.Hyperfine.Stages && cfg.has(cfg.Engines, EngineRustFFI)
+	return cfg.has(cfg.Engines, EngineGo) || rustFFIProcess(cfg)
+}
+
+// rustFFIProcess reports whether rust-ffi is timed as a process: only
+// along with its --timings arm (HyperfineSettings.Stages).
+func rustFFIProcess(cfg Config) bool {
+	return cfg.Hyperfine.Stages && cfg.has(cfg.Engines, EngineRustFFI)
 }
 
 func aegispathBin(cfg Config) string {
