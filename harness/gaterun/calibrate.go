@@ -5,12 +5,14 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"strings"
 
 	"github.com/aegisbench/aegisbench/engines"
 	"github.com/aegisbench/aegisbench/harness/bench"
 	"github.com/aegisbench/aegisbench/harness/calibrate"
 	"github.com/aegisbench/aegisbench/harness/instructions"
+	"github.com/aegisbench/aegisbench/harness/refrun"
 	"github.com/aegisbench/aegisbench/internal/argval"
 	"github.com/aegisbench/aegisbench/internal/atomicfile"
 	"github.com/aegisbench/aegisbench/internal/reporoot"
@@ -90,12 +92,19 @@ func calibrationSource(ctx context.Context, s Settings, mode, root, self, scratc
 	if err != nil {
 		return nil, 0, "", err
 	}
-	targets, err := instructions.PathsTargets(self, root, argval.List(s.Engines))
+	// The program the gate's --base-ref instructions mode counts, built
+	// as the gate builds it.
+	paths := filepath.Join(scratch, "aegispaths")
+	build := func(c refrun.Command) error { _, err := runner.Run(ctx, c); return err }
+	if err := refrun.BuildPaths(build, root, paths, s.Tags); err != nil {
+		return nil, 0, "", fmt.Errorf("gate: building aegispaths: %w", err)
+	}
+	targets, err := instructions.PathsTargets(instructions.PathsProgram(self, paths), root, argval.List(s.Engines))
 	if err != nil {
 		return nil, 0, "", err
 	}
 	cfg := instructions.InstrConfig{Counter: counter, Targets: targets, Inputs: inputs, Options: engines.Options{MaxDepth: s.MaxDepth, TopK: s.TopK}, Count: 1, Scratch: scratch}
-	how := fmt.Sprintf("Instructions: each side counts engines %s on %s n=%s (seed %d) with %s, %d count(s) per side, interleaved with the other side's.",
+	how := fmt.Sprintf("Instructions: each side counts engines %s (through aegispaths) on %s n=%s (seed %d) with %s, %d count(s) per side, interleaved with the other side's.",
 		s.Engines, s.Shape, argval.SizesText(s.Sizes), s.Seed, counter.Name(), s.Calibration.InstrCount)
 	return &calibrate.InstructionSource{Runner: runner, Config: cfg}, s.Calibration.InstrCount, how, nil
 }

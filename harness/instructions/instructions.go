@@ -234,7 +234,8 @@ func DetectCounter(ctx context.Context, r Runner, scratch, want string) (Counter
 
 // InstrTarget is one engine whose pipeline is counted: Command is the
 // program with its leading arguments; "--in FILE --max-depth N --top-k K"
-// is appended (the process contract of `aegisbench paths` and aegispath).
+// is appended (the process contract of aegispaths, `aegisbench paths` and
+// aegispath).
 type InstrTarget struct {
 	Engine  string
 	Command Command
@@ -262,11 +263,24 @@ type InstrConfig struct {
 	Scratch string
 }
 
-// PathsTargets returns the targets for engines run through an aegisbench
-// binary's `paths` command in tree dir; engine "rust-cli" is the aegispath
-// CLI built in that tree, run directly (under callgrind, a child process
-// would not be counted), and is an error when it has not been built.
-func PathsTargets(aegisbench, dir string, engineNames []string) ([]InstrTarget, error) {
+// PathsProgram is the argument-vector prefix that runs a tree's paths
+// command: its aegispaths executable when one was built (the engines with
+// no harness linked, as bench times them), else its aegisbench's `paths`
+// (trees older than cmd/aegispaths). Counting aegisbench would count the
+// harness's package inits (fonts, SQLite, pprof) as the engines' work, so
+// a harness-only change would move the engines' instructions.
+func PathsProgram(aegisbench, aegispaths string) []string {
+	if aegispaths != "" {
+		return []string{aegispaths}
+	}
+	return []string{aegisbench, "paths"}
+}
+
+// PathsTargets returns the targets for engines run through program (a
+// PathsProgram) in tree dir; engine "rust-cli" is the aegispath CLI built
+// in that tree, run directly (under callgrind, a child process would not
+// be counted), and is an error when it has not been built.
+func PathsTargets(program []string, dir string, engineNames []string) ([]InstrTarget, error) {
 	var ts []InstrTarget
 	for _, e := range engineNames {
 		if e == "rust-cli" {
@@ -277,7 +291,8 @@ func PathsTargets(aegisbench, dir string, engineNames []string) ([]InstrTarget, 
 			ts = append(ts, InstrTarget{Engine: e, Command: Command{Dir: dir, Path: p}})
 			continue
 		}
-		ts = append(ts, InstrTarget{Engine: e, Command: Command{Dir: dir, Path: aegisbench, Args: []string{"paths", "--engine", e}}})
+		args := append(append([]string(nil), program[1:]...), "--engine", e)
+		ts = append(ts, InstrTarget{Engine: e, Command: Command{Dir: dir, Path: program[0], Args: args}})
 	}
 	return ts, nil
 }
@@ -350,12 +365,13 @@ func MeasureInstructions(ctx context.Context, r Runner, cfg InstrConfig, w io.Wr
 }
 
 // InstructionSample returns the instructions-mode SampleFunc for RunRef:
-// each side's own `aegisbench paths --engine E` (its aegispath CLI for
-// rust-cli) counted once on every input. Both sides read the same input
-// files, so only the code differs.
+// each side's own `aegispaths --engine E` (`aegisbench paths --engine E`
+// in a tree without it; its aegispath CLI for rust-cli) counted once on
+// every input. Both sides read the same input files, so only the code
+// differs.
 func InstructionSample(counter Counter, engineNames []string, inputs []InstrInput, opt engines.Options, scratch string) refrun.SampleFunc {
 	return func(ctx context.Context, r Runner, side refrun.Side, out string) error {
-		targets, err := PathsTargets(side.Binary, side.Dir, engineNames)
+		targets, err := PathsTargets(PathsProgram(side.Binary, side.Paths), side.Dir, engineNames)
 		if err != nil {
 			return err
 		}

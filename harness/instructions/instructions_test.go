@@ -201,23 +201,39 @@ func TestMeasureInstructions(t *testing.T) {
 
 func TestPathsTargets(t *testing.T) {
 	dir := t.TempDir()
-	_, err := PathsTargets("/b/aegisbench", dir, []string{"go", "rust-cli"})
+	_, err := PathsTargets(PathsProgram("/b/aegisbench", ""), dir, []string{"go", "rust-cli"})
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "aegispath not built")
 
 	require.NoError(t, os.MkdirAll(filepath.Join(dir, "target", "release"), 0o755))
 	require.NoError(t, os.WriteFile(filepath.Join(dir, "target", "release", "aegispath"), nil, 0o755))
-	ts, err := PathsTargets("/b/aegisbench", dir, []string{"go", "rust-cli", "rust-ffi"})
-	require.NoError(t, err)
-	var got []string
-	for _, tg := range ts {
-		got = append(got, fmt.Sprintf("%s: %s", tg.Engine, tg.Command))
+	tests := []struct {
+		name    string
+		program []string
+		want    []string
+	}{
+		{"aegispaths", PathsProgram("/b/aegisbench", "/b/aegispaths"), []string{
+			"go: cd " + dir + " && /b/aegispaths --engine go",
+			"rust-cli: cd " + dir + " && " + dir + "/target/release/aegispath",
+			"rust-ffi: cd " + dir + " && /b/aegispaths --engine rust-ffi",
+		}},
+		{"aegisbench paths", PathsProgram("/b/aegisbench", ""), []string{
+			"go: cd " + dir + " && /b/aegisbench paths --engine go",
+			"rust-cli: cd " + dir + " && " + dir + "/target/release/aegispath",
+			"rust-ffi: cd " + dir + " && /b/aegisbench paths --engine rust-ffi",
+		}},
 	}
-	assert.Equal(t, []string{
-		"go: cd " + dir + " && /b/aegisbench paths --engine go",
-		"rust-cli: cd " + dir + " && " + dir + "/target/release/aegispath",
-		"rust-ffi: cd " + dir + " && /b/aegisbench paths --engine rust-ffi",
-	}, got)
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			ts, err := PathsTargets(tc.program, dir, []string{"go", "rust-cli", "rust-ffi"})
+			require.NoError(t, err)
+			var got []string
+			for _, tg := range ts {
+				got = append(got, fmt.Sprintf("%s: %s", tg.Engine, tg.Command))
+			}
+			assert.Equal(t, tc.want, got)
+		})
+	}
 }
 
 func TestInstructionSampleWritesResultsFile(t *testing.T) {
@@ -246,4 +262,25 @@ func TestInstructionSampleWritesResultsFile(t *testing.T) {
 	require.Len(t, rep.Rows, 1)
 	assert.Equal(t, gate.Regression, rep.Rows[0].Verdict, "3%% more instructions is beyond the 1%% threshold")
 	assert.InDelta(t, 0.03, rep.Rows[0].Change, 1e-9)
+}
+
+// TestInstructionSampleCountsAegispaths: when both trees have
+// cmd/aegispaths, each side's own aegispaths is counted, not aegisbench.
+func TestInstructionSampleCountsAegispaths(t *testing.T) {
+	fc := &fakeCounter{count: func(Command) uint64 { return 1000 }}
+	work, head := t.TempDir(), t.TempDir()
+	for _, dir := range []string{filepath.Join(work, "base"), head} {
+		require.NoError(t, os.MkdirAll(filepath.Join(dir, "cmd", "aegispaths"), 0o755))
+	}
+	sample := InstructionSample(fc, []string{"go"}, []InstrInput{{N: 2000, Path: "/c/in.json"}}, engines.DefaultOptions(), work)
+	_, err := refrun.RunRef(context.Background(), &benchtest.Runner{}, refrun.RefConfig{Root: head, Ref: "main", WorkDir: work, Rounds: 1, Sample: sample})
+	require.NoError(t, err)
+	var got []string
+	for _, c := range fc.cmds {
+		got = append(got, c.Path+" "+strings.Join(c.Args[:2], " "))
+	}
+	assert.Equal(t, []string{
+		filepath.Join(work, "bin", "base", "aegispaths") + " --engine go",
+		filepath.Join(work, "bin", "head", "aegispaths") + " --engine go",
+	}, got)
 }

@@ -80,6 +80,62 @@ func TestRunRefBuildsRustWithRustffiTag(t *testing.T) {
 	assert.Equal(t, "cd /h && cargo build --release --locked -p libaegispath", r.Plan()[4])
 }
 
+// TestRunRefBuildsAegispaths: a side whose tree has cmd/aegispaths builds
+// it beside its aegisbench, and the samples get it only when both sides
+// have it, so that the two sides always run the same program.
+func TestRunRefBuildsAegispaths(t *testing.T) {
+	tests := []struct {
+		name       string
+		base, head bool // the tree has cmd/aegispaths
+		wantBuilds []string
+		wantPaths  bool
+	}{
+		{"both", true, true, []string{"base", "head"}, true},
+		{"head only", false, true, []string{"head"}, false},
+		{"neither", false, false, nil, false},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			work, head := t.TempDir(), t.TempDir()
+			tree := filepath.Join(work, "base")
+			for dir, has := range map[string]bool{tree: tc.base, head: tc.head} {
+				if has {
+					require.NoError(t, os.MkdirAll(filepath.Join(dir, "cmd", "aegispaths"), 0o755))
+				}
+			}
+			r := &benchtest.Runner{Handler: func(Command) (Output, error) { return Output{}, nil }}
+			var seen []Side
+			var log strings.Builder
+			_, err := RunRef(context.Background(), r, RefConfig{Root: head, Ref: "v1", WorkDir: work, Rounds: 1, Log: &log,
+				Sample: func(_ context.Context, _ Runner, side Side, out string) error {
+					seen = append(seen, side)
+					return os.WriteFile(out, nil, 0o644)
+				}})
+			require.NoError(t, err)
+
+			var builds []string
+			for _, c := range r.Plan() {
+				if strings.HasSuffix(c, " ./cmd/aegispaths") {
+					side := map[bool]string{true: "base", false: "head"}[strings.HasPrefix(c, "cd "+tree+" ")]
+					assert.Equal(t, fmt.Sprintf("cd %s && GOEXPERIMENT=norandomizedheapbase64 go build -trimpath -o %s/bin/%s/aegispaths ./cmd/aegispaths",
+						map[string]string{"base": tree, "head": head}[side], work, side), c)
+					builds = append(builds, side)
+				}
+			}
+			assert.Equal(t, tc.wantBuilds, builds)
+			require.Len(t, seen, 2)
+			for _, side := range seen {
+				want := ""
+				if tc.wantPaths {
+					want = filepath.Join(work, "bin", side.Name, "aegispaths")
+				}
+				assert.Equal(t, want, side.Paths, side.Name)
+			}
+			assert.Equal(t, tc.head && !tc.base, strings.Contains(log.String(), "v1 has no cmd/aegispaths: both sides run `aegisbench paths`"), log.String())
+		})
+	}
+}
+
 func TestRunRefFailuresNameTheSideAndRemoveTheWorktree(t *testing.T) {
 	tests := []struct {
 		name     string
