@@ -202,13 +202,7 @@ func buildSide(run func(Command) error, s *Side, tags string) error {
 			return &SideError{Side: s.Name, Err: fmt.Errorf("gate: building the Rust library: %w", err)}
 		}
 	}
-	// -trimpath: identical sources give identical binaries, wherever
-	// the tree lives (the worktree's path would otherwise be embedded).
-	args := []string{"build", "-trimpath"}
-	if tags != "" {
-		args = append(args, "-tags", tags)
-	}
-	if err := run(Command{Dir: s.Dir, Path: "go", Args: append(args, "-o", s.Binary, "./cmd/aegisbench")}); err != nil {
+	if err := run(goBuild(s.Dir, "./cmd/aegisbench", s.Binary, tags)); err != nil {
 		return &SideError{Side: s.Name, Err: fmt.Errorf("gate: building aegisbench: %w", err)}
 	}
 	if fi, err := os.Stat(filepath.Join(s.Dir, "cmd", "aegispaths")); err != nil || !fi.IsDir() {
@@ -232,11 +226,21 @@ var PathsBuildEnv = []string{"GOEXPERIMENT=norandomizedheapbase64"}
 // BuildPaths builds tree dir's cmd/aegispaths into out with the build
 // tags, through run, as the gate counts it (PathsBuildEnv, -trimpath).
 func BuildPaths(run func(Command) error, dir, out, tags string) error {
+	c := goBuild(dir, "./cmd/aegispaths", out, tags)
+	c.Env = PathsBuildEnv
+	return run(c)
+}
+
+// goBuild is the command that builds package pkg of tree dir into out with
+// the build tags. -trimpath: identical sources give identical binaries,
+// wherever the tree lives (the worktree's path would otherwise be
+// embedded).
+func goBuild(dir, pkg, out, tags string) Command {
 	args := []string{"build", "-trimpath"}
 	if tags != "" {
 		args = append(args, "-tags", tags)
 	}
-	return run(Command{Dir: dir, Path: "go", Args: append(args, "-o", out, "./cmd/aegispaths"), Env: PathsBuildEnv})
+	return Command{Dir: dir, Path: "go", Args: append(args, "-o", out, pkg)}
 }
 
 // concat writes the files in order into dst, each ending in a newline.
