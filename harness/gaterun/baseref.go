@@ -120,6 +120,7 @@ func instructionSample(ctx context.Context, stderr io.Writer, s Settings, cfg *r
 	}
 	opt := engines.Options{MaxDepth: s.MaxDepth, TopK: s.TopK}
 	cfg.Sample = instructions.InstructionSample(counter, argval.List(s.Engines), inputs, opt, work)
+	cfg.BuildPaths = true
 	return nil
 }
 

@@ -273,7 +273,7 @@ func TestInstructionSampleCountsAegispaths(t *testing.T) {
 		require.NoError(t, os.MkdirAll(filepath.Join(dir, "cmd", "aegispaths"), 0o755))
 	}
 	sample := InstructionSample(fc, []string{"go"}, []InstrInput{{N: 2000, Path: "/c/in.json"}}, engines.DefaultOptions(), work)
-	_, err := refrun.RunRef(context.Background(), &benchtest.Runner{}, refrun.RefConfig{Root: head, Ref: "main", WorkDir: work, Rounds: 1, Sample: sample})
+	_, err := refrun.RunRef(context.Background(), &benchtest.Runner{}, refrun.RefConfig{Root: head, Ref: "main", WorkDir: work, Rounds: 1, Sample: sample, BuildPaths: true})
 	require.NoError(t, err)
 	var got []string
 	for _, c := range fc.cmds {

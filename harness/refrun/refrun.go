@@ -27,9 +27,9 @@ type Side struct {
 	// Binary is the aegisbench executable built from Dir.
 	Binary string
 	// Paths is the aegispaths executable built from Dir (the paths
-	// command with no harness linked), or "" when not both sides have
-	// cmd/aegispaths: then both run `aegisbench paths`, so that the two
-	// sides always run the same program.
+	// command with no harness linked; RefConfig.BuildPaths), or "" when
+	// not both sides have cmd/aegispaths: then both run `aegisbench
+	// paths`, so that the two sides always run the same program.
 	Paths string
 }
 
@@ -89,6 +89,9 @@ type RefConfig struct {
 	Tags string
 	// Sample takes one sample of a side (BenchSample, InstructionSample).
 	Sample SampleFunc
+	// BuildPaths also builds each side's aegispaths (Side.Paths), for
+	// samples that run the paths command (InstructionSample).
+	BuildPaths bool
 	// Log receives one line per step; nil discards.
 	Log io.Writer
 }
@@ -155,7 +158,7 @@ func RunRef(ctx context.Context, r Runner, cfg RefConfig) (files RefFiles, err e
 		HeadSide(cfg),
 	}
 	for i := range sides {
-		if err := buildSide(run, &sides[i], cfg.Tags); err != nil {
+		if err := buildSide(run, &sides[i], cfg.Tags, cfg.BuildPaths); err != nil {
 			return files, err
 		}
 	}
@@ -194,9 +197,10 @@ func RunRef(ctx context.Context, r Runner, cfg RefConfig) (files RefFiles, err e
 }
 
 // buildSide builds side s's aegisbench binary with the build tags (and
-// first its Rust library, for rustffi) through run, and its aegispaths
-// beside it (setting s.Paths) when the tree has cmd/aegispaths.
-func buildSide(run func(Command) error, s *Side, tags string) error {
+// first its Rust library, for rustffi) through run, and when paths is set
+// its aegispaths beside it (setting s.Paths) if the tree has
+// cmd/aegispaths.
+func buildSide(run func(Command) error, s *Side, tags string, paths bool) error {
 	if strings.Contains(tags, "rustffi") {
 		if err := run(Command{Dir: s.Dir, Path: "cargo", Args: []string{"build", "--release", "--locked", "-p", "libaegispath"}}); err != nil {
 			return &SideError{Side: s.Name, Err: fmt.Errorf("gate: building the Rust library: %w", err)}
@@ -205,14 +209,14 @@ func buildSide(run func(Command) error, s *Side, tags string) error {
 	if err := run(goBuild(s.Dir, "./cmd/aegisbench", s.Binary, tags)); err != nil {
 		return &SideError{Side: s.Name, Err: fmt.Errorf("gate: building aegisbench: %w", err)}
 	}
-	if fi, err := os.Stat(filepath.Join(s.Dir, "cmd", "aegispaths")); err != nil || !fi.IsDir() {
+	if fi, err := os.Stat(filepath.Join(s.Dir, "cmd", "aegispaths")); !paths || err != nil || !fi.IsDir() {
 		return nil
 	}
-	paths := filepath.Join(filepath.Dir(s.Binary), "aegispaths")
-	if err := BuildPaths(run, s.Dir, paths, tags); err != nil {
+	out := filepath.Join(filepath.Dir(s.Binary), "aegispaths")
+	if err := BuildPaths(run, s.Dir, out, tags); err != nil {
 		return &SideError{Side: s.Name, Err: fmt.Errorf("gate: building aegispaths: %w", err)}
 	}
-	s.Paths = paths
+	s.Paths = out
 	return nil
 }
 

@@ -80,19 +80,22 @@ func TestRunRefBuildsRustWithRustffiTag(t *testing.T) {
 	assert.Equal(t, "cd /h && cargo build --release --locked -p libaegispath", r.Plan()[4])
 }
 
-// TestRunRefBuildsAegispaths: a side whose tree has cmd/aegispaths builds
-// it beside its aegisbench, and the samples get it only when both sides
-// have it, so that the two sides always run the same program.
+// TestRunRefBuildsAegispaths: asked to, a side whose tree has
+// cmd/aegispaths builds it beside its aegisbench, and the samples get it
+// only when both sides have it, so that the two sides always run the same
+// program.
 func TestRunRefBuildsAegispaths(t *testing.T) {
 	tests := []struct {
 		name       string
+		asked      bool // RefConfig.BuildPaths
 		base, head bool // the tree has cmd/aegispaths
 		wantBuilds []string
 		wantPaths  bool
 	}{
-		{"both", true, true, []string{"base", "head"}, true},
-		{"head only", false, true, []string{"head"}, false},
-		{"neither", false, false, nil, false},
+		{"both", true, true, true, []string{"base", "head"}, true},
+		{"head only", true, false, true, []string{"head"}, false},
+		{"neither", true, false, false, nil, false},
+		{"not asked", false, true, true, nil, false},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -106,7 +109,7 @@ func TestRunRefBuildsAegispaths(t *testing.T) {
 			r := &benchtest.Runner{Handler: func(Command) (Output, error) { return Output{}, nil }}
 			var seen []Side
 			var log strings.Builder
-			_, err := RunRef(context.Background(), r, RefConfig{Root: head, Ref: "v1", WorkDir: work, Rounds: 1, Log: &log,
+			_, err := RunRef(context.Background(), r, RefConfig{Root: head, Ref: "v1", WorkDir: work, Rounds: 1, Log: &log, BuildPaths: tc.asked,
 				Sample: func(_ context.Context, _ Runner, side Side, out string) error {
 					seen = append(seen, side)
 					return os.WriteFile(out, nil, 0o644)
@@ -131,7 +134,7 @@ func TestRunRefBuildsAegispaths(t *testing.T) {
 				}
 				assert.Equal(t, want, side.Paths, side.Name)
 			}
-			assert.Equal(t, tc.head && !tc.base, strings.Contains(log.String(), "v1 has no cmd/aegispaths: both sides run `aegisbench paths`"), log.String())
+			assert.Equal(t, tc.asked && tc.head && !tc.base, strings.Contains(log.String(), "v1 has no cmd/aegispaths: both sides run `aegisbench paths`"), log.String())
 		})
 	}
 }
