@@ -99,7 +99,7 @@ func calibrationSource(ctx context.Context, s Settings, mode, root, self, scratc
 	if err := refrun.BuildPaths(build, root, paths, s.Tags); err != nil {
 		return nil, 0, "", fmt.Errorf("gate: building aegispaths: %w", err)
 	}
-	targets, err := instructions.PathsTargets(instructions.PathsProgram(self, paths), root, argval.List(s.Engines))
+	targets, err := instructions.PathsTargets([]string{paths}, root, argval.List(s.Engines))
 	if err != nil {
 		return nil, 0, "", err
 	}

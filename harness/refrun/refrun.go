@@ -157,17 +157,14 @@ func RunRef(ctx context.Context, r Runner, cfg RefConfig) (files RefFiles, err e
 		{Name: "base", Dir: tree, Binary: filepath.Join(cfg.WorkDir, "bin", "base", "aegisbench")},
 		HeadSide(cfg),
 	}
-	for i := range sides {
-		if err := buildSide(run, &sides[i], cfg.Tags, cfg.BuildPaths); err != nil {
-			return files, err
-		}
+	// aegispaths only when both trees have it: the sides run one program.
+	buildPaths := cfg.BuildPaths && hasPathsCmd(tree) && hasPathsCmd(cfg.Root)
+	if cfg.BuildPaths && !buildPaths && hasPathsCmd(cfg.Root) {
+		logf("%s has no cmd/aegispaths: both sides run `aegisbench paths`", cfg.Ref)
 	}
-	if sides[0].Paths == "" || sides[1].Paths == "" {
-		if sides[1].Paths != "" {
-			logf("%s has no cmd/aegispaths: both sides run `aegisbench paths`", cfg.Ref)
-		}
-		for i := range sides {
-			sides[i].Paths = ""
+	for i := range sides {
+		if err := buildSide(run, &sides[i], cfg.Tags, buildPaths); err != nil {
+			return files, err
 		}
 	}
 
@@ -198,8 +195,7 @@ func RunRef(ctx context.Context, r Runner, cfg RefConfig) (files RefFiles, err e
 
 // buildSide builds side s's aegisbench binary with the build tags (and
 // first its Rust library, for rustffi) through run, and when paths is set
-// its aegispaths beside it (setting s.Paths) if the tree has
-// cmd/aegispaths.
+// its aegispaths beside it (setting s.Paths).
 func buildSide(run func(Command) error, s *Side, tags string, paths bool) error {
 	if strings.Contains(tags, "rustffi") {
 		if err := run(Command{Dir: s.Dir, Path: "cargo", Args: []string{"build", "--release", "--locked", "-p", "libaegispath"}}); err != nil {
@@ -209,7 +205,7 @@ func buildSide(run func(Command) error, s *Side, tags string, paths bool) error 
 	if err := run(goBuild(s.Dir, "./cmd/aegisbench", s.Binary, tags)); err != nil {
 		return &SideError{Side: s.Name, Err: fmt.Errorf("gate: building aegisbench: %w", err)}
 	}
-	if fi, err := os.Stat(filepath.Join(s.Dir, "cmd", "aegispaths")); !paths || err != nil || !fi.IsDir() {
+	if !paths {
 		return nil
 	}
 	out := filepath.Join(filepath.Dir(s.Binary), "aegispaths")
@@ -218,6 +214,13 @@ func buildSide(run func(Command) error, s *Side, tags string, paths bool) error 
 	}
 	s.Paths = out
 	return nil
+}
+
+// hasPathsCmd reports whether source tree dir has cmd/aegispaths (trees
+// older than it do not).
+func hasPathsCmd(dir string) bool {
+	fi, err := os.Stat(filepath.Join(dir, "cmd", "aegispaths"))
+	return err == nil && fi.IsDir()
 }
 
 // PathsBuildEnv is the environment of an aegispaths build whose
